@@ -1,0 +1,67 @@
+"""Custody-log events: what happened to the workspace, by whom, when.
+
+An event never carries depictions or report bodies: only ids, digests, counts and reasons.
+The ``type`` values are stable strings; they are what filters, exports and court-facing
+verification output show.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class EventType(StrEnum):
+    """Every kind of custody event the app writes."""
+
+    WORKSPACE_CREATED = "workspace.created"
+    WORKSPACE_UNLOCKED = "workspace.unlocked"
+    WORKSPACE_UNLOCKED_WITH_RECOVERY_KEY = "workspace.unlocked-with-recovery-key"
+    WORKSPACE_LOCKED = "workspace.locked"
+    PASSPHRASE_CHANGED = "key.passphrase-changed"
+    RECOVERY_KEY_REPLACED = "key.recovery-key-replaced"
+    BLOB_STORED = "evidence.stored"
+    BLOB_DESTROYED = "evidence.destroyed"
+    SWEEP_REPORT = "storage.sweep"
+    LOG_VERIFIED = "log.verified"
+    CHECKPOINT_SIGNED = "log.checkpoint-signed"
+    SETTINGS_CHANGED = "settings.changed"
+
+
+@dataclass(frozen=True)
+class CustodyEvent:
+    """One thing that happened. ``subject`` names the object (blob, item, report id) if any."""
+
+    type: EventType
+    actor: str
+    data: dict[str, Any] = field(default_factory=dict)
+    subject: str | None = None
+    time: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def to_json(self) -> bytes:
+        """Canonical JSON bytes (sorted keys, no spaces): what the log encrypts."""
+        record = {
+            "type": str(self.type),
+            "actor": self.actor,
+            "time": self.time.astimezone(UTC).isoformat(timespec="microseconds"),
+            "subject": self.subject,
+            "data": self.data,
+        }
+        return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> "CustodyEvent":
+        """Parse what ``to_json`` wrote. Unknown types from newer versions are kept as strings."""
+        record = json.loads(raw)
+        try:
+            kind: EventType | str = EventType(record["type"])
+        except ValueError:
+            kind = record["type"]
+        return cls(
+            type=kind,  # type: ignore[arg-type]
+            actor=record["actor"],
+            data=record["data"],
+            subject=record["subject"],
+            time=datetime.fromisoformat(record["time"]),
+        )

@@ -1,0 +1,136 @@
+"""The workspace database: one SQLite file, one writer, versioned forward-only migrations.
+
+All writes go through ``WorkspaceDatabase.write()``: one connection, a lock, ``BEGIN IMMEDIATE``
+(a deferred transaction would let two writers both read the log head and then fail on upgrade).
+Readers get their own short-lived connections through ``read()``.
+
+Journal mode. SQLite 3.7.0-3.51.2 has the WAL-reset bug (security.md 4.1): with WAL and two
+connections, a commit racing a checkpoint can corrupt the file. We do have two connections (the
+writer and readers), so WAL is used only where the linked SQLite carries the fix; elsewhere the
+rollback journal (DELETE) with ``synchronous=FULL`` is just as durable, only slower per commit.
+"""
+
+import shutil
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from desktop_app.core.errors import DatabaseTooNew, UnsupportedSqlite
+
+Migration = Callable[[sqlite3.Connection], None]
+MIN_SQLITE = (3, 35, 0)  # STRICT tables need 3.37; checked separately for a clear message
+BUSY_TIMEOUT_MS = 5000
+
+
+def sqlite_version() -> tuple[int, int, int]:
+    """The version of the SQLite library Python is linked against."""
+    major, minor, patch = (int(p) for p in sqlite3.sqlite_version.split(".")[:3])
+    return major, minor, patch
+
+
+def wal_is_safe(version: tuple[int, int, int]) -> bool:
+    """Whether ``version`` is free of the WAL-reset bug (fixed in 3.51.3, backported to 3.44.6, 3.50.7)."""
+    if version >= (3, 51, 3):
+        return True
+    return (3, 44, 6) <= version < (3, 45, 0) or (3, 50, 7) <= version < (3, 51, 0)
+
+
+class WorkspaceDatabase:
+    """Owns the workspace database file and its single writer connection."""
+
+    def __init__(self, path: Path, migrations: list[Migration]) -> None:
+        version = sqlite_version()
+        if version < (3, 37, 0):
+            raise UnsupportedSqlite(
+                f"This Python links SQLite {sqlite3.sqlite_version}; Evidence Desk needs 3.37 or newer. "
+                "Install a current Python build."
+            )
+        self.path = path
+        self.journal_mode = "wal" if wal_is_safe(version) else "delete"
+        self._lock = threading.RLock()
+        self._conn = self._connect()
+        self._conn.execute(f"PRAGMA journal_mode={self.journal_mode}")
+        self._migrate(migrations)
+
+    def _connect(self, *, read_only: bool = False) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA secure_delete=ON")  # deleted wrapped keys are zeroed, not left in free pages
+        conn.execute("PRAGMA trusted_schema=OFF")
+        if read_only:
+            conn.execute("PRAGMA query_only=ON")
+        return conn
+
+    @property
+    def schema_version(self) -> int:
+        """``PRAGMA user_version``."""
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self, migrations: list[Migration]) -> None:
+        current, target = self.schema_version, len(migrations)
+        if current > target:
+            raise DatabaseTooNew(
+                f"This workspace was written by a newer Evidence Desk (schema {current}; this version "
+                f"knows {target}). Install the newer version; nothing was changed."
+            )
+        if current and current < target:
+            self._backup(f"pre-migration-v{current}")
+        for number in range(current, target):
+            with self.write() as conn:
+                migrations[number](conn)
+                conn.execute(f"PRAGMA user_version={number + 1}")
+
+    def _backup(self, label: str) -> Path:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = self.path.with_name(f"{self.path.stem}.{label}.{stamp}.bak")
+        with self._lock, sqlite3.connect(target) as dest:
+            self._conn.backup(dest)
+        return target
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction on the writer connection; rolled back on any exception."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite_utils.Database]:
+        """A read-only connection of its own, wrapped in sqlite-utils for convenient queries."""
+        conn = self._connect(read_only=True)
+        try:
+            yield sqlite_utils.Database(conn)
+        finally:
+            conn.close()
+
+    def integrity_check(self) -> str:
+        """SQLite's own structural check; ``"ok"`` when sound."""
+        with self._lock:
+            return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def close(self) -> None:
+        """Checkpoint (in WAL mode) and close the writer."""
+        with self._lock:
+            if self.journal_mode == "wal":
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.close()
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a closed database file and its journal files (used by tests and support tooling)."""
+    for suffix in ("", "-wal", "-journal"):
+        candidate = Path(str(source) + suffix)
+        if candidate.exists():
+            shutil.copy2(candidate, Path(str(target) + suffix))

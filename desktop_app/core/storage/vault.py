@@ -1,0 +1,262 @@
+"""The evidence vault: byte-exact evidence, encrypted at rest, one random key per blob.
+
+A blob is written as an age-layout STREAM payload (``crypto.stream``) to ``blobs/tmp-<random>``,
+fsynced, renamed to ``blobs/<blob id>``, the directory fsynced, and only then is the database row
+(wrapped file key, blind index, encrypted metadata) committed, together with its custody event.
+A crash at any point leaves either nothing referenced or a complete blob; ``sweep()`` removes
+the leftovers. Names on disk are random, never derived from content or original names.
+
+Destroying a blob deletes its wrapped key (with ``secure_delete=ON`` the bytes are zeroed) and
+then the file: without the key the ciphertext is noise (cryptographic erase).
+"""
+
+import hashlib
+import json
+import os
+import secrets
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from desktop_app.core.crypto import stream
+from desktop_app.core.crypto.aead import OpenFailed, mac, open_sealed, seal
+from desktop_app.core.errors import BlobIntegrityError, BlobMissing
+from desktop_app.core.platform.files import fsync_directory
+from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
+from desktop_app.core.storage.database import WorkspaceDatabase
+
+TEMP_PREFIX = "tmp-"
+# Called inside the write transaction that commits a blob row, to add the custody event
+# (and whatever else belongs to the same action) atomically.
+OnCommit = Callable[[sqlite3.Connection, "StoredBlob"], None]
+
+
+@dataclass(frozen=True)
+class VaultKeys:
+    """The subkeys the vault uses."""
+
+    dek_wrap: bytes
+    blind_index: bytes
+    fields: bytes
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    """A blob in the vault. ``created`` is False when identical content was already stored."""
+
+    blob_id: str
+    size: int
+    sha256: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """What the start-up sweep found and did."""
+
+    removed_temp_files: int = 0
+    removed_unreferenced_blobs: int = 0
+    missing_blobs: list[str] = field(default_factory=list)
+    damaged_blobs: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """Whether the sweep found nothing at all."""
+        return not (
+            self.removed_temp_files or self.removed_unreferenced_blobs or self.missing_blobs or self.damaged_blobs
+        )
+
+
+def sweep(directory: Path, db: WorkspaceDatabase) -> SweepReport:
+    """Remove crash leftovers and report rows whose blobs are gone or the wrong size. Needs no keys."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with db.read() as reader:
+        expected = {row["blob_id"]: row["stored_size"] for row in reader.query("SELECT * FROM blobs")}
+    temp = unreferenced = 0
+    present: dict[str, int] = {}
+    for entry in os.scandir(directory):
+        if entry.name.startswith(TEMP_PREFIX):
+            os.unlink(entry.path)
+            temp += 1
+        elif entry.name not in expected:
+            # Renamed into place but its row never committed: ciphertext whose key was never stored.
+            os.unlink(entry.path)
+            unreferenced += 1
+        else:
+            present[entry.name] = entry.stat().st_size
+    if temp or unreferenced:
+        fsync_directory(directory)
+    missing = sorted(b for b in expected if b not in present)
+    damaged = sorted(b for b, size in present.items() if size != expected[b])
+    return SweepReport(temp, unreferenced, missing, damaged)
+
+
+class BlobWriter:
+    """One blob being written. Use ``write()`` then ``commit()``; ``abort()`` on failure."""
+
+    def __init__(self, vault: "EvidenceVault") -> None:
+        self._vault = vault
+        self._file_key = stream.new_file_key()
+        self._temp = vault.directory / f"{TEMP_PREFIX}{secrets.token_hex(16)}"
+        self._handle: BinaryIO = open(self._temp, "xb")  # noqa: SIM115 - closed in commit/abort
+        self._encryptor = stream.StreamEncryptor(self._file_key, self._handle)
+        self._sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes | memoryview) -> None:
+        """Add plaintext."""
+        self._sha256.update(data)
+        self._encryptor.write(data)
+        self.size += len(data)
+
+    def abort(self) -> None:
+        """Discard everything written so far."""
+        if not self._handle.closed:
+            self._handle.close()
+        self._temp.unlink(missing_ok=True)
+
+    def commit(self, on_commit: OnCommit | None = None) -> StoredBlob:
+        """Make the blob durable, then commit its row (and ``on_commit``'s writes) in one transaction."""
+        try:
+            self._encryptor.finish()
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+            return self._vault._commit(self._temp, self._file_key, self.size, self._sha256.hexdigest(), on_commit)
+        finally:
+            self.abort()
+
+
+class EvidenceVault:
+    """Stores, reads and destroys encrypted blobs under ``directory``."""
+
+    def __init__(self, directory: Path, db: WorkspaceDatabase, keys: VaultKeys) -> None:
+        self.directory = directory
+        self._db = db
+        self._keys = keys
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def sha256_index(self, sha256_hex: str) -> bytes:
+        """The blind index of a SHA-256: lets duplicates be found without storing the hash in clear."""
+        return mac(self._keys.blind_index, b"sha256\x00" + bytes.fromhex(sha256_hex))
+
+    def writer(self) -> BlobWriter:
+        """Start writing a new blob."""
+        return BlobWriter(self)
+
+    def store(
+        self,
+        chunks: Iterable[bytes],
+        total: int | None = None,
+        cancel: CancelToken | None = None,
+        on_commit: OnCommit | None = None,
+    ) -> ProgressGenerator[StoredBlob]:
+        """Store plaintext chunks as one blob, yielding progress; cancelling leaves nothing behind."""
+        writer = self.writer()
+        try:
+            for chunk in chunks:
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                writer.write(chunk)
+                yield Progress(writer.size, total)
+        except BaseException:
+            writer.abort()
+            raise
+        return writer.commit(on_commit)
+
+    def _commit(
+        self, temp: Path, file_key: bytes, size: int, sha256: str, on_commit: OnCommit | None
+    ) -> StoredBlob:
+        index = self.sha256_index(sha256)
+        with self._db.write() as conn:
+            existing = conn.execute("SELECT blob_id FROM blobs WHERE sha256_index = ?", (index,)).fetchone()
+            if existing is not None:
+                stored = StoredBlob(existing[0], size, sha256, created=False)
+                if on_commit:
+                    on_commit(conn, stored)
+                return stored
+            blob_id = secrets.token_hex(16)
+            final = self.directory / blob_id
+            os.replace(temp, final)
+            fsync_directory(self.directory)
+            try:
+                meta = json.dumps({"size": size, "sha256": sha256, "stored_at": datetime.now(UTC).isoformat()})
+                conn.execute(
+                    "INSERT INTO blobs (blob_id, wrapped_key, sha256_index, meta_ct, stored_size) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (
+                        blob_id,
+                        seal(self._keys.dek_wrap, file_key, b"dek-v1\x00" + blob_id.encode()),
+                        index,
+                        seal(self._keys.fields, meta.encode(), b"blobs.meta_ct\x00" + blob_id.encode()),
+                        final.stat().st_size,
+                    ),
+                )
+                stored = StoredBlob(blob_id, size, sha256, created=True)
+                if on_commit:
+                    on_commit(conn, stored)
+            except BaseException:
+                final.unlink(missing_ok=True)
+                raise
+        return stored
+
+    def _file_key(self, blob_id: str) -> bytes:
+        with self._db.read() as reader:
+            rows = list(reader.query("SELECT wrapped_key FROM blobs WHERE blob_id = ?", [blob_id]))
+        if not rows:
+            raise BlobMissing(f"Evidence blob {blob_id} is not in this workspace.")
+        try:
+            return open_sealed(self._keys.dek_wrap, rows[0]["wrapped_key"], b"dek-v1\x00" + blob_id.encode())
+        except OpenFailed:
+            raise BlobIntegrityError(f"The key record of evidence blob {blob_id} was altered.") from None
+
+    def iter_plaintext(self, blob_id: str) -> Iterator[bytes]:
+        """Stream a blob's plaintext; each chunk is authenticated, the stream's end only at the end.
+
+        Consumers that must not act on unverified content (a viewer) use ``read_bytes``.
+        """
+        file_key = self._file_key(blob_id)
+        try:
+            handle = open(self.directory / blob_id, "rb")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            raise BlobMissing(
+                f"Evidence blob {blob_id} is recorded but its file is gone. Restore the workspace from a backup."
+            ) from None
+        with handle:
+            try:
+                yield from stream.iter_decrypt(file_key, handle)
+            except stream.StreamError as exc:
+                raise BlobIntegrityError(f"Evidence blob {blob_id} failed authentication ({exc}).") from None
+
+    def read_bytes(self, blob_id: str) -> bytes:
+        """The whole plaintext in memory, returned only once every chunk has authenticated."""
+        out = bytearray()
+        for chunk in self.iter_plaintext(blob_id):
+            out += chunk
+        return bytes(out)
+
+    def metadata(self, blob_id: str) -> dict[str, object]:
+        """The decrypted metadata of a blob (size, sha256, stored_at)."""
+        with self._db.read() as reader:
+            rows = list(reader.query("SELECT meta_ct FROM blobs WHERE blob_id = ?", [blob_id]))
+        if not rows:
+            raise BlobMissing(f"Evidence blob {blob_id} is not in this workspace.")
+        try:
+            raw = open_sealed(self._keys.fields, rows[0]["meta_ct"], b"blobs.meta_ct\x00" + blob_id.encode())
+        except OpenFailed:
+            raise BlobIntegrityError(f"The metadata of evidence blob {blob_id} was altered.") from None
+        result: dict[str, object] = json.loads(raw)
+        return result
+
+    def destroy(self, blob_id: str, on_commit: Callable[[sqlite3.Connection], None]) -> None:
+        """Cryptographic erase: delete the wrapped key (and log it, via ``on_commit``), then the file."""
+        with self._db.write() as conn:
+            deleted = conn.execute("DELETE FROM blobs WHERE blob_id = ?", (blob_id,)).rowcount
+            if not deleted:
+                raise BlobMissing(f"Evidence blob {blob_id} is not in this workspace.")
+            on_commit(conn)
+        (self.directory / blob_id).unlink(missing_ok=True)
+        fsync_directory(self.directory)

@@ -1,0 +1,41 @@
+"""Suite-wide configuration: offscreen Qt, an isolated profile per test, fast key derivation."""
+
+import os
+
+# Before anything imports Qt: CI has no display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from desktop_app.core.crypto.kdf import MIN_MEMORY_KIB, KdfParams  # noqa: E402
+from desktop_app.core.platform.paths import PROFILE_ENV, AppPaths  # noqa: E402
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def isolated_profile(tmp_path, monkeypatch):
+    """Every test gets its own profile; nothing touches the developer's real folders."""
+    profile = tmp_path / "profile"
+    monkeypatch.setenv(PROFILE_ENV, str(profile))
+    monkeypatch.delenv("EVIDENCE_DESK_PASSPHRASE", raising=False)
+    return profile
+
+
+@pytest.fixture
+def paths(isolated_profile) -> AppPaths:
+    return AppPaths.resolve(isolated_profile)
+
+
+def fast_kdf() -> KdfParams:
+    """Cheap Argon2id parameters: the real cost is calibrated per machine and tested separately."""
+    return KdfParams.fresh(MIN_MEMORY_KIB, 1)
+
+
+@pytest.fixture
+def workspace(paths):
+    from desktop_app.core.services.workspace import Workspace
+
+    ws, _ = Workspace.create(paths, PASSPHRASE, "Test Reviewer", fast_kdf())
+    yield ws
+    ws.close()
