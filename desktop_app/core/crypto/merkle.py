@@ -199,10 +199,10 @@ def verify_consistency(
     """
     if not 0 <= old_size <= new_size or not _well_formed((old_root, new_root, *proof)):
         return False
+    if old_size == new_size:
+        return not proof and old_root == new_root and (old_size > 0 or old_root == EMPTY_ROOT)
     if old_size == 0:
         return not proof and old_root == EMPTY_ROOT
-    if old_size == new_size:
-        return not proof and old_root == new_root
     if not proof:
         return False
     path: Sequence[bytes] = proof

@@ -194,8 +194,10 @@ class CustodyLog:
                         "removed, or an older copy of the workspace was restored.",
                         count + 1,
                     )
+            stored_roots = {(size, cp.root) for size, entries in checkpoints.items() for label, cp in entries
+                            if label == "checkpoint"}
             for size, root in announced.items():
-                if not any(cp.root == root for _, cp in checkpoints.get(size, [])):
+                if (size, root) not in stored_roots:
                     raise _Problem(f"The checkpoint at size {size} announced in the log is missing.", size + 1)
         except _Problem as problem:
             return Verification(count, len(stored), self._keys is not None, str(problem), problem.seq)
@@ -248,10 +250,10 @@ class CustodyLog:
         return expected - 1
 
     def _verify_head(self, conn: sqlite3.Connection, count: int) -> None:
-        rows = conn.execute("SELECT seq, head_hash, mac FROM log_head").fetchall()
-        if len(rows) != 1:
+        rows = conn.execute("SELECT id, seq, head_hash, mac FROM log_head").fetchall()
+        if len(rows) != 1 or rows[0][0] != 1:
             raise _Problem("The custody log's head record is missing.", count + 1)
-        seq, head_hash, head_mac = rows[0]
+        _, seq, head_hash, head_mac = rows[0]
         last = conn.execute("SELECT entry_hash FROM log_entries WHERE seq = ?", (count,)).fetchone()
         expected_hash = last[0] if last else _GENESIS
         if seq != count or head_hash != expected_hash:
