@@ -115,12 +115,19 @@ def apply_attack(conn, kind: str, table: str, pick: int, column_pick: int, posit
         conn.execute(f"DELETE FROM {table} WHERE {KEY[table]} = ?", (key,))
     elif kind == "reorder":
         entries = [r[0] for r in conn.execute("SELECT seq FROM log_entries ORDER BY seq")]
-        a, b = entries[pick % len(entries)], entries[(pick + 1 + position % (len(entries) - 1)) % len(entries)]
-        rows = {s: conn.execute("SELECT nonce, ciphertext, entry_hash FROM log_entries WHERE seq = ?", (s,)).fetchone()
-                for s in (a, b)}
+        a, b = (
+            entries[pick % len(entries)],
+            entries[(pick + 1 + position % (len(entries) - 1)) % len(entries)],
+        )
+        rows = {
+            s: conn.execute("SELECT nonce, ciphertext, entry_hash FROM log_entries WHERE seq = ?", (s,)).fetchone()
+            for s in (a, b)
+        }
         for target, source in ((a, b), (b, a)):
-            conn.execute("UPDATE log_entries SET nonce = ?, ciphertext = ?, entry_hash = ? WHERE seq = ?",
-                         (*rows[source], target))
+            conn.execute(
+                "UPDATE log_entries SET nonce = ?, ciphertext = ?, entry_hash = ? WHERE seq = ?",
+                (*rows[source], target),
+            )
     elif kind == "truncate":
         entries = [r[0] for r in conn.execute("SELECT seq FROM log_entries ORDER BY seq")]
         keep = pick % len(entries)

@@ -5,7 +5,12 @@ import pytest
 
 from desktop_app.core.crypto import kdf
 from desktop_app.core.crypto.keys import RecoveryKey, unwrap_with_passphrase, wrap_with_passphrase
-from desktop_app.core.errors import KdfParametersRejected, PassphraseRejected, WrongPassphrase, WrongRecoveryKey
+from desktop_app.core.errors import (
+    KdfParametersRejected,
+    PassphraseRejected,
+    WrongPassphrase,
+    WrongRecoveryKey,
+)
 from tests.conftest import fast_kdf
 
 WORKSPACE_ID = b"\x01" * 16

@@ -80,7 +80,7 @@ def test_note_layout() -> None:
 
 # --- round trips -------------------------------------------------------------------------------
 
-origins = st.text(st.characters(min_codepoint=0x20, exclude_categories=("Cs",)), min_size=1, max_size=60)
+origins = st.text(st.characters(min_codepoint=0x20, codec="utf-8"), min_size=1, max_size=60)
 
 
 @settings(max_examples=60, deadline=None)
@@ -176,6 +176,8 @@ def test_oversized_notes_are_refused() -> None:
     assert code_of(GOOD + "x" * MAX_NOTE_BYTES) == "oversized"
     # Under the limit in characters but over it in UTF-8 bytes.
     assert code_of("\u00e9" * (MAX_NOTE_BYTES // 2 + 1)) == "oversized"
+    # Refused on size before anything else is looked at, even its encoding.
+    assert code_of("\ud800" + "x" * MAX_NOTE_BYTES) == "oversized"
 
 
 def signed(body: str) -> str:
@@ -183,6 +185,14 @@ def signed(body: str) -> str:
 
 
 ROOT64 = base64.b64encode(CP.root).decode()
+
+
+def test_control_characters_are_refused_even_when_signed() -> None:
+    # sign_note will not produce such a note, so sign the raw bytes the way another tool might.
+    for bad in ("\x07", "\r", "\t", "\x00"):
+        text = f"{NAME}{bad}\n5\n{ROOT64}\n"
+        blob = base64.b64encode(key_id(NAME, PUB) + KEY.sign(text.encode())).decode()
+        assert code_of(f"{text}\n\u2014 {NAME} {blob}\n") == "malformed"
 
 
 @pytest.mark.parametrize("size", ["01", "00", "-1", "+1", "1_0", " 1", "1 ", "", "0x1", "\u0661", "1e3"])

@@ -84,9 +84,14 @@ def test_nfd_spelling_of_an_nfc_passphrase_unlocks(paths):
 def test_tampered_kdf_parameters_are_refused(paths, closed):
     db = paths.workspace / "workspace.db"
     for tampered, error in [
-        ('{"alg":"argon2id","m":4194304000,"p":1,"salt":"00112233445566778899aabbccddeeff","t":1}',
-         KdfParametersRejected),
-        (fast_kdf().to_json(), WrongPassphrase),  # plausible values, but not the ones the slot was sealed with
+        (
+            '{"alg":"argon2id","m":4194304000,"p":1,"salt":"00112233445566778899aabbccddeeff","t":1}',
+            KdfParametersRejected,
+        ),
+        (
+            fast_kdf().to_json(),
+            WrongPassphrase,
+        ),  # plausible values, but not the ones the slot was sealed with
     ]:
         with sqlite3.connect(db) as conn:
             conn.execute("UPDATE key_slots SET kdf = ? WHERE kind = 'passphrase'", (tampered,))

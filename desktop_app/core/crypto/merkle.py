@@ -183,9 +183,7 @@ def verify_inclusion(leaf_hash: bytes, index: int, size: int, proof: Sequence[by
     return sn == 0 and r == root
 
 
-def verify_consistency(
-    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
-) -> bool:
+def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]) -> bool:
     """Check a consistency proof exactly as RFC 9162 section 2.1.4.2 specifies.
 
     RFC 9162 only covers ``0 < old_size < new_size``. Equal sizes need an empty proof and equal

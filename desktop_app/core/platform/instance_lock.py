@@ -5,12 +5,13 @@ holder dies, even by SIGKILL, so a crash never leaves the workspace unopenable.
 """
 
 import os
+import sys
 from pathlib import Path
 from types import TracebackType
 
 from desktop_app.core.errors import WorkspaceInUse
 
-if os.name == "nt":
+if sys.platform == "win32":
     import msvcrt
 
     def _try_lock(fd: int) -> bool:
@@ -54,7 +55,5 @@ class InstanceLock:
     def __enter__(self) -> "InstanceLock":
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
         self.release()

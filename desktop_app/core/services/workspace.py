@@ -159,16 +159,26 @@ class Workspace:
                 _set_meta(conn, key, value)
             conn.execute(
                 "INSERT INTO key_slots (kind, kdf, wrapped) VALUES ('passphrase', ?, ?), ('recovery', '', ?)",
-                (params.to_json(), wrap_with_passphrase(master, passphrase, params, workspace_id),
-                 recovery.wrap(master, workspace_id)),
+                (
+                    params.to_json(),
+                    wrap_with_passphrase(master, passphrase, params, workspace_id),
+                    recovery.wrap(master, workspace_id),
+                ),
             )
             log.initialise(conn)
-            log.append(conn, CustodyEvent(EventType.WORKSPACE_CREATED, reviewer, {
-                "app_version": __version__,
-                "kdf": {"m": params.memory_kib, "t": params.iterations, "p": params.lanes},
-                "sqlite": ".".join(map(str, sqlite_version())),
-                "journal_mode": db.journal_mode,
-            }))
+            log.append(
+                conn,
+                CustodyEvent(
+                    EventType.WORKSPACE_CREATED,
+                    reviewer,
+                    {
+                        "app_version": __version__,
+                        "kdf": {"m": params.memory_kib, "t": params.iterations, "p": params.lanes},
+                        "sqlite": ".".join(map(str, sqlite_version())),
+                        "journal_mode": db.journal_mode,
+                    },
+                ),
+            )
             log.sign_checkpoint(conn, signing_key, reviewer)
             _set_meta(conn, "last_checkpoint_at", datetime.now(UTC).isoformat().encode())
         return recovery, master
@@ -207,9 +217,7 @@ class Workspace:
 
     def unlock(self, passphrase: str) -> Verification:
         """Unlock with the passphrase; verifies the log and records both. Returns the verification."""
-        return self._unlock_with_master(
-            self._master_from_passphrase(passphrase), [(EventType.WORKSPACE_UNLOCKED, {})]
-        )
+        return self._unlock_with_master(self._master_from_passphrase(passphrase), [(EventType.WORKSPACE_UNLOCKED, {})])
 
     def unlock_with_recovery_key(self, recovery_text: str, new_passphrase: str) -> Verification:
         """Unlock with the recovery key and set a new passphrase at once."""
@@ -230,8 +238,10 @@ class Workspace:
         params = kdf.KdfParams.fresh(old.memory_kib, old.iterations, old.lanes)
         wrapped = wrap_with_passphrase(master, new_passphrase, params, self.workspace_id)
         with self.db.write() as conn:
-            conn.execute("UPDATE key_slots SET kdf = ?, wrapped = ? WHERE kind = 'passphrase'",
-                         (params.to_json(), wrapped))
+            conn.execute(
+                "UPDATE key_slots SET kdf = ?, wrapped = ? WHERE kind = 'passphrase'",
+                (params.to_json(), wrapped),
+            )
             self._append(conn, EventType.PASSPHRASE_CHANGED, {})
         self.checkpoint()
 
@@ -253,12 +263,16 @@ class Workspace:
             for kind, data in events:
                 self._append(conn, kind, data)
             if not self.sweep_report.clean:
-                self._append(conn, EventType.SWEEP_REPORT, {
-                    "removed_temp_files": self.sweep_report.removed_temp_files,
-                    "removed_unreferenced_blobs": self.sweep_report.removed_unreferenced_blobs,
-                    "missing_blobs": self.sweep_report.missing_blobs,
-                    "damaged_blobs": self.sweep_report.damaged_blobs,
-                })
+                self._append(
+                    conn,
+                    EventType.SWEEP_REPORT,
+                    {
+                        "removed_temp_files": self.sweep_report.removed_temp_files,
+                        "removed_unreferenced_blobs": self.sweep_report.removed_unreferenced_blobs,
+                        "missing_blobs": self.sweep_report.missing_blobs,
+                        "damaged_blobs": self.sweep_report.damaged_blobs,
+                    },
+                )
             if events:
                 self._append(conn, EventType.LOG_VERIFIED, self._verification_record(verification))
         self.checkpoint_if_due()
@@ -281,8 +295,9 @@ class Workspace:
             keys = LogKeys(self._unlocked.subkeys.log_enc, self._unlocked.subkeys.log_head)
         return CustodyLog(self.log_id, self.origin, self.public_key, keys)
 
-    def _append(self, conn: sqlite3.Connection, kind: EventType, data: dict[str, Any],
-                subject: str | None = None) -> int:
+    def _append(
+        self, conn: sqlite3.Connection, kind: EventType, data: dict[str, Any], subject: str | None = None
+    ) -> int:
         return self.custody_log().append(conn, CustodyEvent(kind, self._state().reviewer, data, subject))
 
     def record(self, kind: EventType, data: dict[str, Any] | None = None, subject: str | None = None) -> int:
@@ -311,9 +326,16 @@ class Workspace:
         anchor = read_anchor(self.anchor_file)
         with self.db.read() as reader:
             if anchor is not None and anchor.verifier_key != self.verifier_key():
-                verification = Verification(0, 0, self.is_unlocked, (
-                    "The workspace's signing key differs from the one pinned in its anchor file: the "
-                    "database was replaced."), None)
+                verification = Verification(
+                    0,
+                    0,
+                    self.is_unlocked,
+                    (
+                        "The workspace's signing key differs from the one pinned in its anchor file: the "
+                        "database was replaced."
+                    ),
+                    None,
+                )
             else:
                 if anchor is not None:
                     notes.append(anchor.note)
@@ -324,8 +346,12 @@ class Workspace:
 
     @staticmethod
     def _verification_record(verification: Verification) -> dict[str, Any]:
-        return {"ok": verification.ok, "entries": verification.entries, "problem": verification.problem,
-                "first_bad_seq": verification.first_bad_seq}
+        return {
+            "ok": verification.ok,
+            "entries": verification.entries,
+            "problem": verification.problem,
+            "first_bad_seq": verification.first_bad_seq,
+        }
 
     def checkpoint(self) -> str:
         """Sign a checkpoint now, store it and publish it to the anchor file."""
@@ -369,16 +395,24 @@ class Workspace:
         """The folder of encrypted blobs."""
         return self.paths.workspace / "blobs"
 
-    def store_blob(self, chunks: Iterable[bytes], total: int | None = None,
-                   cancel: CancelToken | None = None) -> ProgressGenerator[StoredBlob]:
+    def store_blob(
+        self, chunks: Iterable[bytes], total: int | None = None, cancel: CancelToken | None = None
+    ) -> ProgressGenerator[StoredBlob]:
         """Store content in the vault with its custody event in the same transaction."""
+
         def log_stored(conn: sqlite3.Connection, blob: StoredBlob) -> None:
-            self._append(conn, EventType.BLOB_STORED,
-                         {"sha256": blob.sha256, "size": blob.size, "new": blob.created}, blob.blob_id)
+            self._append(
+                conn,
+                EventType.BLOB_STORED,
+                {"sha256": blob.sha256, "size": blob.size, "new": blob.created},
+                blob.blob_id,
+            )
+
         return (yield from self.vault().store(chunks, total, cancel, log_stored))
 
     def destroy_blob(self, blob_id: str, reason: str) -> None:
         """Cryptographically erase a blob, log why, and seal a checkpoint."""
-        self.vault().destroy(blob_id, lambda conn: self._append(
-            conn, EventType.BLOB_DESTROYED, {"reason": reason}, blob_id))
+        self.vault().destroy(
+            blob_id, lambda conn: self._append(conn, EventType.BLOB_DESTROYED, {"reason": reason}, blob_id)
+        )
         self.checkpoint()

@@ -126,7 +126,7 @@ class CustodyLog:
             "UPDATE log_head SET seq = ?, head_hash = ?, mac = ? WHERE id = 1",
             (seq, entry_hash, _head_mac(keys.head, self.log_id, seq, entry_hash)),
         )
-        return seq
+        return int(seq)
 
     def size(self, conn: sqlite3.Connection) -> int:
         """Number of entries according to the head row."""
@@ -143,9 +143,7 @@ class CustodyLog:
         conn.execute("INSERT OR IGNORE INTO log_checkpoints (size, note) VALUES (?, ?)", (tree.size, note))
         self.append(
             conn,
-            CustodyEvent(
-                EventType.CHECKPOINT_SIGNED, actor, {"size": tree.size, "root": checkpoint.root.hex()}
-            ),
+            CustodyEvent(EventType.CHECKPOINT_SIGNED, actor, {"size": tree.size, "root": checkpoint.root.hex()}),
         )
         return note
 
@@ -194,8 +192,12 @@ class CustodyLog:
                         "removed, or an older copy of the workspace was restored.",
                         count + 1,
                     )
-            stored_roots = {(size, cp.root) for size, entries in checkpoints.items() for label, cp in entries
-                            if label == "checkpoint"}
+            stored_roots = {
+                (size, cp.root)
+                for size, entries in checkpoints.items()
+                for label, cp in entries
+                if label == "checkpoint"
+            }
             for size, root in announced.items():
                 if (size, root) not in stored_roots:
                     raise _Problem(f"The checkpoint at size {size} announced in the log is missing.", size + 1)

@@ -13,7 +13,7 @@ rollback journal (DELETE) with ``synchronous=FULL`` is just as durable, only slo
 import shutil
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,7 +43,7 @@ def wal_is_safe(version: tuple[int, int, int]) -> bool:
 class WorkspaceDatabase:
     """Owns the workspace database file and its single writer connection."""
 
-    def __init__(self, path: Path, migrations: list[Migration]) -> None:
+    def __init__(self, path: Path, migrations: Sequence[Migration]) -> None:
         version = sqlite_version()
         if version < (3, 37, 0):
             raise UnsupportedSqlite(
@@ -73,7 +73,7 @@ class WorkspaceDatabase:
         """``PRAGMA user_version``."""
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def _migrate(self, migrations: list[Migration]) -> None:
+    def _migrate(self, migrations: Sequence[Migration]) -> None:
         current, target = self.schema_version, len(migrations)
         if current > target:
             raise DatabaseTooNew(

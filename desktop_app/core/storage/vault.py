@@ -167,9 +167,7 @@ class EvidenceVault:
             raise
         return writer.commit(on_commit)
 
-    def _commit(
-        self, temp: Path, file_key: bytes, size: int, sha256: str, on_commit: OnCommit | None
-    ) -> StoredBlob:
+    def _commit(self, temp: Path, file_key: bytes, size: int, sha256: str, on_commit: OnCommit | None) -> StoredBlob:
         index = self.sha256_index(sha256)
         with self._db.write() as conn:
             existing = conn.execute("SELECT blob_id FROM blobs WHERE sha256_index = ?", (index,)).fetchone()
@@ -251,7 +249,7 @@ class EvidenceVault:
         result: dict[str, object] = json.loads(raw)
         return result
 
-    def destroy(self, blob_id: str, on_commit: Callable[[sqlite3.Connection], None]) -> None:
+    def destroy(self, blob_id: str, on_commit: Callable[[sqlite3.Connection], object]) -> None:
         """Cryptographic erase: delete the wrapped key (and log it, via ``on_commit``), then the file."""
         with self._db.write() as conn:
             deleted = conn.execute("DELETE FROM blobs WHERE blob_id = ?", (blob_id,)).rowcount
