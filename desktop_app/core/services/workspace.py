@@ -378,6 +378,10 @@ class Workspace:
         with self.db.read() as reader:
             return self.custody_log().latest_checkpoint(reader.conn)
 
+    def anchor_text(self) -> str:
+        """The verifier key and the latest checkpoint: what the anchor holds and exports carry."""
+        return Anchor(self.verifier_key(), self.latest_checkpoint() or "").to_text()
+
     def _publish_anchor(self) -> None:
         note = self.latest_checkpoint()
         if note is not None:

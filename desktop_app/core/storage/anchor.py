@@ -31,16 +31,18 @@ def anchor_path(anchors_dir: Path, workspace_id_hex: str) -> Path:
     return anchors_dir / f"{workspace_id_hex}.anchor"
 
 
+def parse_anchor_text(text: str) -> Anchor:
+    """Read an anchor or exported checkpoint; a bare checkpoint note (no key line) is accepted too."""
+    key, sep, note = text.partition(_SEPARATOR)
+    return Anchor(key.strip(), note) if sep else Anchor("", text)
+
+
 def read_anchor(path: Path) -> Anchor | None:
-    """The anchor at ``path``, or None if there is none. A malformed file raises ValueError."""
+    """The anchor at ``path``, or None if there is none."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return parse_anchor_text(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    key, sep, note = text.partition(_SEPARATOR)
-    if not sep:
-        raise ValueError(f"{path} is not an Evidence Desk anchor file")
-    return Anchor(key.strip(), note)
 
 
 def write_anchor(path: Path, anchor: Anchor) -> None:
