@@ -116,7 +116,7 @@ def test_second_instance_is_refused_until_the_first_closes(paths, closed):
 
 
 def test_create_refuses_an_existing_workspace_and_an_orphaned_anchor(paths, closed):
-    with pytest.raises(WorkspaceExists):
+    with pytest.raises(WorkspaceExists, match="already exists"):
         Workspace.create(paths, PASSPHRASE, "R", fast_kdf())
     for path in paths.workspace.iterdir():
         if path.is_file():

@@ -82,16 +82,27 @@ class Workspace:
     # -- opening, creating, closing ------------------------------------------------------------
 
     @staticmethod
-    def exists(paths: AppPaths) -> bool:
-        """Whether a complete workspace is in ``paths``."""
-        database = paths.workspace / DATABASE_NAME
+    def _is_complete(database: Path) -> bool | None:
+        """True for a finished workspace, False for an interrupted creation, None if there is no file.
+
+        Opened read-write on purpose: after a crash in rollback-journal mode only a writable
+        connection can roll the hot journal back; a read-only one would fail and make a real
+        workspace look absent.
+        """
         if not database.exists():
-            return False
-        with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
+            return None
+        with closing(sqlite3.connect(database)) as conn:
             try:
                 return _meta(conn, "workspace_id") is not None
-            except sqlite3.OperationalError:
-                return False
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):
+                    return False
+                raise
+
+    @classmethod
+    def exists(cls, paths: AppPaths) -> bool:
+        """Whether a complete workspace is in ``paths``."""
+        return bool(cls._is_complete(paths.workspace / DATABASE_NAME))
 
     @classmethod
     def open(cls, paths: AppPaths) -> "Workspace":
@@ -126,7 +137,11 @@ class Workspace:
         lock = InstanceLock(paths.workspace / "instance.lock")
         try:
             database_path = paths.workspace / DATABASE_NAME
-            database_path.unlink(missing_ok=True)  # an interrupted creation; it holds no evidence
+            complete = cls._is_complete(database_path)
+            if complete:
+                raise WorkspaceExists(f"A workspace already exists in {paths.workspace}; unlock it instead.")
+            if complete is False:
+                database_path.unlink()  # an interrupted creation: its one transaction never committed
             db = WorkspaceDatabase(database_path, MIGRATIONS)
             recovery, master = cls._initialise(db, passphrase, reviewer, params or kdf.calibrate())
             workspace = cls(paths, lock, db)

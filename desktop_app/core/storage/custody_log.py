@@ -210,6 +210,8 @@ class CustodyLog:
             checkpoint = parse_and_verify(note, self.origin, self.public_key)
         except (CheckpointError, InvalidSignature) as exc:
             raise _Problem(f"A {label} is not validly signed by this workspace: {exc}") from None
+        if checkpoint.origin != self.origin:
+            raise _Problem(f"A {label} belongs to another log ({checkpoint.origin}).")
         if size_column is not None and size_column != checkpoint.size:
             raise _Problem(f"A {label} row says size {size_column} but its signed note says {checkpoint.size}.")
         return checkpoint
