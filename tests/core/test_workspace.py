@@ -1,5 +1,6 @@
 import hashlib
 import sqlite3
+from contextlib import closing
 import unicodedata
 
 import pytest
@@ -20,10 +21,18 @@ from tests.conftest import PASSPHRASE, fast_kdf
 
 
 def fingerprint(paths) -> str:
-    """A digest of every file in the profile: 'changes nothing' means this stays the same."""
+    """The database's logical content and every other file: 'changes nothing' keeps this the same.
+
+    The database is compared by an SQL dump, not bytes: a WAL checkpoint moves pages between the
+    -wal file and the main file without changing any content.
+    """
     digest = hashlib.sha256()
+    database = paths.workspace / "workspace.db"
+    with closing(sqlite3.connect(database)) as conn:
+        for line in conn.iterdump():
+            digest.update(line.encode())
     for path in sorted(p for p in paths.workspace.parent.parent.rglob("*") if p.is_file()):
-        if path.name == "instance.lock":
+        if path.name == "instance.lock" or path.name.startswith("workspace.db"):
             continue
         digest.update(str(path).encode() + path.read_bytes())
     return digest.hexdigest()

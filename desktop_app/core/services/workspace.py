@@ -99,10 +99,10 @@ class Workspace:
                     return False
                 raise
 
-    @classmethod
-    def exists(cls, paths: AppPaths) -> bool:
-        """Whether a complete workspace is in ``paths``."""
-        return bool(cls._is_complete(paths.workspace / DATABASE_NAME))
+    @staticmethod
+    def exists(paths: AppPaths) -> bool:
+        """Whether a workspace database is in ``paths`` (looked at without opening it)."""
+        return (paths.workspace / DATABASE_NAME).exists()
 
     @classmethod
     def open(cls, paths: AppPaths) -> "Workspace":
@@ -111,8 +111,11 @@ class Workspace:
             raise WorkspaceMissing(
                 f"There is no workspace in {paths.workspace}. Create one with 'evidence-desk init' or the app."
             )
+        # The instance lock comes first: only then is this process the database's sole user.
         lock = InstanceLock(paths.workspace / "instance.lock")
         try:
+            if not cls._is_complete(paths.workspace / DATABASE_NAME):
+                raise WorkspaceMissing("Creating this workspace was interrupted before it finished. Create it again.")
             return cls(paths, lock, WorkspaceDatabase(paths.workspace / DATABASE_NAME, MIGRATIONS))
         except BaseException:
             lock.release()
@@ -124,10 +127,8 @@ class Workspace:
     ) -> tuple["Workspace", RecoveryKey]:
         """Create a workspace, unlocked. The recovery key is returned once and never stored."""
         kdf.normalise_passphrase(passphrase)  # refuse an empty passphrase before any work
-        if cls.exists(paths):
-            raise WorkspaceExists(f"A workspace already exists in {paths.workspace}; unlock it instead.")
         orphans = sorted(paths.anchors.glob("*.anchor")) if paths.anchors.exists() else []
-        if orphans:
+        if orphans and not cls.exists(paths):
             raise WorkspaceExists(
                 f"An anchor for workspace {orphans[0].stem} exists but its data is gone from "
                 f"{paths.workspace}. Restore the workspace from a backup; only remove {orphans[0]} if you "
@@ -141,7 +142,9 @@ class Workspace:
             if complete:
                 raise WorkspaceExists(f"A workspace already exists in {paths.workspace}; unlock it instead.")
             if complete is False:
-                database_path.unlink()  # an interrupted creation: its one transaction never committed
+                # An interrupted creation: its one transaction never committed, so it holds nothing.
+                for leftover in (database_path, Path(f"{database_path}-wal"), Path(f"{database_path}-shm")):
+                    leftover.unlink(missing_ok=True)
             db = WorkspaceDatabase(database_path, MIGRATIONS)
             recovery, master = cls._initialise(db, passphrase, reviewer, params or kdf.calibrate())
             workspace = cls(paths, lock, db)

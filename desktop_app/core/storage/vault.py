@@ -10,7 +10,6 @@ Destroying a blob deletes its wrapped key (with ``secure_delete=ON`` the bytes a
 then the file: without the key the ciphertext is noise (cryptographic erase).
 """
 
-import hashlib
 import json
 import os
 import secrets
@@ -24,11 +23,13 @@ from typing import BinaryIO
 from desktop_app.core.crypto import stream
 from desktop_app.core.crypto.aead import OpenFailed, mac, open_sealed, seal
 from desktop_app.core.errors import BlobIntegrityError, BlobMissing
+from desktop_app.core.hashing.parallel import ParallelDigests
 from desktop_app.core.platform.files import fsync_directory
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 from desktop_app.core.storage.database import WorkspaceDatabase
 
 TEMP_PREFIX = "tmp-"
+CIPHER = stream.Cipher.AES_256_GCM
 # Called inside the write transaction that commits a blob row, to add the custody event
 # (and whatever else belongs to the same action) atomically.
 OnCommit = Callable[[sqlite3.Connection, "StoredBlob"], None]
@@ -102,18 +103,19 @@ class BlobWriter:
         self._file_key = stream.new_file_key()
         self._temp = vault.directory / f"{TEMP_PREFIX}{secrets.token_hex(16)}"
         self._handle: BinaryIO = open(self._temp, "xb")  # noqa: SIM115 - closed in commit/abort
-        self._encryptor = stream.StreamEncryptor(self._file_key, self._handle)
-        self._sha256 = hashlib.sha256()
+        self._encryptor = stream.StreamEncryptor(self._file_key, self._handle, CIPHER)
+        self._digests = ParallelDigests(("sha256",))
         self.size = 0
 
-    def write(self, data: bytes | memoryview) -> None:
-        """Add plaintext."""
-        self._sha256.update(data)
+    def write(self, data: bytes) -> None:
+        """Add plaintext. ``data`` must not be modified afterwards (it is hashed on another thread)."""
+        self._digests.update(data)
         self._encryptor.write(data)
         self.size += len(data)
 
     def abort(self) -> None:
         """Discard everything written so far."""
+        self._digests.close()
         if not self._handle.closed:
             self._handle.close()
         self._temp.unlink(missing_ok=True)
@@ -125,7 +127,8 @@ class BlobWriter:
             self._handle.flush()
             os.fsync(self._handle.fileno())
             self._handle.close()
-            return self._vault._commit(self._temp, self._file_key, self.size, self._sha256.hexdigest(), on_commit)
+            sha256 = self._digests.hexdigests()["sha256"]
+            return self._vault._commit(self._temp, self._file_key, self.size, sha256, on_commit)
         finally:
             self.abort()
 
@@ -225,7 +228,7 @@ class EvidenceVault:
             ) from None
         with handle:
             try:
-                yield from stream.iter_decrypt(file_key, handle)
+                yield from stream.iter_decrypt(file_key, handle, CIPHER)
             except stream.StreamError as exc:
                 raise BlobIntegrityError(f"Evidence blob {blob_id} failed authentication ({exc}).") from None
 

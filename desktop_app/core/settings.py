@@ -1,0 +1,112 @@
+"""Non-secret application settings: auto-lock and the safe-display defaults.
+
+The file (``AppPaths.settings_file``) is JSON that a reviewer or support may edit by hand, so it is
+untrusted: unknown keys are ignored, wrong types fall back to the default, numbers are clamped to
+their range, and every correction is logged as a warning. A missing or unreadable file gives the
+defaults; the app must always start. Secrets never go here (house style 13).
+"""
+
+import json
+import logging
+import math
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from desktop_app.core.platform.files import atomic_write_bytes
+
+log = logging.getLogger(__name__)
+
+RevealMode = Literal["click", "hold"]
+REVEAL_MODES: tuple[RevealMode, ...] = ("click", "hold")
+AUTO_LOCK_MAX_MINUTES = 24 * 60
+BLUR_STRENGTH_MIN = 4
+BLUR_STRENGTH_MAX = 64
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """What the reviewer can change in Settings.
+
+    Attributes:
+        auto_lock_minutes: Lock the workspace after this many idle minutes; 0 means never.
+        blur_by_default: Show evidence blurred until revealed.
+        greyscale_by_default: Show evidence in greyscale until revealed.
+        blur_strength: Blur radius in pixels (4-64).
+        reveal_mode: "click" toggles a reveal; "hold" reveals only while the button is held.
+    """
+
+    auto_lock_minutes: int = 10
+    blur_by_default: bool = True
+    greyscale_by_default: bool = True
+    blur_strength: int = 24
+    reveal_mode: RevealMode = "click"
+
+    def __post_init__(self) -> None:
+        # Construction is the one gate, so an out-of-range value can never reach the UI.
+        if not 0 <= self.auto_lock_minutes <= AUTO_LOCK_MAX_MINUTES:
+            raise ValueError(f"auto_lock_minutes must be 0-{AUTO_LOCK_MAX_MINUTES}")
+        if not BLUR_STRENGTH_MIN <= self.blur_strength <= BLUR_STRENGTH_MAX:
+            raise ValueError(f"blur_strength must be {BLUR_STRENGTH_MIN}-{BLUR_STRENGTH_MAX}")
+        if self.reveal_mode not in REVEAL_MODES:
+            raise ValueError(f"reveal_mode must be one of {REVEAL_MODES}")
+
+    @classmethod
+    def load(cls, path: Path) -> "AppSettings":
+        """Read settings, falling back to defaults (with a logged warning) for anything unusable."""
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            log.warning("Settings file %s is unreadable (%s); using the defaults", path, exc)
+            return cls()
+        if not isinstance(raw, dict):
+            log.warning("Settings file %s does not hold a JSON object; using the defaults", path)
+            return cls()
+        return cls.from_mapping(raw)
+
+    @classmethod
+    def from_mapping(cls, raw: dict[str, Any]) -> "AppSettings":
+        """Build settings from untrusted values, correcting each bad one to something safe."""
+        defaults = cls()
+        values: dict[str, Any] = {}
+        for name, default in asdict(defaults).items():
+            if name not in raw:
+                continue
+            value = raw[name]
+            corrected = _correct(name, value, default)
+            if corrected != value:
+                log.warning("Setting %s=%r is invalid; using %r", name, value, corrected)
+            values[name] = corrected
+        unknown = set(raw) - {f.name for f in fields(cls)} - {"version"}
+        if unknown:
+            log.info("Ignoring unknown settings: %s", ", ".join(sorted(unknown)))
+        return replace(defaults, **values)
+
+    def save(self, path: Path) -> None:
+        """Write atomically: a crash leaves the old file or the new one, never half of each."""
+        document = {"version": FORMAT_VERSION, **asdict(self)}
+        atomic_write_bytes(path, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+
+    def changed_keys(self, other: "AppSettings") -> list[str]:
+        """Names of the settings whose values differ between ``self`` and ``other``, in field order."""
+        return [f.name for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)]
+
+
+def _correct(name: str, value: Any, default: Any) -> Any:
+    """Return ``value`` if it is valid for setting ``name``, else the nearest safe value."""
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else default
+    if isinstance(default, int):
+        # bool is an int subclass; "true" for a number is a mistake, not 1.
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            return default
+        low, high = (
+            (0, AUTO_LOCK_MAX_MINUTES) if name == "auto_lock_minutes" else (BLUR_STRENGTH_MIN, BLUR_STRENGTH_MAX)
+        )
+        return min(high, max(low, int(value)))
+    if name == "reveal_mode":
+        return cast(RevealMode, value) if value in REVEAL_MODES else default
+    return default

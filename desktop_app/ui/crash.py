@@ -1,0 +1,139 @@
+"""The path every bug takes: log the traceback, then show a crash dialog with a copyable report.
+
+``CrashHandler.install`` takes over ``sys.excepthook`` (uncaught exceptions in the GUI thread and in
+Qt slots, plus the bugs the worker bridge hands on) and ``threading.excepthook`` (plain Python
+threads), and routes Qt's own messages into ``logging`` so they reach the log file and the ring
+buffer. Exceptions may arrive on any thread; the dialog is only ever built on the GUI thread,
+through a queued signal. ``uninstall`` restores everything (tests and the end of ``main``).
+"""
+
+import logging
+import platform
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+import PySide6
+from PySide6.QtCore import QMessageLogContext, QObject, QtMsgType, Signal, Slot, qInstallMessageHandler, qVersion
+
+from desktop_app import APP_NAME, __version__
+from desktop_app.ui.dialogs.crash_dialog import CrashDialog
+
+log = logging.getLogger(__name__)
+qt_log = logging.getLogger("qt")
+RECENT_LOG_LINES = 200
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+
+
+def build_crash_report(exc_info: ExcInfo, recent_log: list[str]) -> str:
+    """The text a reviewer copies to support: versions, the traceback, recent log records.
+
+    It carries no evidence: the traceback has code and exception messages (which never include
+    evidence or secrets), and the log lines follow the same rule (see ``logging_setup``).
+    """
+    recent = recent_log[-RECENT_LOG_LINES:]
+    lines = [
+        f"{APP_NAME} {__version__}",
+        f"Python {platform.python_version()}, Qt {qVersion()}, PySide6 {PySide6.__version__}",
+        f"Platform: {platform.platform()}",
+        f"Time (UTC): {datetime.now(UTC).isoformat(timespec='seconds')}",
+        "",
+        "Traceback:",
+        "".join(traceback.format_exception(*exc_info)).rstrip(),
+        "",
+        f"Recent log records ({len(recent)}):",
+        *recent,
+    ]
+    return "\n".join(lines)
+
+
+def qt_message_handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Send one Qt message to the ``qt`` logger (never raises: Qt calls this from C++)."""
+    try:
+        where = f" ({context.category})" if context.category and context.category != "default" else ""
+        qt_log.log(_QT_LEVELS.get(mode, logging.WARNING), "%s%s", message, where)
+    except Exception:  # a failing log call must not become a crash inside Qt
+        return
+
+
+class CrashHandler(QObject):
+    """Owns the exception hooks and the crash dialog.
+
+    Args:
+        recent_log: Returns the recent log lines to include (the ring buffer's ``lines``).
+        parent: The owning QObject.
+    """
+
+    crash_reported = Signal(str)
+
+    def __init__(self, recent_log: Callable[[], list[str]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._recent_log = recent_log
+        self._previous: dict[str, Any] = {}
+        self._reporting = False
+        self.dialog: CrashDialog | None = None
+        # Queued from other threads by Qt's AutoConnection, since this object lives on the GUI thread.
+        self.crash_reported.connect(self._show)
+
+    def install(self) -> None:
+        """Take over the hooks; remembers what was there."""
+        self._previous = {
+            "excepthook": sys.excepthook,
+            "threading": threading.excepthook,
+            "qt": qInstallMessageHandler(qt_message_handler),
+        }
+        sys.excepthook = self.handle_exception
+        threading.excepthook = self._handle_thread_exception
+
+    def uninstall(self) -> None:
+        """Put the previous hooks back."""
+        if not self._previous:
+            return
+        sys.excepthook = self._previous["excepthook"]
+        threading.excepthook = self._previous["threading"]
+        qInstallMessageHandler(self._previous["qt"])
+        self._previous = {}
+
+    def handle_exception(self, exc_type: type[BaseException], exc: BaseException,
+                         tb: TracebackType | None) -> None:
+        """``sys.excepthook``: log the bug and report it (Ctrl+C keeps Python's default behaviour)."""
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        if self._reporting:  # a bug while reporting a bug: log it, do not loop
+            log.critical("Error while reporting a crash", exc_info=(exc_type, exc, tb))
+            return
+        self._reporting = True
+        try:
+            log.critical("Unexpected error", exc_info=(exc_type, exc, tb))
+            self.crash_reported.emit(build_crash_report((exc_type, exc, tb), self._recent_log()))
+        finally:
+            self._reporting = False
+
+    def _handle_thread_exception(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is None:
+            return
+        self.handle_exception(args.exc_type, args.exc_value, args.exc_traceback)
+
+    @Slot(str)
+    def _show(self, report: str) -> None:
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.append_report(report)
+        else:
+            self.dialog = CrashDialog(report)
+            self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.activateWindow()

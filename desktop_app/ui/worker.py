@@ -1,0 +1,180 @@
+"""The one bridge between core work and the GUI thread.
+
+A ``Worker`` runs a core callable, or a core progress generator, on a ``QThreadPool`` and reports
+back through four signals, always on the GUI thread:
+
+* ``progress(object)``: the generator's ``Progress`` records, throttled to at most 10 a second;
+* ``result(object)``: the return value (a generator's ``StopIteration.value``);
+* ``error(object)``: the exception. Expected failures (``EvidenceDeskError``) are for the caller to
+  show inline; anything else is a bug and is *also* handed to ``sys.excepthook``, which the crash
+  handler owns, so a caller that only handles expected errors cannot swallow a bug;
+* ``finished()``: always, exactly once, after ``result`` or ``error``.
+
+The thread emits private signals that are queued to the worker's own slots, which re-emit the public
+ones. That makes the thread of every public emission the GUI thread, whatever the receiver is (a
+bound method, a lambda), instead of depending on how PySide picks a connection type for plain
+callables. ``WorkerPool`` holds a reference to every running worker until ``finished`` so neither
+the worker nor its runnable can be garbage-collected mid-run.
+
+Tests wait with ``qtbot.waitSignal(worker.finished)``; teardown calls ``WorkerPool.wait_for_done``.
+"""
+
+import inspect
+import logging
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+
+from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.progress import CancelToken
+
+log = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL_SECONDS = 0.1  # <= 10 updates a second: enough to feel live, never a flood
+
+
+class _Job(QRunnable):
+    """The part that runs on the pool thread. Holds no Qt objects of its own."""
+
+    def __init__(self, worker: "Worker") -> None:
+        super().__init__()
+        self._worker = worker
+        # Python owns the runnable (through the worker), not the pool: no double deletion.
+        self.setAutoDelete(False)
+
+    def run(self) -> None:
+        """Run the task, deliver its outcome, and always announce the end."""
+        worker = self._worker
+        try:
+            outcome = worker.fn(*worker.args, **worker.kwargs)
+            if inspect.isgenerator(outcome):
+                outcome = self._drive(outcome)
+        except BaseException as exc:  # noqa: B036 - delivered, never swallowed: see the module docstring
+            worker.raw_failed.emit(exc)
+        else:
+            worker.raw_succeeded.emit(outcome)
+        finally:
+            worker.raw_finished.emit()
+
+    def _drive(self, generator: Any) -> Any:
+        worker = self._worker
+        last = float("-inf")
+        while True:
+            try:
+                update = next(generator)
+            except StopIteration as stop:
+                return stop.value
+            now = time.monotonic()
+            if now - last >= worker.progress_interval:
+                last = now
+                worker.raw_progressed.emit(update)
+
+
+class Worker(QObject):
+    """One piece of core work run off the GUI thread. Create in the GUI thread; start with a pool.
+
+    Args:
+        fn: A callable; if it returns a generator, the generator is driven to completion and its
+            yields become ``progress``.
+        *args: Positional arguments for ``fn``.
+        cancel: The token ``fn`` polls, if it supports cancellation; ``cancel()`` sets it.
+        **kwargs: Keyword arguments for ``fn``.
+    """
+
+    progress = Signal(object)
+    result = Signal(object)
+    error = Signal(object)
+    finished = Signal()
+
+    # Emitted on the pool thread, queued to the slots below.
+    raw_progressed = Signal(object)
+    raw_succeeded = Signal(object)
+    raw_failed = Signal(object)
+    raw_finished = Signal()
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, cancel: CancelToken | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__()
+        self.fn = fn
+        self.args = args
+        self.kwargs = kwargs
+        self.cancel_token = cancel
+        self.progress_interval = PROGRESS_INTERVAL_SECONDS
+        self.running = False
+        self.runnable = _Job(self)
+        queued = Qt.ConnectionType.QueuedConnection
+        self.raw_progressed.connect(self._on_progressed, queued)
+        self.raw_succeeded.connect(self._on_succeeded, queued)
+        self.raw_failed.connect(self._on_failed, queued)
+        self.raw_finished.connect(self._on_finished, queued)
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next check (only if it was given a cancel token)."""
+        if self.cancel_token is not None:
+            self.cancel_token.cancel()
+
+    @Slot(object)
+    def _on_progressed(self, update: object) -> None:
+        self.progress.emit(update)
+
+    @Slot(object)
+    def _on_succeeded(self, value: object) -> None:
+        self.result.emit(value)
+
+    @Slot(object)
+    def _on_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, EvidenceDeskError):
+            log.info("%s failed: %s (%s)", _name(self.fn), type(exc).__name__, exc.code)
+        self.error.emit(exc)
+        if not isinstance(exc, EvidenceDeskError):
+            # A bug: the crash handler reports it even if the caller handles ``error`` quietly.
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    @Slot()
+    def _on_finished(self) -> None:
+        self.running = False
+        self.finished.emit()
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    return getattr(fn, "__qualname__", None) or repr(fn)
+
+
+class WorkerPool(QObject):
+    """A thread pool plus the references that keep its running workers alive.
+
+    Args:
+        max_threads: Pool size. Two by default: the work is a KDF or a database pass, and more
+            threads would only contend for the one SQLite writer.
+        parent: The owning QObject.
+    """
+
+    def __init__(self, max_threads: int = 2, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._active: set[Worker] = set()
+
+    def start(self, worker: Worker) -> Worker:
+        """Run ``worker``; connect its signals before or right after this call (delivery is queued)."""
+        self._active.add(worker)
+        worker.finished.connect(lambda: self._active.discard(worker))
+        worker.running = True
+        self._pool.start(worker.runnable)
+        return worker
+
+    def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Worker:
+        """Shorthand for ``start(Worker(fn, *args, **kwargs))``."""
+        return self.start(Worker(fn, *args, **kwargs))
+
+    @property
+    def active_count(self) -> int:
+        """Workers started whose ``finished`` has not been delivered yet."""
+        return len(self._active)
+
+    def wait_for_done(self, msecs: int = -1) -> bool:
+        """Block until the pool threads are idle (teardown and quit); True if they are."""
+        return bool(self._pool.waitForDone(msecs))
