@@ -36,6 +36,7 @@ from desktop_app.core.storage import vault as vault_module
 from desktop_app.core.storage.anchor import Anchor, anchor_path, read_anchor, write_anchor
 from desktop_app.core.storage.custody_log import CustodyLog, LoggedEvent, LogKeys, Verification
 from desktop_app.core.storage.database import WorkspaceDatabase, sqlite_version
+from desktop_app.core.storage.fields import FieldCipher
 from desktop_app.core.storage.schema import MIGRATIONS
 from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultKeys
 
@@ -410,7 +411,12 @@ class Workspace:
     def vault(self) -> EvidenceVault:
         """The evidence vault (needs the workspace unlocked)."""
         keys = self._state().subkeys
-        return EvidenceVault(self.blob_dir, self.db, VaultKeys(keys.dek_wrap, keys.blind_index, keys.fields))
+        return EvidenceVault(self.blob_dir, self.db, VaultKeys(keys.dek_wrap, self.fields()))
+
+    def fields(self) -> FieldCipher:
+        """The cipher for encrypted columns and blind indexes (needs the workspace unlocked)."""
+        keys = self._state().subkeys
+        return FieldCipher(keys.fields, keys.blind_index)
 
     @property
     def blob_dir(self) -> Path:

@@ -10,7 +10,6 @@ Destroying a blob deletes its wrapped key (with ``secure_delete=ON`` the bytes a
 then the file: without the key the ciphertext is noise (cryptographic erase).
 """
 
-import json
 import os
 import secrets
 import sqlite3
@@ -21,12 +20,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from desktop_app.core.crypto import stream
-from desktop_app.core.crypto.aead import OpenFailed, mac, open_sealed, seal
+from desktop_app.core.crypto.aead import OpenFailed, open_sealed, seal
 from desktop_app.core.errors import BlobIntegrityError, BlobMissing
 from desktop_app.core.hashing.parallel import ParallelDigests
 from desktop_app.core.platform.files import fsync_directory
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 from desktop_app.core.storage.database import WorkspaceDatabase
+from desktop_app.core.storage.fields import FieldCipher, FieldDamaged
 
 TEMP_PREFIX = "tmp-"
 CIPHER = stream.Cipher.AES_256_GCM
@@ -37,11 +37,10 @@ OnCommit = Callable[[sqlite3.Connection, "StoredBlob"], None]
 
 @dataclass(frozen=True)
 class VaultKeys:
-    """The subkeys the vault uses."""
+    """The keys the vault uses: its own for file keys, the shared cipher for columns."""
 
     dek_wrap: bytes
-    blind_index: bytes
-    fields: bytes
+    fields: FieldCipher
 
 
 @dataclass(frozen=True)
@@ -144,7 +143,7 @@ class EvidenceVault:
 
     def sha256_index(self, sha256_hex: str) -> bytes:
         """The blind index of a SHA-256: lets duplicates be found without storing the hash in clear."""
-        return mac(self._keys.blind_index, b"sha256\x00" + bytes.fromhex(sha256_hex))
+        return self._keys.fields.blind_index("sha256", bytes.fromhex(sha256_hex))
 
     def writer(self) -> BlobWriter:
         """Start writing a new blob."""
@@ -184,7 +183,7 @@ class EvidenceVault:
             os.replace(temp, final)
             fsync_directory(self.directory)
             try:
-                meta = json.dumps({"size": size, "sha256": sha256, "stored_at": datetime.now(UTC).isoformat()})
+                meta = {"size": size, "sha256": sha256, "stored_at": datetime.now(UTC).isoformat()}
                 conn.execute(
                     "INSERT INTO blobs (blob_id, wrapped_key, sha256_index, meta_ct, stored_size) "
                     "VALUES (?, ?, ?, ?, ?)",
@@ -192,7 +191,7 @@ class EvidenceVault:
                         blob_id,
                         seal(self._keys.dek_wrap, file_key, b"dek-v1\x00" + blob_id.encode()),
                         index,
-                        seal(self._keys.fields, meta.encode(), b"blobs.meta_ct\x00" + blob_id.encode()),
+                        self._keys.fields.seal_json("blobs", "meta_ct", blob_id, meta),
                         final.stat().st_size,
                     ),
                 )
@@ -246,10 +245,9 @@ class EvidenceVault:
         if not rows:
             raise BlobMissing(f"Evidence blob {blob_id} is not in this workspace.")
         try:
-            raw = open_sealed(self._keys.fields, rows[0]["meta_ct"], b"blobs.meta_ct\x00" + blob_id.encode())
-        except OpenFailed:
+            result: dict[str, object] = self._keys.fields.open_json("blobs", "meta_ct", blob_id, rows[0]["meta_ct"])
+        except FieldDamaged:
             raise BlobIntegrityError(f"The metadata of evidence blob {blob_id} was altered.") from None
-        result: dict[str, object] = json.loads(raw)
         return result
 
     def destroy(self, blob_id: str, on_commit: Callable[[sqlite3.Connection], object]) -> None:
