@@ -21,6 +21,7 @@ from desktop_app import __version__
 from desktop_app.core.crypto import kdf
 from desktop_app.core.errors import EvidenceDeskError, PassphraseRejected
 from desktop_app.core.platform.paths import AppPaths
+from desktop_app.core.platform.secrets import system_secret_store
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.anchor import parse_anchor_text
 from desktop_app.core.storage.custody_log import Verification
@@ -44,8 +45,12 @@ def _passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
     return first
 
 
+def _opened(args: argparse.Namespace) -> Workspace:
+    return Workspace.open(AppPaths.resolve(args.profile_dir), system_secret_store())
+
+
 def _unlocked(args: argparse.Namespace) -> Workspace:
-    workspace = Workspace.open(AppPaths.resolve(args.profile_dir))
+    workspace = _opened(args)
     try:
         workspace.unlock(_passphrase(args))
     except BaseException:
@@ -60,7 +65,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     passphrase = _passphrase(args, confirm=True)
     kdf.normalise_passphrase(passphrase)
     print("Calibrating key derivation for this machine…", file=sys.stderr)
-    workspace, recovery = Workspace.create(paths, passphrase, args.reviewer or getpass.getuser())
+    reviewer = args.reviewer or getpass.getuser()
+    workspace, recovery = Workspace.create(paths, passphrase, reviewer, secrets=system_secret_store())
     try:
         print(f"Created workspace {workspace.workspace_id.hex()} in {paths.workspace}")
         print("\nRECOVERY KEY — shown once. Store it offline; it is the only way in without the passphrase:")
@@ -101,7 +107,7 @@ def cmd_log_verify(args: argparse.Namespace) -> int:
     for name in args.checkpoint:
         anchor = parse_anchor_text(Path(name).read_text(encoding="utf-8"))
         notes.append(anchor.note)
-    workspace = Workspace.open(AppPaths.resolve(args.profile_dir)) if args.structure_only else _unlocked(args)
+    workspace = _opened(args) if args.structure_only else _unlocked(args)
     try:
         return _print_verification(workspace.verify_log(notes), args.json)
     finally:

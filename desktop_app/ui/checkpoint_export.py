@@ -1,8 +1,9 @@
 """Export the latest signed checkpoint with its verifier key, for safekeeping outside the workspace.
 
 A checkpoint kept elsewhere (with counsel, on another machine) is what detects a restored older
-copy of the whole workspace. The file has the anchor file's layout (``Anchor.to_text``), so the
-CLI's verifier reads it as an external checkpoint. Qt-free: it runs in a worker.
+copy of the whole workspace. The file is ``Workspace.anchor_text()``, exactly what
+``evidence-desk checkpoint export`` writes, so ``evidence-desk log verify --checkpoint FILE`` reads
+it. Qt-free: it runs in a worker.
 """
 
 from dataclasses import dataclass
@@ -12,7 +13,6 @@ from pathlib import Path
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.platform.files import atomic_write_bytes
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.anchor import Anchor
 
 
 class ExportFailed(EvidenceDeskError):
@@ -41,7 +41,7 @@ def export_checkpoint(workspace: Workspace, path: Path) -> CheckpointExport:
     if note is None:
         raise ExportFailed("The workspace has no signed checkpoint yet; unlock it and try again.")
     try:
-        atomic_write_bytes(path, Anchor(workspace.verifier_key(), note).to_text().encode("utf-8"))
+        atomic_write_bytes(path, workspace.anchor_text().encode("utf-8"))
     except OSError as exc:
         raise ExportFailed(f"The checkpoint could not be written to {path}: {exc.strerror or exc}.") from exc
     return CheckpointExport(path, note)

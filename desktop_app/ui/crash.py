@@ -78,8 +78,9 @@ class CrashHandler(QObject):
     """
 
     crash_reported = Signal(str)
+    RecentLog = Callable[[], list[str]]
 
-    def __init__(self, recent_log: Callable[[], list[str]], parent: QObject | None = None) -> None:
+    def __init__(self, recent_log: RecentLog, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._recent_log = recent_log
         self._previous: dict[str, Any] = {}
@@ -122,6 +123,14 @@ class CrashHandler(QObject):
             self.crash_reported.emit(build_crash_report((exc_type, exc, tb), self._recent_log()))
         finally:
             self._reporting = False
+
+    def report_fatal(self, exc_info: ExcInfo | tuple[None, None, None]) -> None:
+        """Log a bug that stops start-up and show the report modally (there is no event loop yet)."""
+        if exc_info[0] is None or exc_info[1] is None:
+            return
+        full: ExcInfo = (exc_info[0], exc_info[1], exc_info[2])
+        log.critical("Unexpected error during start-up", exc_info=full)
+        CrashDialog(build_crash_report(full, self._recent_log())).exec()
 
     def _handle_thread_exception(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_value is None:

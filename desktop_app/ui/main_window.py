@@ -195,7 +195,8 @@ class MainWindow(QMainWindow):
 
     def _verification_failed(self, exc: BaseException) -> None:
         self.status_panel.show_verification_error(
-            exc.message if isinstance(exc, EvidenceDeskError) else "An unexpected error stopped it; see the crash report.")
+            exc.message if isinstance(exc, EvidenceDeskError)
+            else "An unexpected error stopped it; see the crash report.")
 
     def _action_failed(self, exc: BaseException) -> None:
         # Unexpected errors already went to the crash dialog through the worker bridge.

@@ -30,6 +30,8 @@ class WorkspaceSnapshot:
         read_problem: Why reading stopped early, if it did.
         checkpoint_size: Entries covered by the newest valid signed checkpoint.
         journal_mode: SQLite journal mode of the workspace database.
+        separate_readers: False when this SQLite has the WAL-reset bug and the workspace therefore
+            runs on a single connection.
         sqlite_version: Version of the linked SQLite library.
         sweep: What the start-up sweep found.
     """
@@ -42,6 +44,7 @@ class WorkspaceSnapshot:
     read_problem: str | None = None
     checkpoint_size: int | None = None
     journal_mode: str = ""
+    separate_readers: bool = True
     sqlite_version: str = sqlite3.sqlite_version
     sweep: SweepReport = field(default_factory=SweepReport)
 
@@ -71,6 +74,7 @@ def load_snapshot(workspace: Workspace) -> WorkspaceSnapshot:
         read_problem=problem,
         checkpoint_size=_checkpoint_size(workspace),
         journal_mode=workspace.db.journal_mode,
+        separate_readers=workspace.db.separate_readers,
         sweep=workspace.sweep_report,
     )
 

@@ -23,7 +23,12 @@ print(len(sys.argv) - 1)
 def test_every_core_module_imports_without_qt():
     modules = [m.name for m in pkgutil.walk_packages(desktop_app.core.__path__, "desktop_app.core.")]
     assert len(modules) > 15
-    done = subprocess.run([sys.executable, "-c", SCRIPT, *modules], capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parents[2], timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *modules],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(len(modules))

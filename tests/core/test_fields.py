@@ -23,7 +23,11 @@ def test_original_names_round_trip_as_bytes(workspace, name):
 def test_values_are_bound_to_their_cell(workspace):
     fields = workspace.fields()
     sealed = fields.seal("sources", "name_ct", "row-1", b"secret.jpg")
-    for table, column, row in [("sources", "name_ct", "row-2"), ("sources", "meta_ct", "row-1"), ("x", "name_ct", "row-1")]:
+    for table, column, row in [
+        ("sources", "name_ct", "row-2"),
+        ("sources", "meta_ct", "row-1"),
+        ("x", "name_ct", "row-1"),
+    ]:
         with pytest.raises(FieldDamaged):
             fields.open(table, column, row, sealed)
 

@@ -1,7 +1,7 @@
 import hashlib
 import sqlite3
-from contextlib import closing
 import unicodedata
+from contextlib import closing
 
 import pytest
 
@@ -230,5 +230,37 @@ def test_sweep_findings_are_logged_at_unlock(paths, closed):
         ws.unlock(PASSPHRASE)
         sweeps = [e.event for e in ws.events() if e.event.type == EventType.SWEEP_REPORT]
         assert sweeps[-1].data["removed_temp_files"] == 1
+    finally:
+        ws.close()
+
+
+def test_keyring_witness_catches_a_restore_of_data_and_anchor_together(paths, tmp_path):
+    import shutil
+
+    from desktop_app.core.platform.secrets import MemorySecretStore
+
+    keyring = MemorySecretStore()
+    ws, _ = Workspace.create(paths, PASSPHRASE, "R", fast_kdf(), secrets=keyring)
+    ws.close()
+    profile = paths.data.parent
+    shutil.copytree(profile, tmp_path / "backup")
+    ws = Workspace.open(paths, secrets=keyring)
+    ws.unlock(PASSPHRASE)
+    ws.record(EventType.SETTINGS_CHANGED, {"after": "backup"})
+    ws.close()
+    assert len(keyring.values) == 1
+    shutil.rmtree(profile)
+    shutil.copytree(tmp_path / "backup", profile)  # data and anchors both rolled back
+    ws = Workspace.open(paths)  # without the witness the rollback is invisible
+    try:
+        assert ws.unlock(PASSPHRASE).ok
+    finally:
+        ws.close()
+    shutil.rmtree(profile)
+    shutil.copytree(tmp_path / "backup", profile)
+    ws = Workspace.open(paths, secrets=keyring)
+    try:
+        verification = ws.unlock(PASSPHRASE)
+        assert not verification.ok and "older copy" in verification.problem
     finally:
         ws.close()

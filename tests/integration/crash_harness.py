@@ -29,7 +29,10 @@ class CycleResult:
 def kill_one_writer(profile: Path, passphrase: str, rng: random.Random) -> tuple[list[str], float]:
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.integration.crash_child", str(profile), passphrase],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert child.stdout is not None
     ready = child.stdout.readline()

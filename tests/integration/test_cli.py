@@ -16,8 +16,14 @@ def run(profile, *args, passphrase=PASSPHRASE, check_code=None):
     env.pop("EVIDENCE_DESK_PASSPHRASE", None)
     if passphrase is not None:
         env["EVIDENCE_DESK_PASSPHRASE"] = passphrase
-    done = subprocess.run([sys.executable, "-m", "desktop_app.cli", *args], env=env, capture_output=True,
-                          text=True, stdin=subprocess.DEVNULL, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop_app.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
     if check_code is not None:
         assert done.returncode == check_code, (done.stdout, done.stderr)
     return done
@@ -48,8 +54,17 @@ def test_verify_show_and_export(initialised, tmp_path):
     exported = tmp_path / "checkpoint.txt"
     run(profile, "checkpoint", "export", "-o", str(exported), check_code=0)
     assert "— evidence-desk/" in exported.read_text()
-    structural = run(profile, "log", "verify", "--structure-only", "--json", "--checkpoint", str(exported),
-                     passphrase=None, check_code=0)
+    structural = run(
+        profile,
+        "log",
+        "verify",
+        "--structure-only",
+        "--json",
+        "--checkpoint",
+        str(exported),
+        passphrase=None,
+        check_code=0,
+    )
     assert json.loads(structural.stdout)["with_keys"] is False
 
 

@@ -31,6 +31,7 @@ from desktop_app.core.domain.events import CustodyEvent, EventType
 from desktop_app.core.errors import LogIntegrityError, WorkspaceExists, WorkspaceLocked, WorkspaceMissing
 from desktop_app.core.platform.instance_lock import InstanceLock
 from desktop_app.core.platform.paths import AppPaths
+from desktop_app.core.platform.secrets import SecretStore
 from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.storage import vault as vault_module
 from desktop_app.core.storage.anchor import Anchor, anchor_path, read_anchor, write_anchor
@@ -65,9 +66,14 @@ class _Unlocked:
 class Workspace:
     """An open workspace. Create with ``create()`` or ``open()``; always ``close()``."""
 
-    def __init__(self, paths: AppPaths, lock: InstanceLock, db: WorkspaceDatabase) -> None:
+    def __init__(
+        self, paths: AppPaths, lock: InstanceLock, db: WorkspaceDatabase, secrets: SecretStore | None = None
+    ) -> None:
         self.paths = paths
         self.db = db
+        # A second copy of the latest checkpoint, outside the file system: restoring both the data
+        # and the config folder from a backup still meets a checkpoint the old log cannot satisfy.
+        self._secrets = secrets
         self._lock = lock
         self._unlocked: _Unlocked | None = None
         with db.read() as reader:
@@ -106,7 +112,7 @@ class Workspace:
         return (paths.workspace / DATABASE_NAME).exists()
 
     @classmethod
-    def open(cls, paths: AppPaths) -> "Workspace":
+    def open(cls, paths: AppPaths, secrets: SecretStore | None = None) -> "Workspace":
         """Open the existing workspace, locked."""
         if not cls.exists(paths):
             raise WorkspaceMissing(
@@ -117,14 +123,19 @@ class Workspace:
         try:
             if not cls._is_complete(paths.workspace / DATABASE_NAME):
                 raise WorkspaceMissing("Creating this workspace was interrupted before it finished. Create it again.")
-            return cls(paths, lock, WorkspaceDatabase(paths.workspace / DATABASE_NAME, MIGRATIONS))
+            return cls(paths, lock, WorkspaceDatabase(paths.workspace / DATABASE_NAME, MIGRATIONS), secrets)
         except BaseException:
             lock.release()
             raise
 
     @classmethod
     def create(
-        cls, paths: AppPaths, passphrase: str, reviewer: str, params: kdf.KdfParams | None = None
+        cls,
+        paths: AppPaths,
+        passphrase: str,
+        reviewer: str,
+        params: kdf.KdfParams | None = None,
+        secrets: SecretStore | None = None,
     ) -> tuple["Workspace", RecoveryKey]:
         """Create a workspace, unlocked. The recovery key is returned once and never stored."""
         kdf.normalise_passphrase(passphrase)  # refuse an empty passphrase before any work
@@ -148,7 +159,7 @@ class Workspace:
                     leftover.unlink(missing_ok=True)
             db = WorkspaceDatabase(database_path, MIGRATIONS)
             recovery, master = cls._initialise(db, passphrase, reviewer, params or kdf.calibrate())
-            workspace = cls(paths, lock, db)
+            workspace = cls(paths, lock, db, secrets)
         except BaseException:
             lock.release()
             raise
@@ -358,6 +369,9 @@ class Workspace:
             else:
                 if anchor is not None:
                     notes.append(anchor.note)
+                witness = self._secrets.get(self._witness_name) if self._secrets else None
+                if witness:
+                    notes.append(witness)
                 verification = self.custody_log().verify(reader.conn, notes)
         if record and self.is_unlocked:
             self.record(EventType.LOG_VERIFIED, self._verification_record(verification))
@@ -401,10 +415,16 @@ class Workspace:
         """The verifier key and the latest checkpoint: what the anchor holds and exports carry."""
         return Anchor(self.verifier_key(), self.latest_checkpoint() or "").to_text()
 
+    @property
+    def _witness_name(self) -> str:
+        return f"checkpoint/{self.workspace_id.hex()}"
+
     def _publish_anchor(self) -> None:
         note = self.latest_checkpoint()
         if note is not None:
             write_anchor(self.anchor_file, Anchor(self.verifier_key(), note))
+            if self._secrets is not None:
+                self._secrets.set(self._witness_name, note)
 
     # -- the vault -----------------------------------------------------------------------------
 

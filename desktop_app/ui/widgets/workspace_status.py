@@ -133,7 +133,12 @@ class WorkspaceStatusWidget(QFrame):
         self.checkpoint_value.setText(
             "none yet" if snapshot.checkpoint_size is None else f"signed, covers {snapshot.checkpoint_size:,} entries"
         )
-        self.storage_value.setText(f"{snapshot.journal_mode.upper()} journal · SQLite {snapshot.sqlite_version}")
+        connections = "separate readers" if snapshot.separate_readers else "single connection"
+        self.storage_value.setText(
+            f"{snapshot.journal_mode.upper()} journal · {connections}\nSQLite {snapshot.sqlite_version}")
+        self.storage_value.setToolTip(
+            "" if snapshot.separate_readers else
+            "This SQLite version has the WAL-reset bug, so Evidence Desk uses one database connection.")
         self._show_sweep(snapshot.sweep)
 
     def show_verification(self, verification: Verification, when: datetime) -> None:

@@ -1,0 +1,149 @@
+"""The composition root: the one place that builds the services, the QApplication and the windows.
+
+Everything is constructed here and passed into constructors; nothing below fetches collaborators
+from ``QApplication.instance()`` or a global. Start-up is: paths -> logging -> QApplication ->
+settings -> crash handler -> open-and-unlock (or create, then show the recovery key) -> main window.
+On the way out the pool is drained and the workspace closed, which seals a checkpoint.
+
+Exit codes: 0 normal (including Quit at the unlock prompt), 1 a bug during start-up, 2 the
+workspace cannot be opened (in use by another instance, too new, unsupported SQLite, ...).
+"""
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from desktop_app import APP_NAME, __version__
+from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.platform.logging_setup import configure_logging
+from desktop_app.core.platform.paths import AppPaths
+from desktop_app.core.services.workspace import Workspace
+from desktop_app.core.settings import AppSettings
+from desktop_app.core.storage.custody_log import Verification
+from desktop_app.ui.auto_lock import AutoLockController
+from desktop_app.ui.crash import CrashHandler
+from desktop_app.ui.dialogs.create_workspace import CreateWorkspaceDialog
+from desktop_app.ui.dialogs.recovery_key import RecoveryKeyDialog
+from desktop_app.ui.dialogs.unlock import UnlockDialog
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.theme import apply_theme
+from desktop_app.ui.worker import WorkerPool
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_BUG, EXIT_CANNOT_OPEN = 0, 1, 2
+# PyInstaller unpacks data files under sys._MEIPASS; from a source tree they sit beside the package.
+_ROOT = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+ICON_PATH = _ROOT / "resources" / "icons" / "evidence-desk.svg"
+
+
+def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str]]:
+    """Our options; anything unrecognised is left for Qt (e.g. ``-platform offscreen``)."""
+    parser = argparse.ArgumentParser(prog="evidence-desk-gui", description=f"{APP_NAME} {__version__}")
+    parser.add_argument("--profile-dir", help="keep every file (workspace, settings, logs) under this folder")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    return parser.parse_known_args(argv)
+
+
+def show_startup_error(message: str) -> None:
+    """Tell the reviewer why the app cannot start (before any window exists)."""
+    QMessageBox.critical(None, APP_NAME, message)
+
+
+def _application(qt_args: list[str]) -> QApplication:
+    existing = QApplication.instance()
+    # Tests (pytest-qt) and embedding hosts already have one; a second is not allowed.
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *qt_args])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    app.setOrganizationDomain("evidencedesk.org")
+    app.setDesktopFileName("evidence-desk")
+    if ICON_PATH.exists():
+        app.setWindowIcon(QIcon(str(ICON_PATH)))
+    else:
+        log.warning("Application icon not found at %s", ICON_PATH)
+    apply_theme(app)
+    return app
+
+
+def open_and_unlock(paths: AppPaths, pool: WorkerPool) -> tuple[Workspace, Verification] | int:
+    """Open the existing workspace and ask for the passphrase; an exit code if that does not happen."""
+    try:
+        workspace = Workspace.open(paths)
+    except EvidenceDeskError as exc:
+        log.warning("Cannot open the workspace: %s", exc.code)
+        show_startup_error(exc.message)
+        return EXIT_CANNOT_OPEN
+    dialog = UnlockDialog(workspace, pool, cancel_text="Quit")
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.verification is None:
+        workspace.close()
+        return EXIT_OK
+    return workspace, dialog.verification
+
+
+def create_new(paths: AppPaths, pool: WorkerPool) -> Workspace | int:
+    """Create the workspace and show its recovery key once; an exit code if the reviewer gives up."""
+    dialog = CreateWorkspaceDialog(paths, pool)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.workspace is None or dialog.recovery_key is None:
+        return EXIT_OK
+    RecoveryKeyDialog(dialog.recovery_key.text).exec()
+    return dialog.workspace
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the desktop app; returns the process exit code."""
+    args, qt_args = parse_args(argv)
+    paths = AppPaths.resolve(args.profile_dir)
+    logging_setup = configure_logging(paths.logs)
+    log.info("%s %s starting", APP_NAME, __version__)
+    try:
+        return _run(paths, qt_args, logging_setup.ring_buffer.lines)
+    finally:
+        log.info("%s stopped", APP_NAME)
+        logging_setup.close()
+
+
+def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLog") -> int:
+    app = _application(qt_args)
+    settings = AppSettings.load(paths.settings_file)
+    crash = CrashHandler(recent_log)
+    crash.install()
+    pool = WorkerPool()
+    auto_lock = AutoLockController(settings.auto_lock_minutes)
+    workspace: Workspace | None = None
+    # Closing a start-up dialog must not end the app before the main window exists.
+    app.setQuitOnLastWindowClosed(False)
+    try:
+        verification: Verification | None = None
+        try:
+            if Workspace.exists(paths):
+                opened = open_and_unlock(paths, pool)
+                if isinstance(opened, int):
+                    return opened
+                workspace, verification = opened
+            else:
+                created = create_new(paths, pool)
+                if isinstance(created, int):
+                    return created
+                workspace = created
+        except Exception:
+            crash.report_fatal(sys.exc_info())
+            return EXIT_BUG
+        window = MainWindow(workspace, settings, paths.settings_file, pool, auto_lock, verification)
+        auto_lock.install(app)
+        app.setQuitOnLastWindowClosed(True)
+        window.show()
+        return app.exec()
+    finally:
+        auto_lock.uninstall()
+        pool.wait_for_done()
+        if workspace is not None:
+            workspace.close()  # locks, which seals a checkpoint if the log grew
+        crash.uninstall()
