@@ -87,22 +87,44 @@ def main() -> None:
             plain_read_s = best_of(3, lambda: read_file(source))
             read_s = best_of(3, lambda: vault_read(workspace, blob_ids[0]))
             mbps = lambda seconds: size / seconds / 1e6  # noqa: E731
-            rows.append(("vault write (encrypt + fsync + commit)", f"{mbps(write_s):,.0f} MB/s",
-                         f"plain copy + fsync {mbps(copy_s):,.0f} MB/s", f"{copy_s / write_s:.2f}x", ">= 0.5x",
-                         copy_s / write_s >= 0.5))
-            rows.append(("vault read (decrypt, authenticated, in memory)", f"{mbps(read_s):,.0f} MB/s",
-                         f"plain copy + fsync {mbps(copy_s):,.0f} MB/s", f"{copy_s / read_s:.2f}x", ">= 0.5x",
-                         copy_s / read_s >= 0.5))
-            rows.append(("(for scale: plain read from page cache)", f"{mbps(plain_read_s):,.0f} MB/s", "", "", "",
-                         None))
+            rows.append(
+                (
+                    "vault write (encrypt + fsync + commit)",
+                    f"{mbps(write_s):,.0f} MB/s",
+                    f"plain copy + fsync {mbps(copy_s):,.0f} MB/s",
+                    f"{copy_s / write_s:.2f}x",
+                    ">= 0.5x",
+                    copy_s / write_s >= 0.5,
+                )
+            )
+            rows.append(
+                (
+                    "vault read (decrypt, authenticated, in memory)",
+                    f"{mbps(read_s):,.0f} MB/s",
+                    f"plain copy + fsync {mbps(copy_s):,.0f} MB/s",
+                    f"{copy_s / read_s:.2f}x",
+                    ">= 0.5x",
+                    copy_s / read_s >= 0.5,
+                )
+            )
+            rows.append(
+                ("(for scale: plain read from page cache)", f"{mbps(plain_read_s):,.0f} MB/s", "", "", "", None)
+            )
 
             start = time.perf_counter()
             for i in range(args.appends):
                 workspace.record(EventType.SETTINGS_CHANGED, {"i": i})
             append_rate = args.appends / (time.perf_counter() - start)
-            rows.append(("log append, 1 durable transaction each", f"{append_rate:,.0f} /s",
-                         f"journal={workspace.db.journal_mode}, synchronous=FULL", "", ">= 1,000/s",
-                         append_rate >= 1000))
+            rows.append(
+                (
+                    "log append, 1 durable transaction each",
+                    f"{append_rate:,.0f} /s",
+                    f"journal={workspace.db.journal_mode}, synchronous=FULL",
+                    "",
+                    ">= 1,000/s",
+                    append_rate >= 1000,
+                )
+            )
 
             log = workspace.custody_log()
             remaining = args.entries - log.size(workspace.db._conn)
@@ -121,12 +143,26 @@ def main() -> None:
                 keyless.verify(reader.conn)
                 keyless_s = time.perf_counter() - start
             assert verification.ok, verification.problem
-            rows.append(("verify with keys (AEAD + chain + tree + head)",
-                         f"{verification.entries / verify_s:,.0f} entries/s",
-                         f"{verification.entries:,} entries in {verify_s:.2f} s", "", ">= 100,000/s",
-                         verification.entries / verify_s >= 100_000))
-            rows.append(("verify structure only (no keys)", f"{verification.entries / keyless_s:,.0f} entries/s",
-                         "", "", "", None))
+            rows.append(
+                (
+                    "verify with keys (AEAD + chain + tree + head)",
+                    f"{verification.entries / verify_s:,.0f} entries/s",
+                    f"{verification.entries:,} entries in {verify_s:.2f} s",
+                    "",
+                    ">= 100,000/s",
+                    verification.entries / verify_s >= 100_000,
+                )
+            )
+            rows.append(
+                (
+                    "verify structure only (no keys)",
+                    f"{verification.entries / keyless_s:,.0f} entries/s",
+                    "",
+                    "",
+                    "",
+                    None,
+                )
+            )
         finally:
             workspace.close()
         workspace = Workspace.open(paths)
@@ -137,18 +173,30 @@ def main() -> None:
         finally:
             workspace.close()
         kdf_s = best_of(3, lambda: kdf.derive_key(PASSPHRASE, params))
-        rows.append(("Argon2id as calibrated on this machine", f"{kdf_s:.2f} s",
-                     f"m={params.memory_kib // 1024} MiB t={params.iterations} p={params.lanes}", "", "0.5-1 s",
-                     0.5 <= kdf_s <= 1.0))
-        rows.append((f"unlock (Argon2id + verify all {args.entries:,} entries + log it)", f"{unlock_s:.2f} s", "", "",
-                     "", None))
+        rows.append(
+            (
+                "Argon2id as calibrated on this machine",
+                f"{kdf_s:.2f} s",
+                f"m={params.memory_kib // 1024} MiB t={params.iterations} p={params.lanes}",
+                "",
+                "0.5-1 s",
+                0.5 <= kdf_s <= 1.0,
+            )
+        )
+        rows.append(
+            (f"unlock (Argon2id + verify all {args.entries:,} entries + log it)", f"{unlock_s:.2f} s", "", "", "", None)
+        )
 
-    print(f"SQLite {'.'.join(map(str, sqlite_version()))}, Python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} cores, file {args.size_mib} MiB, log {args.entries:,} entries\n")
+    print(
+        f"SQLite {'.'.join(map(str, sqlite_version()))}, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} cores, file {args.size_mib} MiB, log {args.entries:,} entries\n"
+    )
     print("| measurement | result | baseline | ratio | goal | met |")
     print("|---|---|---|---|---|---|")
     for name, result, baseline, ratio, goal, met in rows:
-        print(f"| {name} | {result} | {baseline} | {ratio} | {goal} | {'' if met is None else 'yes' if met else 'NO'} |")
+        print(
+            f"| {name} | {result} | {baseline} | {ratio} | {goal} | {'' if met is None else 'yes' if met else 'NO'} |"
+        )
 
 
 if __name__ == "__main__":

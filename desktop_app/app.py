@@ -22,6 +22,7 @@ from desktop_app import APP_NAME, __version__
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.platform.logging_setup import configure_logging
 from desktop_app.core.platform.paths import AppPaths
+from desktop_app.core.platform.secrets import SecretStore, system_secret_store
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from desktop_app.core.storage.custody_log import Verification
@@ -73,10 +74,12 @@ def _application(qt_args: list[str]) -> QApplication:
     return app
 
 
-def open_and_unlock(paths: AppPaths, pool: WorkerPool) -> tuple[Workspace, Verification] | int:
+def open_and_unlock(
+    paths: AppPaths, pool: WorkerPool, secrets: SecretStore | None
+) -> tuple[Workspace, Verification] | int:
     """Open the existing workspace and ask for the passphrase; an exit code if that does not happen."""
     try:
-        workspace = Workspace.open(paths)
+        workspace = Workspace.open(paths, secrets)
     except EvidenceDeskError as exc:
         log.warning("Cannot open the workspace: %s", exc.code)
         show_startup_error(exc.message)
@@ -88,9 +91,9 @@ def open_and_unlock(paths: AppPaths, pool: WorkerPool) -> tuple[Workspace, Verif
     return workspace, dialog.verification
 
 
-def create_new(paths: AppPaths, pool: WorkerPool) -> Workspace | int:
+def create_new(paths: AppPaths, pool: WorkerPool, secrets: SecretStore | None) -> Workspace | int:
     """Create the workspace and show its recovery key once; an exit code if the reviewer gives up."""
-    dialog = CreateWorkspaceDialog(paths, pool)
+    dialog = CreateWorkspaceDialog(paths, pool, secrets=secrets)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.workspace is None or dialog.recovery_key is None:
         return EXIT_OK
     RecoveryKeyDialog(dialog.recovery_key.text).exec()
@@ -116,6 +119,7 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
     crash = CrashHandler(recent_log)
     crash.install()
     pool = WorkerPool()
+    secrets = system_secret_store()
     auto_lock = AutoLockController(settings.auto_lock_minutes)
     workspace: Workspace | None = None
     # Closing a start-up dialog must not end the app before the main window exists.
@@ -124,12 +128,12 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
         verification: Verification | None = None
         try:
             if Workspace.exists(paths):
-                opened = open_and_unlock(paths, pool)
+                opened = open_and_unlock(paths, pool, secrets)
                 if isinstance(opened, int):
                     return opened
                 workspace, verification = opened
             else:
-                created = create_new(paths, pool)
+                created = create_new(paths, pool, secrets)
                 if isinstance(created, int):
                     return created
                 workspace = created

@@ -1,6 +1,6 @@
 """Stress version of the crash test: many SIGKILL cycles on one growing workspace.
 
-    .venv/bin/python scripts/crash_stress.py [--cycles 100] [--seed 1]
+.venv/bin/python scripts/crash_stress.py [--cycles 100] [--seed 1]
 """
 
 import argparse
@@ -27,14 +27,23 @@ def main() -> None:
         workspace, _ = Workspace.create(AppPaths.resolve(profile), PASSPHRASE, "Stress", fast_kdf())
         workspace.close()
         start = time.perf_counter()
-        results = run_cycles(profile, PASSPHRASE, args.cycles, args.seed,
-                             report=lambda i, d, r: print(f"cycle {i + 1:>3}: killed after {d * 1000:5.0f} ms, "
-                                                          f"{r.acked_events} events + {r.acked_blobs} blobs acked, "
-                                                          f"log {r.log_entries} entries, swept {r.swept_temp_files}"))
-    print(f"\n{args.cycles} cycles in {time.perf_counter() - start:.0f} s: every cycle verified, "
-          f"{sum(r.acked_events for r in results)} acknowledged events and "
-          f"{sum(r.acked_blobs for r in results)} acknowledged blobs all present, "
-          f"{sum(r.swept_temp_files for r in results)} half-written temp blobs swept, no plaintext on disk.")
+        results = run_cycles(
+            profile,
+            PASSPHRASE,
+            args.cycles,
+            args.seed,
+            report=lambda i, d, r: print(
+                f"cycle {i + 1:>3}: killed after {d * 1000:5.0f} ms, "
+                f"{r.acked_events} events + {r.acked_blobs} blobs acked, "
+                f"log {r.log_entries} entries, swept {r.swept_temp_files}"
+            ),
+        )
+    print(
+        f"\n{args.cycles} cycles in {time.perf_counter() - start:.0f} s: every cycle verified, "
+        f"{sum(r.acked_events for r in results)} acknowledged events and "
+        f"{sum(r.acked_blobs for r in results)} acknowledged blobs all present, "
+        f"{sum(r.swept_temp_files for r in results)} half-written temp blobs swept, no plaintext on disk."
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,9 @@ import os
 
 # Before anything imports Qt: CI has no display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never the developer's real keyring, in this process or in the CLI processes tests start: the app
+# then runs as on a system without one. Tests of the witness pass a MemorySecretStore explicitly.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 import pytest  # noqa: E402
 

@@ -51,7 +51,6 @@ def build_crash_report(exc_info: ExcInfo, recent_log: list[str]) -> str:
         f"Platform: {platform.platform()}",
         f"Time (UTC): {datetime.now(UTC).isoformat(timespec='seconds')}",
         "",
-        "Traceback:",
         "".join(traceback.format_exception(*exc_info)).rstrip(),
         "",
         f"Recent log records ({len(recent)}):",
@@ -108,8 +107,7 @@ class CrashHandler(QObject):
         qInstallMessageHandler(self._previous["qt"])
         self._previous = {}
 
-    def handle_exception(self, exc_type: type[BaseException], exc: BaseException,
-                         tb: TracebackType | None) -> None:
+    def handle_exception(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         """``sys.excepthook``: log the bug and report it (Ctrl+C keeps Python's default behaviour)."""
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)

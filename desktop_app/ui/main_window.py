@@ -8,9 +8,10 @@ the pool; the result comes back as a snapshot or a verification that the widgets
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -33,7 +34,7 @@ from desktop_app.ui.checkpoint_export import CheckpointExport, default_file_name
 from desktop_app.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from desktop_app.ui.dialogs.settings_dialog import SettingsDialog
 from desktop_app.ui.dialogs.unlock import UnlockDialog
-from desktop_app.ui.models.custody_log import CustodyLogModel
+from desktop_app.ui.models.custody_log import CustodyLogModel, LogRow, rows_from_events
 from desktop_app.ui.widgets.custody_log_view import CustodyLogWidget
 from desktop_app.ui.widgets.workspace_status import WorkspaceStatusWidget
 from desktop_app.ui.worker import WorkerPool
@@ -41,6 +42,9 @@ from desktop_app.ui.workspace_snapshot import WorkspaceSnapshot, load_snapshot
 
 _LOG_PAGE, _LOCKED_PAGE = 0, 1
 STATUS_MESSAGE_MS = 8000
+# The custody log must be checkpointed at least daily (issue 2, security.md §3.4) even when the app
+# stays open for days; checking hourly keeps the worst-case age at 25 hours of activity.
+CHECKPOINT_CHECK_MS = 60 * 60 * 1000
 
 
 def _locked_page(unlock: QPushButton) -> QWidget:
@@ -70,6 +74,12 @@ def _locked_page(unlock: QPushButton) -> QWidget:
     return page
 
 
+def _load_for_view(workspace: Workspace) -> tuple[WorkspaceSnapshot, list[LogRow]]:
+    """Runs in the worker: read the workspace and format the table rows there too."""
+    snapshot = load_snapshot(workspace)
+    return snapshot, rows_from_events(snapshot.events)
+
+
 class MainWindow(QMainWindow):
     """Where the reviewer lives: status, custody log, verification, lock, settings.
 
@@ -88,9 +98,16 @@ class MainWindow(QMainWindow):
     snapshot_loaded = Signal(object)
     verification_finished = Signal(object)
 
-    def __init__(self, workspace: Workspace, settings: AppSettings, settings_path: Path, pool: WorkerPool,
-                 auto_lock: AutoLockController, verification: Verification | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        settings: AppSettings,
+        settings_path: Path,
+        pool: WorkerPool,
+        auto_lock: AutoLockController,
+        verification: Verification | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.settings = settings
@@ -124,6 +141,10 @@ class MainWindow(QMainWindow):
         self._build_menus()
 
         auto_lock.idle_timed_out.connect(self._idle_timed_out)
+        self.checkpoint_timer = QTimer(self)
+        self.checkpoint_timer.setInterval(CHECKPOINT_CHECK_MS)
+        self.checkpoint_timer.timeout.connect(self.checkpoint_if_due)
+        self.checkpoint_timer.start()
         if verification is not None:
             self.status_panel.show_verification(verification, datetime.now(UTC))
         if workspace.is_unlocked:
@@ -161,15 +182,15 @@ class MainWindow(QMainWindow):
         if not self.workspace.is_unlocked:
             return
         generation = self._generation
-        worker = self._pool.run(load_snapshot, self.workspace)
-        worker.result.connect(lambda snapshot: self._snapshot_loaded(snapshot, generation))
+        worker = self._pool.run(_load_for_view, self.workspace)
+        worker.result.connect(lambda loaded: self._snapshot_loaded(*loaded, generation))
         worker.error.connect(self._action_failed)
 
-    def _snapshot_loaded(self, snapshot: WorkspaceSnapshot, generation: int) -> None:
+    def _snapshot_loaded(self, snapshot: WorkspaceSnapshot, rows: list[LogRow], generation: int) -> None:
         if generation != self._generation or not snapshot.unlocked:
             return  # the workspace locked while this was read: show nothing decrypted
         self.snapshot = snapshot
-        self.log_model.set_events(list(snapshot.events))
+        self.log_model.set_rows(rows)
         self.log_view.show_read_problem(snapshot.read_problem)
         self.status_panel.show_snapshot(snapshot)
         self.snapshot_loaded.emit(snapshot)
@@ -186,17 +207,27 @@ class MainWindow(QMainWindow):
         worker.finished.connect(lambda: self.log_view.verify_button.setEnabled(self.workspace.is_unlocked))
         worker.finished.connect(self.refresh)
 
+    def checkpoint_if_due(self) -> None:
+        """Sign the daily checkpoint in a worker if it is due (the timer calls this hourly)."""
+        if self.workspace.is_unlocked:
+            worker = self._pool.run(self.workspace.checkpoint_if_due)
+            worker.error.connect(self._action_failed)
+            worker.result.connect(lambda note: note and self.refresh())
+
     def _verified(self, verification: Verification) -> None:
         self.status_panel.show_verification(verification, datetime.now(UTC))
         self.statusBar().showMessage(
             "Custody log verified: intact." if verification.ok else "Custody log verification found a problem.",
-            STATUS_MESSAGE_MS)
+            STATUS_MESSAGE_MS,
+        )
         self.verification_finished.emit(verification)
 
     def _verification_failed(self, exc: BaseException) -> None:
         self.status_panel.show_verification_error(
-            exc.message if isinstance(exc, EvidenceDeskError)
-            else "An unexpected error stopped it; see the crash report.")
+            exc.message
+            if isinstance(exc, EvidenceDeskError)
+            else "An unexpected error stopped it; see the crash report."
+        )
 
     def _action_failed(self, exc: BaseException) -> None:
         # Unexpected errors already went to the crash dialog through the worker bridge.
@@ -214,8 +245,11 @@ class MainWindow(QMainWindow):
 
     def _idle_timed_out(self) -> None:
         minutes = self._auto_lock.minutes
-        reason = f"Locked after {minutes} idle minute{'s' if minutes != 1 else ''}." if minutes else (
-            "Locked after a period without activity.")
+        reason = (
+            f"Locked after {minutes} idle minute{'s' if minutes != 1 else ''}."
+            if minutes
+            else ("Locked after a period without activity.")
+        )
         self.lock_workspace(reason)
 
     def show_unlock_dialog(self, reason: str = "") -> None:
@@ -243,6 +277,10 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def _show_locked(self) -> None:
+        # Other dialogs (settings, change passphrase) have no business over a locked window.
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible() and dialog is not self.unlock_dialog:
+                dialog.reject()
         self._generation += 1
         self._auto_lock.stop()
         self.log_model.clear()
@@ -282,8 +320,11 @@ class MainWindow(QMainWindow):
         """Write the latest signed checkpoint and the verifier key to ``path`` (asks when None)."""
         if path is None:
             chosen, _ = QFileDialog.getSaveFileName(
-                self, "Export checkpoint", str(Path.home() / default_file_name(self.workspace)),
-                "Checkpoint (*.txt);;All files (*)")
+                self,
+                "Export checkpoint",
+                str(Path.home() / default_file_name(self.workspace)),
+                "Checkpoint (*.txt);;All files (*)",
+            )
             if not chosen:
                 return
             path = Path(chosen)
@@ -301,10 +342,12 @@ class MainWindow(QMainWindow):
 
     def _about(self) -> None:
         QMessageBox.about(
-            self, f"About {APP_NAME}",
+            self,
+            f"About {APP_NAME}",
             f"<b>{APP_NAME}</b> {__version__}<p>Preserve evidence, keep a tamper-evident custody log and "
             "report child sexual exploitation to NCMEC's CyberTipline.</p>"
-            f"<p>Verifier key of this workspace:<br><code>{self.workspace.verifier_key()}</code></p>")
+            f"<p>Verifier key of this workspace:<br><code>{self.workspace.verifier_key()}</code></p>",
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the idle timer; the composition root closes (and seals) the workspace after the loop."""

@@ -24,8 +24,7 @@ MONOSPACE_FAMILIES = ["DejaVu Sans Mono", "Menlo", "Consolas", "monospace"]
 STYLESHEET = f"""
 QLabel[role="title"] {{ font-size: 15pt; font-weight: 600; color: {TEXT}; }}
 QLabel[role="section"] {{
-    font-size: 8.5pt; font-weight: 600; color: {SECONDARY_TEXT};
-    letter-spacing: 0.5px; padding-top: 6px;
+    font-size: 8.5pt; font-weight: 600; color: {SECONDARY_TEXT}; padding-top: 6px;
 }}
 QLabel[role="hint"] {{ color: {SECONDARY_TEXT}; }}
 QLabel[role="field-name"] {{ color: {SECONDARY_TEXT}; }}
@@ -56,14 +55,20 @@ QTableView {{
     background: {SURFACE}; alternate-background-color: #f7f8fa; border: 1px solid {BORDER};
     gridline-color: #eceff2; selection-background-color: #d5e2ec; selection-color: {TEXT};
 }}
+QTableView::item {{ padding: 0 10px; }}
 QHeaderView::section {{
     background: {WINDOW}; color: {SECONDARY_TEXT}; border: none;
-    border-bottom: 1px solid {BORDER}; padding: 6px 8px; font-weight: 600;
+    border-bottom: 1px solid {BORDER}; padding: 6px 10px; font-weight: 600;
 }}
 QPushButton {{ padding: 5px 14px; }}
 QPushButton[role="primary"] {{
     background: {ACCENT}; color: white; border: 1px solid {ACCENT}; border-radius: 4px; padding: 6px 16px;
 }}
+QPushButton[role="link"] {{
+    border: none; background: transparent; color: {ACCENT}; padding: 2px 0; text-align: left;
+    text-decoration: underline;
+}}
+QPushButton[role="link"]:hover {{ color: {TEXT}; }}
 QPushButton[role="primary"]:disabled {{ background: #9fb2c0; border-color: #9fb2c0; }}
 QProgressBar {{ border: 1px solid {BORDER}; border-radius: 3px; background: {SURFACE}; max-height: 6px; }}
 QProgressBar::chunk {{ background: {ACCENT}; }}

@@ -95,8 +95,7 @@ class Worker(QObject):
     raw_failed = Signal(object)
     raw_finished = Signal()
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, cancel: CancelToken | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, fn: Callable[..., Any], *args: Any, cancel: CancelToken | None = None, **kwargs: Any) -> None:
         super().__init__()
         self.fn = fn
         self.args = args

@@ -19,8 +19,8 @@ from desktop_app.ui.worker import WorkerPool
 from tests.conftest import PASSPHRASE, fast_kdf
 
 HERE = Path(__file__).parent
-# The offscreen platform plugin says this whenever a window is shown; it is not our warning.
-OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
+# The offscreen platform plugin says these when a window is shown or raised; they are not ours.
+OFFSCREEN_NOISE = ("This plugin does not support propagateSizeHints", "This plugin does not support raise")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(item.path).parents:
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
-            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+            item.add_marker(pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -44,6 +44,12 @@ def no_leaked_threads():
     yield
     leaked = [t for t in threading.enumerate() if t not in before and t.is_alive() and not t.daemon]
     assert not leaked, f"threads left running: {leaked}"
+
+
+@pytest.fixture
+def shots_dir(tmp_path) -> Path:
+    """Where a test may drop a throw-away screenshot for a human to look at."""
+    return tmp_path / "screenshots"
 
 
 @pytest.fixture

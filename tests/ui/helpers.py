@@ -8,7 +8,7 @@ from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.workspace import DATABASE_NAME, Workspace
 
 
-def populate(ws: Workspace, blobs: int = 12) -> list[str]:
+def populate(ws: Workspace, blobs: int = 24) -> list[str]:
     """Add a few dozen events of several kinds; returns the stored blob ids (the subjects)."""
     blob_ids = []
     for n in range(blobs):

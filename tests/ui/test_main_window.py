@@ -1,14 +1,19 @@
 import json
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
 
+from desktop_app.core.crypto.signed_note import parse_and_verify
 from desktop_app.core.domain.events import EventType
+from desktop_app.core.progress import run_to_completion
+from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from desktop_app.core.storage.anchor import parse_anchor_text
-from desktop_app.core.crypto.signed_note import parse_and_verify
+from desktop_app.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from desktop_app.ui.models.custody_log import Column
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, fast_kdf
 from tests.ui.helpers import populate, tamper_entry
+from tests.ui.screens import grab
 
 
 def verify(qtbot, window):
@@ -28,7 +33,7 @@ def test_status_panel_and_log_show_the_workspace(qtbot, workspace, make_window):
     assert status.state_value.text() == "Unlocked"
     assert status.entries_value.text() == f"{len(events):,}"
     assert "signed, covers" in status.checkpoint_value.text()
-    assert "WAL journal" in status.storage_value.text()
+    assert status.journal_value.text().startswith("WAL")
     assert window.log_view.count_label.text() == f"{len(events)} events"
     # Newest first.
     assert int(window.log_view.proxy.index(0, Column.SEQ).data()) == events[-1].seq
@@ -93,7 +98,7 @@ def test_lock_clears_and_hides_then_unlock_restores(qtbot, workspace, make_windo
     with qtbot.waitSignal(window.snapshot_loaded, timeout=10_000):
         qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
     assert workspace.is_unlocked and window.pages.currentWidget() is window.log_view
-    assert window.log_model.rowCount() == len(workspace.events()) - 1  # the refresh predates its own event
+    assert window.log_model.rowCount() == len(workspace.events())
     assert window.status_panel.verification_label.property("role") == "ok"
 
 
@@ -120,16 +125,16 @@ def test_settings_dialog_saves_and_logs_the_change(qtbot, workspace, make_window
     assert AppSettings.load(paths.settings_file) == AppSettings(auto_lock_minutes=5, blur_by_default=False)
     assert window.settings.auto_lock_minutes == 5 and auto_lock.minutes == 5
     changed = [e.event for e in workspace.events() if e.event.type == EventType.SETTINGS_CHANGED]
-    assert changed[-1].data == {"changed": ["auto_lock_minutes", "blur_by_default"],
-                                "values": {"auto_lock_minutes": 5, "blur_by_default": False}}
+    assert changed[-1].data == {
+        "changed": ["auto_lock_minutes", "blur_by_default"],
+        "values": {"auto_lock_minutes": 5, "blur_by_default": False},
+    }
     assert json.loads(paths.settings_file.read_text())["version"] == 1
 
 
 def test_change_passphrase_through_the_menu(qtbot, workspace, make_window):
     window = make_window(workspace)
     window.change_passphrase_action.trigger()
-    from desktop_app.ui.dialogs.change_passphrase import ChangePassphraseDialog
-
     dialog = window.findChild(ChangePassphraseDialog)
     qtbot.keyClicks(dialog.current_field, "not the passphrase")
     qtbot.keyClicks(dialog.new_field, "a fresh passphrase now")
@@ -143,3 +148,42 @@ def test_change_passphrase_through_the_menu(qtbot, workspace, make_window):
         qtbot.mouseClick(dialog.change_button, Qt.MouseButton.LeftButton)
     workspace.lock()
     assert workspace.unlock("a fresh passphrase now").ok
+
+
+def test_sweep_findings_are_shown(qtbot, paths, pool, make_window, shots_dir):
+    ws, _ = Workspace.create(paths, PASSPHRASE, "Test Reviewer", fast_kdf())
+    stored = run_to_completion(ws.store_blob([b"dummy test content"]))
+    ws.close()
+    (ws.blob_dir / stored.blob_id).unlink()  # lost behind the app's back
+    ws = Workspace.open(paths)
+    try:
+        assert ws.sweep_report.missing_blobs == [stored.blob_id]
+        ws.unlock(PASSPHRASE)
+        window = make_window(ws)
+        assert window.status_panel.sweep_label.isVisible()
+        assert "1 evidence file is missing" in window.status_panel.sweep_label.text()
+        grab(window, shots_dir / "sweep.png")
+        window.close()
+    finally:
+        pool.wait_for_done(10_000)
+        ws.close()
+
+
+def test_hourly_timer_signs_the_daily_checkpoint_when_due(qtbot, workspace, make_window):
+    window = make_window(workspace)
+    assert window.checkpoint_timer.isActive()
+    assert window.checkpoint_timer.interval() == 60 * 60 * 1000
+    populate(workspace)
+    before = workspace.latest_checkpoint()
+
+    window.checkpoint_timer.timeout.emit()  # not due: the last checkpoint is minutes old
+    window._pool.wait_for_done()
+    assert workspace.latest_checkpoint() == before
+
+    two_days_ago = (datetime.now(UTC) - timedelta(days=2)).isoformat().encode()
+    with workspace.db.write() as conn:
+        conn.execute("UPDATE workspace_meta SET value = ? WHERE key = 'last_checkpoint_at'", (two_days_ago,))
+    with qtbot.waitSignal(window.snapshot_loaded, timeout=10_000):
+        window.checkpoint_timer.timeout.emit()
+    assert workspace.latest_checkpoint() != before
+    assert workspace.verify_log().ok

@@ -51,7 +51,7 @@ def test_empty_passphrase_uses_the_core_message(qtbot, locked_workspace, pool):
 def test_recovery_key_unlocks_and_sets_a_new_passphrase(qtbot, locked_workspace, recovery_text, pool):
     ws = locked_workspace
     dialog = make_dialog(qtbot, ws, pool)
-    qtbot.mouseClick(dialog.use_recovery_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.mode_button, Qt.MouseButton.LeftButton)
     assert dialog.recovery_mode and dialog.focusWidget() is dialog.recovery_field
 
     # A typo in the key: inline, focus back on the key field.
@@ -82,7 +82,7 @@ def test_recovery_mode_checks_the_new_passphrase_locally(qtbot, locked_workspace
     qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
     assert "differ" in dialog.message.text() and pool.active_count == 0
     assert dialog.focusWidget() is dialog.confirm_field
-    qtbot.mouseClick(dialog.use_passphrase_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.mode_button, Qt.MouseButton.LeftButton)
     assert not dialog.recovery_mode and not dialog.message.isVisible()
 
 

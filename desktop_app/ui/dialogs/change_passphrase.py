@@ -96,8 +96,7 @@ class ChangePassphraseDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         if not isinstance(exc, EvidenceDeskError):
-            self._pending_error = ("Something went wrong. A crash report with the details is open.",
-                                   self.current_field)
+            self._pending_error = ("Something went wrong. A crash report with the details is open.", self.current_field)
         else:
             self._pending_error = (exc.message, self.current_field)
 
@@ -127,4 +126,3 @@ class ChangePassphraseDialog(QDialog):
         """Not while the change is running."""
         if not self._busy:
             super().reject()
-

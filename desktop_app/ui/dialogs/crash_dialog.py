@@ -4,6 +4,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -54,8 +55,10 @@ class CrashDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(explain)
         layout.addWidget(self.report_view, 1)
-        layout.addWidget(self.copied_label)
-        layout.addWidget(buttons)
+        button_row = QHBoxLayout()
+        button_row.addWidget(self.copied_label, 1)
+        button_row.addWidget(buttons)
+        layout.addLayout(button_row)
 
     def report(self) -> str:
         """The report text as shown."""

@@ -18,6 +18,7 @@ from desktop_app.core.crypto import kdf
 from desktop_app.core.crypto.keys import RecoveryKey
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.platform.paths import AppPaths
+from desktop_app.core.platform.secrets import SecretStore
 from desktop_app.core.progress import Progress, ProgressGenerator
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.ui.widgets.form_parts import (
@@ -33,13 +34,13 @@ Calibrate = Callable[[], kdf.KdfParams]
 
 
 def create_workspace_task(
-    paths: AppPaths, passphrase: str, reviewer: str, calibrate: Calibrate
+    paths: AppPaths, passphrase: str, reviewer: str, calibrate: Calibrate, secrets: SecretStore | None
 ) -> ProgressGenerator[tuple[Workspace, RecoveryKey]]:
     """Calibrate the KDF to this machine, then create the workspace (both slow: run in a worker)."""
     yield Progress(0, 2, "Tuning the passphrase protection to this computer…")
     params = calibrate()
     yield Progress(1, 2, "Creating the encrypted workspace…")
-    return Workspace.create(paths, passphrase, reviewer, params)
+    return Workspace.create(paths, passphrase, reviewer, params, secrets)
 
 
 class CreateWorkspaceDialog(QDialog):
@@ -52,13 +53,21 @@ class CreateWorkspaceDialog(QDialog):
         paths: Where the workspace goes.
         pool: Runs the calibration and creation.
         calibrate: Chooses the KDF parameters; tests pass a cheap one.
+        secrets: The OS keyring for the checkpoint witness (None where the system has none).
         parent: The parent widget.
     """
 
-    def __init__(self, paths: AppPaths, pool: WorkerPool, calibrate: Calibrate = kdf.calibrate,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        paths: AppPaths,
+        pool: WorkerPool,
+        calibrate: Calibrate = kdf.calibrate,
+        secrets: SecretStore | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._paths = paths
+        self._secrets = secrets
         self._pool = pool
         self._calibrate = calibrate
         self._busy = False
@@ -144,8 +153,14 @@ class CreateWorkspaceDialog(QDialog):
             return
         self.message.clear_message()
         self._set_busy(True, "Preparing…")
-        worker = self._pool.run(create_workspace_task, self._paths, self.passphrase_field.text(),
-                                self.reviewer_field.text().strip(), self._calibrate)
+        worker = self._pool.run(
+            create_workspace_task,
+            self._paths,
+            self.passphrase_field.text(),
+            self.reviewer_field.text().strip(),
+            self._calibrate,
+            self._secrets,
+        )
         worker.progress.connect(lambda update: self.busy.set_message(update.message))
         worker.result.connect(self._created)
         worker.error.connect(self._failed)
@@ -162,8 +177,9 @@ class CreateWorkspaceDialog(QDialog):
         if isinstance(exc, EvidenceDeskError):
             self.message.show_message(exc.message)
         else:
-            self.message.show_message("Something went wrong while creating the workspace. "
-                                      "A crash report with the details is open.")
+            self.message.show_message(
+                "Something went wrong while creating the workspace. A crash report with the details is open."
+            )
 
     def _set_busy(self, busy: bool, message: str = "") -> None:
         self._busy = busy

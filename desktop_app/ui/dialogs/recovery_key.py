@@ -16,6 +16,17 @@ from PySide6.QtWidgets import (
 from desktop_app import APP_NAME
 from desktop_app.ui.theme import monospace_font
 
+GROUPS_PER_LINE = 7
+
+
+def display_lines(recovery_text: str) -> str:
+    """The key broken into lines at group boundaries, never mid-group and with no dangling dash.
+
+    Line breaks, like dashes, do not matter when the key is typed back in.
+    """
+    groups = recovery_text.split("-")
+    return "\n".join("-".join(groups[i : i + GROUPS_PER_LINE]) for i in range(0, len(groups), GROUPS_PER_LINE))
+
 
 class RecoveryKeyDialog(QDialog):
     """Shows the recovery key; Continue is enabled only once the reviewer says it is stored.
@@ -42,10 +53,9 @@ class RecoveryKeyDialog(QDialog):
         )
         purpose.setWordWrap(True)
 
-        self.key_label = QLabel(recovery_text)
+        self.key_label = QLabel(display_lines(recovery_text))
         self.key_label.setProperty("role", "secret")
         self.key_label.setFont(monospace_font(15))
-        self.key_label.setWordWrap(True)
         self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 

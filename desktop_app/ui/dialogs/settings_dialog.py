@@ -55,8 +55,13 @@ class SettingsDialog(QDialog):
 
     settings_saved = Signal(object)
 
-    def __init__(self, settings: AppSettings, settings_path: Path, workspace: Workspace | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: AppSettings,
+        settings_path: Path,
+        workspace: Workspace | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._original = settings
         self._path = settings_path
@@ -70,6 +75,7 @@ class SettingsDialog(QDialog):
         self.auto_lock_spin.setSpecialValueText("Never")
         self.auto_lock_spin.setSuffix(" minutes")
         self.auto_lock_spin.setValue(settings.auto_lock_minutes)
+        self.auto_lock_spin.setMaximumWidth(160)
 
         self.blur_checkbox = QCheckBox("Blur evidence until I reveal it")
         self.blur_checkbox.setChecked(settings.blur_by_default)
@@ -101,8 +107,9 @@ class SettingsDialog(QDialog):
         display_form.addRow("Blur strength", blur_row)
         display_form.addRow("Reveal", self.reveal_combo)
 
-        where = QLabel("Settings are kept on this computer, outside the workspace. Changes are recorded "
-                       "in the custody log.")
+        where = QLabel(
+            "Settings are kept on this computer, outside the workspace. Changes are recorded in the custody log."
+        )
         where.setWordWrap(True)
         where.setProperty("role", "hint")
         self.message = InlineMessageLabel()
@@ -110,9 +117,13 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
+        title = QLabel("Settings")
+        title.setProperty("role", "title")
+
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 22, 28, 20)
+        layout.setContentsMargins(28, 24, 28, 20)
         layout.setSpacing(10)
+        layout.addWidget(title)
         layout.addWidget(_section("Workspace"))
         layout.addLayout(lock_form)
         layout.addSpacing(8)
@@ -145,9 +156,13 @@ class SettingsDialog(QDialog):
             return
         if changed and self._workspace is not None and self._workspace.is_unlocked:
             # One small write transaction; not worth a worker round trip.
-            self._workspace.record(EventType.SETTINGS_CHANGED, {
-                "changed": changed, "values": {key: getattr(new, key) for key in changed},
-            })
+            self._workspace.record(
+                EventType.SETTINGS_CHANGED,
+                {
+                    "changed": changed,
+                    "values": {key: getattr(new, key) for key in changed},
+                },
+            )
         self.saved_settings = new
         self.settings_saved.emit(new)
         super().accept()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -54,8 +55,14 @@ class UnlockDialog(QDialog):
         parent: The parent widget.
     """
 
-    def __init__(self, workspace: Workspace, pool: WorkerPool, reason: str = "", cancel_text: str = "Cancel",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        pool: WorkerPool,
+        reason: str = "",
+        cancel_text: str = "Cancel",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._workspace = workspace
         self._pool = pool
@@ -77,6 +84,13 @@ class UnlockDialog(QDialog):
 
         self.message = InlineMessageLabel()
         self.busy = BusyWidget()
+        self.mode_button = QPushButton()
+        self.mode_button.setProperty("role", "link")
+        self.mode_button.setAutoDefault(False)
+        self.mode_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.mode_button.clicked.connect(
+            lambda: self.show_mode(_PASSPHRASE_PAGE if self.recovery_mode else _RECOVERY_PAGE)
+        )
         self.buttons = QDialogButtonBox()
         self.unlock_button = self.buttons.addButton("Unlock", QDialogButtonBox.ButtonRole.AcceptRole)
         self.unlock_button.setProperty("role", "primary")
@@ -94,24 +108,18 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.pages)
         layout.addWidget(self.message)
         layout.addWidget(self.busy)
+        layout.addWidget(self.mode_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addSpacing(8)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.passphrase_field.setFocus()
+        self.show_mode(_PASSPHRASE_PAGE)
 
     def _passphrase_page(self) -> QWidget:
         page = QWidget()
         self.passphrase_field = passphrase_field("Workspace passphrase")
-        self.use_recovery_button = QPushButton("Use recovery key…")
-        self.use_recovery_button.setFlat(True)
-        self.use_recovery_button.setAutoDefault(False)
-        self.use_recovery_button.clicked.connect(lambda: self.show_mode(_RECOVERY_PAGE))
         form = _form()
         form.addRow("Passphrase", self.passphrase_field)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(8)
-        layout.addLayout(form)
-        layout.addWidget(self.use_recovery_button, 0, Qt.AlignmentFlag.AlignLeft)
+        page.setLayout(form)
         return page
 
     def _recovery_page(self) -> QWidget:
@@ -128,10 +136,6 @@ class UnlockDialog(QDialog):
         self.new_passphrase_field = passphrase_field("New passphrase")
         self.confirm_field = passphrase_field("Type it again")
         self.strength_label = PassphraseStrengthLabel(self.new_passphrase_field)
-        self.use_passphrase_button = QPushButton("Use passphrase instead")
-        self.use_passphrase_button.setFlat(True)
-        self.use_passphrase_button.setAutoDefault(False)
-        self.use_passphrase_button.clicked.connect(lambda: self.show_mode(_PASSPHRASE_PAGE))
         form = _form()
         form.addRow("Recovery key", self.recovery_field)
         form.addRow("New passphrase", self.new_passphrase_field)
@@ -142,7 +146,6 @@ class UnlockDialog(QDialog):
         layout.setSpacing(10)
         layout.addWidget(explain)
         layout.addLayout(form)
-        layout.addWidget(self.use_passphrase_button, 0, Qt.AlignmentFlag.AlignLeft)
         return page
 
     @property
@@ -152,9 +155,16 @@ class UnlockDialog(QDialog):
 
     def show_mode(self, page: int) -> None:
         """Switch between the passphrase and the recovery-key page."""
+        # A stacked widget is as tall as its tallest page; ignoring the hidden page's size lets
+        # the short passphrase page sit without a gap under it.
+        for index in range(self.pages.count()):
+            policy = QSizePolicy.Policy.Preferred if index == page else QSizePolicy.Policy.Ignored
+            self.pages.widget(index).setSizePolicy(policy, policy)
         self.pages.setCurrentIndex(page)
+        self.mode_button.setText("Use passphrase instead" if page == _RECOVERY_PAGE else "Use recovery key…")
         self.message.clear_message()
         (self.recovery_field if page == _RECOVERY_PAGE else self.passphrase_field).setFocus()
+        self.adjustSize()
 
     def show_error(self, text: str, field: QLineEdit | None = None) -> None:
         """Show ``text`` inline and put the cursor back in ``field`` with its text selected."""
@@ -169,8 +179,9 @@ class UnlockDialog(QDialog):
         if self.recovery_mode:
             new = self.new_passphrase_field.text()
             if len(new) < MIN_PASSPHRASE_CHARS:
-                self.show_error(f"Use a new passphrase of at least {MIN_PASSPHRASE_CHARS} characters.",
-                                self.new_passphrase_field)
+                self.show_error(
+                    f"Use a new passphrase of at least {MIN_PASSPHRASE_CHARS} characters.", self.new_passphrase_field
+                )
                 return
             if new != self.confirm_field.text():
                 self.show_error("The two new passphrases differ.", self.confirm_field)

@@ -1,11 +1,13 @@
 """The custody log as a table: ``CustodyLogModel`` behind ``CustodyLogFilterModel``.
 
-The model holds pre-formatted rows built once per refresh, so painting and filtering never decode
-JSON or convert time zones. A refresh replaces the whole list in one reset: the log is read in one
-pass anyway, and a few thousand rows reset in milliseconds.
+The model holds pre-formatted ``LogRow``s, so painting and filtering never encode JSON or convert
+time zones. Rows are plain Python: ``rows_from_events`` runs in the worker that read the log, and
+the GUI thread only swaps the finished list in with one model reset (constant time, however long
+the log), which is how a bulk result reaches the view without stalling the event loop.
 """
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -60,7 +62,9 @@ class Role(IntEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class _Row:
+class LogRow:
+    """One event, formatted for display (build with ``from_event``, off the GUI thread)."""
+
     seq: int
     timestamp: float
     local_time: str
@@ -73,7 +77,8 @@ class _Row:
     details_pretty: str
 
     @classmethod
-    def from_event(cls, logged: LoggedEvent) -> "_Row":
+    def from_event(cls, logged: LoggedEvent) -> "LogRow":
+        """Format one logged event."""
         event = logged.event
         local = event.time.astimezone()
         return cls(
@@ -86,9 +91,15 @@ class _Row:
             subject=event.subject,
             actor=event.actor,
             details=json.dumps(event.data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-            if event.data else "",
+            if event.data
+            else "",
             details_pretty=json.dumps(event.data, sort_keys=True, indent=2, ensure_ascii=False),
         )
+
+
+def rows_from_events(events: Sequence[LoggedEvent]) -> list[LogRow]:
+    """Format a whole log; meant for the worker thread."""
+    return [LogRow.from_event(event) for event in events]
 
 
 class CustodyLogModel(QAbstractTableModel):
@@ -96,17 +107,21 @@ class CustodyLogModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[_Row] = []
+        self._rows: list[LogRow] = []
 
-    def set_events(self, events: list[LoggedEvent]) -> None:
-        """Replace every row with ``events``."""
+    def set_rows(self, rows: list[LogRow]) -> None:
+        """Replace every row (cheap: the rows are already formatted)."""
         self.beginResetModel()
-        self._rows = [_Row.from_event(event) for event in events]
+        self._rows = rows
         self.endResetModel()
+
+    def set_events(self, events: Sequence[LoggedEvent]) -> None:
+        """Format ``events`` here and show them (fine for small logs and tests)."""
+        self.set_rows(rows_from_events(events))
 
     def clear(self) -> None:
         """Drop every row (used when the workspace locks: nothing decrypted stays in memory)."""
-        self.set_events([])
+        self.set_rows([])
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own signature
         """Number of events (0 under any valid parent: this is a flat table)."""
@@ -116,11 +131,13 @@ class CustodyLogModel(QAbstractTableModel):
         """Number of columns (0 under any valid parent)."""
         return 0 if parent.isValid() else len(Column)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Column titles; rows have no header."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and (
-                0 <= section < len(Column)):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and (0 <= section < len(Column))
+        ):
             return HEADERS[Column(section)]
         return None
 
@@ -145,7 +162,7 @@ class CustodyLogModel(QAbstractTableModel):
         return self._custom(row, role)
 
     @staticmethod
-    def _display(row: _Row, column: Column) -> str:
+    def _display(row: LogRow, column: Column) -> str:
         if column == Column.SEQ:
             return str(row.seq)
         if column == Column.TIME:
@@ -159,7 +176,7 @@ class CustodyLogModel(QAbstractTableModel):
         return row.details
 
     @staticmethod
-    def _sort_key(row: _Row, column: Column) -> Any:
+    def _sort_key(row: LogRow, column: Column) -> Any:
         if column == Column.SEQ:
             return row.seq
         if column == Column.TIME:
@@ -167,7 +184,7 @@ class CustodyLogModel(QAbstractTableModel):
         return CustodyLogModel._display(row, column).casefold()
 
     @staticmethod
-    def _custom(row: _Row, role: int) -> Any:
+    def _custom(row: LogRow, role: int) -> Any:
         if role == Role.EVENT_TYPE:
             return row.event_type
         if role == Role.SUBJECT:

@@ -48,8 +48,10 @@ class CustodyLogWidget(QWidget):
 
         title = QLabel("Custody log")
         title.setProperty("role", "title")
-        subtitle = QLabel("Every action on this workspace, in the order it happened. Entries cannot be "
-                          "edited or removed without verification noticing.")
+        subtitle = QLabel(
+            "Every action on this workspace, in the order it happened. Entries cannot be "
+            "edited or removed without verification noticing."
+        )
         subtitle.setProperty("role", "hint")
         subtitle.setWordWrap(True)
         self.verify_button = QPushButton("Verify log")
@@ -68,8 +70,7 @@ class CustodyLogWidget(QWidget):
         self.event_combo.addItem(ALL_EVENTS, None)
         for kind in EventType:
             self.event_combo.addItem(str(kind), str(kind))
-        self.event_combo.currentIndexChanged.connect(
-            lambda: self.proxy.set_event_type(self.event_combo.currentData()))
+        self.event_combo.currentIndexChanged.connect(lambda: self.proxy.set_event_type(self.event_combo.currentData()))
         self.text_field = QLineEdit()
         self.text_field.setPlaceholderText("Subject or details contain…")
         self.text_field.setClearButtonEnabled(True)
@@ -113,15 +114,24 @@ class CustodyLogWidget(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in ((Column.SEQ, 64), (Column.TIME, 160), (Column.EVENT, 230),
-                              (Column.SUBJECT, 150), (Column.ACTOR, 130)):
+        for column, width in (
+            (Column.SEQ, 64),
+            (Column.TIME, 165),
+            (Column.EVENT, 195),
+            (Column.SUBJECT, 180),
+            (Column.ACTOR, 120),
+        ):
             header.resizeSection(column, width)
         header.setSectionResizeMode(Column.SEQ, QHeaderView.ResizeMode.Fixed)
 
         self.count_label = QLabel()
         self.count_label.setProperty("role", "hint")
-        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
-                       self.proxy.layoutChanged):
+        for signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+        ):
             signal.connect(self._update_count)
 
         layout = QVBoxLayout(self)
@@ -137,8 +147,7 @@ class CustodyLogWidget(QWidget):
     def show_read_problem(self, problem: str | None) -> None:
         """Say why some entries cannot be shown (a damaged log), or hide the banner."""
         shown = self.model.rowCount()
-        self.problem_label.setText(
-            f"Only the first {shown} entries can be shown. {problem}" if problem else "")
+        self.problem_label.setText(f"Only the first {shown} entries can be shown. {problem}" if problem else "")
         self.problem_label.setVisible(bool(problem))
 
     def _apply_dates(self) -> None:

@@ -36,34 +36,54 @@ def _form() -> QFormLayout:
     return form
 
 
+FIELD_NAME_WIDTH = 84  # one width for every section, so the values line up down the panel
+
+
 def _field_name(text: str) -> QLabel:
     label = QLabel(text)
     label.setProperty("role", "field-name")
+    label.setFixedWidth(FIELD_NAME_WIDTH)
     return label
+
+
+def entries_text(count: int) -> str:
+    """'1 entry', '1,024 entries'."""
+    return f"{count:,} {'entry' if count == 1 else 'entries'}"
 
 
 def verification_text(verification: Verification, when: datetime) -> str:
     """One or two sentences a reviewer can read at a glance (and quote in a report)."""
     stamp = when.astimezone().strftime("%H:%M")
     if verification.ok:
-        return f"Custody log intact — {verification.entries} entries, verified {stamp}"
-    first_bad = (f"\nFirst bad entry: #{verification.first_bad_seq}."
-                 if verification.first_bad_seq is not None else "")
+        return f"Custody log intact — {entries_text(verification.entries)}, verified {stamp}"
+    first_bad = f"\nFirst bad entry: #{verification.first_bad_seq}." if verification.first_bad_seq is not None else ""
     return f"Custody log verification failed at {stamp}.\n{verification.problem}{first_bad}"
+
+
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
 
 
 def sweep_text(sweep: SweepReport) -> str:
     """What the start-up sweep found, in plain words (empty when it found nothing)."""
     parts = []
     if sweep.missing_blobs:
-        parts.append(f"{len(sweep.missing_blobs)} evidence file(s) missing from the vault")
+        parts.append(_count(len(sweep.missing_blobs), "evidence file is", "evidence files are") + " missing")
     if sweep.damaged_blobs:
-        parts.append(f"{len(sweep.damaged_blobs)} evidence file(s) with the wrong size")
+        parts.append(_count(len(sweep.damaged_blobs), "evidence file has", "evidence files have") + " the wrong size")
     if sweep.removed_temp_files:
-        parts.append(f"{sweep.removed_temp_files} unfinished temporary file(s) removed")
+        parts.append(
+            _count(sweep.removed_temp_files, "unfinished temporary file was", "unfinished temporary files were")
+            + " removed"
+        )
     if sweep.removed_unreferenced_blobs:
-        parts.append(f"{sweep.removed_unreferenced_blobs} unreferenced file(s) removed")
-    return "; ".join(parts)
+        parts.append(
+            _count(sweep.removed_unreferenced_blobs, "unreferenced file was", "unreferenced files were") + " removed"
+        )
+    text = ". ".join(part[0].upper() + part[1:] for part in parts)
+    if sweep.missing_blobs or sweep.damaged_blobs:
+        text += ". Restore the workspace from a backup to recover them"
+    return text + "." if text else ""
 
 
 class WorkspaceStatusWidget(QFrame):
@@ -97,9 +117,11 @@ class WorkspaceStatusWidget(QFrame):
         self.verification_label.setProperty("role", "neutral")
         self.verification_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.storage_value = _value()
+        self.journal_value = _value()
+        self.sqlite_value = _value()
         storage = _form()
-        storage.addRow(_field_name("Database"), self.storage_value)
+        storage.addRow(_field_name("Journal"), self.journal_value)
+        storage.addRow(_field_name("SQLite"), self.sqlite_value)
 
         self.sweep_section = _section("Start-up check")
         self.sweep_label = QLabel()
@@ -131,14 +153,18 @@ class WorkspaceStatusWidget(QFrame):
         self.state_value.setText("Unlocked" if snapshot.unlocked else "Locked")
         self.entries_value.setText(f"{snapshot.entries:,}")
         self.checkpoint_value.setText(
-            "none yet" if snapshot.checkpoint_size is None else f"signed, covers {snapshot.checkpoint_size:,} entries"
+            "none yet"
+            if snapshot.checkpoint_size is None
+            else f"signed, covers {entries_text(snapshot.checkpoint_size)}"
         )
-        connections = "separate readers" if snapshot.separate_readers else "single connection"
-        self.storage_value.setText(
-            f"{snapshot.journal_mode.upper()} journal · {connections}\nSQLite {snapshot.sqlite_version}")
-        self.storage_value.setToolTip(
-            "" if snapshot.separate_readers else
-            "This SQLite version has the WAL-reset bug, so Evidence Desk uses one database connection.")
+        connections = "" if snapshot.separate_readers else ", one connection"
+        self.journal_value.setText(f"{snapshot.journal_mode.upper()}{connections}")
+        self.journal_value.setToolTip(
+            ""
+            if snapshot.separate_readers
+            else "This SQLite version has the WAL-reset bug, so Evidence Desk uses a single database connection."
+        )
+        self.sqlite_value.setText(snapshot.sqlite_version)
         self._show_sweep(snapshot.sweep)
 
     def show_verification(self, verification: Verification, when: datetime) -> None:
