@@ -18,7 +18,9 @@ out; streaming consumers must discard what they received if iteration raises.
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
@@ -43,6 +45,18 @@ class Cipher(Enum):
 
     CHACHA20_POLY1305 = ChaCha20Poly1305  # age-compatible: export bundles
     AES_256_GCM = AESGCM  # the vault
+
+
+@dataclass(frozen=True, repr=False)
+class EncryptedFile:
+    """Where an encrypted stream lives and the key to read it: what a sandboxed decoder is handed.
+
+    ``repr`` is off so the key never lands in a log line or a traceback.
+    """
+
+    path: Path
+    file_key: bytes
+    cipher: Cipher
 
 
 def new_file_key() -> bytes:

@@ -213,6 +213,10 @@ class EvidenceVault:
         except OpenFailed:
             raise BlobIntegrityError(f"The key record of evidence blob {blob_id} was altered.") from None
 
+    def encrypted_file(self, blob_id: str) -> stream.EncryptedFile:
+        """The blob's file and key, for a decoder that decrypts in memory (never to disk)."""
+        return stream.EncryptedFile(self.directory / blob_id, self._file_key(blob_id), CIPHER)
+
     def iter_plaintext(self, blob_id: str) -> Iterator[bytes]:
         """Stream a blob's plaintext; each chunk is authenticated, the stream's end only at the end.
 
