@@ -102,3 +102,50 @@ class OperationCancelled(EvidenceDeskError):
     """The reviewer cancelled a long operation; nothing was half-written."""
 
     code = "cancelled"
+
+
+# -- intake and items (issue 3) ------------------------------------------------------------------
+
+
+class ManifestUnreadable(EvidenceDeskError):
+    """A manifest file cannot be used at all (not CSV/JSON, not UTF-8, too large, not a file)."""
+
+    code = "manifest-unreadable"
+
+
+class ItemNotFound(EvidenceDeskError):
+    """An item id that is not in this workspace."""
+
+    code = "item-not-found"
+
+
+class DismissReasonRequired(EvidenceDeskError):
+    """Dismissing an item needs a reason (it is what the custody log and a later audit show)."""
+
+    code = "dismiss-reason-required"
+
+
+class ItemHasNoContent(EvidenceDeskError):
+    """The item holds no preserved bytes (a link, a device, an unreadable or destroyed file)."""
+
+    code = "item-has-no-content"
+
+
+class ReportDocumentRejected(EvidenceDeskError):
+    """A CyberTipline XML document that cannot be read at all: not well-formed, a DTD, too large,
+    or a root that is neither ``report`` nor ``fileDetails``."""
+
+    code = "report-document-rejected"
+
+
+class XsdUnusable(EvidenceDeskError):
+    """An XSD that cannot be used to validate: unreadable, not a schema, or one that would reach out
+    to the network (imports and includes)."""
+
+    code = "xsd-unusable"
+
+
+class DecoderUnavailable(EvidenceDeskError):
+    """The sandboxed decoder process could not be started (damaged installation or no resources)."""
+
+    code = "decoder-unavailable"
