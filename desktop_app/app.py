@@ -2,14 +2,16 @@
 
 Everything is constructed here and passed into constructors; nothing below fetches collaborators
 from ``QApplication.instance()`` or a global. Start-up is: paths -> logging -> QApplication ->
-settings -> crash handler -> open-and-unlock (or create, then show the recovery key) -> main window.
-On the way out the pool is drained and the workspace closed, which seals a checkpoint.
+settings -> crash handler -> open-and-unlock (or create, then show the recovery key) -> item
+service and decoder pool -> main window. On the way out the pools are drained, the decoder
+processes stopped and the workspace closed, which seals a checkpoint.
 
 Exit codes: 0 normal (including Quit at the unlock prompt), 1 a bug during start-up, 2 the
 workspace cannot be opened (in use by another instance, too new, unsupported SQLite, ...).
 """
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -19,10 +21,13 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop_app import APP_NAME, __version__
+from desktop_app.core.decoding.pool import DecoderPool
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.platform.logging_setup import configure_logging
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.secrets import SecretStore, system_secret_store
+from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from desktop_app.core.storage.custody_log import Verification
@@ -31,7 +36,10 @@ from desktop_app.ui.crash import CrashHandler
 from desktop_app.ui.dialogs.create_workspace import CreateWorkspaceDialog
 from desktop_app.ui.dialogs.recovery_key import RecoveryKeyDialog
 from desktop_app.ui.dialogs.unlock import UnlockDialog
+from desktop_app.ui.interpreter import defer_full_collections, favour_the_gui_thread
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.media import preview_fetcher
+from desktop_app.ui.pyside_fixes import shield_none
 from desktop_app.ui.theme import apply_theme
 from desktop_app.ui.worker import WorkerPool
 
@@ -102,6 +110,7 @@ def create_new(paths: AppPaths, pool: WorkerPool, secrets: SecretStore | None) -
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the desktop app; returns the process exit code."""
+    shield_none()  # before any Qt call: see ui/pyside_fixes.py
     args, qt_args = parse_args(argv)
     paths = AppPaths.resolve(args.profile_dir)
     logging_setup = configure_logging(paths.logs)
@@ -115,12 +124,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLog") -> int:
     app = _application(qt_args)
+    switch_interval = favour_the_gui_thread()
+    gc_thresholds = defer_full_collections()  # full collections happen on lock: ui/interpreter.py
     settings = AppSettings.load(paths.settings_file)
     crash = CrashHandler(recent_log)
     crash.install()
     pool = WorkerPool()
     secrets = system_secret_store()
     auto_lock = AutoLockController(settings.auto_lock_minutes)
+    # Nothing starts until the first decoding job: the worker processes spawn on demand.
+    decoders = DecoderPool()
     workspace: Workspace | None = None
     # Closing a start-up dialog must not end the app before the main window exists.
     app.setQuitOnLastWindowClosed(False)
@@ -140,7 +153,18 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
         except Exception:
             crash.report_fatal(sys.exc_info())
             return EXIT_BUG
-        window = MainWindow(workspace, settings, paths.settings_file, pool, auto_lock, verification)
+        items = ItemService(workspace, decoders.submit_analyse)
+        window = MainWindow(
+            workspace,
+            settings,
+            paths.settings_file,
+            pool,
+            auto_lock,
+            items,
+            preview_fetcher(items, decoders),
+            verification,
+            reports=ReportService(workspace, items),
+        )
         auto_lock.install(app)
         app.setQuitOnLastWindowClosed(True)
         window.show()
@@ -148,6 +172,9 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
     finally:
         auto_lock.uninstall()
         pool.wait_for_done()
+        decoders.close()  # after the pools: no worker is waiting on a decoder any more
         if workspace is not None:
             workspace.close()  # locks, which seals a checkpoint if the log grew
         crash.uninstall()
+        sys.setswitchinterval(switch_interval)
+        gc.set_threshold(*gc_thresholds)

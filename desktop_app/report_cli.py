@@ -1,16 +1,27 @@
 """CyberTipline report commands for the command line, registered into ``cli.py``'s grammar.
 
     evidence-desk report validate FILE.xml [--json] [--xsd PATH]
+    evidence-desk [--profile-dir DIR] report list [--json]
+    evidence-desk [--profile-dir DIR] report export-xml REPORT [-o DIR] [--json]
 
 ``validate`` reads a ``<report>`` or ``<fileDetails>`` document (``-`` for standard input), checks
 it against the app's own model (structure, NCMEC's business rules, referral-readiness hints) and,
 with ``--xsd``, against an XSD such as NCMEC's. Exit codes: 0 no errors (warnings and hints may
 remain), 1 errors (NCMEC would reject the document), 2 the check could not run (unreadable file,
-unusable XSD). ``report export-xml`` needs workspace reports and comes with them.
+unusable XSD).
+
+``list`` shows the workspace's reports; ``export-xml`` writes one report's documents (``report.xml``
+and ``fileDetails-NN.xml``, owner-readable only) into a folder, exactly as they would be sent,
+except the report and file ids NCMEC assigns on submission, which file details carry as
+placeholders until then. A report NCMEC would reject is not exported (exit 1, findings printed).
+Both open the workspace like every other command (``cli._unlocked``: passphrase from
+``--passphrase-file``, ``EVIDENCE_DESK_PASSPHRASE`` or a prompt).
 """
 
 import argparse
+import hashlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,6 +49,19 @@ def add_report_commands(subparsers: Any) -> None:
     validate.add_argument("--json", action="store_true", help="print the result as one JSON object")
     validate.add_argument("--xsd", metavar="PATH", help="also validate against this XSD (e.g. NCMEC's, from /xsd)")
     validate.set_defaults(run=cmd_report_validate)
+    listing = commands.add_parser("list", help="list the workspace's reports")
+    listing.add_argument("--json", action="store_true", help="one JSON object per report")
+    listing.set_defaults(run=cmd_report_list)
+    export = commands.add_parser(
+        "export-xml",
+        help="write a report's XML documents into a folder; exit 1 if NCMEC would reject the report",
+        description="Write report.xml and one fileDetails-NN.xml per file, exactly as they would be sent (the ids "
+        "NCMEC assigns on submission are placeholders until then). The export is recorded in the custody log.",
+    )
+    export.add_argument("report", metavar="REPORT", help="the report id, or a unique prefix of it (see 'report list')")
+    export.add_argument("-o", "--output", metavar="DIR", help="the folder to write into (default: ./report-ID)")
+    export.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    export.set_defaults(run=cmd_report_export_xml)
 
 
 def cmd_report_validate(args: argparse.Namespace) -> int:
@@ -80,7 +104,115 @@ def _print_text(name: str, result: DocumentCheck) -> None:
         f"{name}: {result.kind or 'unreadable'} {verdict}: {counts['error']} errors, {counts['warning']} warnings, "
         f"{counts['hint']} hints; checked against {schema}"
     )
-    for finding in result.findings:
+    _print_findings(result.findings)
+
+
+# -- workspace reports ---------------------------------------------------------------------------
+
+
+def _report_service(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The unlocked workspace and its report service (the caller closes the workspace)."""
+    # Imported here: cli.py registers these commands, so a module-level import would be circular.
+    from desktop_app.cli import _unlocked
+    from desktop_app.core.services.items import ItemService
+    from desktop_app.core.services.reports import ReportService
+
+    workspace = _unlocked(args)
+    return workspace, ReportService(workspace, ItemService(workspace))
+
+
+def cmd_report_list(args: argparse.Namespace) -> int:
+    """List the workspace's reports, most recently changed first."""
+    workspace, service = _report_service(args)
+    try:
+        summaries = service.list_reports()
+    finally:
+        workspace.close()
+    for summary in summaries:
+        if args.json:
+            record = {key: value for key, value in vars(summary).items()}
+            record["created_at"] = summary.created_at.isoformat()
+            record["updated_at"] = summary.updated_at.isoformat()
+            print(json.dumps(record, ensure_ascii=False))
+            continue
+        print(
+            f"{summary.report_id[:12]}  {summary.updated_at:%Y-%m-%d %H:%M}Z  {summary.status:<8} "
+            f"{summary.files:>3} files  {summary.errors:>3} errors  {summary.warnings:>3} warnings  "
+            f"{summary.incident_type or '(no incident type)'}"
+        )
+    if not args.json:
+        print(f"{len(summaries)} reports.", file=sys.stderr)
+    return EXIT_VALID
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    # Owner-only from the first byte: a report names people. O_EXCL: never overwrite.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+
+
+def cmd_report_export_xml(args: argparse.Namespace) -> int:
+    """Write one report's documents into a folder."""
+    from desktop_app.core.errors import ReportHasErrors
+
+    workspace, service = _report_service(args)
+    try:
+        report_id = service.resolve_id(args.report)
+        folder = Path(args.output) if args.output else Path(f"report-{report_id[:8]}")
+        # Checked before exporting: the export is logged, and nothing should be logged that is not written.
+        clashes = sorted(folder.glob("report.xml")) + sorted(folder.glob("fileDetails-*.xml"))
+        if clashes:
+            raise ExportTargetExists(
+                f"{clashes[0]} already exists; choose another folder with -o. Nothing was written."
+            )
+        try:
+            export = service.export_xml(report_id)
+        except ReportHasErrors as refused:
+            findings = [f for f in refused.findings if isinstance(f, Finding)]
+            if args.json:
+                print(json.dumps({"report": report_id, "exported": False, "findings": [f.to_json() for f in findings]}))
+            else:
+                print(f"{report_id}: not exported. {refused.message}")
+                _print_findings(findings)
+            return EXIT_INVALID
+    finally:
+        workspace.close()
+    folder.mkdir(parents=True, exist_ok=True)
+    for document in export.documents:
+        _write_private(folder / document.name, document.data)
+    written = [
+        {
+            "name": d.name,
+            "kind": d.kind,
+            "bytes": len(d.data),
+            "sha256": hashlib.sha256(d.data).hexdigest(),
+            "placeholder_ids": d.placeholder_ids,
+        }
+        for d in export.documents
+    ]
+    if args.json:
+        result = {"report": report_id, "exported": True, "folder": str(folder), "documents": written}
+        result["findings"] = [f.to_json() for f in export.findings]
+        print(json.dumps(result, ensure_ascii=False))
+        return EXIT_VALID
+    print(f"{report_id}: {len(written)} documents written to {folder}")
+    for entry in written:
+        print(f"  {entry['name']:<22} {entry['bytes']:>8} bytes  sha256 {entry['sha256']}")
+    if any(d.placeholder_ids for d in export.documents):
+        print("  File details carry placeholder reportId/fileId values; NCMEC assigns the real ones on submission.")
+    _print_findings(list(export.findings))
+    return EXIT_VALID
+
+
+class ExportTargetExists(EvidenceDeskError):
+    """The export folder already holds report documents; nothing is overwritten."""
+
+    code = "export-target-exists"
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    for finding in findings:
         print(f"{str(finding.severity).upper():<8} {finding.path or '-'}  [{finding.code}] {finding.message}")
         if finding.why:
             print(f"{'':<8} why: {finding.why}")
@@ -89,6 +221,9 @@ def _print_text(name: str, result: DocumentCheck) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``report ...`` on its own (``python -m desktop_app.report_cli report validate ...``)."""
     parser = argparse.ArgumentParser(prog="evidence-desk")
+    # The same global options as cli.py, which registers these commands into its own grammar.
+    parser.add_argument("--profile-dir", help="keep all data, settings and logs under this folder")
+    parser.add_argument("--passphrase-file", help="read the passphrase from this file (first line)")
     add_report_commands(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     try:

@@ -132,15 +132,13 @@ class ItemHasNoContent(EvidenceDeskError):
 
 
 class ReportDocumentRejected(EvidenceDeskError):
-    """A CyberTipline XML document that cannot be read at all: not well-formed, a DTD, too large,
-    or a root that is neither ``report`` nor ``fileDetails``."""
+    """A CyberTipline XML document that cannot be read (malformed, a DTD, too large, a wrong root)."""
 
     code = "report-document-rejected"
 
 
 class XsdUnusable(EvidenceDeskError):
-    """An XSD that cannot be used to validate: unreadable, not a schema, or one that would reach out
-    to the network (imports and includes)."""
+    """An XSD that cannot be used: unreadable, not a schema, or one that would reach the network."""
 
     code = "xsd-unusable"
 
@@ -149,3 +147,34 @@ class DecoderUnavailable(EvidenceDeskError):
     """The sandboxed decoder process could not be started (damaged installation or no resources)."""
 
     code = "decoder-unavailable"
+
+
+# -- reports (issue 4) ---------------------------------------------------------------------------
+
+
+class ReportNotFound(EvidenceDeskError):
+    """A report id (or id prefix) that names no report in this workspace, or more than one."""
+
+    code = "report-not-found"
+
+
+class ReportUnreadable(EvidenceDeskError):
+    """A stored report written by a newer Evidence Desk (its model or record format is unknown here)."""
+
+    code = "report-unreadable"
+
+
+class ViewedOverrideReasonRequired(EvidenceDeskError):
+    """A file's "viewed by your company" would depart from the custody log's record without a reason."""
+
+    code = "viewed-override-reason-required"
+
+
+class ReportHasErrors(EvidenceDeskError):
+    """The report has errors NCMEC would reject it for, so it was not exported; ``findings`` lists them."""
+
+    code = "report-has-errors"
+
+    def __init__(self, message: str, findings: tuple[object, ...] = ()) -> None:
+        super().__init__(message)
+        self.findings = findings

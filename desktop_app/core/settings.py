@@ -22,6 +22,14 @@ REVEAL_MODES: tuple[RevealMode, ...] = ("click", "hold")
 AUTO_LOCK_MAX_MINUTES = 24 * 60
 BLUR_STRENGTH_MIN = 4
 BLUR_STRENGTH_MAX = 64
+THUMBNAIL_SIZE_MIN = 32
+THUMBNAIL_SIZE_MAX = 128
+# The inclusive range of every integer setting: one table for validation and for correcting a bad file.
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "auto_lock_minutes": (0, AUTO_LOCK_MAX_MINUTES),
+    "blur_strength": (BLUR_STRENGTH_MIN, BLUR_STRENGTH_MAX),
+    "thumbnail_size": (THUMBNAIL_SIZE_MIN, THUMBNAIL_SIZE_MAX),
+}
 FORMAT_VERSION = 1
 
 
@@ -33,8 +41,10 @@ class AppSettings:
         auto_lock_minutes: Lock the workspace after this many idle minutes; 0 means never.
         blur_by_default: Show evidence blurred until revealed.
         greyscale_by_default: Show evidence in greyscale until revealed.
-        blur_strength: Blur radius in pixels (4-64).
+        blur_strength: Blur radius in pixels (4-64), measured on a 256-pixel picture and scaled with
+            the picture, so one setting hides as much in a thumbnail as in the viewer.
         reveal_mode: "click" toggles a reveal; "hold" reveals only while the button is held.
+        thumbnail_size: Edge of the square thumbnails in the queue, in pixels (32-128).
     """
 
     auto_lock_minutes: int = 10
@@ -42,13 +52,13 @@ class AppSettings:
     greyscale_by_default: bool = True
     blur_strength: int = 24
     reveal_mode: RevealMode = "click"
+    thumbnail_size: int = 64
 
     def __post_init__(self) -> None:
         # Construction is the one gate, so an out-of-range value can never reach the UI.
-        if not 0 <= self.auto_lock_minutes <= AUTO_LOCK_MAX_MINUTES:
-            raise ValueError(f"auto_lock_minutes must be 0-{AUTO_LOCK_MAX_MINUTES}")
-        if not BLUR_STRENGTH_MIN <= self.blur_strength <= BLUR_STRENGTH_MAX:
-            raise ValueError(f"blur_strength must be {BLUR_STRENGTH_MIN}-{BLUR_STRENGTH_MAX}")
+        for name, (low, high) in INT_RANGES.items():
+            if not low <= getattr(self, name) <= high:
+                raise ValueError(f"{name} must be {low}-{high}")
         if self.reveal_mode not in REVEAL_MODES:
             raise ValueError(f"reveal_mode must be one of {REVEAL_MODES}")
 
@@ -103,9 +113,7 @@ def _correct(name: str, value: Any, default: Any) -> Any:
         # bool is an int subclass; "true" for a number is a mistake, not 1.
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             return default
-        low, high = (
-            (0, AUTO_LOCK_MAX_MINUTES) if name == "auto_lock_minutes" else (BLUR_STRENGTH_MIN, BLUR_STRENGTH_MAX)
-        )
+        low, high = INT_RANGES[name]
         return min(high, max(low, int(value)))
     if name == "reveal_mode":
         return cast(RevealMode, value) if value in REVEAL_MODES else default

@@ -1,31 +1,33 @@
-"""The main window: the workspace status on the left, the custody log in the middle.
+"""The main window: the workspace status on the left; the intake queue and the custody log as tabs.
 
-The window owns no services: the composition root passes in the workspace, the settings and their
-file, the worker pool and the auto-lock controller. Every read and every slow action goes through
-the pool; the result comes back as a snapshot or a verification that the widgets render.
+The window owns no services: the composition root passes in the workspace, the item service, the
+preview fetcher (the sandboxed decoders), the settings and their file, the worker pool and the
+auto-lock controller. Every read and every slow action goes through a pool; decoding has a pool of
+its own so pictures never wait behind an import. Files and folders dropped anywhere on the window
+are imported.
 """
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QPushButton,
     QStackedWidget,
-    QVBoxLayout,
+    QTabWidget,
     QWidget,
 )
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from desktop_app.core.storage.custody_log import Verification
@@ -34,44 +36,23 @@ from desktop_app.ui.checkpoint_export import CheckpointExport, default_file_name
 from desktop_app.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from desktop_app.ui.dialogs.settings_dialog import SettingsDialog
 from desktop_app.ui.dialogs.unlock import UnlockDialog
+from desktop_app.ui.intake import DropImporter, IntakeController, IntakePort
 from desktop_app.ui.models.custody_log import CustodyLogModel, LogRow, rows_from_events
+from desktop_app.ui.report.reports_page import ReportsPage
+from desktop_app.ui.review import ItemsPort, ReviewController
+from desktop_app.ui.thumbnails import PreviewFetcher
 from desktop_app.ui.widgets.custody_log_view import CustodyLogWidget
-from desktop_app.ui.widgets.workspace_status import WorkspaceStatusWidget
+from desktop_app.ui.widgets.locked_page import locked_page
+from desktop_app.ui.widgets.workspace_status import WorkspaceStatusWidget, sweep_text
 from desktop_app.ui.worker import WorkerPool
 from desktop_app.ui.workspace_snapshot import WorkspaceSnapshot, load_snapshot
 
-_LOG_PAGE, _LOCKED_PAGE = 0, 1
+_UNLOCKED_PAGE, _LOCKED_PAGE = 0, 1
+QUEUE_TAB, LOG_TAB = 0, 1
 STATUS_MESSAGE_MS = 8000
 # The custody log must be checkpointed at least daily (issue 2, security.md §3.4) even when the app
 # stays open for days; checking hourly keeps the worst-case age at 25 hours of activity.
 CHECKPOINT_CHECK_MS = 60 * 60 * 1000
-
-
-def _locked_page(unlock: QPushButton) -> QWidget:
-    page = QWidget()
-    card = QFrame()
-    card.setProperty("role", "card")
-    card.setMaximumWidth(440)
-    title = QLabel("Workspace locked")
-    title.setProperty("role", "title")
-    hint = QLabel("Evidence and the custody log stay hidden and encrypted until you unlock the workspace.")
-    hint.setWordWrap(True)
-    hint.setProperty("role", "hint")
-    inner = QVBoxLayout(card)
-    inner.setContentsMargins(28, 24, 28, 24)
-    inner.setSpacing(12)
-    inner.addWidget(title)
-    inner.addWidget(hint)
-    inner.addWidget(unlock, 0, Qt.AlignmentFlag.AlignLeft)
-    outer = QVBoxLayout(page)
-    outer.addStretch(1)
-    row = QHBoxLayout()
-    row.addStretch(1)
-    row.addWidget(card, 2)
-    row.addStretch(1)
-    outer.addLayout(row)
-    outer.addStretch(2)
-    return page
 
 
 def _load_for_view(workspace: Workspace) -> tuple[WorkspaceSnapshot, list[LogRow]]:
@@ -80,8 +61,12 @@ def _load_for_view(workspace: Workspace) -> tuple[WorkspaceSnapshot, list[LogRow
     return snapshot, rows_from_events(snapshot.events)
 
 
+class ItemServicePort(ItemsPort, IntakePort, Protocol):
+    """Everything the window drives through the item service."""
+
+
 class MainWindow(QMainWindow):
-    """Where the reviewer lives: status, custody log, verification, lock, settings.
+    """Where the reviewer lives: status, the queue, the custody log, verification, lock, settings.
 
     Args:
         workspace: The open (normally unlocked) workspace.
@@ -89,6 +74,8 @@ class MainWindow(QMainWindow):
         settings_path: Where settings are saved.
         pool: Runs every slow or database-reading action.
         auto_lock: Emits ``idle_timed_out`` when the reviewer has been away; the window locks then.
+        items: The item service (intake, listing, states, reveals).
+        fetch: Decodes an item's previews in the sandbox; None shows no pictures at all.
         verification: The verification done while unlocking, shown until the next one.
         parent: The parent widget.
     """
@@ -105,8 +92,11 @@ class MainWindow(QMainWindow):
         settings_path: Path,
         pool: WorkerPool,
         auto_lock: AutoLockController,
+        items: ItemServicePort,
+        fetch: PreviewFetcher | None,
         verification: Verification | None = None,
         parent: QWidget | None = None,
+        reports: ReportService | None = None,
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -119,7 +109,21 @@ class MainWindow(QMainWindow):
         self.unlock_dialog: UnlockDialog | None = None
         self.snapshot: WorkspaceSnapshot | None = None
         self.setWindowTitle(f"{APP_NAME} — workspace {workspace.workspace_id.hex()[:8]}")
-        self.resize(1280, 780)
+        self.resize(1560, 920)
+        self.setAcceptDrops(True)  # what is dropped anywhere is imported (``DropImporter``)
+        # Decoding previews gets its own threads: one for thumbnails, one for the viewer.
+        self.media_pool = WorkerPool(2, self)
+        self.review = ReviewController(items, fetch, pool, self.media_pool, settings, self)
+        self.review.message.connect(self._show_message)
+        self.queue_page = self.review.page
+        self.intake = IntakeController(items, pool, self.review, self.queue_page.progress, self)
+        self.intake.message.connect(self._show_message)
+        # An import adds thousands of log entries; re-reading them (and re-sorting the log table)
+        # is only worth it when the log is looked at.
+        self._log_stale = False
+        self.intake.import_finished.connect(lambda _: self._refresh_log_when_seen())
+        self.drops = DropImporter(lambda: workspace.is_unlocked, self._import_dropped, self)
+        self.installEventFilter(self.drops)
 
         self.log_model = CustodyLogModel(self)
         self.status_panel = WorkspaceStatusWidget(workspace.workspace_id.hex())
@@ -128,9 +132,20 @@ class MainWindow(QMainWindow):
         self.unlock_button = QPushButton("Unlock…")
         self.unlock_button.setProperty("role", "primary")
         self.unlock_button.clicked.connect(lambda: self.show_unlock_dialog())
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.queue_page, "Queue")
+        self.tabs.addTab(self.log_view, "Custody log")
+        self.reports_page: ReportsPage | None = None
+        if reports is not None:
+            self.reports_page = ReportsPage(reports, pool)
+            self.reports_page.message.connect(self._show_message)
+            self.tabs.addTab(self.reports_page, "Reports")
+        # The workspace facts belong with the log; the queue gets the whole width.
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.log_view)
-        self.pages.addWidget(_locked_page(self.unlock_button))
+        self.pages.addWidget(self.tabs)
+        self.pages.addWidget(locked_page(self.unlock_button))
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -139,14 +154,18 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         self._build_menus()
+        for button, action in zip(self.queue_page.intake_buttons(), self.intake_actions, strict=True):
+            button.clicked.connect(action.trigger)
 
         auto_lock.idle_timed_out.connect(self._idle_timed_out)
         self.checkpoint_timer = QTimer(self)
         self.checkpoint_timer.setInterval(CHECKPOINT_CHECK_MS)
         self.checkpoint_timer.timeout.connect(self.checkpoint_if_due)
         self.checkpoint_timer.start()
+        self._log_alert = ""
+        self._sweep_alert = ""
         if verification is not None:
-            self.status_panel.show_verification(verification, datetime.now(UTC))
+            self._show_verification(verification)
         if workspace.is_unlocked:
             self._show_unlocked()
         else:
@@ -164,6 +183,18 @@ class MainWindow(QMainWindow):
         self.settings_action.triggered.connect(self.open_settings)
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        self.intake_actions = []
+        for text, shortcut, slot in (
+            ("Add &files…", "Ctrl+O", lambda: self.intake.add_files(self)),
+            ("Add f&older…", "Ctrl+Shift+O", lambda: self.intake.add_folder(self)),
+            ("Import &manifest…", "", lambda: self.intake.import_manifest(self)),
+            ("Add &text item…", "Ctrl+T", lambda: self.intake.add_text(self)),
+        ):
+            action = QAction(text, self, shortcut=QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.intake_actions.append(action)
+        menu.addSeparator()
         for action in (self.lock_action, self.change_passphrase_action, self.export_action):
             menu.addAction(action)
         menu.addSeparator()
@@ -193,6 +224,8 @@ class MainWindow(QMainWindow):
         self.log_model.set_rows(rows)
         self.log_view.show_read_problem(snapshot.read_problem)
         self.status_panel.show_snapshot(snapshot)
+        self._sweep_alert = sweep_text(snapshot.sweep)
+        self._update_alert()
         self.snapshot_loaded.emit(snapshot)
 
     # -- actions -------------------------------------------------------------------------------
@@ -214,8 +247,18 @@ class MainWindow(QMainWindow):
             worker.error.connect(self._action_failed)
             worker.result.connect(lambda note: note and self.refresh())
 
-    def _verified(self, verification: Verification) -> None:
+    def _show_verification(self, verification: Verification) -> None:
         self.status_panel.show_verification(verification, datetime.now(UTC))
+        self._log_alert = "" if verification.ok else "The custody log failed verification."
+        self._update_alert()
+
+    def _update_alert(self) -> None:
+        # What the status panel warns about must not go unseen while the queue hides the panel.
+        alerts = [text for text in (self._log_alert, self._sweep_alert) if text]
+        self.queue_page.show_alert(" ".join(alerts) + " See the Custody log tab." if alerts else "")
+
+    def _verified(self, verification: Verification) -> None:
+        self._show_verification(verification)
         self.statusBar().showMessage(
             "Custody log verified: intact." if verification.ok else "Custody log verification found a problem.",
             STATUS_MESSAGE_MS,
@@ -234,8 +277,16 @@ class MainWindow(QMainWindow):
         if isinstance(exc, EvidenceDeskError):
             self.statusBar().showMessage(exc.message, STATUS_MESSAGE_MS)
 
+    def _show_message(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
+
     def lock_workspace(self, reason: str = "") -> None:
         """Lock now: drop the keys, clear decrypted rows, hide the views, ask for the passphrase."""
+        # An import stops at its next file; what it finished stays, consistent (one transaction each).
+        self.intake.cancel()
+        if self.reports_page is not None:
+            self.reports_page.flush()  # the draft being typed is saved (encrypted) before the keys go
         # Synchronous on purpose: locking is one small write and a checkpoint, and the keys must be
         # gone before anything else happens (a worker would leave them in memory a little longer).
         self.workspace.lock()
@@ -266,15 +317,36 @@ class MainWindow(QMainWindow):
 
     def _unlocked_by(self, dialog: UnlockDialog) -> None:
         if dialog.verification is not None:
-            self.status_panel.show_verification(dialog.verification, datetime.now(UTC))
+            self._show_verification(dialog.verification)
         self._show_unlocked()
         self.workspace_unlocked.emit()
 
+    def _refresh_log_when_seen(self) -> None:
+        if self.tabs.currentIndex() == LOG_TAB:
+            self.refresh()
+        else:
+            self._log_stale = True
+
+    def _tab_changed(self, index: int) -> None:
+        self._update_status_panel()
+        if index == LOG_TAB and self._log_stale:
+            self._log_stale = False
+            self.refresh()
+
+    def _update_status_panel(self) -> None:
+        locked = self.pages.currentIndex() == _LOCKED_PAGE
+        self.status_panel.setVisible(locked or self.tabs.currentIndex() == LOG_TAB)
+
     def _show_unlocked(self) -> None:
-        self.pages.setCurrentIndex(_LOG_PAGE)
+        self.pages.setCurrentIndex(_UNLOCKED_PAGE)
+        self._update_status_panel()
         self._set_actions_enabled(True)
         self._auto_lock.start()
         self.refresh()
+        self.review.start()
+        self.intake.retry_analysis()
+        if self.reports_page is not None:
+            self.reports_page.reload()
 
     def _show_locked(self) -> None:
         # Other dialogs (settings, change passphrase) have no business over a locked window.
@@ -283,15 +355,19 @@ class MainWindow(QMainWindow):
                 dialog.reject()
         self._generation += 1
         self._auto_lock.stop()
+        self.review.clear()  # rows, thumbnails, decoded previews and any revealed picture
+        if self.reports_page is not None:
+            self.reports_page.clear()
         self.log_model.clear()
         self.log_view.show_read_problem(None)
         self.snapshot = None
         self.status_panel.show_locked()
         self.pages.setCurrentIndex(_LOCKED_PAGE)
+        self._update_status_panel()
         self._set_actions_enabled(False)
 
     def _set_actions_enabled(self, unlocked: bool) -> None:
-        for action in (self.lock_action, self.change_passphrase_action, self.export_action):
+        for action in (self.lock_action, self.change_passphrase_action, self.export_action, *self.intake_actions):
             action.setEnabled(unlocked)
         self.log_view.verify_button.setEnabled(unlocked)
 
@@ -314,6 +390,7 @@ class MainWindow(QMainWindow):
     def _settings_saved(self, settings: AppSettings) -> None:
         self.settings = settings
         self._auto_lock.set_minutes(settings.auto_lock_minutes)
+        self.review.apply_settings(settings)
         self.refresh()
 
     def export_checkpoint(self, path: Path | None = None) -> None:
@@ -349,9 +426,17 @@ class MainWindow(QMainWindow):
             f"<p>Verifier key of this workspace:<br><code>{self.workspace.verifier_key()}</code></p>",
         )
 
+    def _import_dropped(self, paths: list[Path]) -> None:
+        self.tabs.setCurrentIndex(QUEUE_TAB)
+        self.intake.import_paths(paths)
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop the idle timer; the composition root closes (and seals) the workspace after the loop."""
+        """Stop the idle timer and any import; the composition root closes (and seals) the workspace."""
         self._auto_lock.stop()
+        self._generation += 1  # reads still in flight must not repaint a closed window
+        self.intake.shutdown()
         if self.unlock_dialog is not None:
             self.unlock_dialog.close()
+        self.review.shutdown()
+        self.media_pool.wait_for_done()
         super().closeEvent(event)

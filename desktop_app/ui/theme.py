@@ -28,6 +28,8 @@ QLabel[role="section"] {{
 }}
 QLabel[role="hint"] {{ color: {SECONDARY_TEXT}; }}
 QLabel[role="field-name"] {{ color: {SECONDARY_TEXT}; }}
+QLabel[role="strong"] {{ font-weight: 600; color: {TEXT}; }}
+QTextEdit[role="value"] {{ background: transparent; border: none; padding: 0; }}
 QLabel[role="error"] {{ color: {PROBLEM_TEXT}; }}
 QLabel[role="ok"] {{
     color: {OK_TEXT}; background: {OK_BACKGROUND}; border: 1px solid {OK_BORDER};

@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.progress import CancelToken
+from desktop_app.ui.interpreter import lower_this_thread
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         """Run the task, deliver its outcome, and always announce the end."""
         worker = self._worker
+        lower_this_thread()  # background work yields the CPU to input and painting
         try:
             outcome = worker.fn(*worker.args, **worker.kwargs)
             if inspect.isgenerator(outcome):

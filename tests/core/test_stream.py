@@ -1,6 +1,10 @@
 import io
+import os
+import random
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desktop_app.core.crypto import stream
 from desktop_app.core.crypto.stream import CHUNK_SIZE, StreamEncryptor, StreamError, decrypt_all
@@ -108,3 +112,151 @@ def test_age_payload_layout_matches_an_independent_decryption():
         last = counter == len(chunks) - 1
         out += aead.decrypt(counter.to_bytes(11, "big") + bytes([last]), chunk, None)
     assert out == data and len(chunks) == 3
+
+
+# --- random-access reader (open_encrypted) ------------------------------------------------------
+
+READER_SIZES = [0, 1, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, 3 * CHUNK_SIZE, 5 * 1024 * 1024 + 3]
+
+
+def sealed_file(tmp_path, data: bytes, cipher=stream.Cipher.AES_256_GCM, name="blob") -> stream.EncryptedFile:
+    key = stream.new_file_key()
+    path = tmp_path / name
+    path.write_bytes(encrypt(data, key, piece=300_000, cipher=cipher))
+    return stream.EncryptedFile(path, key, cipher)
+
+
+def pattern(size: int, seed: int = 1) -> bytes:
+    return random.Random(seed).randbytes(size)
+
+
+@pytest.mark.parametrize("cipher", list(stream.Cipher))
+@pytest.mark.parametrize("size", READER_SIZES)
+def test_reader_round_trip(tmp_path, size, cipher):
+    data = pattern(size)
+    with stream.open_encrypted(sealed_file(tmp_path, data, cipher)) as reader:
+        assert reader.size == size and reader.seekable() and reader.readable()
+        assert reader.read() == data
+        assert reader.read(10) == b"" and reader.tell() == size
+        assert reader.seek(0) == 0
+        buffered = io.BufferedReader(reader, buffer_size=10_000)
+        assert buffered.read() == data
+
+
+@pytest.mark.parametrize("size", READER_SIZES)
+def test_reader_reads_across_chunk_boundaries(tmp_path, size):
+    data = pattern(size, seed=size)
+    with stream.open_encrypted(sealed_file(tmp_path, data)) as reader:
+        for start in {0, CHUNK_SIZE - 2, CHUNK_SIZE, 2 * CHUNK_SIZE - 1, max(size - 1, 0), size, size + 5}:
+            reader.seek(start)
+            assert reader.read(CHUNK_SIZE + 7) == data[start : start + CHUNK_SIZE + 7]
+        assert reader.seek(-size, io.SEEK_END) == 0
+        with pytest.raises(ValueError):
+            reader.seek(-size - 1, io.SEEK_END)
+        reader.seek(0)
+        reader.seek(3, io.SEEK_CUR)
+        assert reader.tell() == 3
+        target = bytearray(5)
+        assert reader.readinto(target) == len(data[3:8])
+        assert bytes(target[: len(data[3:8])]) == data[3:8]
+
+
+_big_data = pattern(2 * 1024 * 1024 + 12_345, seed=7)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    ops=st.lists(
+        st.tuples(st.integers(-100_000, len(_big_data) + 100_000), st.integers(0, 3 * CHUNK_SIZE)), max_size=25
+    )
+)
+def test_reader_random_seeks_match_the_plaintext(tmp_path_factory, ops):
+    path_dir = tmp_path_factory.mktemp("seek")
+    enc = sealed_file(path_dir, _big_data)
+    with stream.open_encrypted(enc) as reader:
+        for offset, length in ops:
+            if offset < 0:
+                with pytest.raises(ValueError):
+                    reader.seek(offset)
+                continue
+            reader.seek(offset)
+            expected = _big_data[offset : offset + length]
+            assert reader.read(length) == expected
+            assert reader.tell() == offset + len(expected)
+
+
+def test_reader_holds_one_chunk_not_the_file(tmp_path):
+    enc = sealed_file(tmp_path, pattern(4 * CHUNK_SIZE))
+    with stream.open_encrypted(enc) as reader:
+        reader.seek(2 * CHUNK_SIZE + 10)
+        reader.read(5)
+        assert len(reader._cached) == CHUNK_SIZE  # O(chunk), whatever the file size
+
+
+@pytest.mark.parametrize("size", [1, CHUNK_SIZE, CHUNK_SIZE + 1, 3 * CHUNK_SIZE + 5])
+def test_reader_detects_truncation_and_extension_on_open(tmp_path, size):
+    enc = sealed_file(tmp_path, pattern(size))
+    sealed = enc.path.read_bytes()
+    cuts = {0, 5, stream.NONCE_SIZE, stream.NONCE_SIZE + 10, len(sealed) - 1, *chunk_offsets(sealed)} - {len(sealed)}
+    for cut in sorted(cuts):
+        enc.path.write_bytes(sealed[:cut])
+        with pytest.raises(StreamError):
+            stream.open_encrypted(enc)
+    block = CHUNK_SIZE + stream.TAG_SIZE
+    last_block = sealed[stream.NONCE_SIZE + ((len(sealed) - stream.NONCE_SIZE - 1) // block) * block :]
+    for extended in (sealed + b"\x00" * 20, sealed + last_block):
+        enc.path.write_bytes(extended)
+        with pytest.raises(StreamError):
+            stream.open_encrypted(enc)
+
+
+def test_reader_detects_a_tampered_chunk_when_it_is_read(tmp_path):
+    data = pattern(4 * CHUNK_SIZE + 100)
+    enc = sealed_file(tmp_path, data)
+    sealed = bytearray(enc.path.read_bytes())
+    sealed[stream.NONCE_SIZE + (CHUNK_SIZE + stream.TAG_SIZE) + 7] ^= 0x40  # inside chunk 1
+    enc.path.write_bytes(bytes(sealed))
+    with stream.open_encrypted(enc) as reader:
+        assert reader.read(CHUNK_SIZE) == data[:CHUNK_SIZE]  # chunk 0 is fine
+        with pytest.raises(StreamError):
+            reader.read(10)
+        assert reader.integrity_error is not None
+        reader.seek(3 * CHUNK_SIZE)
+        assert reader.read(10) == data[3 * CHUNK_SIZE : 3 * CHUNK_SIZE + 10]
+
+
+def test_reader_detects_reordered_chunks_and_wrong_keys(tmp_path):
+    data = pattern(4 * CHUNK_SIZE + 100)
+    enc = sealed_file(tmp_path, data)
+    sealed = enc.path.read_bytes()
+    block = CHUNK_SIZE + stream.TAG_SIZE
+    header, body = sealed[: stream.NONCE_SIZE], sealed[stream.NONCE_SIZE :]
+    chunks = [body[i : i + block] for i in range(0, len(body), block)]
+    chunks[0], chunks[1] = chunks[1], chunks[0]
+    enc.path.write_bytes(header + b"".join(chunks))
+    with stream.open_encrypted(enc) as reader, pytest.raises(StreamError):
+        reader.read(1)
+    enc.path.write_bytes(sealed)
+    wrong = stream.EncryptedFile(enc.path, stream.new_file_key(), enc.cipher)
+    with pytest.raises(StreamError):
+        stream.open_encrypted(wrong)
+    other_cipher = stream.EncryptedFile(enc.path, enc.file_key, stream.Cipher.CHACHA20_POLY1305)
+    with pytest.raises(StreamError):
+        stream.open_encrypted(other_cipher)
+
+
+def test_empty_payload_is_authenticated_too(tmp_path):
+    enc = sealed_file(tmp_path, b"")
+    enc.path.write_bytes(os.urandom(stream.NONCE_SIZE + stream.TAG_SIZE))  # right size, not ours
+    with pytest.raises(StreamError):
+        stream.open_encrypted(enc)
+
+
+def test_reader_refuses_use_after_close(tmp_path):
+    reader = stream.open_encrypted(sealed_file(tmp_path, b"abc"))
+    reader.close()
+    reader.close()
+    with pytest.raises(ValueError):
+        reader.read(1)
+    with pytest.raises(ValueError):
+        reader.seek(0)

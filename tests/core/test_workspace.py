@@ -188,17 +188,18 @@ def test_migration_backs_up_first(paths, closed, monkeypatch):
     from desktop_app.core.storage import schema
 
     ran = []
+    current = len(schema.MIGRATIONS)
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, lambda conn: ran.append(True)])
     import desktop_app.core.services.workspace as workspace_module
 
     monkeypatch.setattr(workspace_module, "MIGRATIONS", schema.MIGRATIONS)
     ws = Workspace.open(paths)
     try:
-        assert ws.db.schema_version == 2 and ran
-        backups = list(paths.workspace.glob("workspace.pre-migration-v1.*.bak"))
+        assert ws.db.schema_version == current + 1 and ran
+        backups = list(paths.workspace.glob(f"workspace.pre-migration-v{current}.*.bak"))
         assert len(backups) == 1
         with sqlite3.connect(backups[0]) as conn:
-            assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == current
     finally:
         ws.close()
 

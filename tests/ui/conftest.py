@@ -10,15 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.core.decoding.pool import DecoderPool
+from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from desktop_app.ui.auto_lock import AutoLockController
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.pyside_fixes import shield_none
 from desktop_app.ui.theme import apply_theme
 from desktop_app.ui.worker import WorkerPool
 from tests.conftest import PASSPHRASE, fast_kdf
 
 HERE = Path(__file__).parent
+# As the app does first thing: without it a long GUI test session aborts (see ui/pyside_fixes.py).
+shield_none()
 # The offscreen platform plugin says these when a window is shown or raised; they are not ours.
 OFFSCREEN_NOISE = ("This plugin does not support propagateSizeHints", "This plugin does not support raise")
 
@@ -96,12 +101,27 @@ def auto_lock(qapp):
 
 
 @pytest.fixture
+def decoders():
+    """The real sandboxed decoder pool (its processes start with the first job)."""
+    pool = DecoderPool(workers=2)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
 def make_window(qtbot, pool, auto_lock, paths):
-    """Build a main window over a workspace and wait for its first refresh."""
+    """Build a main window over a workspace and wait for its first refresh.
+
+    Without ``items`` the window gets an item service with no decoder (and so no pictures), which
+    is all the custody-log and lock tests need.
+    """
     windows = []
 
-    def make(ws, verification=None) -> MainWindow:
-        window = MainWindow(ws, AppSettings(), paths.settings_file, pool, auto_lock, verification)
+    def make(ws, verification=None, items=None, fetch=None, settings=None) -> MainWindow:
+        items = items if items is not None else ItemService(ws)
+        window = MainWindow(
+            ws, settings or AppSettings(), paths.settings_file, pool, auto_lock, items, fetch, verification
+        )
         qtbot.addWidget(window)
         windows.append(window)
         if ws.is_unlocked:

@@ -10,6 +10,7 @@ from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from desktop_app.core.storage.anchor import parse_anchor_text
 from desktop_app.ui.dialogs.change_passphrase import ChangePassphraseDialog
+from desktop_app.ui.main_window import LOG_TAB
 from desktop_app.ui.models.custody_log import Column
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.ui.helpers import populate, tamper_entry
@@ -75,10 +76,11 @@ def test_verify_shows_intact_then_the_tampered_entry(qtbot, workspace, make_wind
     verification = verify(qtbot, window)
     assert not verification.ok and verification.first_bad_seq == 5
     assert label.property("role") == "problem"
+    assert window.queue_page.alert.text() == "The custody log failed verification. See the Custody log tab."
     assert "entry 5" in label.text() and "First bad entry: #5." in label.text()
     # The log view shows what it can and says why it stops.
     assert window.log_model.rowCount() == 4
-    assert window.log_view.problem_label.isVisible()
+    assert not window.log_view.problem_label.isHidden()  # on the custody-log tab
     assert "entry 5" in window.log_view.problem_label.text()
 
 
@@ -97,7 +99,7 @@ def test_lock_clears_and_hides_then_unlock_restores(qtbot, workspace, make_windo
     qtbot.keyClicks(dialog.passphrase_field, PASSPHRASE)
     with qtbot.waitSignal(window.snapshot_loaded, timeout=10_000):
         qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
-    assert workspace.is_unlocked and window.pages.currentWidget() is window.log_view
+    assert workspace.is_unlocked and window.pages.currentWidget() is window.tabs
     assert window.log_model.rowCount() == len(workspace.events())
     assert window.status_panel.verification_label.property("role") == "ok"
 
@@ -160,6 +162,10 @@ def test_sweep_findings_are_shown(qtbot, paths, pool, make_window, shots_dir):
         assert ws.sweep_report.missing_blobs == [stored.blob_id]
         ws.unlock(PASSPHRASE)
         window = make_window(ws)
+        # The queue (the first tab) says so, and the workspace panel beside the custody log explains.
+        assert window.queue_page.alert.isVisible()
+        assert window.queue_page.alert.text().startswith("1 evidence file is missing")
+        window.tabs.setCurrentIndex(LOG_TAB)
         assert window.status_panel.sweep_label.isVisible()
         assert "1 evidence file is missing" in window.status_panel.sweep_label.text()
         grab(window, shots_dir / "sweep.png")

@@ -119,3 +119,17 @@ def test_any_return_value_is_delivered(qtbot, pool, value):
     with qtbot.waitSignal(worker.result, timeout=5000) as blocker:
         pool.start(worker)
     assert blocker.args == [value]
+
+
+def test_worker_threads_run_below_the_gui_thread(qtbot, pool):
+    import os
+    import sys
+    import threading
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("elsewhere Qt's thread priority is used; there is no nice value to read back")
+    gui = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    worker = pool.run(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+    with qtbot.waitSignal(worker.result, timeout=5000) as got:
+        pass
+    assert got.args[0] > gui

@@ -16,12 +16,13 @@ the end of the stream is known. ``decrypt_all`` withholds everything until the f
 out; streaming consumers must discard what they received if iteration raises.
 """
 
+import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
@@ -180,3 +181,147 @@ def decrypt_all(file_key: bytes, src: BinaryIO, cipher: Cipher = Cipher.CHACHA20
     for chunk in iter_decrypt(file_key, src, cipher):
         out += chunk
     return bytes(out)
+
+
+class EncryptedReader(io.RawIOBase):
+    """A read-only, seekable file object over an encrypted stream: how decoders read evidence.
+
+    Pillow and PyAV seek around in a file; this serves their reads by decrypting only the chunk a
+    read touches (chunk ``i`` has counter ``i``; only the final chunk, whose index follows from the
+    ciphertext size, carries the last flag). At most one decrypted chunk is held, so memory stays
+    O(chunk) for any file size, and nothing is ever written to disk.
+
+    Every chunk authenticates before any of its bytes are returned, and the final chunk is checked
+    on opening: a truncated or extended file, or a wrong key, fails in ``open_encrypted``; an
+    altered or reordered chunk fails when it is read. The error is ``StreamError``;
+    ``integrity_error`` keeps the first one, because a decoder may wrap a failed read in its own
+    error.
+    """
+
+    def __init__(self, enc: EncryptedFile) -> None:
+        super().__init__()
+        self._handle = open(enc.path, "rb", buffering=0)  # noqa: SIM115 - owned, closed in close()
+        try:
+            ciphertext_size = os.fstat(self._handle.fileno()).st_size
+            self._chunks, self._size = _stream_geometry(ciphertext_size)
+            nonce = self._handle.read(NONCE_SIZE)
+            if len(nonce) != NONCE_SIZE:
+                raise StreamError("stream header is truncated")
+            self._aead = _payload_cipher(enc.file_key, nonce, enc.cipher)
+        except BaseException:
+            self._handle.close()
+            raise
+        self._position = 0
+        self._cached_index = -1
+        self._cached = b""
+        self.integrity_error: StreamError | None = None
+        # Authenticate the final chunk now: it proves the stream ends where its size says (no
+        # truncation at a chunk boundary) and that the key is right, even for an empty payload
+        # whose only chunk no read would ever touch.
+        try:
+            self._chunk(self._chunks - 1)
+        except BaseException:
+            self._handle.close()
+            raise
+
+    @property
+    def size(self) -> int:
+        """Plaintext size in bytes (known from the ciphertext size alone)."""
+        return self._size
+
+    def readable(self) -> bool:  # noqa: D102 - io protocol
+        return True
+
+    def seekable(self) -> bool:  # noqa: D102 - io protocol
+        return True
+
+    def tell(self) -> int:  # noqa: D102 - io protocol
+        self._check_open()
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:  # noqa: D102 - io protocol
+        self._check_open()
+        if whence == io.SEEK_SET:
+            target = offset
+        elif whence == io.SEEK_CUR:
+            target = self._position + offset
+        elif whence == io.SEEK_END:
+            target = self._size + offset
+        else:
+            raise ValueError(f"invalid whence ({whence})")
+        if target < 0:
+            raise ValueError("negative seek position")
+        self._position = target
+        return target
+
+    def readinto(self, buffer: Any) -> int:
+        """Fill ``buffer`` from the current position; short only at the end of the stream."""
+        self._check_open()
+        out = memoryview(buffer).cast("B")
+        filled = 0
+        while filled < len(out) and self._position < self._size:
+            index, offset = divmod(self._position, CHUNK_SIZE)
+            plaintext = self._chunk(index)
+            take = min(len(out) - filled, len(plaintext) - offset)
+            out[filled : filled + take] = plaintext[offset : offset + take]
+            filled += take
+            self._position += take
+        return filled
+
+    def close(self) -> None:
+        """Close the underlying file and drop the decrypted chunk."""
+        if not self.closed:
+            self._handle.close()
+            self._cached = b""
+        super().close()
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise ValueError("I/O operation on closed file")
+
+    def _chunk(self, index: int) -> bytes:
+        if index == self._cached_index:
+            return self._cached
+        block = CHUNK_SIZE + TAG_SIZE
+        self._handle.seek(NONCE_SIZE + index * block)
+        sealed = self._handle.read(block)
+        last = index == self._chunks - 1
+        try:
+            if len(sealed) < TAG_SIZE or (not last and len(sealed) != block):
+                raise StreamError(f"chunk {index}: stream is truncated")  # the file shrank while open
+            try:
+                plaintext = self._aead.decrypt(_chunk_nonce(index, last), sealed, None)
+            except InvalidTag:
+                where = "truncated or altered at its end" if last else "altered or reordered"
+                raise StreamError(f"chunk {index}: stream is {where}") from None
+        except StreamError as exc:
+            self.integrity_error = self.integrity_error or exc
+            raise
+        self._cached_index, self._cached = index, plaintext
+        return plaintext
+
+
+def _stream_geometry(ciphertext_size: int) -> tuple[int, int]:
+    """(number of chunks, plaintext size) of a stream, or ``StreamError`` if no stream has that size."""
+    body = ciphertext_size - NONCE_SIZE
+    if body < TAG_SIZE:
+        raise StreamError("stream is truncated")
+    block = CHUNK_SIZE + TAG_SIZE
+    full, rest = divmod(body, block)
+    if rest == 0:
+        return full, full * CHUNK_SIZE
+    if rest < TAG_SIZE:
+        raise StreamError("stream is truncated")
+    if rest == TAG_SIZE and full > 0:
+        raise StreamError("empty final chunk after data")
+    return full + 1, full * CHUNK_SIZE + rest - TAG_SIZE
+
+
+def open_encrypted(enc: EncryptedFile) -> EncryptedReader:
+    """Open an encrypted stream for random-access reading (see ``EncryptedReader``).
+
+    Raises:
+        StreamError: the ciphertext size is impossible for a stream (truncated or padded).
+        OSError: the file cannot be opened.
+    """
+    return EncryptedReader(enc)

@@ -27,6 +27,12 @@ class EventType(StrEnum):
     LOG_VERIFIED = "log.verified"
     CHECKPOINT_SIGNED = "log.checkpoint-signed"
     SETTINGS_CHANGED = "settings.changed"
+    ITEM_ADDED = "item.added"
+    ITEM_SOURCE_ADDED = "item.source-added"
+    ITEM_ANALYSED = "item.analysed"
+    ITEM_STATE_CHANGED = "item.state-changed"
+    ITEM_REVEALED = "item.revealed"
+    INTAKE_FINISHED = "intake.finished"
 
 
 @dataclass(frozen=True)

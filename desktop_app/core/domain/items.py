@@ -6,13 +6,17 @@ become one item with several sources), and a review state. Things that could not
 devices, FIFOs, vanished or unreadable files) are items too, with no blob and an outcome saying
 why, so nothing flagged silently disappears from the queue.
 
-Pure types: storage encrypts them, services move them, the UI shows them.
+Pure types: storage encrypts them, services move them, the UI shows them. Whether the reviewer
+has viewed an item is not stored on the item: it is derived from the custody log's reveal events
+(``viewed_item_ids``), because that is the record a report's ``fileViewedByEsp`` must rest on.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from desktop_app.core.domain.events import CustodyEvent, EventType
 from desktop_app.core.domain.media import MediaAnalysis
 
 
@@ -24,6 +28,9 @@ class ItemKind(StrEnum):
     LINK = "link"  # a symbolic link: recorded with its target, never followed
     SPECIAL = "special"  # a FIFO, device or socket: recorded, never read
     UNREAD = "unread"  # a file that could not be read (vanished, permission denied, too large)
+
+
+TEXT_ITEM_LABEL = "(text message)"
 
 
 class ReviewState(StrEnum):
@@ -47,6 +54,13 @@ class IntakeOutcome(StrEnum):
     NOT_READ_VANISHED = "not-read-vanished"
     NOT_READ_PERMISSION = "not-read-permission"
     NOT_READ_ERROR = "not-read-error"
+
+
+class RevealMode(StrEnum):
+    """What a reveal showed: the content unblurred, or only its EXIF/metadata as text."""
+
+    FULL = "full"
+    EXIF = "exif"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +94,28 @@ class ItemSource:
     message_id: str | None = None  # message or post id
     manifest: str | None = None  # the manifest file name it came from, if any
     extra: dict[str, str] = field(default_factory=dict)
+    file_modified: datetime | None = None  # the file's mtime as read (from the open descriptor)
 
     @property
     def display_name(self) -> str:
         """The original name for showing (undecodable bytes become U+FFFD)."""
         name = self.original_name if self.original_name is not None else (self.path or b"").rsplit(b"/", 1)[-1]
         return name.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFields:
+    """What a platform says about one item (a manifest row), before it is stored as an ``ItemSource``."""
+
+    original_name: bytes | None = None
+    content_url: str | None = None
+    uploader_account_id: str | None = None
+    uploader_screen_name: str | None = None
+    upload_ip: str | None = None
+    upload_port: int | None = None
+    upload_time: datetime | None = None
+    message_id: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +139,22 @@ class Item:
 
     @property
     def display_name(self) -> str:
-        """The first source's name."""
-        return self.sources[0].display_name if self.sources else self.item_id
+        """The first source's name; text items, which have none, say what they are."""
+        name = self.sources[0].display_name if self.sources else ""
+        if name:
+            return name
+        return TEXT_ITEM_LABEL if self.kind == ItemKind.TEXT else self.item_id
 
+
+def viewed_item_ids(events: Iterable[CustodyEvent]) -> set[str]:
+    """The items the reviewer has seen in full, according to the custody log.
+
+    Only a full reveal counts: reading an item's EXIF as text is not viewing the depiction.
+    """
+    return {
+        event.subject
+        for event in events
+        if event.type == EventType.ITEM_REVEALED
+        and event.subject is not None
+        and event.data.get("mode") == RevealMode.FULL
+    }

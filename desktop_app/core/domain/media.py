@@ -64,6 +64,7 @@ class RenderProblem(StrEnum):
     TOO_MUCH_MEMORY = "too-much-memory"  # the worker hit its memory limit
     TIMED_OUT = "timed-out"  # the worker hit its time limit
     DECODER_CRASHED = "decoder-crashed"
+    UNREADABLE = "unreadable"  # a plaintext file named on the command line could not be opened
 
 
 @dataclass(frozen=True, slots=True)

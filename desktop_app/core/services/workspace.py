@@ -330,6 +330,12 @@ class Workspace:
     ) -> int:
         return self.custody_log().append(conn, CustodyEvent(kind, self._state().reviewer, data, subject))
 
+    def append_event(
+        self, conn: sqlite3.Connection, kind: EventType, data: dict[str, Any], subject: str | None = None
+    ) -> int:
+        """Append one event inside the caller's write transaction (for services' own actions)."""
+        return self._append(conn, kind, data, subject)
+
     def record(self, kind: EventType, data: dict[str, Any] | None = None, subject: str | None = None) -> int:
         """Append one event in its own transaction."""
         with self.db.write() as conn:

@@ -8,6 +8,8 @@ duplicate lookups need neither plaintext names nor plaintext hashes.
 
 import sqlite3
 
+from desktop_app.core.storage.schema_reports import v3_reports
+
 _V1 = """
 CREATE TABLE workspace_meta (
     key TEXT PRIMARY KEY,
@@ -66,4 +68,47 @@ def _v1(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS = [_v1]
+# v2 (issue 3): the intake queue. Clear columns only for what must sort or filter cheaply and says
+# nothing about content or people: ids, kind, review state, time added. Names, sizes, digests,
+# outcomes, platform metadata, decoding results and dismissal reasons are sealed JSON (FieldCipher,
+# bound to table, column and row). ``blob_id`` is UNIQUE because duplicates are one item with
+# several sources; NULL (many allowed) for items with no content (links, devices, unread files),
+# and set to NULL when the blob is destroyed so the item's record and history survive the erase.
+_V2 = """
+CREATE TABLE items (
+    item_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,             -- ItemKind
+    state TEXT NOT NULL,            -- ReviewState
+    added_at TEXT NOT NULL,         -- ISO 8601 UTC, sorts as text
+    blob_id TEXT UNIQUE REFERENCES blobs (blob_id) ON DELETE SET NULL,
+    meta_ct BLOB NOT NULL,          -- sealed JSON: names (bytes as base64), size, digests, outcome, link target
+    analysis_ct BLOB,               -- sealed JSON: MediaAnalysis, NULL until decoded
+    review_ct BLOB                  -- sealed JSON: dismissal reason, NULL when there is none
+) STRICT;
+CREATE INDEX items_by_added_at ON items (added_at, item_id);
+CREATE INDEX items_by_state ON items (state);
+
+CREATE TABLE item_sources (
+    source_id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES items (item_id) ON DELETE CASCADE,
+    added_at TEXT NOT NULL,
+    source_index BLOB NOT NULL,     -- blind index of the whole source: the same place is not added twice
+    source_ct BLOB NOT NULL         -- sealed JSON: path (bytes as base64), platform metadata, extra
+) STRICT;
+CREATE INDEX item_sources_by_item ON item_sources (item_id, added_at);
+CREATE INDEX item_sources_by_index ON item_sources (source_index);
+"""
+
+
+def _run(script: str, conn: sqlite3.Connection) -> None:
+    for statement in script.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    _run(_V2, conn)
+
+
+# v3 (issue 4): report drafts and the reporter profile, kept beside the report code that owns them.
+MIGRATIONS = [_v1, _v2, v3_reports]

@@ -4,7 +4,9 @@ A blob is written as an age-layout STREAM payload (``crypto.stream``) to ``blobs
 fsynced, renamed to ``blobs/<blob id>``, the directory fsynced, and only then is the database row
 (wrapped file key, blind index, encrypted metadata) committed, together with its custody event.
 A crash at any point leaves either nothing referenced or a complete blob; ``sweep()`` removes
-the leftovers. Names on disk are random, never derived from content or original names.
+the leftovers. Many small blobs can be sealed one by one and committed together
+(``commit_batch``): one directory fsync and one transaction for the lot. Names on disk are
+random, never derived from content or original names.
 
 Destroying a blob deletes its wrapped key (with ``secure_delete=ON`` the bytes are zeroed) and
 then the file: without the key the ciphertext is noise (cryptographic erase).
@@ -13,7 +15,7 @@ then the file: without the key the ciphertext is noise (cryptographic erase).
 import os
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +35,7 @@ CIPHER = stream.Cipher.AES_256_GCM
 # Called inside the write transaction that commits a blob row, to add the custody event
 # (and whatever else belongs to the same action) atomically.
 OnCommit = Callable[[sqlite3.Connection, "StoredBlob"], None]
+OnCommitBatch = Callable[[sqlite3.Connection, list["StoredBlob"]], None]
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class StoredBlob:
     size: int
     sha256: str
     created: bool
+    digests: dict[str, str] = field(default_factory=dict)  # every digest computed while writing
 
 
 @dataclass(frozen=True)
@@ -77,16 +81,17 @@ def sweep(directory: Path, db: WorkspaceDatabase) -> SweepReport:
         expected = {row["blob_id"]: row["stored_size"] for row in reader.query("SELECT * FROM blobs")}
     temp = unreferenced = 0
     present: dict[str, int] = {}
-    for entry in os.scandir(directory):
-        if entry.name.startswith(TEMP_PREFIX):
-            os.unlink(entry.path)
-            temp += 1
-        elif entry.name not in expected:
-            # Renamed into place but its row never committed: ciphertext whose key was never stored.
-            os.unlink(entry.path)
-            unreferenced += 1
-        else:
-            present[entry.name] = entry.stat().st_size
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.name.startswith(TEMP_PREFIX):
+                os.unlink(entry.path)
+                temp += 1
+            elif entry.name not in expected:
+                # Renamed into place but its row never committed: ciphertext whose key was never stored.
+                os.unlink(entry.path)
+                unreferenced += 1
+            else:
+                present[entry.name] = entry.stat().st_size
     if temp or unreferenced:
         fsync_directory(directory)
     missing = sorted(b for b in expected if b not in present)
@@ -94,16 +99,35 @@ def sweep(directory: Path, db: WorkspaceDatabase) -> SweepReport:
     return SweepReport(temp, unreferenced, missing, damaged)
 
 
-class BlobWriter:
-    """One blob being written. Use ``write()`` then ``commit()``; ``abort()`` on failure."""
+@dataclass(frozen=True, repr=False)
+class SealedBlob:
+    """A blob fully written and fsynced under a temp name, not yet committed (``repr`` hides the key)."""
 
-    def __init__(self, vault: "EvidenceVault") -> None:
+    temp: Path
+    file_key: bytes
+    size: int
+    digests: dict[str, str]
+
+
+class BlobWriter:
+    """One blob being written. Use ``write()`` then ``commit()`` (or ``seal()`` for a batch); ``abort()`` on failure.
+
+    The writer computes the digests named in ``groups`` (one thread per group, see
+    ``hashing.parallel``) from the same bytes it encrypts, so the intake reads each file once and
+    gets MD5, SHA-1 and SHA-256 with the encryption. SHA-256 is always among them: it is the
+    duplicate key.
+    """
+
+    def __init__(self, vault: "EvidenceVault", groups: Iterable[str | Iterable[str]] = ("sha256",)) -> None:
         self._vault = vault
+        self._digests = ParallelDigests(groups)
+        if "sha256" not in self._digests.names:
+            self._digests.close()
+            raise ValueError("the vault needs SHA-256 among the digests")  # a bug in the caller
         self._file_key = stream.new_file_key()
         self._temp = vault.directory / f"{TEMP_PREFIX}{secrets.token_hex(16)}"
-        self._handle: BinaryIO = open(self._temp, "xb")  # noqa: SIM115 - closed in commit/abort
+        self._handle: BinaryIO = open(self._temp, "xb")  # noqa: SIM115 - closed in seal/abort
         self._encryptor = stream.StreamEncryptor(self._file_key, self._handle, CIPHER)
-        self._digests = ParallelDigests(("sha256",))
         self.size = 0
 
     def write(self, data: bytes) -> None:
@@ -119,17 +143,27 @@ class BlobWriter:
             self._handle.close()
         self._temp.unlink(missing_ok=True)
 
-    def commit(self, on_commit: OnCommit | None = None) -> StoredBlob:
-        """Make the blob durable, then commit its row (and ``on_commit``'s writes) in one transaction."""
+    def seal(self) -> SealedBlob:
+        """Finish the ciphertext and make it durable under its temp name; commit it with ``commit_batch``."""
         try:
             self._encryptor.finish()
             self._handle.flush()
             os.fsync(self._handle.fileno())
             self._handle.close()
-            sha256 = self._digests.hexdigests()["sha256"]
-            return self._vault._commit(self._temp, self._file_key, self.size, sha256, on_commit)
-        finally:
+            return SealedBlob(self._temp, self._file_key, self.size, self._digests.hexdigests())
+        except BaseException:
             self.abort()
+            raise
+
+    def commit(self, on_commit: OnCommit | None = None) -> StoredBlob:
+        """Make the blob durable, then commit its row (and ``on_commit``'s writes) in one transaction."""
+        sealed = self.seal()
+
+        def each(conn: sqlite3.Connection, stored: list[StoredBlob]) -> None:
+            if on_commit is not None:
+                on_commit(conn, stored[0])
+
+        return self._vault.commit_batch([sealed], each)[0]
 
 
 class EvidenceVault:
@@ -145,9 +179,9 @@ class EvidenceVault:
         """The blind index of a SHA-256: lets duplicates be found without storing the hash in clear."""
         return self._keys.fields.blind_index("sha256", bytes.fromhex(sha256_hex))
 
-    def writer(self) -> BlobWriter:
-        """Start writing a new blob."""
-        return BlobWriter(self)
+    def writer(self, groups: Iterable[str | Iterable[str]] = ("sha256",)) -> BlobWriter:
+        """Start writing a new blob, computing the digests in ``groups`` on the way."""
+        return BlobWriter(self, groups)
 
     def store(
         self,
@@ -169,39 +203,58 @@ class EvidenceVault:
             raise
         return writer.commit(on_commit)
 
-    def _commit(self, temp: Path, file_key: bytes, size: int, sha256: str, on_commit: OnCommit | None) -> StoredBlob:
-        index = self.sha256_index(sha256)
-        with self._db.write() as conn:
-            existing = conn.execute("SELECT blob_id FROM blobs WHERE sha256_index = ?", (index,)).fetchone()
-            if existing is not None:
-                stored = StoredBlob(existing[0], size, sha256, created=False)
-                if on_commit:
+    @staticmethod
+    def discard(sealed: Iterable[SealedBlob]) -> None:
+        """Delete sealed blobs that will not be committed."""
+        for blob in sealed:
+            blob.temp.unlink(missing_ok=True)
+
+    def commit_batch(self, sealed: Sequence[SealedBlob], on_commit: OnCommitBatch | None = None) -> list[StoredBlob]:
+        """Commit sealed blobs in one transaction, with ``on_commit``'s writes; returns them in order.
+
+        A blob whose SHA-256 is already stored (or earlier in the batch) is not stored again: its
+        ``StoredBlob`` names the existing blob with ``created=False``. The temp files are gone
+        afterwards in every case: renamed into place, or deleted. One directory fsync and one
+        database commit cover the whole batch, which is what makes many small files cheap.
+        """
+        renamed: list[Path] = []
+        try:
+            with self._db.write() as conn:
+                stored = [self._insert(conn, blob, renamed) for blob in sealed]
+                if renamed:
+                    fsync_directory(self.directory)
+                if on_commit is not None:
                     on_commit(conn, stored)
-                return stored
-            blob_id = secrets.token_hex(16)
-            final = self.directory / blob_id
-            os.replace(temp, final)
-            fsync_directory(self.directory)
-            try:
-                meta = {"size": size, "sha256": sha256, "stored_at": datetime.now(UTC).isoformat()}
-                conn.execute(
-                    "INSERT INTO blobs (blob_id, wrapped_key, sha256_index, meta_ct, stored_size) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (
-                        blob_id,
-                        seal(self._keys.dek_wrap, file_key, b"dek-v1\x00" + blob_id.encode()),
-                        index,
-                        self._keys.fields.seal_json("blobs", "meta_ct", blob_id, meta),
-                        final.stat().st_size,
-                    ),
-                )
-                stored = StoredBlob(blob_id, size, sha256, created=True)
-                if on_commit:
-                    on_commit(conn, stored)
-            except BaseException:
+        except BaseException:
+            for final in renamed:
                 final.unlink(missing_ok=True)
-                raise
+            raise
+        finally:
+            self.discard(sealed)
         return stored
+
+    def _insert(self, conn: sqlite3.Connection, blob: SealedBlob, renamed: list[Path]) -> StoredBlob:
+        sha256 = blob.digests["sha256"]
+        index = self.sha256_index(sha256)
+        existing = conn.execute("SELECT blob_id FROM blobs WHERE sha256_index = ?", (index,)).fetchone()
+        if existing is not None:
+            return StoredBlob(existing[0], blob.size, sha256, created=False, digests=blob.digests)
+        blob_id = secrets.token_hex(16)
+        final = self.directory / blob_id
+        os.replace(blob.temp, final)
+        renamed.append(final)
+        meta = {"size": blob.size, "sha256": sha256, "stored_at": datetime.now(UTC).isoformat()}
+        conn.execute(
+            "INSERT INTO blobs (blob_id, wrapped_key, sha256_index, meta_ct, stored_size) VALUES (?, ?, ?, ?, ?)",
+            (
+                blob_id,
+                seal(self._keys.dek_wrap, blob.file_key, b"dek-v1\x00" + blob_id.encode()),
+                index,
+                self._keys.fields.seal_json("blobs", "meta_ct", blob_id, meta),
+                final.stat().st_size,
+            ),
+        )
+        return StoredBlob(blob_id, blob.size, sha256, created=True, digests=blob.digests)
 
     def _file_key(self, blob_id: str) -> bytes:
         with self._db.read() as reader:

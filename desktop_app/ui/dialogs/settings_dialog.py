@@ -24,6 +24,8 @@ from desktop_app.core.settings import (
     AUTO_LOCK_MAX_MINUTES,
     BLUR_STRENGTH_MAX,
     BLUR_STRENGTH_MIN,
+    THUMBNAIL_SIZE_MAX,
+    THUMBNAIL_SIZE_MIN,
     AppSettings,
 )
 from desktop_app.ui.widgets.form_parts import InlineMessageLabel
@@ -95,6 +97,12 @@ class SettingsDialog(QDialog):
         for value, label in _REVEAL_CHOICES:
             self.reveal_combo.addItem(label, value)
         self.reveal_combo.setCurrentIndex(self.reveal_combo.findData(settings.reveal_mode))
+        self.thumbnail_spin = QSpinBox()
+        self.thumbnail_spin.setRange(THUMBNAIL_SIZE_MIN, THUMBNAIL_SIZE_MAX)
+        self.thumbnail_spin.setSingleStep(8)
+        self.thumbnail_spin.setSuffix(" px")
+        self.thumbnail_spin.setValue(settings.thumbnail_size)
+        self.thumbnail_spin.setMaximumWidth(160)
 
         lock_form = QFormLayout()
         lock_form.setHorizontalSpacing(14)
@@ -106,6 +114,7 @@ class SettingsDialog(QDialog):
         display_form.addRow("", self.greyscale_checkbox)
         display_form.addRow("Blur strength", blur_row)
         display_form.addRow("Reveal", self.reveal_combo)
+        display_form.addRow("Thumbnails", self.thumbnail_spin)
 
         where = QLabel(
             "Settings are kept on this computer, outside the workspace. Changes are recorded in the custody log."
@@ -143,6 +152,7 @@ class SettingsDialog(QDialog):
             greyscale_by_default=self.greyscale_checkbox.isChecked(),
             blur_strength=self.blur_slider.value(),
             reveal_mode=self.reveal_combo.currentData(),
+            thumbnail_size=self.thumbnail_spin.value(),
         )
 
     def accept(self) -> None:

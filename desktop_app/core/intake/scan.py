@@ -1,0 +1,166 @@
+"""Turning what the reviewer dropped (files, folders, a manifest) into a list of things to take in.
+
+Folders are walked depth-first in name order with ``os.scandir`` on bytes paths, never following
+a link: a link is recorded with its target, a FIFO, device or socket is recorded as what it is,
+and neither is ever opened. Whether a regular file can really be read is decided later, when it
+is opened (``reading.SafeFile``): between the walk and the read it may vanish, change or be
+replaced, and only the open descriptor tells the truth.
+
+A manifest row whose path is also found by the walk is read once, with the manifest's fields.
+"""
+
+import os
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from desktop_app.core.domain.items import IntakeOutcome, ItemKind, SourceFields
+from desktop_app.core.intake.manifest import Manifest, ManifestFinding
+from desktop_app.core.intake.reading import NotReadable, error_item, link_item, special_item
+from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
+
+_PROGRESS_EVERY = 500
+
+
+@dataclass(frozen=True)
+class Job:
+    """One thing to take in: a file to read, a text, or a path recorded without reading."""
+
+    path: bytes | None = None
+    text: str | None = None
+    size: int = 0  # as the walk saw it, for progress and ETA only
+    fields: SourceFields | None = None
+    manifest: str | None = None  # the manifest's name when the job came from one
+    record: NotReadable | None = None  # set when the walk already knows it is not read
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What the walk found, in import order."""
+
+    jobs: tuple[Job, ...]
+    findings: tuple[ManifestFinding, ...] = ()
+
+    @property
+    def total_bytes(self) -> int:
+        """Bytes expected to be read (files' sizes as the walk saw them)."""
+        return sum(job.size for job in self.jobs) + sum(len(job.text.encode()) for job in self.jobs if job.text)
+
+
+def _classify(path: bytes, mode: int, size: int) -> Job:
+    if stat.S_ISLNK(mode):
+        return Job(path, record=link_item(path))
+    if stat.S_ISREG(mode):
+        return Job(path, size=size)
+    return Job(path, record=special_item(mode))
+
+
+class _Walker:
+    def __init__(self, cancel: CancelToken | None) -> None:
+        self.jobs: list[Job] = []
+        self._seen: set[bytes] = set()
+        self._cancel = cancel
+
+    def add(self, job: Job) -> None:
+        if job.path is not None:
+            if job.path in self._seen:
+                return  # the same file named twice (a folder and a file inside it)
+            self._seen.add(job.path)
+        self.jobs.append(job)
+
+    def top(self, path: bytes) -> ProgressGenerator[None]:
+        try:
+            info = os.lstat(path)
+        except OSError as exc:
+            self.add(Job(path, record=error_item(exc, "looking at it")))
+            return
+        if stat.S_ISDIR(info.st_mode):
+            yield from self.walk(path)
+        else:
+            self.add(_classify(path, info.st_mode, info.st_size))
+
+    def walk(self, root: bytes) -> ProgressGenerator[None]:
+        # An explicit stack: a hostile tree can be deeper than Python's recursion limit.
+        stack = [root]
+        while stack:
+            if self._cancel is not None:
+                self._cancel.raise_if_cancelled()
+            folder = stack.pop()
+            try:
+                with os.scandir(folder) as listing:
+                    entries = sorted(listing, key=lambda e: e.name)
+            except OSError as exc:
+                refused = error_item(exc, "listing the folder")
+                self.add(Job(folder, record=NotReadable(ItemKind.UNREAD, refused.outcome, refused.detail)))
+                continue
+            subfolders = []
+            for entry in entries:
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except OSError as exc:
+                    self.add(Job(entry.path, record=error_item(exc, "looking at it")))
+                    continue
+                if stat.S_ISDIR(info.st_mode):
+                    subfolders.append(entry.path)
+                else:
+                    self.add(_classify(entry.path, info.st_mode, info.st_size))
+                if len(self.jobs) % _PROGRESS_EVERY == 0:
+                    yield Progress(len(self.jobs), None, "scanning")
+            stack.extend(reversed(subfolders))
+
+
+def scan(
+    paths: Sequence[bytes], manifest: Manifest | None = None, cancel: CancelToken | None = None
+) -> ProgressGenerator[ScanResult]:
+    """Walk ``paths`` (absolute bytes) and join the manifest's rows; yields counts while walking."""
+    walker = _Walker(cancel)
+    for path in paths:
+        yield from walker.top(os.path.normpath(path))
+    if manifest is None:
+        return ScanResult(tuple(walker.jobs))
+    findings = list(manifest.findings)
+    by_path = {job.path: index for index, job in enumerate(walker.jobs) if job.path is not None}
+    jobs = list(walker.jobs)
+    claimed: set[int] = set()
+    extra: list[Job] = []
+    for row in manifest.rows:
+        if row.text is not None:
+            extra.append(Job(text=row.text, fields=row.fields, manifest=manifest.name))
+            continue
+        assert row.path is not None  # a row is a path or a text (manifest.py)
+        index = by_path.get(row.path)
+        if index is not None:
+            # The walk found this file too: read it once, as the manifest describes it. A second
+            # row for the same file becomes a second job (a second source of the same item).
+            base = walker.jobs[index]
+            described = Job(base.path, size=base.size, fields=row.fields, manifest=manifest.name, record=base.record)
+            if index in claimed:
+                extra.append(described)
+            else:
+                jobs[index] = described
+                claimed.add(index)
+            continue
+        try:
+            info = os.lstat(row.path)
+        except OSError as exc:
+            refused = error_item(exc, "looking at it")
+            if refused.outcome == IntakeOutcome.NOT_READ_VANISHED:
+                refused = NotReadable(
+                    ItemKind.UNREAD, refused.outcome, "The manifest lists this file but it is not there."
+                )
+            extra.append(Job(row.path, fields=row.fields, manifest=manifest.name, record=refused))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            findings.append(
+                ManifestFinding(
+                    row.row,
+                    "path",
+                    "path-is-folder",
+                    "The path names a folder; list its files one per row. The row was skipped.",
+                )
+            )
+            continue
+        job = _classify(row.path, info.st_mode, info.st_size)
+        extra.append(Job(row.path, size=job.size, fields=row.fields, manifest=manifest.name, record=job.record))
+    findings.sort(key=lambda f: f.row)
+    return ScanResult(tuple(jobs) + tuple(extra), tuple(findings))

@@ -1,0 +1,380 @@
+"""Report drafts: their use cases on one unlocked workspace.
+
+Create a draft (from queued items or text-only), load it, save it, list drafts, keep the reporter
+profile, offer earlier CyberTipline reports about the same account, and export the XML a report
+would send. Drafts are stored encrypted (``storage.reports``); every save that changes anything
+writes its custody events in the same transaction: ``report.changed`` with the changed paths
+(never values), ``report.file-added``/``report.file-removed`` with the item, and
+``report.viewed-flag-overridden`` with the reviewer's reason.
+
+A file's ``fileViewedByEsp`` rests on the custody log: it says whether the reviewer revealed the
+item (``ItemService.viewed_item_ids``). The reviewer may state otherwise only with a reason; a
+save that departs from the log without one is refused (``ViewedOverrideReasonRequired``). Reading
+the log is the expensive part, so a save consults it only when a viewed flag changed or a file was
+added; loading and exporting always bring the flags up to date.
+"""
+
+import hashlib
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, cast
+
+from desktop_app.core.cybertipline.findings import Finding, Severity, has_errors
+from desktop_app.core.cybertipline.model import Node, ReportDraft
+from desktop_app.core.cybertipline.validate import check_draft
+from desktop_app.core.domain.events import EventType
+from desktop_app.core.domain.items import Item
+from desktop_app.core.errors import ReportHasErrors, ReportNotFound, ReportUnreadable, ViewedOverrideReasonRequired
+from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.report_building import (
+    RenderedDocument,
+    ReportSummary,
+    account_keys,
+    changed_paths,
+    describe_account,
+    file_from_item,
+    file_viewed,
+    fill_reported_user,
+    render_documents,
+    summarise,
+    sync_viewed,
+)
+from desktop_app.core.services.workspace import Workspace
+from desktop_app.core.storage.reports import ReportRecord, ReportStore
+
+MAX_LOGGED_PATHS = 100  # a removed person shifts many paths; the log keeps the first ones and the count
+
+
+class ReportEvent(StrEnum):
+    """The custody events of reports (their stable type strings)."""
+
+    CREATED = "report.created"
+    CHANGED = "report.changed"
+    FILE_ADDED = "report.file-added"
+    FILE_REMOVED = "report.file-removed"
+    VIEWED_FLAG_OVERRIDDEN = "report.viewed-flag-overridden"
+    NCMEC_ID_RECORDED = "report.ncmec-id-recorded"
+    EXPORTED = "report.exported"
+    PROFILE_SAVED = "reporter-profile.saved"
+
+
+def _logged(kind: ReportEvent) -> EventType:
+    # ``EventType`` (domain/events.py) does not list the report events yet. The log stores a type
+    # as its string and reads unknown ones back as strings, so these are recorded exactly; the
+    # cast goes once they are members there.
+    return cast(EventType, kind)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did: the stored record (viewed flags brought in line), and the changed paths."""
+
+    record: ReportRecord
+    paths: tuple[str, ...]
+    synced_files: tuple[int, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was written."""
+        return bool(self.paths)
+
+
+@dataclass(frozen=True)
+class PriorReport:
+    """An earlier report of this workspace, opened at NCMEC, about an account this report names."""
+
+    ncmec_report_id: int
+    report_id: str
+    person_index: int  # which reported user of this report it concerns
+    account: str  # what matched, for people: "account ID u-1001"
+    cited: bool  # already listed in that user's priorCTReports
+
+
+@dataclass(frozen=True)
+class ReportExport:
+    """The documents of an export and the checks they passed."""
+
+    report_id: str
+    documents: tuple[RenderedDocument, ...]
+    findings: tuple[Finding, ...]
+
+
+class ReportService:
+    """Report drafts of one unlocked workspace. ``now`` is the clock (tests pass a fixed one)."""
+
+    def __init__(self, workspace: Workspace, items: ItemService, now: Callable[[], datetime] = _utc_now) -> None:
+        self._workspace = workspace
+        self._items = items
+        self._now = now
+
+    @property
+    def _store(self) -> ReportStore:
+        return ReportStore(self._workspace.fields())
+
+    def _append(self, conn: Any, kind: ReportEvent, data: dict[str, Any], subject: str | None) -> None:
+        self._workspace.append_event(conn, _logged(kind), data, subject)
+
+    def _read(self, conn: Any, report_id: str) -> ReportRecord:
+        try:
+            record = self._store.load(conn, report_id)
+        except ValueError as problem:
+            raise ReportUnreadable(f"Report {report_id} was saved by a newer Evidence Desk ({problem}).") from None
+        if record is None:
+            raise ReportNotFound(f"Report {report_id} is not in this workspace.")
+        return record
+
+    # -- drafts ----------------------------------------------------------------------------------
+
+    def create_draft(self, item_ids: Sequence[str] = ()) -> ReportRecord:
+        """A new draft: the reporter profile, and one file per item (none: a text-only report)."""
+        items = [self._items.get(item_id) for item_id in dict.fromkeys(item_ids)]
+        files = [file_from_item(item) for item in items]  # refuses items without content, before writing
+        draft = ReportDraft()
+        draft.report.ensure("incidentSummary")
+        profile = self.reporter_profile()
+        if profile is not None:
+            draft.report.append(profile)
+        else:
+            draft.report.ensure("reporter").ensure("reportingPerson")
+        draft.files.extend(files)
+        fill_reported_user(draft.report, items)
+        moment = self._now()
+        record = ReportRecord(secrets.token_hex(16), draft, moment, moment)
+        with self._workspace.db.write() as conn:
+            self._store.insert(conn, record)
+            self._store.set_accounts(conn, record.report_id, account_keys(draft.report))
+            self._append(
+                conn, ReportEvent.CREATED, {"files": len(files), "profile": profile is not None}, record.report_id
+            )
+            for entry in files:
+                self._append(conn, ReportEvent.FILE_ADDED, {"item": entry.item_id}, record.report_id)
+        return record
+
+    def load(self, report_id: str) -> ReportRecord:
+        """A stored report, its linked files' viewed flags brought up to date from the log."""
+        with self._workspace.db.read() as reader:
+            record = self._read(reader.conn, report_id)
+        if any(entry.item_id for entry in record.draft.files):
+            sync_viewed(record, self._items.viewed_item_ids())
+        return record
+
+    def logged_viewed(self, record: ReportRecord) -> dict[str, bool]:
+        """What the custody log says about each linked file: did the reviewer reveal the item?"""
+        viewed = self._items.viewed_item_ids()
+        return {entry.item_id: entry.item_id in viewed for entry in record.draft.files if entry.item_id}
+
+    def files_for_items(self, item_ids: Sequence[str], record: ReportRecord | None = None) -> list[Item]:
+        """The items to add as files (those already in ``record`` left out), each checked for content."""
+        present = {entry.item_id for entry in record.draft.files} if record is not None else set()
+        items = [self._items.get(item_id) for item_id in dict.fromkeys(item_ids) if item_id not in present]
+        for item in items:
+            file_from_item(item)  # raises ItemHasNoContent now rather than at save
+        return items
+
+    def add_items(self, record: ReportRecord, item_ids: Sequence[str]) -> list[int]:
+        """Append files pre-filled from items to ``record`` in memory (save to keep them); their indexes."""
+        items = self.files_for_items(item_ids, record)
+        start = len(record.draft.files)
+        record.draft.files.extend(file_from_item(item) for item in items)
+        fill_reported_user(record.draft.report, items)
+        return list(range(start, len(record.draft.files)))
+
+    def save(self, record: ReportRecord) -> SaveResult:
+        """Store the draft if it changed, with its custody events, in one transaction."""
+        with self._workspace.db.write() as conn:
+            stored = self._read(conn, record.report_id)
+            updated = replace(
+                record.copy(),
+                created_at=stored.created_at,
+                status=stored.status,
+                ncmec_report_id=stored.ncmec_report_id,
+            )
+            linked = {entry.item_id for entry in updated.draft.files if entry.item_id}
+            updated.overrides = {k: v for k, v in updated.overrides.items() if k in linked}  # files removed
+            synced = self._check_viewed(stored, updated)
+            paths = changed_paths(stored.draft, updated.draft)
+            overridden = self._override_events(stored, updated)
+            if not paths and not overridden:
+                return SaveResult(stored, ())
+            updated.updated_at = self._now()
+            self._store.update(conn, updated)
+            self._store.set_accounts(conn, updated.report_id, account_keys(updated.draft.report))
+            self._file_events(conn, stored, updated)
+            for data in overridden:
+                self._append(conn, ReportEvent.VIEWED_FLAG_OVERRIDDEN, data, updated.report_id)
+            if paths:
+                data = {"paths": paths[:MAX_LOGGED_PATHS], "count": len(paths)}
+                self._append(conn, ReportEvent.CHANGED, data, updated.report_id)
+        return SaveResult(updated, tuple(paths), tuple(synced))
+
+    def _check_viewed(self, stored: ReportRecord, updated: ReportRecord) -> list[int]:
+        """Refuse a claimed view the log does not record; bring flags nobody overrode in line with it.
+
+        Reveals are never undone, so a flag that says "not viewed" where the log says "viewed" is a
+        copy older than a reveal: it is brought in line. A flag that says "viewed" where the log
+        records no reveal is a claim the log does not back: it needs an override with a reason.
+        """
+        for override in updated.overrides.values():
+            if not override.reason.strip():
+                raise ViewedOverrideReasonRequired("A changed viewed flag needs the reason it departs from the log.")
+        before = {entry.item_id: file_viewed(entry) for entry in stored.draft.files if entry.item_id}
+        touched = [
+            entry for entry in updated.draft.files if entry.item_id and before.get(entry.item_id) != file_viewed(entry)
+        ]
+        if not touched and stored.overrides == updated.overrides:
+            return []
+        viewed = self._items.viewed_item_ids()
+        for entry in touched:
+            if entry.item_id not in updated.overrides and file_viewed(entry) and entry.item_id not in viewed:
+                raise ViewedOverrideReasonRequired(
+                    "The custody log has no record of this file being revealed; the report may say it was viewed "
+                    "only with a reason (it is recorded in the custody log)."
+                )
+        return sync_viewed(updated, viewed)
+
+    @staticmethod
+    def _override_events(stored: ReportRecord, updated: ReportRecord) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = []
+        for item_id in sorted(stored.overrides.keys() | updated.overrides.keys()):
+            old, new = stored.overrides.get(item_id), updated.overrides.get(item_id)
+            if old == new:
+                continue
+            if new is None:
+                events.append({"item": item_id, "cleared": True})
+            else:
+                events.append({"item": item_id, "viewed": new.viewed, "reason": new.reason})
+        return events
+
+    def _file_events(self, conn: Any, stored: ReportRecord, updated: ReportRecord) -> None:
+        before = [entry.item_id for entry in stored.draft.files]
+        after = [entry.item_id for entry in updated.draft.files]
+        for item_id in [i for i in before if i not in after] + [None] * max(0, before.count(None) - after.count(None)):
+            self._append(conn, ReportEvent.FILE_REMOVED, {"item": item_id}, updated.report_id)
+        for item_id in [i for i in after if i not in before] + [None] * max(0, after.count(None) - before.count(None)):
+            self._append(conn, ReportEvent.FILE_ADDED, {"item": item_id}, updated.report_id)
+
+    def list_reports(self) -> list[ReportSummary]:
+        """Every report, most recently changed first, with its findings counted."""
+        with self._workspace.db.read() as reader:
+            try:
+                records = self._store.load_all(reader.conn)
+            except ValueError as problem:
+                raise ReportUnreadable(f"A report was saved by a newer Evidence Desk ({problem}).") from None
+        moment = self._now()
+        return [summarise(record, check_draft(record.draft, now=moment)) for record in records]
+
+    def resolve_id(self, text: str) -> str:
+        """The report id ``text`` names (the whole id or a unique prefix of at least 4 digits)."""
+        wanted = text.strip().lower()
+        if len(wanted) < 4:
+            raise ReportNotFound("Give at least the first 4 characters of the report id.")
+        with self._workspace.db.read() as reader:
+            found = ReportStore.ids_starting_with(reader.conn, wanted)
+        if len(found) != 1:
+            problem = "matches no report" if not found else f"matches {len(found)} reports; give more of it"
+            raise ReportNotFound(f"{text} {problem}. 'evidence-desk report list' shows the ids.")
+        return found[0]
+
+    def queue_items(self) -> list[Item]:
+        """Queue items that can be added as files (they hold preserved content)."""
+        return [item for item in self._items.list_items() if item.blob_id is not None and item.digests is not None]
+
+    # -- the reporter profile ----------------------------------------------------------------------
+
+    def reporter_profile(self) -> Node | None:
+        """The saved ``<reporter>`` element new reports start from, or None."""
+        with self._workspace.db.read() as reader:
+            return self._store.load_profile(reader.conn)
+
+    def save_reporter_profile(self, reporter: Node) -> None:
+        """Keep ``reporter`` (a ``<reporter>`` element) as the profile for new reports."""
+        if reporter.decl.name != "reporter":
+            raise ValueError("the reporter profile is a <reporter> element")
+        with self._workspace.db.write() as conn:
+            before = self._store.load_profile(conn)
+            old = ReportDraft()
+            if before is not None:
+                old.report.append(before)
+            new = ReportDraft()
+            new.report.append(reporter.copy())
+            paths = changed_paths(old, new)
+            if before is not None and not paths:
+                return
+            self._store.save_profile(conn, reporter, self._now())
+            self._append(conn, ReportEvent.PROFILE_SAVED, {"paths": paths[:MAX_LOGGED_PATHS]}, None)
+
+    # -- earlier reports, NCMEC's id ---------------------------------------------------------------
+
+    def prior_reports(self, record: ReportRecord) -> list[PriorReport]:
+        """Earlier reports of this workspace that NCMEC opened, about accounts this report names."""
+        keys = account_keys(record.draft.report)
+        if not keys:
+            return []
+        with self._workspace.db.read() as reader:
+            matches = self._store.reports_naming(reader.conn, keys)
+            others = [(self._read(reader.conn, rid), accounts) for rid, accounts in matches.items()]
+        persons = record.draft.report.all("personOrUserReported")
+        offered: list[PriorReport] = []
+        for other, accounts in sorted(others, key=lambda pair: pair[0].created_at):
+            if other.report_id == record.report_id or other.ncmec_report_id is None:
+                continue
+            for key in sorted(accounts):
+                index = keys[key]
+                cited = {(v.value or "").strip() for v in persons[index].all("priorCTReports")}
+                offered.append(
+                    PriorReport(
+                        other.ncmec_report_id,
+                        other.report_id,
+                        index,
+                        describe_account(key),
+                        str(other.ncmec_report_id) in cited,
+                    )
+                )
+        return offered
+
+    def record_ncmec_report_id(self, report_id: str, ncmec_report_id: int) -> None:
+        """Keep the id NCMEC gave the report (the submission flow calls this when ``/submit`` answers)."""
+        if ncmec_report_id < 1:
+            raise ValueError("NCMEC report ids are positive")
+        with self._workspace.db.write() as conn:
+            record = self._read(conn, report_id)
+            record.ncmec_report_id = ncmec_report_id
+            record.updated_at = self._now()
+            self._store.update(conn, record)
+            self._append(conn, ReportEvent.NCMEC_ID_RECORDED, {"ncmec_report_id": ncmec_report_id}, report_id)
+
+    # -- documents -------------------------------------------------------------------------------
+
+    def check(self, record: ReportRecord) -> list[Finding]:
+        """Every finding about a draft, at the service's clock."""
+        return check_draft(record.draft, now=self._now())
+
+    def export_xml(self, report_id: str) -> ReportExport:
+        """The exact documents of a report (``ReportHasErrors`` if NCMEC would reject it); logged."""
+        record = self.load(report_id)
+        findings = tuple(self.check(record))
+        if has_errors(findings):
+            count = sum(1 for f in findings if f.severity is Severity.ERROR)
+            raise ReportHasErrors(
+                f"The report has {count} error(s) NCMEC would reject it for; fix them first.", findings
+            )
+        documents = tuple(render_documents(record))
+        with self._workspace.db.write() as conn:
+            self._append(
+                conn,
+                ReportEvent.EXPORTED,
+                {"documents": [{"name": d.name, "sha256": _sha256(d.data)} for d in documents]},
+                report_id,
+            )
+        return ReportExport(report_id, documents, findings)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,247 @@
+"""The Reports page: the workspace's report drafts, and the editor of the one chosen.
+
+``ReportsPage(report_service, pool)`` is what the main window mounts as a tab. It lists drafts
+(``DraftListModel``, read through the worker pool), creates new ones (text-only, or from queue
+item ids: ``new_report(item_ids)``), and shows a ``ReportEditorWidget`` for the selected draft.
+The window calls ``flush()`` before locking, ``clear()`` once locked (nothing decrypted stays on
+screen) and ``reload()`` after unlocking.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.services.report_building import ReportSummary
+from desktop_app.ui.report.editor import ReportEditorWidget
+from desktop_app.ui.theme import OK_TEXT, PROBLEM_TEXT
+from desktop_app.ui.widgets.form_parts import InlineMessageLabel
+from desktop_app.ui.worker import WorkerPool
+
+_COLUMNS = ("Report", "Changed", "Errors")
+REPORT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class DraftListModel(QAbstractTableModel):
+    """The workspace's reports, most recently changed first."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summaries: list[ReportSummary] = []
+
+    def set_summaries(self, summaries: list[ReportSummary]) -> None:
+        """Replace the rows."""
+        self.beginResetModel()
+        self.summaries = list(summaries)
+        self.endResetModel()
+
+    def row_of(self, report_id: str) -> int:
+        """The row showing a report, or -1."""
+        return next((n for n, s in enumerate(self.summaries) if s.report_id == report_id), -1)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        """Reports (a table: no children)."""
+        return 0 if parent.isValid() else len(self.summaries)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        """Report (incident type; reported user, files, id), changed, errors."""
+        return 0 if parent.isValid() else len(_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        """Column titles."""
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(_COLUMNS):
+            return _COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """The summary's columns; the report id under ``REPORT_ID_ROLE``."""
+        if not index.isValid() or not 0 <= index.row() < len(self.summaries):
+            return None
+        summary = self.summaries[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            who = summary.reported_user or "no reported user yet"
+            files = f"{summary.files} file{'s' if summary.files != 1 else ''}" if summary.files else "text only"
+            return (
+                f"{summary.incident_type or '(no incident type yet)'}\n{who} · {files} · {summary.report_id[:8]}",
+                _when(summary.updated_at),
+                str(summary.errors) if summary.errors else "ready",
+            )[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{summary.incident_type or 'Report'} ({summary.report_id}); {summary.warnings} suggestion(s)"
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2:
+            return QColor(PROBLEM_TEXT if summary.errors else OK_TEXT)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            vertical = Qt.AlignmentFlag.AlignVCenter
+            return int(vertical | (Qt.AlignmentFlag.AlignLeft if index.column() < 2 else Qt.AlignmentFlag.AlignCenter))
+        if role == REPORT_ID_ROLE:
+            return summary.report_id
+        return None
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment.astimezone():%d %b %H:%M}"
+
+
+class ReportsPage(QWidget):
+    """Drafts on the left, the chosen one's editor on the right.
+
+    Signals:
+        report_opened(str): an editor for this report id is on screen.
+        message(str): something for the status bar.
+    """
+
+    report_opened = Signal(str)
+    message = Signal(str)
+
+    def __init__(self, report_service: Any, pool: WorkerPool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = report_service
+        self.pool = pool
+        self.editor: ReportEditorWidget | None = None
+        self._open_after_reload: str | None = None
+        self.model = DraftListModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Reports")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().setDefaultSectionSize(2 * self.table.fontMetrics().height() + 14)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _: self._row_chosen(current.row()))
+        self.new_button = QPushButton("New report")
+        self.new_button.setProperty("role", "primary")
+        self.new_button.setToolTip("Start a report from your reporter profile; add files from the queue in it.")
+        self.new_button.clicked.connect(lambda: self.new_report())
+        self.problem = InlineMessageLabel()
+        left = QFrame()
+        left.setProperty("role", "panel")
+        column = QVBoxLayout(left)
+        column.setContentsMargins(12, 12, 12, 12)
+        title = QLabel("Reports")
+        title.setProperty("role", "title")
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.new_button)
+        column.addLayout(top)
+        column.addWidget(self.problem)
+        column.addWidget(self.table, 1)
+        self.placeholder = QLabel("Choose a report on the left, or start a new one.")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setProperty("role", "hint")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.placeholder)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([420, 1100])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    # -- the list --------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read the drafts list in a worker."""
+        worker = self.pool.run(self.service.list_reports)
+        worker.result.connect(self._listed)
+        worker.error.connect(self._failed)
+
+    def _listed(self, summaries: list[ReportSummary]) -> None:
+        current = self._open_after_reload or (self.editor.report_id if self.editor is not None else None)
+        self.table.selectionModel().blockSignals(True)
+        self.model.set_summaries(summaries)
+        row = self.model.row_of(current) if current else -1
+        if row >= 0:
+            self.table.selectRow(row)
+        self.table.selectionModel().blockSignals(False)
+        if self._open_after_reload is not None and row >= 0:
+            self._open_after_reload = None
+            self.open_report(current or "")
+
+    def _row_chosen(self, row: int) -> None:
+        if 0 <= row < len(self.model.summaries):
+            self.open_report(self.model.summaries[row].report_id)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, EvidenceDeskError):
+            self.problem.show_message(exc.message)
+            self.message.emit(exc.message)
+
+    # -- reports ---------------------------------------------------------------------------------
+
+    def new_report(self, item_ids: list[str] | None = None) -> None:
+        """Create a draft (text-only, or with these queue items as files) and open it."""
+        worker = self.pool.run(self.service.create_draft, list(item_ids or []))
+        worker.result.connect(self._created)
+        worker.error.connect(self._failed)
+
+    def _created(self, record: Any) -> None:
+        self._open_after_reload = record.report_id
+        self.message.emit(f"Report {record.report_id[:8]} created.")
+        self.reload()
+
+    def open_report(self, report_id: str) -> ReportEditorWidget:
+        """Show the editor of ``report_id`` (saving the one on screen first)."""
+        if self.editor is not None and self.editor.report_id == report_id:
+            return self.editor
+        self.close_editor()
+        editor = ReportEditorWidget(self.service, self.pool, report_id)
+        editor.saved.connect(lambda result: result.changed and self.reload())
+        self.editor = editor
+        self.stack.addWidget(editor)
+        self.stack.setCurrentWidget(editor)
+        self.report_opened.emit(report_id)
+        return editor
+
+    def close_editor(self) -> None:
+        """Save and close the editor on screen."""
+        if self.editor is None:
+            return
+        self.editor.flush()
+        self.stack.removeWidget(self.editor)
+        self.editor.deleteLater()
+        self.editor = None
+        self.stack.setCurrentWidget(self.placeholder)
+
+    # -- the window's lock cycle --------------------------------------------------------------------
+
+    def flush(self) -> bool:
+        """Save what the editor has pending (call before locking); True if nothing is left unsaved."""
+        return self.editor.flush() if self.editor is not None else True
+
+    def clear(self) -> None:
+        """Drop everything decrypted: the editor and the list (after locking)."""
+        if self.editor is not None:
+            self.editor.autosave.stop()
+            self.stack.removeWidget(self.editor)
+            self.editor.deleteLater()
+            self.editor = None
+        self.stack.setCurrentWidget(self.placeholder)
+        self.model.set_summaries([])
+        self.problem.clear_message()

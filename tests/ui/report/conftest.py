@@ -1,0 +1,39 @@
+"""Report editor fixtures: a real workspace with its item and report services, and editors on it."""
+
+import pytest
+
+from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.reports import ReportService
+from desktop_app.ui.report.editor import ReportEditorWidget
+from tests.core.reports.conftest import NOW
+
+
+@pytest.fixture
+def items(workspace):
+    return ItemService(workspace)
+
+
+@pytest.fixture
+def reports(workspace, items):
+    return ReportService(workspace, items, now=lambda: NOW)
+
+
+@pytest.fixture
+def open_editor(qtbot, pool, reports):
+    """Open an editor on a report and wait until it shows it; flushed and closed at the end."""
+    editors = []
+
+    def open_(report_id: str, service=None) -> ReportEditorWidget:
+        editor = ReportEditorWidget(service or reports, pool, report_id, now=lambda: NOW)
+        qtbot.addWidget(editor)
+        editor.resize(1400, 900)
+        with qtbot.waitSignal(editor.loaded, timeout=10_000):
+            editor.show()
+        editors.append(editor)
+        return editor
+
+    yield open_
+    for editor in editors:
+        editor.autosave.stop()
+        editor.autosave.wait()
+    pool.wait_for_done(10_000)

@@ -1,0 +1,76 @@
+"""The queue table as a reviewer drives it from the keyboard (real items, no workspace)."""
+
+from PySide6.QtCore import Qt
+
+from desktop_app.core.domain.items import ReviewState
+from desktop_app.ui.models.queue import QueueModel
+from desktop_app.ui.models.queue_rows import rows_from_items
+from desktop_app.ui.widgets.queue_view import QueueWidget
+from tests.ui.queue_data import mixed_items
+
+
+def make_queue(qtbot, count=30):
+    model = QueueModel(lambda item_id: None)
+    model.append_rows(rows_from_items(mixed_items(count)))
+    widget = QueueWidget(model, 48)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return model, widget
+
+
+def test_arrow_keys_move_the_current_item_and_shortcuts_ask_for_states(qtbot):
+    model, widget = make_queue(qtbot)
+    table = widget.table
+    table.setFocus()
+    seen = []
+    widget.current_item_changed.connect(lambda item: seen.append(item.item_id if item else None))
+    qtbot.keyClick(table, Qt.Key.Key_Home)
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert seen[-1] == widget.current_item().item_id == "item-000002"
+    assert widget.selected_ids() == ["item-000001", "item-000002"]
+    assert widget.selected_label.text() == "2 selected"
+    # Shortcuts reach only an active window, which the offscreen platform does not reliably give a
+    # test; the mapping is checked here and the actions triggered as a shortcut would.
+    shortcuts = {state: action.shortcut().toString() for state, action in widget.state_actions.items()}
+    assert shortcuts == {
+        ReviewState.IN_REVIEW: "Ctrl+1",
+        ReviewState.TO_REPORT: "Ctrl+2",
+        ReviewState.REPORTED: "Ctrl+3",
+        ReviewState.DISMISSED: "Ctrl+D",
+        ReviewState.NEW: "Ctrl+0",
+    }
+    with qtbot.waitSignal(widget.state_change_requested) as asked:
+        widget.state_actions[ReviewState.IN_REVIEW].trigger()
+    assert asked.args == [["item-000001", "item-000002"], ReviewState.IN_REVIEW]
+    qtbot.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert widget.current_item().item_id == "item-000029"
+
+
+def test_bulk_actions_are_disabled_without_a_selection_and_filters_update_the_count(qtbot):
+    model, widget = make_queue(qtbot)
+    assert not any(button.isEnabled() for button in widget.state_buttons.values())
+    assert widget.count_label.text() == "30 items"
+    widget.kind_combo.setCurrentIndex(widget.kind_combo.findText("Videos"))
+    assert widget.count_label.text() == "Showing 1 of 30 items"
+    qtbot.keyClicks(widget.text_field, "picture-0001")
+    assert widget.proxy.rowCount() == 1  # applied only once typing pauses
+    qtbot.waitUntil(lambda: widget.proxy.rowCount() == 0)  # the video is not picture-0001
+    widget.kind_combo.setCurrentIndex(0)
+    assert widget.proxy.rowCount() == 1
+    widget.table.selectAll()
+    assert all(button.isEnabled() for button in widget.state_buttons.values())
+
+
+def test_clicking_a_header_sorts_and_keeps_the_selection(qtbot):
+    model, widget = make_queue(qtbot)
+    assert widget.select_item("item-000004")
+    header = widget.table.horizontalHeader()
+    widget.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # by name, Z first
+    assert widget.current_item().item_id == "item-000004"
+    assert widget.selected_ids() == ["item-000004"]
+    assert header.sortIndicatorSection() == 1
+    names = [widget.proxy.index(r, 1).data() for r in range(widget.proxy.rowCount())]
+    assert names == sorted(names, key=str.casefold, reverse=True)
