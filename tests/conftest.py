@@ -42,3 +42,14 @@ def workspace(paths):
     ws, _ = Workspace.create(paths, PASSPHRASE, "Test Reviewer", fast_kdf())
     yield ws
     ws.close()
+
+
+@pytest.fixture
+def cybertipline_emulator():
+    """A CyberTipline emulator on loopback serving NCMEC's real XSD (skipped without ../shared)."""
+    from tests import reference
+    from tests.cybertipline_emulator import CyberTiplineEmulator
+
+    emulator = CyberTiplineEmulator(reference.xsd_bytes()).start()
+    yield emulator
+    emulator.stop()

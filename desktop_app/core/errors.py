@@ -178,3 +178,44 @@ class ReportHasErrors(EvidenceDeskError):
     def __init__(self, message: str, findings: tuple[object, ...] = ()) -> None:
         super().__init__(message)
         self.findings = findings
+
+
+# -- the CyberTipline API ------------------------------------------------------------------------
+
+
+class EndpointRefused(EvidenceDeskError):
+    """A CyberTipline address Evidence Desk will not send to (not HTTPS, or malformed)."""
+
+    code = "endpoint-refused"
+
+
+class CredentialsMissing(EvidenceDeskError):
+    """No NCMEC user name and password are saved for this CyberTipline address."""
+
+    code = "credentials-missing"
+
+
+class CyberTiplineUnreachable(EvidenceDeskError):
+    """The CyberTipline could not be reached (network, TLS, time-out); nothing was changed there."""
+
+    code = "cybertipline-unreachable"
+
+
+class CyberTiplineAuthFailed(EvidenceDeskError):
+    """NCMEC refused the user name and password (HTTP 401)."""
+
+    code = "cybertipline-auth-failed"
+
+
+class CyberTiplineRefused(EvidenceDeskError):
+    """NCMEC answered with an error: ``response_code`` is its code (None if the body had none)."""
+
+    code = "cybertipline-refused"
+
+    def __init__(
+        self, message: str, *, response_code: int | None, http_status: int, request_id: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.response_code = response_code
+        self.http_status = http_status
+        self.request_id = request_id

@@ -1,4 +1,4 @@
-"""Non-secret application settings: auto-lock and the safe-display defaults.
+"""Non-secret application settings: auto-lock, the safe-display defaults, the CyberTipline address.
 
 The file (``AppPaths.settings_file``) is JSON that a reviewer or support may edit by hand, so it is
 untrusted: unknown keys are ignored, wrong types fall back to the default, numbers are clamped to
@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from desktop_app.core.cybertipline.endpoint import TEST_URL, check_endpoint
+from desktop_app.core.errors import EndpointRefused
 from desktop_app.core.platform.files import atomic_write_bytes
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ class AppSettings:
             the picture, so one setting hides as much in a thumbnail as in the viewer.
         reveal_mode: "click" toggles a reveal; "hold" reveals only while the button is held.
         thumbnail_size: Edge of the square thumbnails in the queue, in pixels (32-128).
+        cybertipline_endpoint: The CyberTipline API address: NCMEC's test service until the
+            reviewer chooses production (its credentials are in the OS keyring, never here).
     """
 
     auto_lock_minutes: int = 10
@@ -53,6 +57,7 @@ class AppSettings:
     blur_strength: int = 24
     reveal_mode: RevealMode = "click"
     thumbnail_size: int = 64
+    cybertipline_endpoint: str = TEST_URL
 
     def __post_init__(self) -> None:
         # Construction is the one gate, so an out-of-range value can never reach the UI.
@@ -61,6 +66,12 @@ class AppSettings:
                 raise ValueError(f"{name} must be {low}-{high}")
         if self.reveal_mode not in REVEAL_MODES:
             raise ValueError(f"reveal_mode must be one of {REVEAL_MODES}")
+        try:
+            normalised = check_endpoint(self.cybertipline_endpoint)
+        except EndpointRefused as refused:
+            raise ValueError(refused.message) from None
+        if normalised != self.cybertipline_endpoint:
+            raise ValueError("cybertipline_endpoint must be normalised (check_endpoint)")
 
     @classmethod
     def load(cls, path: Path) -> "AppSettings":
@@ -117,4 +128,9 @@ def _correct(name: str, value: Any, default: Any) -> Any:
         return min(high, max(low, int(value)))
     if name == "reveal_mode":
         return cast(RevealMode, value) if value in REVEAL_MODES else default
+    if name == "cybertipline_endpoint":
+        try:
+            return check_endpoint(value) if isinstance(value, str) else default
+        except EndpointRefused:
+            return default
     return default

@@ -78,6 +78,9 @@ def test_corrupt_file_gives_defaults_and_a_warning(settings_file, caplog, docume
         ("greyscale_by_default", None, True),
         ("reveal_mode", "peek", "click"),
         ("reveal_mode", 3, "click"),
+        ("cybertipline_endpoint", "http://report.example.net/ispws", "https://exttest.cybertip.org/ispws"),
+        ("cybertipline_endpoint", 42, "https://exttest.cybertip.org/ispws"),
+        ("cybertipline_endpoint", "https://report.cybertip.org/ispws/", "https://report.cybertip.org/ispws"),
     ],
 )
 def test_bad_values_are_corrected_with_a_warning(settings_file, caplog, key, value, expected):
@@ -97,7 +100,14 @@ def test_valid_values_are_kept_and_unknown_keys_ignored(settings_file, caplog):
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"auto_lock_minutes": -1}, {"blur_strength": 3}, {"blur_strength": 65}, {"reveal_mode": "peek"}]
+    "kwargs",
+    [
+        {"auto_lock_minutes": -1},
+        {"blur_strength": 3},
+        {"blur_strength": 65},
+        {"reveal_mode": "peek"},
+        {"cybertipline_endpoint": "http://report.example.net/ispws"},
+    ],
 )
 def test_constructor_refuses_out_of_range_values(kwargs):
     with pytest.raises(ValueError):

@@ -9,7 +9,8 @@ finding from NCMEC's schema lands on the same field as one from the model.
 
 import hashlib
 import re
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,16 +58,19 @@ class CompiledXsd:
 
     sha256: str
     _schema: Any
+    # The schema keeps its error log on itself, so one validation at a time (the form on the GUI
+    # thread and an export on a worker may share it).
+    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     def validate(self, document: Any) -> list[Finding]:
         """Validate a parsed document (an lxml tree or root element); findings carry model paths."""
         tree = document if hasattr(document, "getroot") else etree.ElementTree(document)
-        if self._schema.validate(tree):
-            return []
-        return [
-            error(_model_path(entry.path), "xsd-invalid", f"NCMEC's schema rejects this: {entry.message}")
-            for entry in self._schema.error_log
-        ]
+        with self._lock:
+            if self._schema.validate(tree):
+                return []
+            entries = [(entry.path, entry.message) for entry in self._schema.error_log]
+        rejects = "NCMEC's schema rejects this"
+        return [error(_model_path(path), "xsd-invalid", f"{rejects}: {message}") for path, message in entries]
 
     def validate_bytes(self, data: bytes) -> list[Finding]:
         """Validate serialized bytes (as they would be sent)."""

@@ -33,6 +33,16 @@ class EventType(StrEnum):
     ITEM_STATE_CHANGED = "item.state-changed"
     ITEM_REVEALED = "item.revealed"
     INTAKE_FINISHED = "intake.finished"
+    REPORT_CREATED = "report.created"
+    REPORT_CHANGED = "report.changed"
+    REPORT_FILE_ADDED = "report.file-added"
+    REPORT_FILE_REMOVED = "report.file-removed"
+    REPORT_VIEWED_FLAG_OVERRIDDEN = "report.viewed-flag-overridden"
+    REPORT_NCMEC_ID_RECORDED = "report.ncmec-id-recorded"
+    REPORT_EXPORTED = "report.exported"
+    REPORTER_PROFILE_SAVED = "reporter-profile.saved"
+    CYBERTIPLINE_CONNECTION_CHECKED = "cybertipline.connection-checked"
+    CYBERTIPLINE_SCHEMA_FETCHED = "cybertipline.schema-fetched"
 
 
 @dataclass(frozen=True)

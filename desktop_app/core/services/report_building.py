@@ -7,13 +7,15 @@ No I/O here; ``services.reports`` adds the workspace (storage, custody log, item
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from desktop_app.core.cybertipline.findings import Finding, Severity
+from desktop_app.core.cybertipline.findings import Finding, Severity, has_errors, ordered
 from desktop_app.core.cybertipline.model import DraftFile, Node, ReportDraft, new_file_details
 from desktop_app.core.cybertipline.serialize import serialize, serialize_file_details
+from desktop_app.core.cybertipline.validate import check_draft
 from desktop_app.core.cybertipline.values import parse_boolean
+from desktop_app.core.cybertipline.xsd import CompiledXsd
 from desktop_app.core.domain.items import Item, ItemSource
 from desktop_app.core.errors import ItemHasNoContent, ViewedOverrideReasonRequired
 from desktop_app.core.storage.reports import ReportRecord, ViewedOverride
@@ -254,3 +256,28 @@ def render_documents(record: ReportRecord) -> list[RenderedDocument]:
         data = serialize_file_details(entry.details, report_id, PLACEHOLDER_FILE_ID.format(n=number))
         documents.append(RenderedDocument(f"fileDetails-{number:02d}.xml", "fileDetails", data, entry.item_id, True))
     return documents
+
+
+def check_record(record: ReportRecord, *, now: datetime, xsd: CompiledXsd | None = None) -> list[Finding]:
+    """Every finding about a report: the model's checks and, with ``xsd``, NCMEC's own schema.
+
+    NCMEC's schema (fetched from ``/xsd``) judges the exact documents the report would send. It runs
+    only once the model finds no errors: until then it would repeat them in Xerces' words. What it
+    still rejects is drift the model has not caught up with; its findings land on the same paths.
+    """
+    found = check_draft(record.draft, now=now)
+    if xsd is None or has_errors(found):
+        return found
+    report, *files = render_documents(record)
+    found += xsd.validate_bytes(report.data)
+    for index, document in enumerate(files):
+        # The document's root is ``fileDetails``; in the draft, this file is ``fileDetails[index]``.
+        found += [_under_file(finding, index) for finding in xsd.validate_bytes(document.data)]
+    return ordered(found)
+
+
+def _under_file(finding: Finding, index: int) -> Finding:
+    head, slash, rest = finding.path.partition("/")
+    if head != "fileDetails":
+        return finding
+    return replace(finding, path=f"fileDetails[{index}]{slash}{rest}")

@@ -19,12 +19,11 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 
 from desktop_app.core.cybertipline.findings import Finding, Severity, has_errors
 from desktop_app.core.cybertipline.model import Node, ReportDraft
-from desktop_app.core.cybertipline.validate import check_draft
+from desktop_app.core.cybertipline.xsd import CompiledXsd
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.domain.items import Item
 from desktop_app.core.errors import ReportHasErrors, ReportNotFound, ReportUnreadable, ViewedOverrideReasonRequired
@@ -34,6 +33,7 @@ from desktop_app.core.services.report_building import (
     ReportSummary,
     account_keys,
     changed_paths,
+    check_record,
     describe_account,
     file_from_item,
     file_viewed,
@@ -46,26 +46,6 @@ from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.reports import ReportRecord, ReportStore
 
 MAX_LOGGED_PATHS = 100  # a removed person shifts many paths; the log keeps the first ones and the count
-
-
-class ReportEvent(StrEnum):
-    """The custody events of reports (their stable type strings)."""
-
-    CREATED = "report.created"
-    CHANGED = "report.changed"
-    FILE_ADDED = "report.file-added"
-    FILE_REMOVED = "report.file-removed"
-    VIEWED_FLAG_OVERRIDDEN = "report.viewed-flag-overridden"
-    NCMEC_ID_RECORDED = "report.ncmec-id-recorded"
-    EXPORTED = "report.exported"
-    PROFILE_SAVED = "reporter-profile.saved"
-
-
-def _logged(kind: ReportEvent) -> EventType:
-    # ``EventType`` (domain/events.py) does not list the report events yet. The log stores a type
-    # as its string and reads unknown ones back as strings, so these are recorded exactly; the
-    # cast goes once they are members there.
-    return cast(EventType, kind)
 
 
 def _utc_now() -> datetime:
@@ -107,19 +87,30 @@ class ReportExport:
 
 
 class ReportService:
-    """Report drafts of one unlocked workspace. ``now`` is the clock (tests pass a fixed one)."""
+    """Report drafts of one unlocked workspace.
 
-    def __init__(self, workspace: Workspace, items: ItemService, now: Callable[[], datetime] = _utc_now) -> None:
+    ``now`` is the clock (tests pass a fixed one); ``xsd`` gives NCMEC's schema when the workspace
+    has fetched it (``CyberTiplineService.current_xsd``), which every check then includes.
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        items: ItemService,
+        now: Callable[[], datetime] = _utc_now,
+        xsd: Callable[[], CompiledXsd | None] = lambda: None,
+    ) -> None:
         self._workspace = workspace
         self._items = items
         self._now = now
+        self.ncmec_xsd = xsd
 
     @property
     def _store(self) -> ReportStore:
         return ReportStore(self._workspace.fields())
 
-    def _append(self, conn: Any, kind: ReportEvent, data: dict[str, Any], subject: str | None) -> None:
-        self._workspace.append_event(conn, _logged(kind), data, subject)
+    def _append(self, conn: Any, kind: EventType, data: dict[str, Any], subject: str | None) -> None:
+        self._workspace.append_event(conn, kind, data, subject)
 
     def _read(self, conn: Any, report_id: str) -> ReportRecord:
         try:
@@ -151,10 +142,10 @@ class ReportService:
             self._store.insert(conn, record)
             self._store.set_accounts(conn, record.report_id, account_keys(draft.report))
             self._append(
-                conn, ReportEvent.CREATED, {"files": len(files), "profile": profile is not None}, record.report_id
+                conn, EventType.REPORT_CREATED, {"files": len(files), "profile": profile is not None}, record.report_id
             )
             for entry in files:
-                self._append(conn, ReportEvent.FILE_ADDED, {"item": entry.item_id}, record.report_id)
+                self._append(conn, EventType.REPORT_FILE_ADDED, {"item": entry.item_id}, record.report_id)
         return record
 
     def load(self, report_id: str) -> ReportRecord:
@@ -208,10 +199,10 @@ class ReportService:
             self._store.set_accounts(conn, updated.report_id, account_keys(updated.draft.report))
             self._file_events(conn, stored, updated)
             for data in overridden:
-                self._append(conn, ReportEvent.VIEWED_FLAG_OVERRIDDEN, data, updated.report_id)
+                self._append(conn, EventType.REPORT_VIEWED_FLAG_OVERRIDDEN, data, updated.report_id)
             if paths:
                 data = {"paths": paths[:MAX_LOGGED_PATHS], "count": len(paths)}
-                self._append(conn, ReportEvent.CHANGED, data, updated.report_id)
+                self._append(conn, EventType.REPORT_CHANGED, data, updated.report_id)
         return SaveResult(updated, tuple(paths), tuple(synced))
 
     def _check_viewed(self, stored: ReportRecord, updated: ReportRecord) -> list[int]:
@@ -256,9 +247,9 @@ class ReportService:
         before = [entry.item_id for entry in stored.draft.files]
         after = [entry.item_id for entry in updated.draft.files]
         for item_id in [i for i in before if i not in after] + [None] * max(0, before.count(None) - after.count(None)):
-            self._append(conn, ReportEvent.FILE_REMOVED, {"item": item_id}, updated.report_id)
+            self._append(conn, EventType.REPORT_FILE_REMOVED, {"item": item_id}, updated.report_id)
         for item_id in [i for i in after if i not in before] + [None] * max(0, after.count(None) - before.count(None)):
-            self._append(conn, ReportEvent.FILE_ADDED, {"item": item_id}, updated.report_id)
+            self._append(conn, EventType.REPORT_FILE_ADDED, {"item": item_id}, updated.report_id)
 
     def list_reports(self) -> list[ReportSummary]:
         """Every report, most recently changed first, with its findings counted."""
@@ -268,7 +259,8 @@ class ReportService:
             except ValueError as problem:
                 raise ReportUnreadable(f"A report was saved by a newer Evidence Desk ({problem}).") from None
         moment = self._now()
-        return [summarise(record, check_draft(record.draft, now=moment)) for record in records]
+        xsd = self.ncmec_xsd()
+        return [summarise(record, check_record(record, now=moment, xsd=xsd)) for record in records]
 
     def resolve_id(self, text: str) -> str:
         """The report id ``text`` names (the whole id or a unique prefix of at least 4 digits)."""
@@ -308,7 +300,7 @@ class ReportService:
             if before is not None and not paths:
                 return
             self._store.save_profile(conn, reporter, self._now())
-            self._append(conn, ReportEvent.PROFILE_SAVED, {"paths": paths[:MAX_LOGGED_PATHS]}, None)
+            self._append(conn, EventType.REPORTER_PROFILE_SAVED, {"paths": paths[:MAX_LOGGED_PATHS]}, None)
 
     # -- earlier reports, NCMEC's id ---------------------------------------------------------------
 
@@ -348,18 +340,19 @@ class ReportService:
             record.ncmec_report_id = ncmec_report_id
             record.updated_at = self._now()
             self._store.update(conn, record)
-            self._append(conn, ReportEvent.NCMEC_ID_RECORDED, {"ncmec_report_id": ncmec_report_id}, report_id)
+            self._append(conn, EventType.REPORT_NCMEC_ID_RECORDED, {"ncmec_report_id": ncmec_report_id}, report_id)
 
     # -- documents -------------------------------------------------------------------------------
 
     def check(self, record: ReportRecord) -> list[Finding]:
-        """Every finding about a draft, at the service's clock."""
-        return check_draft(record.draft, now=self._now())
+        """Every finding about a report at the service's clock, NCMEC's fetched schema included."""
+        return check_record(record, now=self._now(), xsd=self.ncmec_xsd())
 
     def export_xml(self, report_id: str) -> ReportExport:
         """The exact documents of a report (``ReportHasErrors`` if NCMEC would reject it); logged."""
         record = self.load(report_id)
-        findings = tuple(self.check(record))
+        xsd = self.ncmec_xsd()
+        findings = tuple(check_record(record, now=self._now(), xsd=xsd))
         if has_errors(findings):
             count = sum(1 for f in findings if f.severity is Severity.ERROR)
             raise ReportHasErrors(
@@ -369,8 +362,11 @@ class ReportService:
         with self._workspace.db.write() as conn:
             self._append(
                 conn,
-                ReportEvent.EXPORTED,
-                {"documents": [{"name": d.name, "sha256": _sha256(d.data)} for d in documents]},
+                EventType.REPORT_EXPORTED,
+                {
+                    "documents": [{"name": d.name, "sha256": _sha256(d.data)} for d in documents],
+                    "ncmec_xsd_sha256": xsd.sha256 if xsd is not None else None,
+                },
                 report_id,
             )
         return ReportExport(report_id, documents, findings)

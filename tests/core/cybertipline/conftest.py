@@ -5,15 +5,12 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.cybertipline.xsd import load_xsd
-
-XSD_PATH = Path(__file__).resolve().parents[3] / ".." / "shared" / "reference" / "cybertipline" / "cybertipline.xsd"
+from tests import reference
 
 
 @pytest.fixture(scope="session")
 def xsd_path() -> Path:
-    if not XSD_PATH.is_file():
-        pytest.skip("needs ../shared/reference/cybertipline/cybertipline.xsd (NCMEC's schema, not redistributed)")
-    return XSD_PATH
+    return reference.xsd_path()
 
 
 @pytest.fixture(scope="session")

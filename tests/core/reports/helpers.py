@@ -7,14 +7,10 @@ import hashlib
 import json
 from pathlib import Path
 
-import pytest
-
 from desktop_app.core.domain.items import RevealMode
 from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.items import ItemService
-from tests import synthetic_media
-
-XSD_PATH = Path(__file__).resolve().parents[3] / ".." / "shared" / "reference" / "cybertipline" / "cybertipline.xsd"
+from tests import reference, synthetic_media
 
 # Two uploads by one account, with everything a platform's export typically says about them.
 UPLOADS = [
@@ -43,11 +39,9 @@ UPLOADS = [
 
 def compiled_xsd():
     """NCMEC's XSD, used in place from ../shared (the test is skipped without it)."""
-    if not XSD_PATH.is_file():
-        pytest.skip("needs ../shared/reference/cybertipline/cybertipline.xsd (NCMEC's schema, not redistributed)")
     from desktop_app.core.cybertipline.xsd import load_xsd
 
-    return load_xsd(XSD_PATH)
+    return load_xsd(reference.xsd_path())
 
 
 def import_uploads(items: ItemService, root: Path) -> dict[str, tuple[str, bytes]]:

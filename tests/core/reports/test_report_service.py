@@ -5,10 +5,11 @@ import json
 import pytest
 
 from desktop_app.core.cybertipline.serialize import serialize
+from desktop_app.core.domain.events import EventType
 from desktop_app.core.errors import ItemHasNoContent, ReportNotFound, ViewedOverrideReasonRequired
 from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.report_building import file_from_item, set_file_viewed
-from desktop_app.core.services.reports import ReportEvent, ReportService
+from desktop_app.core.services.reports import ReportService
 from desktop_app.core.storage.reports import ViewedOverride
 from tests.conftest import PASSPHRASE
 from tests.core.reports.conftest import NOW
@@ -32,7 +33,7 @@ def test_a_text_only_report_is_created_logged_and_listed(reports, workspace):
     record = reports.create_draft()
     assert record.draft.files == []
     assert record.draft.report.get("reporter").get("reportingPerson") is not None
-    assert types(report_events(workspace)) == [ReportEvent.CREATED]
+    assert types(report_events(workspace)) == [EventType.REPORT_CREATED]
     assert report_events(workspace)[0].subject == record.report_id
     assert reports.load(record.report_id).draft == record.draft
     (summary,) = reports.list_reports()
@@ -62,7 +63,8 @@ def test_a_report_from_two_items_carries_their_hashes_metadata_and_viewed_flags(
     assert [f.details.text("fileViewedByEsp") for f in record.draft.files] == ["true", "false"]
     person = record.draft.report.get("personOrUserReported")
     assert (person.text("espIdentifier"), person.text("screenName")) == ("u-7731", "account-7731")
-    assert types(report_events(workspace)) == [ReportEvent.CREATED, ReportEvent.FILE_ADDED, ReportEvent.FILE_ADDED]
+    added = EventType.REPORT_FILE_ADDED
+    assert types(report_events(workspace)) == [EventType.REPORT_CREATED, added, added]
     assert [e.data["item"] for e in report_events(workspace)[1:]] == [first[0], second[0]]
 
 
@@ -84,7 +86,7 @@ def test_a_save_logs_the_changed_paths_and_never_the_values(reports, workspace):
     result = reports.save(record)
     assert result.paths == ("report/incidentSummary/incidentType", "report/incidentSummary/platform")
     changed = report_events(workspace)[-1]
-    assert changed.type == ReportEvent.CHANGED
+    assert changed.type == EventType.REPORT_CHANGED
     assert changed.data == {"paths": list(result.paths), "count": 2}
     assert "8812" not in json.dumps([e.event.data for e in workspace.events()])
     assert reports.load(record.report_id).draft == record.draft
@@ -103,11 +105,11 @@ def test_adding_and_removing_files_are_logged_with_the_item(reports, items, work
     del record.draft.files[0]
     reports.save(record)
     events = report_events(workspace, record.report_id)
-    assert [(str(e.type), e.data.get("item")) for e in events if e.type != ReportEvent.CHANGED] == [
-        (ReportEvent.CREATED, None),
-        (ReportEvent.FILE_ADDED, a),
-        (ReportEvent.FILE_ADDED, b),
-        (ReportEvent.FILE_REMOVED, a),
+    assert [(str(e.type), e.data.get("item")) for e in events if e.type != EventType.REPORT_CHANGED] == [
+        (EventType.REPORT_CREATED, None),
+        (EventType.REPORT_FILE_ADDED, a),
+        (EventType.REPORT_FILE_ADDED, b),
+        (EventType.REPORT_FILE_REMOVED, a),
     ]
     assert [f.item_id for f in reports.load(record.report_id).draft.files] == [b]
 
@@ -126,7 +128,7 @@ def test_the_viewed_flag_departs_from_the_log_only_with_a_recorded_reason(report
 
     set_file_viewed(record, 0, True, "Viewed in the platform's moderation console", logged=False)
     reports.save(record)
-    overridden = [e for e in report_events(workspace) if e.type == ReportEvent.VIEWED_FLAG_OVERRIDDEN]
+    overridden = [e for e in report_events(workspace) if e.type == EventType.REPORT_VIEWED_FLAG_OVERRIDDEN]
     assert [e.data for e in overridden] == [
         {"item": a, "viewed": True, "reason": "Viewed in the platform's moderation console"}
     ]
@@ -186,7 +188,7 @@ def test_the_reporter_profile_is_saved_sealed_reused_and_logged(reports, workspa
 
     fresh = reports.create_draft()
     assert fresh.draft.report.get("reporter") == reporter
-    saved = [e for e in report_events(workspace) if e.type == ReportEvent.PROFILE_SAVED]
+    saved = [e for e in report_events(workspace) if e.type == EventType.REPORTER_PROFILE_SAVED]
     assert len(saved) == 1 and "report/reporter/legalURL" in saved[0].data["paths"]
     assert report_events(workspace)[-1].data == {"files": 0, "profile": True}
 
@@ -240,7 +242,7 @@ def test_export_gives_the_exact_report_bytes_and_is_logged(reports, workspace):
     assert [d.name for d in export.documents] == ["report.xml"]
     assert export.documents[0].data == serialize(record.draft.report)
     logged = report_events(workspace)[-1]
-    assert logged.type == ReportEvent.EXPORTED and len(logged.data["documents"][0]["sha256"]) == 64
+    assert logged.type == EventType.REPORT_EXPORTED and len(logged.data["documents"][0]["sha256"]) == 64
 
 
 def test_a_copy_older_than_a_reveal_is_brought_in_line_not_refused(reports, items, tmp_path):

@@ -1,0 +1,149 @@
+"""The workspace's link to the CyberTipline: the connection check and NCMEC's live schema.
+
+Evidence Desk validates offline against its own model of NCMEC's schema. Once the reviewer has
+NCMEC credentials it also fetches the schema NCMEC validates against today (``GET /xsd``), keeps it
+in the workspace (``storage.ncmec_schemas``), checks every report against it before anything is
+sent or exported, and lists what the XSD declares that the model lacks (``drift``): a refreshed
+schema shows at once which new elements or values the form cannot yet express.
+
+Every contact with NCMEC is a custody event, successful or not: which endpoint, when, and what it
+answered (codes and digests, never credentials).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from desktop_app.core.cybertipline.client import ApiResponse, CyberTiplineClient
+from desktop_app.core.cybertipline.drift import Drift, schema_drift
+from desktop_app.core.cybertipline.endpoint import TEST_URL, Credentials, CredentialStore, check_endpoint
+from desktop_app.core.cybertipline.xsd import CompiledXsd, load_xsd
+from desktop_app.core.domain.events import EventType
+from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.services.workspace import Workspace
+from desktop_app.core.storage.ncmec_schemas import SchemaStore, StoredSchema
+
+ClientFactory = Callable[[str, Credentials], CyberTiplineClient]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class NcmecSchema:
+    """NCMEC's XSD as cached: where and when it came from, compiled, and how it differs from the model."""
+
+    sha256: str
+    fetched_at: datetime
+    endpoint: str
+    size: int
+    compiled: CompiledXsd
+    drift: Drift
+
+
+@dataclass(frozen=True)
+class SchemaRefresh:
+    """The outcome of a fetch: the schema now in force, and whether its bytes were new."""
+
+    schema: NcmecSchema
+    new: bool
+
+
+class CyberTiplineService:
+    """NCMEC's endpoint for one unlocked workspace. ``endpoint`` follows the reviewer's setting."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        credentials: CredentialStore,
+        endpoint: str = TEST_URL,
+        connect: ClientFactory = CyberTiplineClient,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._workspace = workspace
+        self.credentials = credentials
+        self._endpoint = check_endpoint(endpoint)
+        self._connect = connect
+        self._now = now
+        self._schema: NcmecSchema | None = None
+        self._schema_loaded = False
+
+    @property
+    def endpoint(self) -> str:
+        """The CyberTipline address in use."""
+        return self._endpoint
+
+    @endpoint.setter
+    def endpoint(self, url: str) -> None:
+        self._endpoint = check_endpoint(url)
+
+    # -- the connection ----------------------------------------------------------------------------
+
+    def check_connection(self, credentials: Credentials | None = None) -> ApiResponse:
+        """``GET /status`` with ``credentials`` (default: the saved ones); logged either way."""
+        endpoint = self._endpoint
+        chosen = credentials if credentials is not None else self.credentials.require(endpoint)
+        try:
+            with self._connect(endpoint, chosen) as client:
+                response = client.status()
+        except EvidenceDeskError as problem:
+            self._log(EventType.CYBERTIPLINE_CONNECTION_CHECKED, {"endpoint": endpoint, "error": problem.code})
+            raise
+        data = {"endpoint": endpoint, "response_code": response.response_code, "request_id": response.request_id}
+        self._log(EventType.CYBERTIPLINE_CONNECTION_CHECKED, data)
+        return response
+
+    # -- NCMEC's schema ----------------------------------------------------------------------------
+
+    def refresh_schema(self) -> SchemaRefresh:
+        """Fetch ``/xsd``, compile it, compare it with the model and keep it; ``XsdUnusable`` keeps nothing."""
+        endpoint = self._endpoint
+        credentials = self.credentials.require(endpoint)
+        try:
+            with self._connect(endpoint, credentials) as client:
+                data = client.fetch_xsd()
+            compiled = load_xsd(data)  # an XSD that does not compile is never cached
+        except EvidenceDeskError as problem:
+            self._log(EventType.CYBERTIPLINE_SCHEMA_FETCHED, {"endpoint": endpoint, "error": problem.code})
+            raise
+        drift = schema_drift(data)
+        stored = StoredSchema(compiled.sha256, self._now(), endpoint, data)
+        with self._workspace.db.write() as conn:
+            new = SchemaStore(self._workspace.fields()).put(conn, stored)
+            event = {
+                "endpoint": endpoint,
+                "sha256": compiled.sha256,
+                "bytes": len(data),
+                "new": new,
+                "drift": len(drift.items),
+                "missing_from_model": len(drift.missing_from_model),
+            }
+            self._workspace.append_event(conn, EventType.CYBERTIPLINE_SCHEMA_FETCHED, event, None)
+        self._schema = NcmecSchema(compiled.sha256, stored.fetched_at, endpoint, len(data), compiled, drift)
+        self._schema_loaded = True
+        return SchemaRefresh(self._schema, new)
+
+    def current_schema(self) -> NcmecSchema | None:
+        """The newest cached XSD, compiled (once per session), or None if none was ever fetched."""
+        if not self._schema_loaded:
+            with self._workspace.db.read() as reader:
+                stored = SchemaStore(self._workspace.fields()).latest(reader.conn)
+            if stored is not None:
+                compiled = load_xsd(stored.data)
+                drift = schema_drift(stored.data)
+                self._schema = NcmecSchema(
+                    stored.sha256, stored.fetched_at, stored.endpoint, len(stored.data), compiled, drift
+                )
+            self._schema_loaded = True
+        return self._schema
+
+    def current_xsd(self) -> CompiledXsd | None:
+        """What reports are checked against besides the model (``ReportService``'s ``xsd``)."""
+        schema = self.current_schema()
+        return schema.compiled if schema is not None else None
+
+    def _log(self, kind: EventType, data: dict[str, Any]) -> None:
+        with self._workspace.db.write() as conn:
+            self._workspace.append_event(conn, kind, data, None)
