@@ -2,7 +2,6 @@
 
 import csv
 import io
-import os
 
 import av
 import pytest
@@ -14,7 +13,7 @@ from tests import synthetic_media as sm
 from tests.core.hashing.conftest import require_fixtures
 
 # One SD and one HD video (~6 s together; the 1080x1080 one alone takes 5-8 s). The chair video is
-# covered at 1 hash/s below; all 14 run in the exhaustive test.
+# covered at 1 hash/s below; all 14 run in the slow test after them.
 DEFAULT_VIDEOS = ["pattern-sd-grey-bar", "doorknob-hd-no-bar"]
 
 
@@ -48,11 +47,7 @@ def test_every_frame_matches_the_sample_hashes(name):
     assert_upstream_rule(*every_frame(name))
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(
-    os.environ.get("EVIDENCE_DESK_EXHAUSTIVE") != "1",
-    reason="all 14 sample videos take 1-2 min: set EVIDENCE_DESK_EXHAUSTIVE=1",
-)
+@pytest.mark.slow  # ~50 s on 2 cores: part of the default run, since it is the whole conformance check
 def test_every_frame_of_every_sample_video():
     base = require_fixtures() / "threatexchange/tmk/sample-videos"
     names = sorted(p.stem for p in base.glob("*.mp4"))
