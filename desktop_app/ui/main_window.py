@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
@@ -34,6 +35,7 @@ from desktop_app.core.storage.custody_log import Verification
 from desktop_app.ui.auto_lock import AutoLockController
 from desktop_app.ui.checkpoint_export import CheckpointExport, default_file_name, export_checkpoint
 from desktop_app.ui.dialogs.change_passphrase import ChangePassphraseDialog
+from desktop_app.ui.dialogs.cybertipline_dialog import CyberTiplineDialog
 from desktop_app.ui.dialogs.settings_dialog import SettingsDialog
 from desktop_app.ui.dialogs.unlock import UnlockDialog
 from desktop_app.ui.intake import DropImporter, IntakeController, IntakePort
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
         verification: Verification | None = None,
         parent: QWidget | None = None,
         reports: ReportService | None = None,
+        cybertipline: CyberTiplineService | None = None,
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -104,6 +107,7 @@ class MainWindow(QMainWindow):
         self._settings_path = settings_path
         self._pool = pool
         self._auto_lock = auto_lock
+        self.cybertipline = cybertipline
         # Bumped on every lock: a read that started before the lock must not repaint decrypted rows.
         self._generation = 0
         self.unlock_dialog: UnlockDialog | None = None
@@ -138,7 +142,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.log_view, "Custody log")
         self.reports_page: ReportsPage | None = None
         if reports is not None:
-            self.reports_page = ReportsPage(reports, pool)
+            self.reports_page = ReportsPage(reports, pool, cybertipline=cybertipline)
             self.reports_page.message.connect(self._show_message)
             self.tabs.addTab(self.reports_page, "Reports")
         # The workspace facts belong with the log; the queue gets the whole width.
@@ -181,6 +185,9 @@ class MainWindow(QMainWindow):
         self.export_action.triggered.connect(lambda: self.export_checkpoint())
         self.settings_action = QAction("&Settings…", self, shortcut=QKeySequence.StandardKey.Preferences)
         self.settings_action.triggered.connect(self.open_settings)
+        self.cybertipline_action = QAction("&CyberTipline connection…", self)
+        self.cybertipline_action.triggered.connect(lambda: self.open_cybertipline_connection())
+        self.cybertipline_action.setEnabled(self.cybertipline is not None)
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.intake_actions = []
@@ -199,6 +206,7 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.settings_action)
+        menu.addAction(self.cybertipline_action)
         menu.addSeparator()
         menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu("&Help")
@@ -385,6 +393,16 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.settings_saved.connect(self._settings_saved)
         dialog.open()
+        return dialog
+
+    def open_cybertipline_connection(self) -> CyberTiplineDialog | None:
+        """Open the CyberTipline connection dialog (NCMEC address and credentials)."""
+        if self.cybertipline is None:
+            return None
+        dialog = CyberTiplineDialog(self.cybertipline, self.settings, self._settings_path, self._pool, self)
+        dialog.setModal(True)
+        dialog.settings_saved.connect(self._settings_saved)
+        dialog.show()
         return dialog
 
     def _settings_saved(self, settings: AppSettings) -> None:

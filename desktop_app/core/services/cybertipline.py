@@ -75,15 +75,19 @@ class CyberTiplineService:
         """The CyberTipline address in use."""
         return self._endpoint
 
-    @endpoint.setter
-    def endpoint(self, url: str) -> None:
-        self._endpoint = check_endpoint(url)
+    def switch_endpoint(self, url: str) -> None:
+        """Use another CyberTipline address from now on (the reviewer changed the setting); logged."""
+        endpoint = check_endpoint(url)
+        if endpoint != self._endpoint:
+            self._endpoint = endpoint
+            data = {"changed": ["cybertipline_endpoint"], "values": {"cybertipline_endpoint": endpoint}}
+            self._log(EventType.SETTINGS_CHANGED, data)
 
     # -- the connection ----------------------------------------------------------------------------
 
-    def check_connection(self, credentials: Credentials | None = None) -> ApiResponse:
-        """``GET /status`` with ``credentials`` (default: the saved ones); logged either way."""
-        endpoint = self._endpoint
+    def check_connection(self, credentials: Credentials | None = None, endpoint: str | None = None) -> ApiResponse:
+        """``GET /status`` (default: the endpoint in use, its saved credentials); logged either way."""
+        endpoint = self._endpoint if endpoint is None else check_endpoint(endpoint)
         chosen = credentials if credentials is not None else self.credentials.require(endpoint)
         try:
             with self._connect(endpoint, chosen) as client:

@@ -1,5 +1,6 @@
 """Settings: auto-lock and how evidence is shown before it is revealed."""
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -145,8 +146,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def current_settings(self) -> AppSettings:
-        """The settings as the form shows them now."""
-        return AppSettings(
+        """The settings as the form shows them now (those it does not show, as they were)."""
+        return replace(
+            self._original,
             auto_lock_minutes=self.auto_lock_spin.value(),
             blur_by_default=self.blur_checkbox.isChecked(),
             greyscale_by_default=self.greyscale_checkbox.isChecked(),

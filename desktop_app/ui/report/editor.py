@@ -2,8 +2,8 @@
 
 ``ReportEditorWidget(report_service, pool, report_id)`` loads the report through the worker pool
 and shows it. Every edit changes the in-memory record at once; the findings panel is recomputed a
-moment later (``check_draft`` on the whole report) and autosave stores the record off the GUI
-thread a moment after that, where each stored change becomes a custody event.
+moment later (``check_record``: the model, and NCMEC's schema once fetched) and autosave stores the
+record off the GUI thread a moment after that, where each stored change becomes a custody event.
 
 Keyboard: the section list is a list (arrow keys); Ctrl+PgDown / Ctrl+PgUp move between sections;
 F6 cycles the focus between the section list, the page and the findings; Enter on a finding
@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.cybertipline.findings import Finding, Severity
-from desktop_app.core.cybertipline.validate import check_draft
 from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.services.report_building import check_record
 from desktop_app.core.services.reports import PriorReport, SaveResult
 from desktop_app.core.storage.reports import ReportRecord
 from desktop_app.ui.report.autosave import AutosaveController
@@ -255,7 +255,7 @@ class ReportEditorWidget(QWidget):
         """Recheck the whole report now."""
         if self.record is None:
             return
-        self.findings = check_draft(self.record.draft, now=self.ctx.now())
+        self.findings = check_record(self.record, now=self.ctx.now(), xsd=self.service.ncmec_xsd())
         self.findings_panel.set_findings(self.findings)
         errors: dict[str, int] = {}
         for finding in self.findings:

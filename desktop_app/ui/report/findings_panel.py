@@ -1,4 +1,4 @@
-"""The findings panel: everything ``check_draft`` says about the whole report, errors first.
+"""The findings panel: everything ``check_record`` says about the whole report, errors first.
 
 Each finding names its field in words (``Reporter › Submitted by › Email``) and, for referral
 hints, why law enforcement needs it. Activating one (click, or Enter) emits ``path_activated`` so

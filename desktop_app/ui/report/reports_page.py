@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.report_building import ReportSummary
 from desktop_app.ui.report.editor import ReportEditorWidget
+from desktop_app.ui.report.schema_status import NcmecSchemaWidget
 from desktop_app.ui.theme import OK_TEXT, PROBLEM_TEXT
 from desktop_app.ui.widgets.form_parts import InlineMessageLabel
 from desktop_app.ui.worker import WorkerPool
@@ -109,10 +111,19 @@ class ReportsPage(QWidget):
     report_opened = Signal(str)
     message = Signal(str)
 
-    def __init__(self, report_service: Any, pool: WorkerPool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        report_service: Any,
+        pool: WorkerPool,
+        parent: QWidget | None = None,
+        cybertipline: CyberTiplineService | None = None,
+    ) -> None:
         super().__init__(parent)
         self.service = report_service
         self.pool = pool
+        self.schema_status = NcmecSchemaWidget(cybertipline, pool)
+        self.schema_status.message.connect(self.message)
+        self.schema_status.schema_changed.connect(self._schema_changed)
         self.editor: ReportEditorWidget | None = None
         self._open_after_reload: str | None = None
         self.model = DraftListModel(self)
@@ -150,6 +161,7 @@ class ReportsPage(QWidget):
         column.addLayout(top)
         column.addWidget(self.problem)
         column.addWidget(self.table, 1)
+        column.addWidget(self.schema_status)
         self.placeholder = QLabel("Choose a report on the left, or start a new one.")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setProperty("role", "hint")
@@ -167,7 +179,9 @@ class ReportsPage(QWidget):
     # -- the list --------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Re-read the drafts list in a worker."""
+        """Re-read the drafts list (and which schema is in force) in a worker."""
+        if self.schema_status.schema is None:
+            self.schema_status.reload()
         worker = self.pool.run(self.service.list_reports)
         worker.result.connect(self._listed)
         worker.error.connect(self._failed)
@@ -183,6 +197,11 @@ class ReportsPage(QWidget):
         if self._open_after_reload is not None and row >= 0:
             self._open_after_reload = None
             self.open_report(current or "")
+
+    def _schema_changed(self) -> None:
+        self.reload()
+        if self.editor is not None:
+            self.editor.refresh_findings()
 
     def _row_chosen(self, row: int) -> None:
         if 0 <= row < len(self.model.summaries):
@@ -245,3 +264,4 @@ class ReportsPage(QWidget):
         self.stack.setCurrentWidget(self.placeholder)
         self.model.set_summaries([])
         self.problem.clear_message()
+        self.schema_status.clear()

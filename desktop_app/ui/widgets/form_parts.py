@@ -67,8 +67,10 @@ class InlineMessageLabel(QLabel):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
 
-    def show_message(self, text: str) -> None:
-        """Show ``text``."""
+    def show_message(self, text: str, role: str = "error") -> None:
+        """Show ``text`` (``role``: "error", or "hint"/"ok" for a line that is not a problem)."""
+        if self.property("role") != role:
+            set_role(self, role)
         self.setText(text)
         self.setVisible(bool(text))
 
