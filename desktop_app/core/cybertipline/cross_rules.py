@@ -5,16 +5,18 @@ an approximate age or a date of birth (not both), a US location's region, disabl
 re-enabled dates in order. Within a report: one reported user unless batched, the submitter's
 email, email-incident addresses that also appear on a person, and the restrictions of a batched
 report. Within a file: EXIF viewed implies file viewed, and what a supplemental file or a batched
-report's file may carry.
+report's file may carry. With the workspace's history (``prior_report_rules``): cited earlier
+reports the workspace has no record of.
 """
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 
 from desktop_app.core.cybertipline import enums
 from desktop_app.core.cybertipline.findings import Finding, error, hint, warning
 from desktop_app.core.cybertipline.model import Node
-from desktop_app.core.cybertipline.values import parse_boolean, parse_date_time
+from desktop_app.core.cybertipline.schema_types import XsdType
+from desktop_app.core.cybertipline.values import parse_boolean, parse_date_time, parse_integer
 
 BATCHED_FORBIDDEN_IN_REPORT = ("internetDetails", "lawEnforcement", "intendedRecipient", "victim", "additionalInfo")
 BATCHED_FORBIDDEN_IN_FILE = (
@@ -105,6 +107,21 @@ def _disabled_dates(node: Node, path: str) -> Iterator[Finding]:
         )
 
 
+def email_key(address: str) -> str:
+    """What two email addresses are compared by: the domain without regard to case, the local part as is.
+
+    NCMEC gives no rule on case (api.md §3.4 and §3.15 only say the address must reappear on a
+    person; the XSD types it as a plain string). Domain names are case-insensitive (RFC 1035 §2.3.3,
+    RFC 5321 §2.4), so ``Example.NET`` and ``example.net`` are one domain. The local part may be
+    case-sensitive (RFC 5321 §2.4): on some hosts ``Alex@`` and ``alex@`` are two mailboxes, and
+    matching them would link an incident address to a person the reviewer never linked it to. The
+    finding is an error, so being strict there costs the reviewer retyping one address to match;
+    being lax could let through a report NCMEC rejects or that links the wrong account.
+    """
+    local, at, domain = address.strip().rpartition("@")
+    return f"{local}@{domain.casefold()}" if at else address.strip()
+
+
 def _person_emails(report: Node) -> set[str]:
     found: set[str] = set()
     for section, person in (
@@ -115,7 +132,7 @@ def _person_emails(report: Node) -> set[str]:
         for entry in report.all(section):
             holder = entry.get(person)
             if holder is not None:
-                found.update((e.value or "").strip() for e in holder.all("email"))
+                found.update(email_key(e.value or "") for e in holder.all("email"))
     return found
 
 
@@ -140,19 +157,52 @@ def report_rules(report: Node, path: str = "report") -> Iterator[Finding]:
             "NCMEC needs the submitter's email address: the receipt is the legally required notification.",
         )
     known = _person_emails(report)
+    folded = {key.casefold(): key for key in known}
     for index, details in enumerate(report.all("internetDetails")):
         for kind in ("emailIncident", "newsgroupIncident"):
             incident = details.get(kind)
             for position, address in enumerate(incident.all("emailAddress") if incident is not None else []):
-                if (address.value or "").strip() not in known:
-                    yield error(
-                        f"{path}/internetDetails[{index}]/{kind}/emailAddress[{position}]",
-                        "incident-email-not-on-person",
-                        f"{address.value!r} must also be given as an email "
-                        "of the reported user, an intended recipient or a victim.",
-                    )
+                key = email_key(address.value or "")
+                if key in known:
+                    continue
+                near = folded.get(key.casefold())
+                note = (
+                    f" A person has {near!r}: the part before @ differs in letter case, which some mail "
+                    "systems treat as another mailbox; write it the same way in both places."
+                    if near is not None
+                    else ""
+                )
+                yield error(
+                    f"{path}/internetDetails[{index}]/{kind}/emailAddress[{position}]",
+                    "incident-email-not-on-person",
+                    f"{address.value!r} must also be given as an email "
+                    f"of the reported user, an intended recipient or a victim.{note}",
+                )
     if batched:
         yield from _batched_report(report, path)
+
+
+def prior_report_rules(report: Node, known: Collection[int], path: str = "report") -> Iterator[Finding]:
+    """Cited earlier reports (``priorCTReports``, ``priorCTReport``) whose id ``known`` lacks.
+
+    ``known`` holds the NCMEC report ids this workspace recorded. NCMEC rejects ids that are not
+    real reports (api.md §3.15), so an id nobody here recorded may be a typo; but reports filed
+    before Evidence Desk (or from another workspace) are legitimate to cite, so this is a warning.
+    Only a caller with the workspace's history can apply it (``ReportService``, the editor).
+    """
+    for where, node in report.walk(path):
+        if node.decl.name not in ("priorCTReports", "priorCTReport"):
+            continue
+        number = parse_integer(node.value or "", XsdType.LONG)
+        if number is None or number < 1:
+            continue  # the structure and range checks say what is wrong with it
+        if number not in known:
+            yield warning(
+                where,
+                "prior-report-unknown",
+                f"Report {number} is not a report this workspace recorded an NCMEC report ID for. Check the "
+                "number; a report filed before Evidence Desk or from another workspace is fine to cite.",
+            )
 
 
 def _batched_report(report: Node, path: str) -> Iterator[Finding]:

@@ -108,10 +108,10 @@ class Rule:
 P = "report/personOrUserReported[0]"
 
 
-def device(d, id_type):
+def device(d, id_type, id_value="356938035643809"):
     found = user(d).add("deviceId")
     found.add("idType", id_type)
-    found.add("idValue", "356938035643809")
+    found.add("idValue", id_value)
 
 
 def findings(rule, change):

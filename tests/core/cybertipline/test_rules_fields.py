@@ -62,6 +62,27 @@ RULES = [
     ),
     Rule("device id type", "blank", lambda d: device(d, "IMEI"), lambda d: device(d, " "), f"{P}/deviceId[0]/idType"),
     Rule(
+        "device id value",
+        "blank",
+        lambda d: device(d, "IMEI", "356938035643809"),
+        lambda d: device(d, "IMEI", "\t "),
+        f"{P}/deviceId[0]/idValue",
+    ),
+    Rule(
+        "IP address present",
+        "blank",
+        set_in(login, "ipAddress", "1.0.0.1"),
+        set_in(login, "ipAddress", "   "),
+        f"{P}/ipCaptureEvent[0]/ipAddress",
+    ),
+    Rule(
+        "upload IP address present",
+        "blank",
+        set_in(lambda d: details(d).get("ipCaptureEvent"), "ipAddress", "2001:4860:4860::8844"),
+        set_in(lambda d: details(d).get("ipCaptureEvent"), "ipAddress", ""),
+        "fileDetails[0]/ipCaptureEvent/ipAddress",
+    ),
+    Rule(
         "file id",
         "blank",
         set_in(details, "fileId", "b0754af766b426f2928a02c651ed4b99"),
