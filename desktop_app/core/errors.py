@@ -170,6 +170,18 @@ class ViewedOverrideReasonRequired(EvidenceDeskError):
     code = "viewed-override-reason-required"
 
 
+class NcmecReportIdInvalid(EvidenceDeskError):
+    """Text that is not a CyberTipline report number (NCMEC's are whole numbers from 1, an ``xs:long``)."""
+
+    code = "ncmec-report-id-invalid"
+
+
+class NcmecReportIdInUse(EvidenceDeskError):
+    """An NCMEC report id already recorded for another report of this workspace (one id, one report)."""
+
+    code = "ncmec-report-id-in-use"
+
+
 class ReportHasErrors(EvidenceDeskError):
     """The report has errors NCMEC would reject it for, so it was not exported; ``findings`` lists them."""
 

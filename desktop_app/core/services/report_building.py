@@ -6,18 +6,20 @@ report names, the reviewer's viewed-flag overrides, and the documents a report w
 No I/O here; ``services.reports`` adds the workspace (storage, custody log, item service).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from desktop_app.core.cybertipline import cross_rules
 from desktop_app.core.cybertipline.findings import Finding, Severity, has_errors, ordered
 from desktop_app.core.cybertipline.model import DraftFile, Node, ReportDraft, new_file_details
+from desktop_app.core.cybertipline.schema import REPORT
 from desktop_app.core.cybertipline.serialize import serialize, serialize_file_details
 from desktop_app.core.cybertipline.validate import check_draft
-from desktop_app.core.cybertipline.values import parse_boolean
+from desktop_app.core.cybertipline.values import parse_boolean, parse_integer
 from desktop_app.core.cybertipline.xsd import CompiledXsd
 from desktop_app.core.domain.items import Item, ItemSource
-from desktop_app.core.errors import ItemHasNoContent, ViewedOverrideReasonRequired
+from desktop_app.core.errors import ItemHasNoContent, NcmecReportIdInvalid, ViewedOverrideReasonRequired
 from desktop_app.core.storage.reports import ReportRecord, ViewedOverride
 
 # Until NCMEC opens the report and receives the files, their ids are unknown: exported file
@@ -240,6 +242,26 @@ def describe_account(key: str) -> str:
     return f"{'account ID' if kind == 'account-id' else 'screen name'} {value}"
 
 
+# An NCMEC report id is what later reports cite as ``priorCTReports``: that declaration says what one is.
+PRIOR_REPORT = REPORT.child("personOrUserReported").child("priorCTReports")
+
+
+def ncmec_report_id_from_text(text: str) -> int:
+    """The NCMEC report id a reviewer typed (``NcmecReportIdInvalid`` if it cannot be one).
+
+    Valid is what ``priorCTReports`` accepts: an ``xs:long`` from 1, digits only.
+    """
+    value = text.strip()
+    number = parse_integer(value, PRIOR_REPORT.type) if value else None
+    if number is None or (PRIOR_REPORT.minimum is not None and number < PRIOR_REPORT.minimum):
+        shown = f"{value!r} is not" if value else "Type"
+        raise NcmecReportIdInvalid(
+            f"{shown} a CyberTipline report number: NCMEC's report ids are whole numbers from 1, digits only "
+            "(e.g. 4564654)."
+        )
+    return number
+
+
 # -- documents -------------------------------------------------------------------------------------
 
 
@@ -258,14 +280,24 @@ def render_documents(record: ReportRecord) -> list[RenderedDocument]:
     return documents
 
 
-def check_record(record: ReportRecord, *, now: datetime, xsd: CompiledXsd | None = None) -> list[Finding]:
+def check_record(
+    record: ReportRecord,
+    *,
+    now: datetime,
+    xsd: CompiledXsd | None = None,
+    known_ncmec_ids: Collection[int] | None = None,
+) -> list[Finding]:
     """Every finding about a report: the model's checks and, with ``xsd``, NCMEC's own schema.
 
     NCMEC's schema (fetched from ``/xsd``) judges the exact documents the report would send. It runs
     only once the model finds no errors: until then it would repeat them in Xerces' words. What it
     still rejects is drift the model has not caught up with; its findings land on the same paths.
+    With ``known_ncmec_ids`` (the NCMEC ids the workspace recorded) cited earlier reports are
+    checked against the workspace's history too (``cross_rules.prior_report_rules``).
     """
     found = check_draft(record.draft, now=now)
+    if known_ncmec_ids is not None:
+        found = ordered([*found, *cross_rules.prior_report_rules(record.draft.report, known_ncmec_ids)])
     if xsd is None or has_errors(found):
         return found
     report, *files = render_documents(record)

@@ -1,11 +1,14 @@
 """Report drafts: their use cases on one unlocked workspace.
 
 Create a draft (from queued items or text-only), load it, save it, list drafts, keep the reporter
-profile, offer earlier CyberTipline reports about the same account, and export the XML a report
-would send. Drafts are stored encrypted (``storage.reports``); every save that changes anything
-writes its custody events in the same transaction: ``report.changed`` with the changed paths
-(never values), ``report.file-added``/``report.file-removed`` with the item, and
-``report.viewed-flag-overridden`` with the reviewer's reason.
+profile, record the report id NCMEC gave a report (the reviewer types it after filing; the submission
+flow will record it itself), offer earlier CyberTipline reports about the same account, and export
+the XML a report would send. Checks made here know the workspace's NCMEC ids, so a cited earlier
+report nobody recorded is flagged (``prior-report-unknown``). Drafts are stored encrypted
+(``storage.reports``); every save that changes anything writes its custody events in the same
+transaction: ``report.changed`` with the changed paths (never values), ``report.file-added``/
+``report.file-removed`` with the item, ``report.viewed-flag-overridden`` with the reviewer's
+reason, and ``report.ncmec-id-recorded`` with NCMEC's id (a number, not report content).
 
 A file's ``fileViewedByEsp`` rests on the custody log: it says whether the reviewer revealed the
 item (``ItemService.viewed_item_ids``). The reviewer may state otherwise only with a reason; a
@@ -26,7 +29,13 @@ from desktop_app.core.cybertipline.model import Node, ReportDraft
 from desktop_app.core.cybertipline.xsd import CompiledXsd
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.domain.items import Item
-from desktop_app.core.errors import ReportHasErrors, ReportNotFound, ReportUnreadable, ViewedOverrideReasonRequired
+from desktop_app.core.errors import (
+    NcmecReportIdInUse,
+    ReportHasErrors,
+    ReportNotFound,
+    ReportUnreadable,
+    ViewedOverrideReasonRequired,
+)
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.report_building import (
     RenderedDocument,
@@ -38,6 +47,7 @@ from desktop_app.core.services.report_building import (
     file_from_item,
     file_viewed,
     fill_reported_user,
+    ncmec_report_id_from_text,
     render_documents,
     summarise,
     sync_viewed,
@@ -260,7 +270,10 @@ class ReportService:
                 raise ReportUnreadable(f"A report was saved by a newer Evidence Desk ({problem}).") from None
         moment = self._now()
         xsd = self.ncmec_xsd()
-        return [summarise(record, check_record(record, now=moment, xsd=xsd)) for record in records]
+        known = {r.ncmec_report_id for r in records if r.ncmec_report_id is not None}
+        return [
+            summarise(record, check_record(record, now=moment, xsd=xsd, known_ncmec_ids=known)) for record in records
+        ]
 
     def resolve_id(self, text: str) -> str:
         """The report id ``text`` names (the whole id or a unique prefix of at least 4 digits)."""
@@ -331,28 +344,53 @@ class ReportService:
                 )
         return offered
 
-    def record_ncmec_report_id(self, report_id: str, ncmec_report_id: int) -> None:
-        """Keep the id NCMEC gave the report (the submission flow calls this when ``/submit`` answers)."""
-        if ncmec_report_id < 1:
-            raise ValueError("NCMEC report ids are positive")
+    def record_ncmec_report_id(self, report_id: str, ncmec_report_id: int) -> ReportRecord:
+        """Keep the id NCMEC gave the report; the stored record.
+
+        The reviewer records it after filing the exported report through NCMEC's web form (the
+        submission flow will call this when ``/submit`` answers). A corrected id replaces the old one
+        and the event says which it replaced. ``NcmecReportIdInvalid`` for what ``priorCTReports``
+        could not cite, ``NcmecReportIdInUse`` for an id recorded for another report.
+        """
+        number = ncmec_report_id_from_text(str(ncmec_report_id))
         with self._workspace.db.write() as conn:
             record = self._read(conn, report_id)
-            record.ncmec_report_id = ncmec_report_id
+            if record.ncmec_report_id == number:
+                return record
+            holder = self._store.ncmec_report_ids(conn).get(number)
+            if holder is not None and holder != report_id:
+                raise NcmecReportIdInUse(
+                    f"NCMEC report {number} is already recorded for report {holder[:8]}; each NCMEC report id "
+                    "belongs to one report. Check the number."
+                )
+            data: dict[str, Any] = {"ncmec_report_id": number}
+            if record.ncmec_report_id is not None:
+                data["previous"] = record.ncmec_report_id
+            record.ncmec_report_id = number
             record.updated_at = self._now()
             self._store.update(conn, record)
-            self._append(conn, EventType.REPORT_NCMEC_ID_RECORDED, {"ncmec_report_id": ncmec_report_id}, report_id)
+            self._append(conn, EventType.REPORT_NCMEC_ID_RECORDED, data, report_id)
+        return record
+
+    def known_ncmec_report_ids(self) -> frozenset[int]:
+        """Every NCMEC report id this workspace recorded (what ``prior-report-unknown`` checks against)."""
+        with self._workspace.db.read() as reader:
+            return frozenset(self._store.ncmec_report_ids(reader.conn))
 
     # -- documents -------------------------------------------------------------------------------
 
     def check(self, record: ReportRecord) -> list[Finding]:
-        """Every finding about a report at the service's clock, NCMEC's fetched schema included."""
-        return check_record(record, now=self._now(), xsd=self.ncmec_xsd())
+        """Every finding about a report at the service's clock, NCMEC's fetched schema and our history included."""
+        return check_record(
+            record, now=self._now(), xsd=self.ncmec_xsd(), known_ncmec_ids=self.known_ncmec_report_ids()
+        )
 
     def export_xml(self, report_id: str) -> ReportExport:
         """The exact documents of a report (``ReportHasErrors`` if NCMEC would reject it); logged."""
         record = self.load(report_id)
         xsd = self.ncmec_xsd()
-        findings = tuple(check_record(record, now=self._now(), xsd=xsd))
+        known = self.known_ncmec_report_ids()
+        findings = tuple(check_record(record, now=self._now(), xsd=xsd, known_ncmec_ids=known))
         if has_errors(findings):
             count = sum(1 for f in findings if f.severity is Severity.ERROR)
             raise ReportHasErrors(

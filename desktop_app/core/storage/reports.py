@@ -129,6 +129,19 @@ class ReportStore:
         rows = conn.execute(f"SELECT {_COLUMNS} FROM reports ORDER BY updated_at DESC, report_id").fetchall()
         return [self._open(row) for row in rows]
 
+    def ncmec_report_ids(self, conn: sqlite3.Connection) -> dict[int, str]:
+        """NCMEC's report id -> the report it was recorded for, over every report of the workspace.
+
+        The id lives in the sealed record (like everything that says what was reported), so this
+        opens each one; a workspace holds hundreds of reports, not millions.
+        """
+        found: dict[int, str] = {}
+        for report_id, sealed in conn.execute("SELECT report_id, draft_ct FROM reports ORDER BY created_at"):
+            number = self._fields.open_json("reports", "draft_ct", report_id, sealed).get("ncmec_report_id")
+            if number is not None:
+                found.setdefault(int(number), str(report_id))
+        return found
+
     @staticmethod
     def ids_starting_with(conn: sqlite3.Connection, prefix: str) -> list[str]:
         """Report ids that start with ``prefix`` (the CLI accepts a unique prefix)."""
