@@ -255,3 +255,31 @@ def test_a_copy_older_than_a_reveal_is_brought_in_line_not_refused(reports, item
     result = reports.save(record)  # says "not viewed" for b; the log now says viewed
     assert result.synced_files == (1,)
     assert reports.load(record.report_id).draft.files[1].details.text("fileViewedByEsp") == "true"
+
+
+def test_the_reporter_profile_is_not_on_disk_in_clear(reports, workspace, paths):
+    # Made-up values distinctive enough that finding them anywhere in the files means they leaked.
+    values = {
+        "firstName": "Quillonette",
+        "lastName": "Vandermeerschaft",
+        "email": "q.vandermeerschaft@trust-desk-4417.example",
+        "companyTemplate": "Zephyrine Legal Process Desk 7741",
+        "termsOfService": "Marbleworth Terms Clause 5209",
+    }
+    record = reports.create_draft()
+    reporter = record.draft.report.get("reporter")
+    person = reporter.get("reportingPerson")
+    for name in ("firstName", "lastName", "email"):
+        person.add(name, values[name])
+    reporter.add("companyTemplate", values["companyTemplate"])
+    reporter.add("termsOfService", values["termsOfService"])
+    reports.save_reporter_profile(reporter)
+    assert reports.reporter_profile() == reporter  # it is there, readable through the workspace
+
+    on_disk = b"".join(
+        path.read_bytes() for path in (paths.workspace / "workspace.db", paths.workspace / "workspace.db-wal")
+    )
+    assert record.report_id.encode() in on_disk  # the files read do hold the workspace's rows
+    for value in values.values():
+        for encoding in ("utf-8", "utf-16-le"):
+            assert value.encode(encoding) not in on_disk, value
