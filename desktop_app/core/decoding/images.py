@@ -10,12 +10,12 @@ import warnings
 from typing import BinaryIO
 
 import numpy as np
-from PIL import Image, ImageFile
+from PIL import Image, ImageFile, PngImagePlugin
 
 from desktop_app.core.decoding.jobs import DecodeLimits
 from desktop_app.core.decoding.metadata import read_metadata
 from desktop_app.core.domain.media import MediaAnalysis, MediaKind, Preview, PreviewSet
-from desktop_app.core.hashing.pdq import hash_image
+from desktop_app.core.hashing.pdq import draft_for_pdq, hash_image
 
 _PREVIEW_BACKGROUND = (128, 128, 128)  # transparent areas show as neutral grey, not as hidden colour
 
@@ -52,12 +52,47 @@ def _count_frames(image: Image.Image, limits: DecodeLimits) -> int | None:
     return None
 
 
+def load_pixels(image: Image.Image) -> None:
+    """Decode the picture's pixels now, so that damage raises the decoder's own error.
+
+    This must be the first load. Pillow drops the tiles of a load that failed, so a second load
+    "succeeds" with whatever was decoded before the damage; reading metadata first (PNG keeps
+    EXIF after the pixel data, so Pillow decodes the pixels to find it) once swallowed the error
+    as "unreadable EXIF" and a half-decoded picture was hashed and shown.
+
+    A PNG's chunks after the pixel data are read inside the same load (``load_end``). A chunk
+    refused there (a text chunk over ``PngImagePlugin.MAX_TEXT_CHUNK``, a zlib bomb) is metadata
+    trouble, not damage, so it is set aside: a damaged pixel stream still raises, since Pillow
+    raises that error after ``load_end``, and a truncated one before it.
+    """
+    if not isinstance(image, PngImagePlugin.PngImageFile):
+        image.load()
+        return
+    read_trailing_chunks = image.load_end
+
+    def tolerant_load_end() -> None:
+        try:
+            read_trailing_chunks()
+        except MemoryError:
+            raise
+        except Exception:  # noqa: BLE001, S110 - a refused metadata chunk: the pixels are complete
+            pass
+
+    setattr(image, "load_end", tolerant_load_end)  # noqa: B010 - an instance attribute, this image only
+    try:
+        image.load()
+    finally:
+        delattr(image, "load_end")
+
+
 def analyse_image(fp: BinaryIO, pillow_format: str, limits: DecodeLimits) -> MediaAnalysis:
     """Hash and describe a picture; decoder errors propagate for the worker to classify."""
     with Image.open(fp, formats=[pillow_format]) as image:
         width, height = image.size
-        exif, orientation = read_metadata(image)
+        draft_for_pdq(image)  # a JPEG's reduced DCT scale must be chosen before the pixels load
+        load_pixels(image)
         result = hash_image(image)
+        exif, orientation = read_metadata(image)
         frame_count = _count_frames(image, limits)
         return MediaAnalysis(
             kind=MediaKind.IMAGE,
@@ -108,8 +143,9 @@ def _display_rgb(image: Image.Image) -> Image.Image:
 def preview_image(fp: BinaryIO, pillow_format: str, max_side: int) -> PreviewSet:
     """One picture, upright (EXIF orientation applied), no side longer than ``max_side``."""
     with Image.open(fp, formats=[pillow_format]) as image:
-        _, orientation = read_metadata(image)
         image.draft("RGB", (max_side, max_side))  # JPEG: decode at a reduced DCT scale
+        load_pixels(image)
+        _, orientation = read_metadata(image)
         picture = image.convert("I") if image.mode.startswith("I;16") else image  # I;16 cannot be reduced
         picture.thumbnail((max_side, max_side))
         if picture.mode in ("I", "F"):

@@ -4,6 +4,7 @@ Every test ends by decoding a good picture with the same pool: a bad file must n
 pool unable to work.
 """
 
+import io
 import time
 
 import pytest
@@ -59,14 +60,29 @@ def test_truncated_pictures(pool, tmp_path, fmt):
     still_works(pool, tmp_path)
 
 
+def pillow_decodes(data: bytes) -> bool:
+    """Whether plain Pillow, in this process, decodes every pixel of ``data`` without an error."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except (OSError, SyntaxError, ValueError, EOFError):
+        return False
+    return True
+
+
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "GIF", "WEBP"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_bit_flipped_pictures(pool, tmp_path, fmt, seed):
     data = sm.bit_flipped(sm.photo(320, 240, seed=seed, fmt=fmt), seed=seed, flips=30)
     result = pool.analyse(seal(tmp_path, data))
+    previews = pool.previews(seal(tmp_path, data))
     assert result.kind is MediaKind.IMAGE
     assert result.problem in DAMAGED  # some decoders shrug off flipped bits and show garbage
     assert (result.pdq is not None) == (result.problem is None)
+    # ... but a picture the decoder itself rejects is never shown half-decoded: reading metadata
+    # first (PNG keeps EXIF after the pixels) once swallowed the error and hashed what was left.
+    assert (result.problem is None) == pillow_decodes(data), result.problem_detail
+    assert previews.problem == result.problem
     still_works(pool, tmp_path)
 
 
