@@ -23,6 +23,7 @@ from desktop_app.core.storage import vault as vault_module
 from desktop_app.core.storage.schema import MIGRATIONS
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.core.intake.conftest import assert_no_plaintext, digests_of, drive, noise, write
+from tests.memory import MiB, memory_growth
 
 GiB = 1024**3
 NON_UTF8 = b"bad-\xff\xfe-name.jpg"
@@ -74,9 +75,14 @@ def test_a_hostile_folder(service, workspace, tmp_path, isolated_profile):
     with open(root / "sparse.bin", "wb") as handle:
         handle.truncate(100 * GiB)
 
-    summary = drive(service.import_paths([root]))
+    drive(service.import_paths([write(tmp_path / "warm-up.bin", noise(2 * 1024 * 1024, 20))]))  # lazy set-up
+    with memory_growth() as grown:
+        summary = drive(service.import_paths([root]))
     results = by_path(summary)
 
+    # Files are streamed, and the 100 GiB sparse file is not read at all (reading it whole would
+    # take all memory): the main process stays flat.
+    assert grown.peak < 50 * MiB and grown.current < 30 * MiB, grown.describe()
     assert len(results) == len(contents) + 6 and not summary.cancelled
     for name, data in contents.items():
         assert results[name].outcome == IntakeOutcome.OK, name
@@ -99,7 +105,7 @@ def test_a_hostile_folder(service, workspace, tmp_path, isolated_profile):
 
     # Only the readable files' content is in the vault: the link target was never read.
     with workspace.db.read() as reader:
-        assert reader["blobs"].count == len(contents)
+        assert reader["blobs"].count == len(contents) + 1  # and the warm-up file
     assert vault_module.sweep(workspace.blob_dir, workspace.db).clean
     assert workspace.verify_log().ok
     workspace.db.close()  # fold the WAL in, then look at every byte of the profile
@@ -108,6 +114,37 @@ def test_a_hostile_folder(service, workspace, tmp_path, isolated_profile):
         assert_no_plaintext(isolated_profile, *samples, NON_UTF8, LONG_NAME, b"plain.bin", b"flagged")
     finally:
         workspace.db = type(workspace.db)(workspace.db.path, MIGRATIONS)  # reopen for teardown
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "shown"),
+    [
+        pytest.param(b"empty.bin", b"", "empty.bin", id="zero-byte-file"),
+        pytest.param(NON_UTF8, noise(2048, 21), "bad-\ufffd\ufffd-name.jpg", id="non-utf8-name"),
+        pytest.param(LONG_NAME, noise(4096, 22), LONG_NAME.decode(), id="255-byte-name"),
+    ],
+)
+def test_an_awkward_file_on_its_own(service, workspace, tmp_path, isolated_profile, name, data, shown):
+    folder = os.path.join(os.fsencode(tmp_path), b"in")
+    os.mkdir(folder)
+    path = os.path.join(folder, name)
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+    summary = drive(service.import_paths([folder]))
+
+    (result,) = summary.results
+    assert (result.kind, result.outcome, result.new_item) == (ItemKind.FILE, IntakeOutcome.OK, True) and summary.ok
+    assert_preserved(service, result, data)
+    (item,) = service.list_items()
+    (source,) = item.sources
+    # The exact bytes of the name are kept (and the path as walked); only the display is lossy.
+    assert (source.original_name, source.path) == (name, path)
+    assert item.display_name == source.display_name == shown
+    with workspace.db.read() as reader:
+        assert reader["blobs"].count == 1
+    assert workspace.verify_log().ok
+    assert_no_plaintext(isolated_profile, name)  # with the database open: its WAL is looked at too
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null (a character device)")
