@@ -16,8 +16,9 @@ from desktop_app.core.progress import CancelToken
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage import vault as vault_module
+from desktop_app.core.storage.schema import MIGRATIONS
 from tests.conftest import PASSPHRASE
-from tests.core.intake.conftest import digests_of, drive, noise, png_bytes, write
+from tests.core.intake.conftest import assert_no_plaintext, digests_of, drive, noise, png_bytes, write
 
 
 def events_of(workspace, kind):
@@ -139,6 +140,49 @@ def test_a_manifest_alone_and_two_rows_for_one_file(service, tmp_path):
     assert [f.code for f in summary.findings] == ["path-is-folder"]
     (item,) = service.list_items()
     assert [s.uploader_account_id for s in item.sources] == ["u-1", "u-2"]
+
+
+# Made-up, distinctive values (documentation address ranges, a .test domain): found only if leaked.
+SEALED_VALUES = {
+    "screen name": "zq-synthetic-screen-4471",
+    "ip": "198.51.100.173",
+    "url": "https://example.test/zq-content/88213",
+    "account id": "acct-zq-55120",
+    "original name": "zq-original-name-3319.png",
+    "post id": "zq-post-70442",
+    "campaign": "zq-extra-value-9937",  # not a known column: kept as key/value
+}
+
+
+def test_manifest_metadata_is_sealed_on_disk(service, workspace, tmp_path, isolated_profile):
+    export = tmp_path / "export"  # outside the profile, like a platform's export
+    write(export / "media" / "p1.png", png_bytes(40, 30))
+    header = "path," + ",".join(SEALED_VALUES) + ",upload time\n"
+    row = "media/p1.png," + ",".join(SEALED_VALUES.values()) + ",2024-05-01T14:03:00Z\n"
+    manifest = write(export / "manifest.csv", (header + row).encode())
+
+    summary = drive(service.import_paths([], manifest=manifest))
+
+    assert summary.ok and summary.items_added == 1
+    (item,) = service.list_items()
+    (source,) = item.sources
+    # The values did arrive (so their absence on disk below means something) ...
+    assert (source.uploader_screen_name, source.upload_ip) == (SEALED_VALUES["screen name"], SEALED_VALUES["ip"])
+    assert (source.content_url, source.uploader_account_id) == (SEALED_VALUES["url"], SEALED_VALUES["account id"])
+    assert source.original_name == SEALED_VALUES["original name"].encode()
+    assert source.message_id == SEALED_VALUES["post id"] and source.extra == {"campaign": SEALED_VALUES["campaign"]}
+    # ... but nowhere in the profile in clear, in either of SQLite's text encodings: not in the
+    # database, not in its WAL (where the fresh pages are now), not in a blob, not in a log.
+    needles = [value.encode(encoding) for value in SEALED_VALUES.values() for encoding in ("utf-8", "utf-16-le")]
+    wal = workspace.db.path.with_name(workspace.db.path.name + "-wal")
+    assert wal.is_file() and wal.stat().st_size > 0
+    assert_no_plaintext(isolated_profile, *needles)
+    workspace.db.close()  # fold the WAL into the database file and look again
+    try:
+        assert not wal.exists() or wal.stat().st_size == 0
+        assert_no_plaintext(isolated_profile, *needles)
+    finally:
+        workspace.db = type(workspace.db)(workspace.db.path, MIGRATIONS)  # reopen for teardown
 
 
 def test_an_unusable_manifest_stops_before_anything_is_taken_in(service, workspace, tmp_path):
