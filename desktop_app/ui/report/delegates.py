@@ -1,8 +1,9 @@
 """How the section list and the findings list paint their rows.
 
 Sections: the title, with the number of errors on that page in a soft badge. Findings: a dot in
-the severity's colour, the message, and under it, smaller and quieter, where the field is. Colours
-come from the theme; the delegates only lay them out.
+the severity's colour, the message, for referral hints why law enforcement needs it (in italics),
+and, smaller and quieter, where the field is. Colours come from the theme; the delegates only lay
+them out.
 """
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
@@ -16,6 +17,8 @@ HOVER_BACKGROUND = "#eef2f5"
 BADGE_ROLE = Qt.ItemDataRole.UserRole + 10
 WHERE_ROLE = Qt.ItemDataRole.UserRole + 11
 COLOUR_ROLE = Qt.ItemDataRole.UserRole + 12
+WHY_ROLE = Qt.ItemDataRole.UserRole + 13
+WHY_PREFIX = "Why it matters: "
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -61,9 +64,9 @@ class SectionDelegate(QStyledItemDelegate):
 
 
 class FindingDelegate(QStyledItemDelegate):
-    """A finding: severity dot, message (wrapped), and where the field is."""
+    """A finding: severity dot, message (wrapped), why it matters (referral hints), where the field is."""
 
-    PAD, DOT, GAP = 8, 10, 10
+    PAD, DOT, GAP, LINE_GAP = 8, 10, 10, 2
 
     def __init__(self, view: QAbstractItemView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,25 +81,35 @@ class FindingDelegate(QStyledItemDelegate):
         small.setPointSizeF(max(font.pointSizeF() - 1, 7))
         return small
 
-    def _heights(self, option: QStyleOptionViewItem, index: Index) -> tuple[int, int]:
+    def lines(self, option: QStyleOptionViewItem, index: Index) -> list[tuple[str, QFont, str]]:
+        """What a row shows, top to bottom: (text, font, colour) for the message, why, and place."""
+        small = self._small(option.font)
+        shown = [(index.data() or "", QFont(option.font), TEXT)]
+        why = index.data(WHY_ROLE)
+        if why:
+            italic = QFont(small)
+            italic.setItalic(True)
+            shown.append((WHY_PREFIX + why, italic, TEXT))
+        shown.append((index.data(WHERE_ROLE) or "", small, SECONDARY_TEXT))
+        return shown
+
+    def _heights(self, shown: list[tuple[str, QFont, str]]) -> list[int]:
         width = self._text_width()
         flags = int(Qt.TextFlag.TextWordWrap)
-        message = QFontMetrics(option.font).boundingRect(QRect(0, 0, width, 10_000), flags, index.data() or "")
-        where = QFontMetrics(self._small(option.font)).boundingRect(
-            QRect(0, 0, width, 10_000), flags, index.data(WHERE_ROLE) or ""
-        )
-        return message.height(), where.height()
+        return [
+            QFontMetrics(font).boundingRect(QRect(0, 0, width, 10_000), flags, text).height() for text, font, _ in shown
+        ]
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
-        """Tall enough for the wrapped message and the place."""
-        message, where = self._heights(option, index)
-        return QSize(self._view.viewport().width(), message + where + self.PAD * 2 + 2)
+        """Tall enough for every wrapped line."""
+        heights = self._heights(self.lines(option, index))
+        return QSize(self._view.viewport().width(), sum(heights) + self.LINE_GAP * (len(heights) - 1) + self.PAD * 2)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        """Background, dot, message, place."""
+        """Background, dot, then the lines."""
         painter.save()
         _background(painter, option)
-        message_height, where_height = self._heights(option, index)
+        shown = self.lines(option, index)
         left = option.rect.left() + self.PAD
         top = option.rect.top() + self.PAD
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -107,12 +120,9 @@ class FindingDelegate(QStyledItemDelegate):
         text_left = left + self.DOT + self.GAP
         width = self._text_width()
         flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft)
-        painter.setFont(option.font)
-        painter.setPen(QColor(TEXT))
-        painter.drawText(QRect(text_left, top, width, message_height), flags, index.data() or "")
-        painter.setFont(self._small(option.font))
-        painter.setPen(QColor(SECONDARY_TEXT))
-        painter.drawText(
-            QRect(text_left, top + message_height + 2, width, where_height), flags, index.data(WHERE_ROLE) or ""
-        )
+        for (text, font, colour), height in zip(shown, self._heights(shown), strict=True):
+            painter.setFont(font)
+            painter.setPen(QColor(colour))
+            painter.drawText(QRect(text_left, top, width, height), flags, text)
+            top += height + self.LINE_GAP
         painter.restore()

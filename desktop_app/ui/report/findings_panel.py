@@ -1,8 +1,9 @@
 """The findings panel: everything ``check_record`` says about the whole report, errors first.
 
 Each finding names its field in words (``Reporter › Submitted by › Email``) and, for referral
-hints, why law enforcement needs it. Activating one (click, or Enter) emits ``path_activated`` so
-the editor can land on the field.
+hints, shows why law enforcement needs it as a line of its own (and in the accessible text, so a
+screen reader says it too). Activating one (click, or Enter) emits ``path_activated`` so the editor
+can land on the field.
 """
 
 from typing import Any
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QListView, QVBoxLayout, QWidget
 
 from desktop_app.core.cybertipline import schema
 from desktop_app.core.cybertipline.findings import Finding, Severity
-from desktop_app.ui.report.delegates import COLOUR_ROLE, WHERE_ROLE, FindingDelegate
+from desktop_app.ui.report.delegates import COLOUR_ROLE, WHERE_ROLE, WHY_PREFIX, WHY_ROLE, FindingDelegate
 from desktop_app.ui.theme import NOTICE_TEXT, PROBLEM_TEXT, SECONDARY_TEXT, set_role
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -62,7 +63,7 @@ class FindingsModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self.findings)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Message, place, severity colour; the reason as tooltip; path, severity and code for code."""
+        """Message, place, why, severity colour; path, severity and code for code."""
         if not index.isValid() or not 0 <= index.row() < len(self.findings):
             return None
         finding = self.findings[index.row()]
@@ -70,12 +71,15 @@ class FindingsModel(QAbstractListModel):
             return finding.message
         if role == WHERE_ROLE:
             return describe_path(finding.path)
+        if role == WHY_ROLE:
+            return finding.why
         if role == COLOUR_ROLE:
             return _COLOURS[finding.severity]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return finding.why or f"{finding.severity.value.capitalize()} [{finding.code}]"
+            return f"{finding.severity.value.capitalize()} [{finding.code}]"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{finding.severity.value}: {finding.message} ({describe_path(finding.path)})"
+            why = f" {WHY_PREFIX}{finding.why}" if finding.why else ""
+            return f"{finding.severity.value}: {finding.message}{why} ({describe_path(finding.path)})"
         if role == PATH_ROLE:
             return finding.path
         if role == SEVERITY_ROLE:
