@@ -2,8 +2,10 @@
 
 ``ReportEditorWidget(report_service, pool, report_id)`` loads the report through the worker pool
 and shows it. Every edit changes the in-memory record at once; the findings panel is recomputed a
-moment later (``check_record``: the model, and NCMEC's schema once fetched) and autosave stores the
+moment later (``check_record``: the model, NCMEC's schema once fetched, and the NCMEC report ids the
+workspace recorded, so a cited earlier report nobody recorded is flagged) and autosave stores the
 record off the GUI thread a moment after that, where each stored change becomes a custody event.
+The header records NCMEC's report id for this report once the reviewer filed it.
 
 Keyboard: the section list is a list (arrow keys); Ctrl+PgDown / Ctrl+PgUp move between sections;
 F6 cycles the focus between the section list, the page and the findings; Enter on a finding
@@ -37,7 +39,7 @@ from desktop_app.ui.report.autosave import AutosaveController
 from desktop_app.ui.report.context import FormContext
 from desktop_app.ui.report.delegates import BADGE_ROLE, SectionDelegate
 from desktop_app.ui.report.editor_actions import EditorActions
-from desktop_app.ui.report.extras import PriorReportsBox, ProfileBar
+from desktop_app.ui.report.extras import NcmecReportIdBar, PriorReportsBox, ProfileBar
 from desktop_app.ui.report.files_page import FilesPage
 from desktop_app.ui.report.findings_panel import FindingsPanel
 from desktop_app.ui.report.preview import PreviewPage
@@ -56,12 +58,15 @@ class LoadedReport:
     record: ReportRecord
     logged: dict[str, bool]
     prior: list[PriorReport]
+    known_ids: frozenset[int] = frozenset()  # NCMEC report ids the workspace recorded
 
 
 def load_report(service: Any, report_id: str) -> LoadedReport:
     """Runs in the worker: the report, the log's viewed state of its files, earlier reports to cite."""
     record = service.load(report_id)
-    return LoadedReport(record, service.logged_viewed(record), service.prior_reports(record))
+    return LoadedReport(
+        record, service.logged_viewed(record), service.prior_reports(record), service.known_ncmec_report_ids()
+    )
 
 
 def save_report(service: Any, record: ReportRecord) -> tuple[SaveResult, list[PriorReport]]:
@@ -77,11 +82,13 @@ class ReportEditorWidget(QWidget):
         loaded(): the report is on screen.
         saved(object): a ``SaveResult`` after each autosave.
         findings_updated(list): the findings after each recheck.
+        ncmec_id_recorded(object): the stored ``ReportRecord`` after NCMEC's report id was recorded.
     """
 
     loaded = Signal()
     saved = Signal(object)
     findings_updated = Signal(list)
+    ncmec_id_recorded = Signal(object)
 
     def __init__(
         self,
@@ -97,6 +104,7 @@ class ReportEditorWidget(QWidget):
         self.report_id = report_id
         self.record: ReportRecord | None = None
         self.logged: dict[str, bool] = {}
+        self.known_ids: frozenset[int] = frozenset()
         self.findings: list[Finding] = []
         self.ctx = FormContext(now or (lambda: datetime.now(UTC)), self)
         self.ctx.value_changed.connect(lambda _: self.changed())
@@ -125,11 +133,16 @@ class ReportEditorWidget(QWidget):
         self.save_status = QLabel()
         self.save_status.setProperty("role", "hint")
         self.busy = BusyWidget()
+        self.ncmec_bar = NcmecReportIdBar()
+        self.ncmec_bar.setEnabled(False)
         header = QHBoxLayout()
         header.setContentsMargins(16, 10, 16, 6)
         header.addWidget(self.title)
         header.addStretch(1)
         header.addWidget(self.save_status)
+        header.addSpacing(18)
+        header.addWidget(self.ncmec_bar)
+        self.ncmec_bar.message.setContentsMargins(16, 0, 16, 6)
         self.section_list = QListWidget()
         self.section_list.setAccessibleName("Report sections")
         self.section_list.setProperty("role", "panel")
@@ -171,6 +184,7 @@ class ReportEditorWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(header)
+        layout.addWidget(self.ncmec_bar.message)
         layout.addWidget(self.busy)
         layout.addWidget(self.splitter, 1)
         # Only while the focus is in this editor: elsewhere in the window these keys mean other things.
@@ -185,8 +199,11 @@ class ReportEditorWidget(QWidget):
     def _loaded(self, loaded: LoadedReport) -> None:
         self.record = loaded.record
         self.logged = dict(loaded.logged)
+        self.known_ids = loaded.known_ids
         self.rebuild()
         self.prior_box.show_offers(loaded.prior)
+        self.ncmec_bar.show_recorded(loaded.record.ncmec_report_id)
+        self.ncmec_bar.setEnabled(True)
         self.splitter.setEnabled(True)
         self.section_list.setCurrentRow(0)
         self.save_status.setText(f"Saved {loaded.record.updated_at.astimezone():%H:%M:%S}")
@@ -255,7 +272,9 @@ class ReportEditorWidget(QWidget):
         """Recheck the whole report now."""
         if self.record is None:
             return
-        self.findings = check_record(self.record, now=self.ctx.now(), xsd=self.service.ncmec_xsd())
+        self.findings = check_record(
+            self.record, now=self.ctx.now(), xsd=self.service.ncmec_xsd(), known_ncmec_ids=self.known_ids
+        )
         self.findings_panel.set_findings(self.findings)
         errors: dict[str, int] = {}
         for finding in self.findings:
@@ -316,3 +335,7 @@ class ReportEditorWidget(QWidget):
     def remove_file(self, index: int) -> None:
         """Take a file out of the report."""
         self.actions.remove_file(index)
+
+    def record_ncmec_report_id(self, text: str) -> None:
+        """Record the report id NCMEC gave this report (checked here, stored in a worker)."""
+        self.actions.record_ncmec_report_id(text)

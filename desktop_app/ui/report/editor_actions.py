@@ -1,8 +1,10 @@
-"""What the reviewer does in the report editor beyond typing: files, viewed flags, profile, citations.
+"""What the reviewer does in the report editor beyond typing: files, flags, profile, citations, NCMEC's id.
 
 Kept apart from the editor's layout. Each action changes the editor's in-memory record (reading
 from the workspace through the worker pool where it must) and then tells the editor it changed,
-so the usual recheck and autosave follow; the custody events come from that save.
+so the usual recheck and autosave follow; the custody events come from that save. Saving the
+reporter profile and recording NCMEC's report id are not draft edits: the service stores them, and
+logs them, at once.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -11,9 +13,16 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.core.cybertipline.model import Node
 from desktop_app.core.domain.items import Item
-from desktop_app.core.errors import EvidenceDeskError
-from desktop_app.core.services.report_building import file_from_item, file_viewed, fill_reported_user, set_file_viewed
+from desktop_app.core.errors import EvidenceDeskError, NcmecReportIdInvalid
+from desktop_app.core.services.report_building import (
+    file_from_item,
+    file_viewed,
+    fill_reported_user,
+    ncmec_report_id_from_text,
+    set_file_viewed,
+)
 from desktop_app.core.services.reports import PriorReport, SaveResult
+from desktop_app.core.storage.reports import ReportRecord
 from desktop_app.ui.report.dialogs import QueuePickerDialog, ViewedReasonDialog
 from desktop_app.ui.report.sections import FILES_KEY
 
@@ -34,6 +43,7 @@ class EditorActions:
         editor.profile_bar.use_requested.connect(self.use_profile)
         editor.profile_bar.save_requested.connect(self.save_profile)
         editor.prior_box.cite_requested.connect(self.cite)
+        editor.ncmec_bar.record_requested.connect(self.record_ncmec_report_id)
 
     @property
     def _record(self) -> Any:
@@ -156,6 +166,35 @@ class EditorActions:
         self.editor.rebuild(["reported"])
         self.editor.prior_box.show_offers([])
         self.editor.changed()
+
+    # -- NCMEC's report id ------------------------------------------------------------------------------
+
+    def record_ncmec_report_id(self, text: str) -> None:
+        """Check the typed id now; record it in a worker (a custody event), then show it."""
+        bar = self.editor.ncmec_bar
+        try:
+            number = ncmec_report_id_from_text(text)
+        except NcmecReportIdInvalid as problem:
+            bar.show_problem(problem.message)
+            return
+        worker = self.editor.pool.run(self.editor.service.record_ncmec_report_id, self.editor.report_id, number)
+        worker.result.connect(self._ncmec_id_recorded)
+        # Anything but an expected error already went to the crash handler; the button comes back either way.
+        worker.error.connect(lambda exc: bar.show_problem(exc.message if isinstance(exc, EvidenceDeskError) else ""))
+
+    def _ncmec_id_recorded(self, stored: ReportRecord) -> None:
+        record, number = self._record, stored.ncmec_report_id
+        if record is None or number is None:
+            return
+        previous = record.ncmec_report_id
+        record.ncmec_report_id = number  # the draft's own copy: later autosaves keep the stored one anyway
+        known = self.editor.known_ids - ({previous} if previous is not None else set())
+        self.editor.known_ids = known | {number}
+        self.editor.ncmec_bar.show_recorded(
+            number, "Recorded. Later reports about the same account will offer to cite it."
+        )
+        self.editor.refresh_findings()  # the file details now carry NCMEC's id
+        self.editor.ncmec_id_recorded.emit(stored)
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, EvidenceDeskError):  # anything else already went to the crash handler
