@@ -2,13 +2,22 @@
 
 import base64
 import hashlib
-import importlib.util
 import json
+import math
 import os
+import re
 import subprocess
 import sys
 
+import av
+import numpy as np
+import pdqhash
 import pytest
+from PIL import Image
+
+from desktop_app.core.domain.media import PDQ_MIN_QUALITY, VideoFrameHash
+from tests import synthetic_media
+from tests.core.hashing.conftest import require_fixtures
 
 PASSPHRASE = "cli intake passphrase"
 NON_UTF8 = b"bad-\xff\xfe-name.bin"
@@ -76,17 +85,84 @@ def test_hash_refuses_links_fifos_and_folders_with_exit_1(tmp_path, files):
     assert [r["outcome"] for r in json_lines(done.stdout)] == ["not-read-link", "not-read-special", "not-read-special"]
 
 
-def test_hash_adds_pdq_when_the_decoder_is_there(tmp_path):
-    from PIL import Image
+def pdq_hex(rgb) -> tuple[str, int]:
+    """pdqhash on an RGB array, in this process: 64 hex digits, most significant bit first."""
+    bits, quality = pdqhash.compute(np.ascontiguousarray(rgb, dtype=np.uint8))
+    return np.packbits(np.asarray(bits, dtype=np.uint8)).tobytes().hex(), int(quality)
 
+
+def distance(a: str, b: str) -> int:
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+VPDQ_LINE = re.compile(r"^  vpdq    (\d+,\d{1,3},[0-9a-f]{64},\d+\.\d{3})$")
+
+
+def vpdq_lines(stdout: str) -> list[VideoFrameHash]:
+    """The vPDQ lines (``frame,quality,hex,timestamp``) of ``hash``'s text output."""
+    return [VideoFrameHash.from_line(m.group(1)) for m in map(VPDQ_LINE.match, stdout.splitlines()) if m]
+
+
+def test_hash_adds_pdq_as_pdqhash_computes_it(tmp_path):
     picture = tmp_path / "picture.png"
-    Image.radial_gradient("L").convert("RGB").save(picture)
+    picture.write_bytes(synthetic_media.photo(320, 240, seed=11, fmt="PNG"))
+    with Image.open(picture) as image:
+        expected_hex, expected_quality = pdq_hex(np.asarray(image.convert("RGB")))
+    assert expected_quality >= 50  # a picture with features: a wrong hash cannot pass by luck
+
     done = run(tmp_path / "p", "hash", "--json", str(picture), check_code=0)
     (record,) = json_lines(done.stdout)
-    if importlib.util.find_spec("desktop_app.core.decoding.pool") is None:
-        assert "perceptual hashes are not available" in done.stderr
-    else:
-        assert len(record["pdq"]) == 64 and 0 <= record["pdq_quality"] <= 100
+    # No decoder, no PDQ: that is a failure here, not a reason to pass.
+    assert record.get("pdq"), f"no PDQ printed; stderr: {done.stderr}"
+    assert (record["pdq"], record["pdq_quality"]) == (expected_hex, expected_quality)
+    assert record["media_kind"] == "image" and record["render_problem"] is None
+    text = run(tmp_path / "p", "hash", str(picture), check_code=0).stdout
+    assert f"  pdq     {expected_hex} quality {expected_quality}\n" in text
+
+
+def test_hash_prints_vpdq_lines_for_a_sample_video_within_the_upstream_rule(tmp_path):
+    base = require_fixtures() / "threatexchange"
+    video = base / "tmk" / "sample-videos" / "pattern-sd-grey-bar.mp4"
+    if not video.is_file():
+        pytest.skip(f"{video.name} is missing from the fixtures snapshot")
+    every_frame = [
+        VideoFrameHash.from_line(line)
+        for line in (base / "vpdq" / "sample-hashes" / "pattern-sd-grey-bar.txt").read_text().splitlines()
+        if line.strip()
+    ]
+
+    done = run(tmp_path / "p", "hash", str(video), check_code=0)
+    ours = vpdq_lines(done.stdout)
+
+    # One hash a second (vpdq's default): the first frame at or after each whole second.
+    seconds = range(math.ceil(every_frame[-1].timestamp + 1e-9))
+    firsts = [next(f for f in every_frame if f.timestamp >= s - 1e-6) for s in seconds]
+    assert [f.frame_number for f in ours] == [f.frame_number for f in firsts] and len(ours) >= 5
+    assert [f.timestamp for f in ours] == pytest.approx([f.timestamp for f in firsts], abs=1e-3)
+    compared = 0
+    for mine, theirs in zip(ours, firsts, strict=True):
+        if mine.quality < PDQ_MIN_QUALITY or theirs.quality < PDQ_MIN_QUALITY:
+            continue
+        compared += 1
+        assert distance(mine.hex, theirs.hex) < 31, f"frame {mine.frame_number}"
+    assert 2 * compared >= len(ours)  # the rule was applied, not skipped for low quality
+
+
+def test_hash_prints_vpdq_lines_for_a_generated_video(tmp_path):
+    video = tmp_path / "generated.mp4"
+    video.write_bytes(synthetic_media.mp4(seconds=3.0, fps=10))
+    with av.open(str(video)) as container:
+        frames = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+    assert len(frames) == 30
+
+    text = run(tmp_path / "p", "hash", str(video), check_code=0).stdout
+    ours = vpdq_lines(text)
+
+    assert [(f.frame_number, f.timestamp) for f in ours] == [(0, 0.0), (10, 1.0), (20, 2.0)]
+    assert [(f.hex, f.quality) for f in ours] == [pdq_hex(frames[n]) for n in (0, 10, 20)]
+    (record,) = json_lines(run(tmp_path / "p", "hash", "--json", str(video), check_code=0).stdout)
+    assert record["media_kind"] == "video" and record["pdq"] is None
+    assert record["vpdq"] == [f.to_line() for f in ours]
 
 
 @pytest.fixture(scope="module")
