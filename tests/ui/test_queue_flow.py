@@ -4,6 +4,8 @@ Pictures are generated (tests/synthetic_media.py); the assertions look at the pi
 actually paints and at the custody log the service writes.
 """
 
+import os
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
@@ -226,28 +228,38 @@ def test_bulk_state_changes_go_through_the_service_and_the_log(qtbot, queue_wind
 
 
 def test_cancelling_a_large_import_leaves_a_consistent_queue(qtbot, queue_window, items, workspace, tmp_path):
+    files = 3000
     folder = tmp_path / "many"
     folder.mkdir()
-    for n in range(600):
+    for n in range(files):
         (folder / f"note-{n:04d}.txt").write_bytes(f"synthetic line {n}\n".encode() * (n % 5 + 1))
     window = queue_window
     intake = window.intake
 
-    def cancel_soon(progress):
-        if progress.files_done >= 5 and progress.phase == "importing":
+    def cancel_midway(progress):
+        # Past the first committed batches, so the cancel lands inside a run, not before it.
+        if progress.files_done >= 300 and progress.phase == "importing":
             window.queue_page.progress.cancel_button.click()
 
     with qtbot.waitSignal(intake.import_finished, timeout=120_000) as finished:
         intake.import_paths([folder])
-        intake.worker.progress.connect(cancel_soon)
+        intake.worker.progress.connect(cancel_midway)
     summary = finished.args[0]
-    assert summary.cancelled and 0 < summary.items_added < 600
+    assert summary.cancelled and 300 <= summary.items_added < files
     assert window.queue_page.progress.title.text() == "Import cancelled"
     stored = {item.item_id for item in items.list_items()}
+    assert len(stored) == summary.items_added
     qtbot.waitUntil(
         lambda: not window.review.reloading and window.review.model.rowCount() == len(stored), timeout=20_000
     )
     assert set(window.review.model.item_ids()) == stored
+    # Every listed item has its blob, and the blob holds the bytes of the file it came from.
+    blob_files = set(os.listdir(workspace.blob_dir))
+    for position in range(window.review.model.rowCount()):
+        item = window.review.model.row_at(position).item
+        assert item.blob_id in blob_files, item.display_name
+        assert items.read_bytes(item.item_id) == (folder / item.display_name).read_bytes()
+    assert len(blob_files) == len(stored)
     assert sweep(workspace.blob_dir, workspace.db).clean  # no orphan blobs, no temp files
     assert workspace.verify_log().ok
 
