@@ -3,8 +3,9 @@
 Everything is constructed here and passed into constructors; nothing below fetches collaborators
 from ``QApplication.instance()`` or a global. Start-up is: paths -> logging -> QApplication ->
 settings -> crash handler -> open-and-unlock (or create, then show the recovery key) -> item
-service and decoder pool -> main window. On the way out the pools are drained, the decoder
-processes stopped and the workspace closed, which seals a checkpoint.
+service and decoder pool -> CyberTipline link and report service -> main window. On the way out
+the pools are drained, the decoder processes stopped and the workspace closed, which seals a
+checkpoint.
 
 Exit codes: 0 normal (including Quit at the unlock prompt), 1 a bug during start-up, 2 the
 workspace cannot be opened (in use by another instance, too new, unsupported SQLite, ...).
@@ -21,11 +22,13 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop_app import APP_NAME, __version__
+from desktop_app.core.cybertipline.endpoint import CredentialStore
 from desktop_app.core.decoding.pool import DecoderPool
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.platform.logging_setup import configure_logging
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.secrets import SecretStore, system_secret_store
+from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
@@ -154,6 +157,7 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
             crash.report_fatal(sys.exc_info())
             return EXIT_BUG
         items = ItemService(workspace, decoders.submit_analyse)
+        cybertipline = CyberTiplineService(workspace, CredentialStore(secrets), settings.cybertipline_endpoint)
         window = MainWindow(
             workspace,
             settings,
@@ -163,7 +167,8 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
             items,
             preview_fetcher(items, decoders),
             verification,
-            reports=ReportService(workspace, items),
+            reports=ReportService(workspace, items, xsd=cybertipline.current_xsd),
+            cybertipline=cybertipline,
         )
         auto_lock.install(app)
         app.setQuitOnLastWindowClosed(True)

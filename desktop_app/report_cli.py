@@ -15,7 +15,8 @@ and ``fileDetails-NN.xml``, owner-readable only) into a folder, exactly as they 
 except the report and file ids NCMEC assigns on submission, which file details carry as
 placeholders until then. A report NCMEC would reject is not exported (exit 1, findings printed).
 Both open the workspace like every other command (``cli._unlocked``: passphrase from
-``--passphrase-file``, ``EVIDENCE_DESK_PASSPHRASE`` or a prompt).
+``--passphrase-file``, ``EVIDENCE_DESK_PASSPHRASE`` or a prompt) and, like the app, check reports
+against NCMEC's schema too once the workspace has fetched it.
 """
 
 import argparse
@@ -114,11 +115,19 @@ def _report_service(args: argparse.Namespace) -> tuple[Any, Any]:
     """The unlocked workspace and its report service (the caller closes the workspace)."""
     # Imported here: cli.py registers these commands, so a module-level import would be circular.
     from desktop_app.cli import _unlocked
+    from desktop_app.core.services.cybertipline import cached_schema
     from desktop_app.core.services.items import ItemService
     from desktop_app.core.services.reports import ReportService
 
     workspace = _unlocked(args)
-    return workspace, ReportService(workspace, ItemService(workspace))
+    try:
+        # As in the app: once the workspace has fetched NCMEC's schema, every check includes it.
+        schema = cached_schema(workspace)
+    except BaseException:
+        workspace.close()
+        raise
+    xsd = schema.compiled if schema is not None else None
+    return workspace, ReportService(workspace, ItemService(workspace), xsd=lambda: xsd)
 
 
 def cmd_report_list(args: argparse.Namespace) -> int:

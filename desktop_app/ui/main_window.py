@@ -402,6 +402,8 @@ class MainWindow(QMainWindow):
         dialog = CyberTiplineDialog(self.cybertipline, self.settings, self._settings_path, self._pool, self)
         dialog.setModal(True)
         dialog.settings_saved.connect(self._settings_saved)
+        if self.reports_page is not None:
+            dialog.credentials_saved.connect(self.reports_page.schema_status.fetch)
         dialog.show()
         return dialog
 

@@ -1,12 +1,14 @@
 """The workspace's link to NCMEC: connection checks and the live schema, against the loopback emulator."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from desktop_app.core.cybertipline.endpoint import Credentials, CredentialStore
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.errors import CredentialsMissing, CyberTiplineAuthFailed, ReportHasErrors, XsdUnusable
 from desktop_app.core.platform.secrets import MemorySecretStore
-from desktop_app.core.services.cybertipline import CyberTiplineService
+from desktop_app.core.services.cybertipline import SCHEMA_MAX_AGE, CyberTiplineService
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
 from tests import reference
@@ -130,3 +132,31 @@ def test_an_unusable_schema_is_never_cached(service, workspace, cybertipline_emu
     assert service.current_schema() is None
     (logged,) = events_of(workspace, EventType.CYBERTIPLINE_SCHEMA_FETCHED)
     assert logged.data["error"] == "xsd-unusable"
+
+
+def test_the_schema_is_due_once_credentials_exist_and_again_a_day_later(workspace, cybertipline_emulator):
+    clock = [datetime(2026, 12, 1, 9, 0, tzinfo=UTC)]
+    store = CredentialStore(MemorySecretStore())
+    service = CyberTiplineService(workspace, store, cybertipline_emulator.url, now=lambda: clock[0])
+    assert not service.schema_due()  # no credentials: nothing to fetch with
+    store.save(cybertipline_emulator.url, Credentials(USERNAME, PASSWORD))
+    assert service.schema_due()  # credentials, and nothing cached yet
+    service.refresh_schema()
+    assert not service.schema_due()
+    clock[0] += SCHEMA_MAX_AGE + timedelta(minutes=1)
+    assert service.schema_due()
+
+
+def test_a_schema_from_another_endpoint_is_due_for_the_new_one(service, cybertipline_emulator):
+    service.refresh_schema()
+    other = "http://127.0.0.1:9/ispws"  # never contacted: only compared
+    service.credentials.save(other, Credentials(USERNAME, PASSWORD))
+    service.switch_endpoint(other)
+    assert service.current_schema().endpoint == cybertipline_emulator.url and service.schema_due()
+
+
+def test_switching_the_endpoint_is_logged_once(service, workspace):
+    service.switch_endpoint(service.endpoint)  # unchanged: nothing to record
+    service.switch_endpoint("http://127.0.0.1:9/ispws")
+    (logged,) = events_of(workspace, EventType.SETTINGS_CHANGED)
+    assert logged.data["values"] == {"cybertipline_endpoint": "http://127.0.0.1:9/ispws"}

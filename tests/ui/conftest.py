@@ -117,10 +117,19 @@ def make_window(qtbot, pool, auto_lock, paths):
     """
     windows = []
 
-    def make(ws, verification=None, items=None, fetch=None, settings=None) -> MainWindow:
+    def make(ws, verification=None, items=None, fetch=None, settings=None, reports=None, cybertipline=None):
         items = items if items is not None else ItemService(ws)
         window = MainWindow(
-            ws, settings or AppSettings(), paths.settings_file, pool, auto_lock, items, fetch, verification
+            ws,
+            settings or AppSettings(),
+            paths.settings_file,
+            pool,
+            auto_lock,
+            items,
+            fetch,
+            verification,
+            reports=reports,
+            cybertipline=cybertipline,
         )
         qtbot.addWidget(window)
         windows.append(window)

@@ -7,6 +7,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import app as app_module
+from desktop_app.core.cybertipline.endpoint import TEST_URL
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.platform.logging_setup import LOG_FILE_NAME
 from desktop_app.core.services.workspace import Workspace
@@ -109,6 +110,10 @@ def test_first_run_creates_shows_the_key_and_quit_closes(qtbot, paths, isolated_
         if window is None or window.snapshot is None:
             return False
         assert window.status_panel.reviewer_value.text() == "Sam Rivera"
+        # The CyberTipline link is built once and shared: the menu, and the schema every report check uses.
+        assert window.cybertipline is not None and window.cybertipline_action.isEnabled()
+        assert window.cybertipline.endpoint == TEST_URL
+        assert window.reports_page.service.ncmec_xsd == window.cybertipline.current_xsd
         window.close()
         return True
 

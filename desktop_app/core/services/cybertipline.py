@@ -12,7 +12,7 @@ answered (codes and digests, never credentials).
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from desktop_app.core.cybertipline.client import ApiResponse, CyberTiplineClient
@@ -25,6 +25,9 @@ from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.ncmec_schemas import SchemaStore, StoredSchema
 
 ClientFactory = Callable[[str, Credentials], CyberTiplineClient]
+# How old a cached schema may be before the app asks NCMEC again on its own. NCMEC changes the XSD
+# rarely and announces it; a daily look is cheap and catches a change before the next submission.
+SCHEMA_MAX_AGE = timedelta(days=1)
 
 
 def _utc_now() -> datetime:
@@ -49,6 +52,18 @@ class SchemaRefresh:
 
     schema: NcmecSchema
     new: bool
+
+
+def cached_schema(workspace: Workspace) -> NcmecSchema | None:
+    """The newest XSD the workspace fetched from NCMEC, compiled, or None (needs no credentials)."""
+    with workspace.db.read() as reader:
+        stored = SchemaStore(workspace.fields()).latest(reader.conn)
+    if stored is None:
+        return None
+    compiled = load_xsd(stored.data)
+    return NcmecSchema(
+        stored.sha256, stored.fetched_at, stored.endpoint, len(stored.data), compiled, schema_drift(stored.data)
+    )
 
 
 class CyberTiplineService:
@@ -132,16 +147,23 @@ class CyberTiplineService:
     def current_schema(self) -> NcmecSchema | None:
         """The newest cached XSD, compiled (once per session), or None if none was ever fetched."""
         if not self._schema_loaded:
-            with self._workspace.db.read() as reader:
-                stored = SchemaStore(self._workspace.fields()).latest(reader.conn)
-            if stored is not None:
-                compiled = load_xsd(stored.data)
-                drift = schema_drift(stored.data)
-                self._schema = NcmecSchema(
-                    stored.sha256, stored.fetched_at, stored.endpoint, len(stored.data), compiled, drift
-                )
+            self._schema = cached_schema(self._workspace)
             self._schema_loaded = True
         return self._schema
+
+    def schema_due(self, max_age: timedelta = SCHEMA_MAX_AGE) -> bool:
+        """Whether to fetch ``/xsd`` unasked.
+
+        It is due when credentials are saved for the endpoint in use and the cached schema is
+        missing, came from another endpoint or is older than ``max_age``. Reads the keyring and
+        maybe the database: call it off the GUI thread.
+        """
+        if self.credentials.load(self._endpoint) is None:
+            return False
+        schema = self.current_schema()
+        if schema is None or schema.endpoint != self._endpoint:
+            return True
+        return self._now() - schema.fetched_at > max_age
 
     def current_xsd(self) -> CompiledXsd | None:
         """What reports are checked against besides the model (``ReportService``'s ``xsd``)."""

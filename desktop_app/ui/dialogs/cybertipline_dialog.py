@@ -40,9 +40,12 @@ class CyberTiplineDialog(QDialog):
 
     Signals:
         settings_saved(AppSettings): the endpoint setting was saved (and is in use from now on).
+        credentials_saved(): credentials for the endpoint in use are in the keyring: NCMEC's schema
+            can be fetched now.
     """
 
     settings_saved = Signal(object)
+    credentials_saved = Signal()
 
     def __init__(
         self,
@@ -191,4 +194,5 @@ class CyberTiplineDialog(QDialog):
                 return
             self.service.switch_endpoint(endpoint)
             self.settings_saved.emit(new)
+        self.credentials_saved.emit()
         super().accept()

@@ -180,8 +180,7 @@ class ReportsPage(QWidget):
 
     def reload(self) -> None:
         """Re-read the drafts list (and which schema is in force) in a worker."""
-        if self.schema_status.schema is None:
-            self.schema_status.reload()
+        self.schema_status.reload()
         worker = self.pool.run(self.service.list_reports)
         worker.result.connect(self._listed)
         worker.error.connect(self._failed)

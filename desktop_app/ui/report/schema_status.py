@@ -2,7 +2,9 @@
 
 A strip under the reports list says which schema is in force, when and where it was fetched, and
 whether it differs from the model (schema drift); "Fetch NCMEC's schema" asks ``/xsd`` again, and
-"Differences…" lists the drift item by item.
+"Differences…" lists the drift item by item. Once credentials are saved the strip also fetches on
+its own when the cached copy is missing or a day old (``CyberTiplineService.schema_due``), so the
+reviewer need not remember to.
 """
 
 from PySide6.QtCore import Signal
@@ -83,6 +85,7 @@ class NcmecSchemaWidget(QFrame):
         self.service = service
         self.pool = pool
         self.schema: NcmecSchema | None = None
+        self._loaded = False  # read once per unlock; ``clear`` forgets it
         self.setProperty("role", "card")
         self.summary = QLabel(MODEL_ONLY)
         self.summary.setWordWrap(True)
@@ -110,12 +113,20 @@ class NcmecSchemaWidget(QFrame):
         layout.addLayout(buttons)
 
     def reload(self) -> None:
-        """Read the cached schema (compiling it) on a worker."""
-        if self.service is None:
+        """Read the cached schema (compiling it) on a worker, once per unlock; fetch a fresh one if it is due."""
+        service = self.service
+        if service is None or self._loaded:
             return
-        worker = self.pool.run(self.service.current_schema)
-        worker.result.connect(self._show)
+        self._loaded = True
+        worker = self.pool.run(lambda: (service.current_schema(), service.schema_due()))
+        worker.result.connect(self._reloaded)
         worker.error.connect(self._failed)
+
+    def _reloaded(self, loaded: tuple[NcmecSchema | None, bool]) -> None:
+        schema, due = loaded
+        self._show(schema)
+        if due:
+            self.fetch()
 
     def fetch(self) -> None:
         """Fetch ``/xsd`` on a worker."""
@@ -131,6 +142,7 @@ class NcmecSchemaWidget(QFrame):
     def clear(self) -> None:
         """Forget what was shown (the workspace locked)."""
         self.schema = None
+        self._loaded = False
         self.summary.setText(MODEL_ONLY)
         self.details_button.setVisible(False)
         self.problem.clear_message()
@@ -158,4 +170,3 @@ class NcmecSchemaWidget(QFrame):
     def _failed(self, problem: BaseException) -> None:
         if isinstance(problem, EvidenceDeskError):
             self.problem.show_message(problem.message)
-

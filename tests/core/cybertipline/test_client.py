@@ -39,8 +39,9 @@ def test_status_with_the_right_credentials(cybertipline_emulator):
 
 
 def test_wrong_password_is_an_auth_failure(cybertipline_emulator):
-    with client_for(cybertipline_emulator, Credentials(USERNAME, "not-it")) as client, pytest.raises(
-        CyberTiplineAuthFailed, match="401"
+    with (
+        client_for(cybertipline_emulator, Credentials(USERNAME, "not-it")) as client,
+        pytest.raises(CyberTiplineAuthFailed, match="401"),
     ):
         client.status()
 
@@ -90,8 +91,9 @@ def test_a_closed_port_is_unreachable():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with CyberTiplineClient(f"http://127.0.0.1:{port}/ispws", GOOD) as client, pytest.raises(
-        CyberTiplineUnreachable, match="nothing was sent"
+    with (
+        CyberTiplineClient(f"http://127.0.0.1:{port}/ispws", GOOD) as client,
+        pytest.raises(CyberTiplineUnreachable, match="nothing was sent"),
     ):
         client.status()
 

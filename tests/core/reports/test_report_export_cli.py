@@ -82,3 +82,28 @@ def test_list_shows_both_reports_and_an_unknown_id_exits_2(stored):
     assert {r["report_id"]: r["files"] for r in listed}[complete] == 2
     missing = run(profile, "export-xml", "ffffffff")
     assert missing.returncode == 2 and "matches no report" in missing.stderr
+
+
+def test_export_checks_against_the_schema_the_workspace_fetched(stored, paths, cybertipline_emulator, tmp_path):
+    from desktop_app.core.cybertipline.endpoint import Credentials, CredentialStore
+    from desktop_app.core.platform.secrets import MemorySecretStore
+    from desktop_app.core.services.cybertipline import CyberTiplineService
+    from tests.core.test_cybertipline_service import drifted_xsd
+    from tests.cybertipline_emulator import PASSWORD, USERNAME
+
+    profile, complete, _ = stored
+    # NCMEC's schema now requires an element the report lacks; the workspace has fetched it.
+    cybertipline_emulator.xsd = drifted_xsd()
+    workspace = Workspace.open(paths)
+    try:
+        workspace.unlock(PASSPHRASE)
+        credentials = CredentialStore(MemorySecretStore())
+        credentials.save(cybertipline_emulator.url, Credentials(USERNAME, PASSWORD))
+        CyberTiplineService(workspace, credentials, cybertipline_emulator.url).refresh_schema()
+    finally:
+        workspace.close()
+
+    done = run(profile, "export-xml", complete, "-o", tmp_path / "out")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "[xsd-invalid]" in done.stdout and "escalateToHighPriority" in done.stdout
+    assert not (tmp_path / "out").exists()

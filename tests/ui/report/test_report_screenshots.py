@@ -105,3 +105,40 @@ def test_reports_page(qtbot, reports, pool, shots):
     check(grab(page, shots / "reports-page.png"))
     page.editor.autosave.stop()
     pool.wait_for_done(10_000)
+
+
+def test_cybertipline_connection_and_schema_strip(qtbot, workspace, items, pool, paths, cybertipline_emulator, shots):
+    from desktop_app.core.cybertipline.endpoint import Credentials, CredentialStore
+    from desktop_app.core.platform.secrets import MemorySecretStore
+    from desktop_app.core.services.cybertipline import CyberTiplineService
+    from desktop_app.core.services.reports import ReportService
+    from desktop_app.core.settings import AppSettings
+    from desktop_app.ui.dialogs.cybertipline_dialog import CyberTiplineDialog
+    from desktop_app.ui.report.reports_page import ReportsPage
+    from tests.core.test_cybertipline_service import drifted_xsd
+    from tests.cybertipline_emulator import PASSWORD, USERNAME
+
+    credentials = CredentialStore(MemorySecretStore())
+    service = CyberTiplineService(workspace, credentials, cybertipline_emulator.url)
+    dialog = CyberTiplineDialog(service, AppSettings(), paths.settings_file, pool)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.username_edit.setText(USERNAME)
+    dialog.password_edit.setText(PASSWORD)
+    dialog.check_button.click()
+    qtbot.waitUntil(dialog.check_button.isEnabled, timeout=10_000)
+    check(grab(dialog, shots / "cybertipline-connection.png"))
+
+    credentials.save(cybertipline_emulator.url, Credentials(USERNAME, PASSWORD))
+    cybertipline_emulator.xsd = drifted_xsd()  # so the strip has differences to show
+    reports = ReportService(workspace, items, xsd=service.current_xsd)
+    reports.create_draft()
+    page = ReportsPage(reports, pool, cybertipline=service)
+    qtbot.addWidget(page)
+    page.resize(*SIZE)
+    page.show()
+    with qtbot.waitSignal(page.schema_status.schema_changed, timeout=20_000):
+        page.reload()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    check(grab(page, shots / "reports-ncmec-schema.png"))
+    pool.wait_for_done(10_000)
