@@ -16,6 +16,7 @@ from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from desktop_app.ui.auto_lock import AutoLockController
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.media import preview_fetcher
 from desktop_app.ui.pyside_fixes import shield_none
 from desktop_app.ui.theme import apply_theme
 from desktop_app.ui.worker import WorkerPool
@@ -106,6 +107,18 @@ def decoders():
     pool = DecoderPool(workers=2)
     yield pool
     pool.close()
+
+
+@pytest.fixture
+def items(workspace, decoders):
+    """The item service with the real sandboxed decoders (tests/ui/report overrides it without them)."""
+    return ItemService(workspace, decoders.submit_analyse)
+
+
+@pytest.fixture
+def queue_window(decoders, workspace, items, make_window):
+    """A main window over ``workspace`` that decodes, hashes and previews pictures."""
+    return make_window(workspace, items=items, fetch=preview_fetcher(items, decoders))
 
 
 @pytest.fixture

@@ -17,22 +17,11 @@ from desktop_app.core.domain.events import EventType
 from desktop_app.core.domain.items import IntakeOutcome, ItemKind
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.settings import BLUR_STRENGTH_MAX, AppSettings
-from desktop_app.ui.media import preview_fetcher
 from desktop_app.ui.models.queue import Column
 from tests import synthetic_media
 from tests.ui.test_queue_flow import detail, import_and_wait, pixels, row_of, saturation, select
 
 PHOTOS = 3
-
-
-@pytest.fixture
-def items(workspace, decoders):
-    return ItemService(workspace, decoders.submit_analyse)
-
-
-@pytest.fixture
-def queue_window(decoders, workspace, items, make_window):
-    return make_window(workspace, items=items, fetch=preview_fetcher(items, decoders))
 
 
 @pytest.fixture

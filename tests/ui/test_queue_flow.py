@@ -48,16 +48,6 @@ def detail(array: np.ndarray) -> float:
 
 
 @pytest.fixture
-def items(workspace, decoders):
-    return ItemService(workspace, decoders.submit_analyse)
-
-
-@pytest.fixture
-def queue_window(decoders, workspace, items, make_window):
-    return make_window(workspace, items=items, fetch=preview_fetcher(items, decoders))
-
-
-@pytest.fixture
 def evidence_folder(tmp_path):
     folder = tmp_path / "flagged"
     folder.mkdir()

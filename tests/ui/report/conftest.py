@@ -5,6 +5,7 @@ import pytest
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.ui.report.editor import ReportEditorWidget
+from desktop_app.ui.report.reports_page import ReportsPage
 from tests.core.reports.conftest import NOW
 
 
@@ -16,6 +17,20 @@ def items(workspace):
 @pytest.fixture
 def reports(workspace, items):
     return ReportService(workspace, items, now=lambda: NOW)
+
+
+@pytest.fixture
+def page(qtbot, reports, pool):
+    """The Reports page (drafts list + editor) over ``reports``."""
+    widget = ReportsPage(reports, pool)
+    qtbot.addWidget(widget)
+    widget.resize(1500, 900)
+    widget.show()
+    yield widget
+    if widget.editor is not None:
+        widget.editor.autosave.stop()
+        widget.editor.autosave.wait()
+    pool.wait_for_done(10_000)
 
 
 @pytest.fixture

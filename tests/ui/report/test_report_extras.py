@@ -1,10 +1,8 @@
 """Around the form: NCMEC's report id and earlier reports to cite (end to end), the reporter profile bar."""
 
-import pytest
 from PySide6.QtCore import Qt
 
 from desktop_app.core.domain.events import EventType
-from desktop_app.ui.report.reports_page import ReportsPage
 from tests.core.cybertipline.samples import good_draft
 
 PRIOR = "<priorCTReports>4564654</priorCTReports>"
@@ -18,19 +16,6 @@ def events(workspace, kind, subject=None):
     return [
         e.event for e in workspace.events() if e.event.type == kind and (subject is None or e.event.subject == subject)
     ]
-
-
-@pytest.fixture
-def page(qtbot, reports, pool):
-    widget = ReportsPage(reports, pool)
-    qtbot.addWidget(widget)
-    widget.resize(1500, 900)
-    widget.show()
-    yield widget
-    if widget.editor is not None:
-        widget.editor.autosave.stop()
-        widget.editor.autosave.wait()
-    pool.wait_for_done(10_000)
 
 
 def open_on_page(qtbot, page, report_id):

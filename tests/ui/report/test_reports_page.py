@@ -2,33 +2,18 @@
 
 from datetime import UTC, datetime
 
-import pytest
-
 from desktop_app.core.cybertipline.findings import error, warning
 from desktop_app.core.cybertipline.model import ReportDraft
 from desktop_app.core.cybertipline.schema import REPORT
 from desktop_app.core.services.report_building import ReportSummary
 from desktop_app.ui.report.dialogs import QueueItemsModel
 from desktop_app.ui.report.findings_panel import FindingsModel, describe_path
-from desktop_app.ui.report.reports_page import REPORT_ID_ROLE, DraftListModel, ReportsPage
+from desktop_app.ui.report.reports_page import REPORT_ID_ROLE, DraftListModel
 from desktop_app.ui.report.sections import FILES_KEY, SECTIONS, section_of
 from desktop_app.ui.report.summary import summary_html
 from tests.conftest import PASSPHRASE
 from tests.core.cybertipline.samples import good_draft
 from tests.core.reports.helpers import import_uploads
-
-
-@pytest.fixture
-def page(qtbot, reports, pool):
-    widget = ReportsPage(reports, pool)
-    qtbot.addWidget(widget)
-    widget.resize(1500, 900)
-    widget.show()
-    yield widget
-    if widget.editor is not None:
-        widget.editor.autosave.stop()
-        widget.editor.autosave.wait()
-    pool.wait_for_done(10_000)
 
 
 def test_new_reports_are_listed_and_opened(qtbot, page, reports, items, tmp_path):
