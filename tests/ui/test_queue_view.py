@@ -1,12 +1,14 @@
 """The queue table as a reviewer drives it from the keyboard (real items, no workspace)."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics, QPalette
+from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.domain.items import ReviewState
-from desktop_app.ui.models.queue import QueueModel
+from desktop_app.ui.models.queue import Column, QueueModel
 from desktop_app.ui.models.queue_rows import rows_from_items
 from desktop_app.ui.widgets.queue_view import QueueWidget
-from tests.ui.queue_data import mixed_items
+from tests.ui.queue_data import image_item, mixed_items
 
 
 def make_queue(qtbot, count=30):
@@ -74,3 +76,43 @@ def test_clicking_a_header_sorts_and_keeps_the_selection(qtbot):
     assert header.sortIndicatorSection() == 1
     names = [widget.proxy.index(r, 1).data() for r in range(widget.proxy.rowCount())]
     assert names == sorted(names, key=str.casefold, reverse=True)
+
+
+def test_only_painted_rows_ask_for_their_thumbnails(qtbot):
+    model = QueueModel(lambda item_id: None)
+    model.append_rows(rows_from_items([image_item(n) for n in range(1000)]))
+    wanted = []
+    model.thumbnail_wanted.connect(wanted.append)
+    widget = QueueWidget(model, 48)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: bool(wanted))
+    visible = widget.table.viewport().height() // widget.table.rowHeight(0) + 1
+    assert 0 < len(set(wanted)) <= visible and set(wanted) <= {f"item-{n:06d}" for n in range(visible)}
+    widget.table.scrollToBottom()
+    qtbot.waitUntil(lambda: "item-000999" in wanted)
+    assert len(set(wanted)) <= 2 * visible
+
+
+def test_rows_are_painted_in_the_palettes_colours_with_elided_text(qtbot):
+    model, widget = make_queue(qtbot)
+    table = widget.table
+    widget.select_item("item-000002")
+    QApplication.processEvents()
+    palette = table.palette()
+
+    def colour_at(row, column):
+        rect = table.visualRect(widget.proxy.index(row, column))
+        image = table.viewport().grab(rect).toImage()
+        return image.pixelColor(image.width() - 3, 2).name()  # a corner: background, not text
+
+    assert colour_at(2, Column.MATCH) == palette.color(QPalette.ColorRole.Highlight).name()  # selected
+    assert colour_at(1, Column.MATCH) == palette.color(QPalette.ColorRole.AlternateBase).name()
+    assert colour_at(0, Column.MATCH) == palette.color(QPalette.ColorRole.Base).name()
+    texts = table.texts
+    metrics = QFontMetrics(table.font())
+    static, width = texts.get("a file name far too long for its narrow column.png", 60, 0, table.font(), metrics)
+    assert static.text().endswith("…") and width <= 60
+    assert texts.get("a file name far too long for its narrow column.png", 60, 0, table.font(), metrics)[0] is static

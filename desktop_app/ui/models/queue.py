@@ -8,7 +8,7 @@ New rows are appended at the end and the current sort is re-applied once a load 
 (``resort``), so a growing queue never reorders under the reviewer's pointer mid-load. A row
 whose values change (state, analysis) stays where it is until the reviewer sorts again.
 
-Thumbnails are lazy by construction: the view asks for ``Role.THUMBNAIL`` only for rows it paints;
+Thumbnails are lazy by construction: the view asks for a row's thumbnail only when it paints it;
 a row without a cached picture emits ``thumbnail_wanted`` and the loader fetches it.
 """
 
@@ -24,57 +24,27 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QFont, QImage
 
 from desktop_app.core.domain.items import Item, ReviewState
-from desktop_app.ui.models.queue_rows import STATE_ORDER, QueueRow
+from desktop_app.ui.models.queue_columns import (
+    HEADER_TIPS,
+    HEADERS,
+    MONOSPACED,
+    RIGHT_ALIGNED,
+    Column,
+    display_texts,
+    sort_key,
+)
+from desktop_app.ui.models.queue_rows import QueueRow
 from desktop_app.ui.theme import monospace_font
+
+__all__ = ["Column", "QueueModel", "Role"]  # Column: the tests and widgets know it from here
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class Column(IntEnum):
-    """The table's columns, in order."""
-
-    THUMBNAIL = 0
-    NAME = 1
-    TYPE = 2
-    SIZE = 3
-    SHA256 = 4
-    PDQ_QUALITY = 5
-    MATCH = 6
-    STATE = 7
-    VIEWED = 8
-    SOURCE = 9
-    ADDED = 10
-
-
-HEADERS = {
-    Column.THUMBNAIL: "",
-    Column.NAME: "Name",
-    Column.TYPE: "Type",
-    Column.SIZE: "Size",
-    Column.SHA256: "SHA-256",
-    Column.PDQ_QUALITY: "PDQ",
-    Column.MATCH: "Match",
-    Column.STATE: "State",
-    Column.VIEWED: "Viewed",
-    Column.SOURCE: "Source",
-    Column.ADDED: "Added",
-}
-
-HEADER_TIPS = {
-    Column.THUMBNAIL: "Thumbnail, blurred and greyscale as set in Settings",
-    Column.SHA256: "First 12 hex digits of the SHA-256 digest; the detail panel has all of them",
-    Column.PDQ_QUALITY: "Quality of the image's PDQ hash (0-100); below 50 it is too featureless to match on",
-    Column.STATE: "Review state: new, in review, to report, reported or dismissed",
-    Column.MATCH: "Matches against the platform's hash lists (none are loaded yet)",
-    Column.VIEWED: "Whether the reviewer revealed the item in full (from the custody log)",
-}
-
-_RIGHT_FLAGS = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_RIGHT = int(_RIGHT_FLAGS)
-_LEFT_FLAGS = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class Role(IntEnum):
@@ -90,26 +60,6 @@ class Role(IntEnum):
     PROBLEM = Qt.ItemDataRole.UserRole + 8  # the problem sentence, '' if none
     VIEWED = Qt.ItemDataRole.UserRole + 9  # bool
     RENDERABLE = Qt.ItemDataRole.UserRole + 10  # bool: a thumbnail can exist
-    # The thumbnail cell in one call: (thumbnail or None, has a problem, renderable, KindGroup).
-    TILE = Qt.ItemDataRole.UserRole + 11
-    CELL = Qt.ItemDataRole.UserRole + 12  # a text cell in one call: (text, alignment, font or None)
-
-
-def _sort_key(column: Column) -> Callable[[QueueRow], Any]:
-    keys: dict[Column, Callable[[QueueRow], Any]] = {
-        Column.THUMBNAIL: lambda r: (r.group, r.name.casefold()),
-        Column.NAME: lambda r: r.name.casefold(),
-        Column.TYPE: lambda r: r.kind_text.casefold(),
-        Column.SIZE: lambda r: -1 if r.item.size is None else r.item.size,
-        Column.SHA256: lambda r: r.sha256_short,
-        Column.PDQ_QUALITY: lambda r: -1 if r.pdq_quality is None else r.pdq_quality,
-        Column.MATCH: lambda r: r.match_text,
-        Column.STATE: lambda r: STATE_ORDER[r.item.state],
-        Column.VIEWED: lambda r: r.item.viewed,
-        Column.SOURCE: lambda r: r.source_text.casefold(),
-        Column.ADDED: lambda r: r.added_ts,
-    }
-    return keys[column]
 
 
 class QueueModel(QAbstractTableModel):
@@ -244,7 +194,7 @@ class QueueModel(QAbstractTableModel):
         if self._sort is None:
             return True
         column, order = self._sort
-        key = _sort_key(column)
+        key = sort_key(column)
         tail = [key(row) for row in self._rows[max(0, first - 1) :]]
         if order == Qt.SortOrder.DescendingOrder:
             return all(a >= b for a, b in zip(tail, tail[1:], strict=False))
@@ -255,7 +205,7 @@ class QueueModel(QAbstractTableModel):
         if self._sort is None or len(self._rows) < 2 or self.in_order_from(0):
             return  # nothing to move: skipping the layout change spares the proxy and view a re-map
         column, order = self._sort
-        key = _sort_key(column)
+        key = sort_key(column)
         descending = order == Qt.SortOrder.DescendingOrder
         keys = [key(row) for row in self._rows]
         self.layoutAboutToBeChanged.emit()
@@ -301,22 +251,18 @@ class QueueModel(QAbstractTableModel):
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.SIZE, Column.PDQ_QUALITY):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in RIGHT_ALIGNED:
             return _RIGHT
-        if role == Qt.ItemDataRole.FontRole and column == Column.SHA256:
+        if role == Qt.ItemDataRole.FontRole and column in MONOSPACED:
             return self._mono
         if role == Role.THUMBNAIL:
-            return self._thumbnail_for(row)
-        if role == Role.TILE:
-            return (self._thumbnail_for(row), bool(row.problem), row.renderable, row.group)
-        if role == Role.CELL:
-            alignment = _RIGHT_FLAGS if column in (Column.SIZE, Column.PDQ_QUALITY) else _LEFT_FLAGS
-            return (self._display(row, column) or "", alignment, self._mono if column == Column.SHA256 else None)
+            return self.thumbnail_for(row)
         if role == Role.SORT:
-            return self._scalar_sort_key(row, column)
+            return self._scalarsort_key(row, column)
         return self._custom(row, role)
 
-    def _thumbnail_for(self, row: QueueRow) -> QImage | None:
+    def thumbnail_for(self, row: QueueRow) -> QImage | None:
+        """The row's cached thumbnail; a renderable row without one asks for it (``thumbnail_wanted``)."""
         if not row.renderable:
             return None
         image = self._thumbnail(row.item_id)
@@ -324,21 +270,13 @@ class QueueModel(QAbstractTableModel):
             self.thumbnail_wanted.emit(row.item_id)
         return image
 
+    def monospace_font(self) -> QFont:
+        """The font of the digest column."""
+        return self._mono
+
     @staticmethod
     def _display(row: QueueRow, column: Column) -> str | None:
-        texts = {
-            Column.NAME: row.name,
-            Column.TYPE: row.kind_text,
-            Column.SIZE: row.size_text,
-            Column.SHA256: row.sha256_short,
-            Column.PDQ_QUALITY: row.pdq_text,
-            Column.MATCH: row.match_text,
-            Column.STATE: row.state_text,
-            Column.VIEWED: "Yes" if row.item.viewed else "No",
-            Column.SOURCE: row.source_text,
-            Column.ADDED: row.added_text,
-        }
-        return texts.get(column)
+        return display_texts(row)[column] if column != Column.THUMBNAIL else None
 
     @staticmethod
     def _tooltip(row: QueueRow, column: Column) -> str | None:
@@ -355,9 +293,9 @@ class QueueModel(QAbstractTableModel):
         return None
 
     @staticmethod
-    def _scalar_sort_key(row: QueueRow, column: Column) -> Any:
+    def _scalarsort_key(row: QueueRow, column: Column) -> Any:
         # The proxy never sorts (see the module docstring); this role is for tests and tools.
-        key = _sort_key(column)(row)
+        key = sort_key(column)(row)
         return str(key) if isinstance(key, tuple) else key
 
     @staticmethod

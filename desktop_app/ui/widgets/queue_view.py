@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,8 +26,7 @@ from desktop_app.ui.models.queue import Column, QueueModel, Role
 from desktop_app.ui.models.queue_filter import QueueFilterModel
 from desktop_app.ui.models.queue_rows import KIND_GROUP_TEXT, STATE_TEXT
 from desktop_app.ui.widgets.live_text import LiveText
-from desktop_app.ui.widgets.text_delegate import QueueTextDelegate
-from desktop_app.ui.widgets.thumbnail_delegate import PADDING, ThumbnailDelegate
+from desktop_app.ui.widgets.queue_table import PADDING, QueueTableView
 
 TEXT_FILTER_DELAY_MS = 250
 
@@ -76,7 +74,7 @@ class QueueWidget(QWidget):
         self.text_field = QLineEdit()
         self.text_field.setPlaceholderText("Name, SHA-256, source or id contains…")
         self.text_field.setClearButtonEnabled(True)
-        # Filtering 100,000 rows takes a few hundred milliseconds: do it once typing pauses.
+        # Each filter change re-filters every row (on a worker for a big queue): once typing pauses.
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
         self._text_timer.setInterval(TEXT_FILTER_DELAY_MS)
@@ -101,12 +99,8 @@ class QueueWidget(QWidget):
         filters.addWidget(self.kind_combo)
         filters.addWidget(self.problems_check)
 
-        self.table = QTableView()
+        self.table = QueueTableView(model, thumbnail_side)
         self.table.setModel(self.proxy)
-        self.delegate = ThumbnailDelegate(thumbnail_side, self.table)
-        self.text_delegate = QueueTextDelegate(self.table)
-        self.table.setItemDelegate(self.text_delegate)
-        self.table.setItemDelegateForColumn(Column.THUMBNAIL, self.delegate)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -175,7 +169,7 @@ class QueueWidget(QWidget):
 
     def set_thumbnail_side(self, side: int) -> None:
         """Resize thumbnails (and so rows)."""
-        self.delegate.side = side
+        self.table.set_thumbnail_side(side)
         self.table.verticalHeader().setDefaultSectionSize(side + 2 * PADDING)
         self.table.horizontalHeader().resizeSection(Column.THUMBNAIL, side + 3 * PADDING)
 
