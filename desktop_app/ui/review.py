@@ -14,6 +14,7 @@ derived from the custody log) then updates the queue row and the detail panel.
 import logging
 import time
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
@@ -70,15 +71,20 @@ class QueueChanges:
     missing: set[str]  # listed items the workspace no longer has
 
 
-def load_changes(items: ItemsPort, listed: dict[str, Item]) -> QueueChanges:
+def load_changes(items: ItemsPort, listing: "MappingProxyType[str, QueueRow]") -> QueueChanges:
     """Worker: read every item and diff against what is listed, so the GUI thread only applies changes.
 
     Formatting and comparing 100,000 items is worker work; re-sending unchanged rows to the model
-    would make the proxy re-filter them all on the GUI thread every few seconds of an import. The
-    rows are handed over all at once rather than per decrypted batch: feeding rows while this
-    thread still formats the next batch made the two fight for the GIL (stalls of 120 ms instead
-    of 30, measured in benchmarks/ui_bench.py) for first rows barely a second earlier.
+    would make the GUI thread handle them all every few seconds of an import. The rows are handed
+    over all at once rather than per decrypted batch: feeding rows while this thread still formats
+    the next batch made the two fight for the GIL (stalls of 120 ms instead of 30, measured in
+    benchmarks/ui_bench.py) for first rows barely a second earlier.
+
+    ``listing`` is the model's own read-only view (``QueueModel.listing``); the copy is taken here,
+    not on the GUI thread, and ``copy()`` is ``dict.copy`` underneath: one C-level step that no
+    change from the GUI thread can interleave with.
     """
+    listed = listing.copy()
     with long_lived_allocation():  # see ui/interpreter.py: no collector pauses while the rows are made
         current = items.list_items()
         fresh, changed = [], []
@@ -86,7 +92,7 @@ def load_changes(items: ItemsPort, listed: dict[str, Item]) -> QueueChanges:
             old = listed.get(item.item_id)
             if old is None:
                 fresh.append(QueueRow.from_item(item))
-            elif old != item:
+            elif old.item != item:
                 changed.append(QueueRow.from_item(item))
         return QueueChanges(fresh, changed, listed.keys() - {item.item_id for item in current})
 
@@ -161,7 +167,9 @@ class ReviewController(QObject):
         self.last_load_seconds = 0.0  # how long the last full read took (the import paces re-reads by it)
         options = DisplayOptions.from_settings(settings)
         self.thumbnails = ThumbnailLoader(fetch, media_pool, options, thumbnail_pixels(settings), self)
-        self.model = QueueModel(self.thumbnails.thumbnail, self)
+        # New orders of a big queue are computed on the media pool: an import keeps the database
+        # pool busy for minutes, and a filter must not wait for it.
+        self.model = QueueModel(self.thumbnails.thumbnail, self, pool=media_pool)
         self.model.thumbnail_wanted.connect(self.thumbnails.request)
         self.thumbnails.thumbnail_ready.connect(self.model.thumbnail_changed)
         self.feeder = QueueFeeder(self.model, self)
@@ -190,7 +198,7 @@ class ReviewController(QObject):
         self._loading = True
         self._load_started = time.monotonic()
         generation = self._generation
-        worker = self._pool.run(load_changes, self.items, self.model.snapshot())
+        worker = self._pool.run(load_changes, self.items, self.model.listing())
         worker.result.connect(lambda changes: self._changes_arrived(changes, generation))
         worker.error.connect(self._failed)
         worker.finished.connect(self._load_finished)

@@ -4,9 +4,12 @@ import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
 from PySide6.QtGui import QImage
 
+import desktop_app.ui.models.queue as queue_module
 from desktop_app.core.domain.items import ReviewState
 from desktop_app.ui.models.queue import Column, QueueModel, Role
+from desktop_app.ui.models.queue_columns import sort_key
 from desktop_app.ui.models.queue_filter import QueueFilterModel
+from desktop_app.ui.models.queue_order import SORT_RUN, QueueFilter, QueueSort, sorted_rows, view_order
 from desktop_app.ui.models.queue_rows import KindGroup, QueueRow, rows_from_items, size_text
 from desktop_app.ui.queue_feeder import CHUNK, QueueFeeder
 from tests.ui.queue_data import broken_item, image_item, link_item, mixed_items, text_item, video_item
@@ -258,3 +261,97 @@ def test_none_is_shielded_from_pysides_lost_references():
     shielded, loses = done.stdout.split()
     # Shielded exactly when this interpreter and this PySide need it.
     assert shielded == str(loses == "True" and sys.version_info < (3, 12))
+
+
+# -- filtering and sorting off the GUI thread ------------------------------------------------------
+
+
+@pytest.fixture
+def background_model(monkeypatch, pool, qtmodeltester):
+    """A model that computes every new order on the pool (as a 100,000-row queue does)."""
+    monkeypatch.setattr(queue_module, "BACKGROUND_ORDER_ROWS", 0)
+    model = QueueModel(no_thumbnails, pool=pool)
+    model.append_rows(rows_from_items([image_item(n) for n in range(300)]))
+    qtmodeltester.check(model, force_py=True)  # keeps checking every change the test makes
+    return model
+
+
+def shown_ids(model):
+    return [model.row_at(n).item_id for n in range(model.rowCount())]
+
+
+def test_a_filter_computed_in_the_background_ends_in_the_matching_rows(qtbot, background_model):
+    model = background_model
+    proxy = QueueFilterModel()
+    proxy.setSourceModel(model)
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        proxy.set_text("PICTURE-002")
+        assert model.ordering and model.rowCount() == 300  # nothing changed yet on this thread
+    assert not model.ordering
+    assert shown_ids(model) == [f"item-{n:06d}" for n in range(20, 30)]
+    assert proxy.rowCount() == 10 and model.total == 300
+    assert model.position_of("item-000025") == 5 and model.position_of("item-000001") is None
+    assert model.item("item-000001") is not None  # listed, only not shown
+
+
+def test_a_stale_result_is_dropped_when_the_filter_changed_meanwhile(qtbot, background_model):
+    model = background_model
+    shown_counts = []
+    model.layoutChanged.connect(lambda: shown_counts.append(model.rowCount()))
+    model.set_filter(QueueFilter().with_text("picture-00"))  # 100 rows: asked first, never shown
+    model.set_filter(QueueFilter().with_text("picture-029"))  # 10 rows: asked before the first arrived
+    qtbot.waitUntil(lambda: not model.ordering, timeout=10_000)
+    qtbot.wait(100)  # the first result has had every chance to arrive
+    assert shown_counts == [10]
+    assert shown_ids(model) == [f"item-{n:06d}" for n in range(290, 300)]
+
+
+def test_rows_that_change_while_an_order_is_computed_are_merged_into_it(qtbot, background_model):
+    model = background_model
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        model.set_filter(QueueFilter(state=ReviewState.NEW))
+        model.sort(Column.ADDED, Qt.SortOrder.DescendingOrder)
+        # The worker has a copy of the rows as they were; these happen before its result is applied.
+        model.update_rows([QueueRow.from_item(replace(image_item(299), state=ReviewState.REPORTED))])
+        model.append_rows(rows_from_items([image_item(300), image_item(301, state=ReviewState.DISMISSED)]))
+        assert model.remove_ids(["item-000298"]) == 1
+    ids = shown_ids(model)
+    assert len(ids) == 299 and len(set(ids)) == 299  # 298 of the first 300, and one new row
+    assert "item-000299" not in ids and "item-000298" not in ids and "item-000301" not in ids
+    assert ids[0] == "item-000297" and ids[-1] == "item-000300"  # the new row waits at the end for a re-sort
+    assert model.item("item-000299").state == ReviewState.REPORTED and model.total == 301
+
+
+def test_selection_follows_its_items_through_a_background_sort_and_leaves_with_a_filter(qtbot, background_model):
+    model = background_model
+    held = QPersistentModelIndex(model.index(3, Column.NAME))
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        model.sort(Column.ADDED, Qt.SortOrder.DescendingOrder)
+    assert held.row() == 296 and held.data(Role.ITEM_ID) == "item-000003"
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        model.set_filter(QueueFilter().with_text("picture-029"))
+    assert not held.isValid()
+
+
+def test_clearing_the_queue_drops_an_order_still_on_its_way(qtbot, background_model):
+    model = background_model
+    applied = []
+    model.order_applied.connect(lambda: applied.append(True))
+    model.sort(Column.NAME, Qt.SortOrder.DescendingOrder)
+    model.clear()
+    assert not model.ordering
+    qtbot.wait(200)
+    assert model.rowCount() == 0 and model.total == 0 and not applied
+
+
+def test_sorting_in_runs_is_as_stable_as_one_sort():
+    import random
+
+    rows = rows_from_items([image_item(n, quality=n % 5) for n in range(3 * SORT_RUN + 17)])
+    random.Random(7).shuffle(rows)
+    for column in (Column.PDQ_QUALITY, Column.NAME, Column.STATE):
+        for descending in (False, True):
+            order = QueueSort(column, descending)
+            assert sorted_rows(rows, order) == sorted(rows, key=sort_key(column), reverse=descending)
+    shown = view_order(rows, QueueFilter(problems_only=True), QueueSort(Column.NAME))
+    assert shown.rows == [] and shown.position_of == {}

@@ -222,6 +222,6 @@ class QueueWidget(QWidget):
         menu.popup(self.table.viewport().mapToGlobal(position))
 
     def _update_count(self) -> None:
-        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        total, shown = self.model.total, self.proxy.rowCount()
         noun = "item" if total == 1 else "items"
         self.count_label.setText(f"{total:,} {noun}" if shown == total else f"Showing {shown:,} of {total:,} {noun}")
