@@ -46,12 +46,24 @@ class IntakePort(Protocol):
     def analyse_missing(self, cancel: CancelToken | None = None) -> ProgressGenerator[int]: ...  # noqa: D102
 
 
+@dataclass(frozen=True)
+class FinishedImport:
+    """An import's summary and the words that tell the reviewer about it."""
+
+    summary: ImportSummary
+    outcome: tuple[str, str, str]  # (title, sentence, style), from ``outcome_of``
+
+
 def _import(
     items: IntakePort, paths: list[Path], manifest: Path | None, cancel: CancelToken
-) -> ProgressGenerator[ImportSummary]:
+) -> ProgressGenerator[FinishedImport]:
     """Worker: the service's import, with full garbage collections deferred (see ui/interpreter.py)."""
     with long_lived_allocation():
-        return (yield from items.import_paths(paths, manifest, cancel))
+        summary = yield from items.import_paths(paths, manifest, cancel)
+    # Worded here, not on the GUI thread: ``outcome_of`` walks every result four times, and for
+    # 10,000 files, with the queue's reload and the analysis running, that stalled the window
+    # for 40 ms (benchmarks/ui_bench.py).
+    return FinishedImport(summary, outcome_of(summary))
 
 
 @dataclass(frozen=True)
@@ -240,13 +252,13 @@ class IntakeController(QObject):
         if isinstance(progress, ImportProgress) and not self._closed:
             self.progress.show_progress(status_of(progress))
 
-    def _succeeded(self, summary: ImportSummary) -> None:
+    def _succeeded(self, finished: FinishedImport) -> None:
         if self._closed:
             return  # the window is gone; what was imported is in the workspace and its log
-        title, sentence, role = outcome_of(summary)
+        title, sentence, role = finished.outcome
         self.progress.finish(title, sentence, role)
         self.message.emit(f"{title}: {sentence}")
-        self.import_finished.emit(summary)
+        self.import_finished.emit(finished.summary)
 
     def _failed(self, exc: BaseException) -> None:
         if self._closed:
