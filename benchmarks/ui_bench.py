@@ -4,16 +4,21 @@
 
 (d) imports ``--files`` small generated files (nine in ten short text files, one in ten small PNG
 pictures) through the real UI path: the main window, the intake controller, the item service
-with the sandboxed decoders, the periodic queue re-reads, the row feeder and lazy thumbnails. A
-5 ms QTimer heartbeat records every gap between its ticks; the longest gap is the worst stall a
-reviewer could feel. The baseline is the same heartbeat on the idle window in the same run.
+with the sandboxed decoders, the periodic queue re-reads, the row feeder, lazy thumbnails and, as
+in the app, the auto-lock's application-wide event filter. A 5 ms QTimer heartbeat records every
+gap between its ticks; the longest gap is the worst stall a reviewer could feel. The baseline is
+the same heartbeat on the idle window in the same run. Between events the benchmark's loop sleeps
+as the app's does (a spinning loop would compete with the import for the GIL and a core).
 
 The queue part puts ``--items`` items straight into a workspace's tables (one transaction, sealed
-like real ones, no blobs), then measures the read (list + decrypt), the row formatting, and the
-time until the window lists them all, with the heartbeat running. Its baseline is the naive way:
-the same rows inserted into a fresh model in one go, which is fast but freezes the window.
+like real ones, no blobs), then measures the read (list + decrypt), the row formatting, the time
+until the window lists them all, and the longest stall while they arrive, while the text filter is
+set and cleared, and while the queue is sorted by source (a real reordering), with the heartbeat
+running. The baselines are the naive ways, measured on the same rows on the GUI thread: one
+insert of every row; a ``QSortFilterProxyModel`` asking Python about each row; the same sort
+computed on the GUI thread instead of on a worker.
 
-Goals (issue 3): the longest stall during the import <= 50 ms; 100,000 items stay fluid.
+Goals (issue 3): every longest stall <= 50 ms; 100,000 items stay fluid.
 """
 
 import argparse
@@ -29,12 +34,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QSortFilterProxyModel, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
 from desktop_app.core.crypto.kdf import MIN_MEMORY_KIB, KdfParams  # noqa: E402
 from desktop_app.core.decoding.pool import DecoderPool  # noqa: E402
 from desktop_app.core.domain.items import Digests, IntakeOutcome, ItemKind, ItemSource  # noqa: E402
+from desktop_app.core.intake.summary import ImportSummary  # noqa: E402
 from desktop_app.core.platform.paths import AppPaths  # noqa: E402
 from desktop_app.core.services.items import ItemService  # noqa: E402
 from desktop_app.core.services.workspace import Workspace  # noqa: E402
@@ -44,7 +50,7 @@ from desktop_app.ui.auto_lock import AutoLockController  # noqa: E402
 from desktop_app.ui.interpreter import defer_full_collections, favour_the_gui_thread
 from desktop_app.ui.main_window import MainWindow  # noqa: E402
 from desktop_app.ui.media import preview_fetcher  # noqa: E402
-from desktop_app.ui.models.queue import QueueModel  # noqa: E402
+from desktop_app.ui.models.queue import Column, QueueModel  # noqa: E402
 from desktop_app.ui.models.queue_filter import QueueFilterModel  # noqa: E402
 from desktop_app.ui.models.queue_rows import rows_from_items  # noqa: E402
 from desktop_app.ui.pyside_fixes import shield_none  # noqa: E402
@@ -90,13 +96,21 @@ class Heartbeat:
 
 
 def run_until(condition, timeout: float) -> float:
-    """Spin the event loop until ``condition()``; returns the seconds it took."""
+    """Run the event loop until ``condition()``; returns the seconds it took.
+
+    The loop sleeps between events as the app's does: spinning instead would keep the GUI thread
+    asking for the GIL and for one of the two cores the import needs, a load the app never makes.
+    A 10 ms timer with no Python slot wakes it to check the condition.
+    """
     start = time.perf_counter()
     loop = QEventLoop()
+    wake = QTimer()
+    wake.start(10)
     while not condition():
         if time.perf_counter() - start > timeout:
             raise TimeoutError("the benchmark step did not finish in time")
-        loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    wake.stop()
     return time.perf_counter() - start
 
 
@@ -116,16 +130,20 @@ def open_window(root: Path, decoders: DecoderPool):
     workspace, _ = Workspace.create(paths, PASSPHRASE, "Benchmark", KdfParams.fresh(MIN_MEMORY_KIB, 1))
     items = ItemService(workspace, decoders.submit_analyse)
     pool = WorkerPool()
-    auto_lock = AutoLockController(0)
+    settings = AppSettings()
+    auto_lock = AutoLockController(settings.auto_lock_minutes)
     window = MainWindow(
-        workspace, AppSettings(), paths.settings_file, pool, auto_lock, items, preview_fetcher(items, decoders)
+        workspace, settings, paths.settings_file, pool, auto_lock, items, preview_fetcher(items, decoders)
     )
+    # As the app does: every event of the application passes through the auto-lock's filter.
+    auto_lock.install(QApplication.instance())
     window.show()
     run_until(lambda: not window.review.reloading, 30)
-    return workspace, items, pool, window
+    return workspace, items, pool, window, auto_lock
 
 
-def close_window(workspace: Workspace, pool: WorkerPool, window: MainWindow) -> None:
+def close_window(workspace: Workspace, pool: WorkerPool, window: MainWindow, auto_lock: AutoLockController) -> None:
+    auto_lock.uninstall()
     window.close()
     pool.wait_for_done()
     QApplication.processEvents()
@@ -135,7 +153,7 @@ def close_window(workspace: Workspace, pool: WorkerPool, window: MainWindow) -> 
 def bench_import(root: Path, files: int, decoders: DecoderPool) -> list[tuple[str, str, str, str, str, str]]:
     folder = root / "flagged"
     make_files(folder, files)
-    workspace, items, pool, window = open_window(root / "import", decoders)
+    workspace, items, pool, window, auto_lock = open_window(root / "import", decoders)
     heart = Heartbeat()
     heart.start()
     idle_from = time.perf_counter()
@@ -150,13 +168,16 @@ def bench_import(root: Path, files: int, decoders: DecoderPool) -> list[tuple[st
     window.intake.import_paths([folder])
     run_until(lambda: bool(finished), 3600)
     imported = time.perf_counter() - started
-    added = getattr(finished[0], "items_added", None)
-    if added is None:
+    if not isinstance(finished[0], ImportSummary):
         raise RuntimeError(f"the import failed: {finished[0]!r}")
-    run_until(lambda: not window.review.reloading and window.review.model.rowCount() == added, 120)
+    # Every generated file is new; the summary is checked after the measurement, because counting
+    # its 10,000 results here would be the benchmark's own work on the GUI thread.
+    run_until(lambda: not window.review.reloading and window.review.model.rowCount() == files, 120)
     listed = time.perf_counter() - started
     heart.stop()
-    close_window(workspace, pool, window)
+    if finished[0].items_added != files:
+        raise RuntimeError(f"{finished[0].items_added:,} of {files:,} files became items")
+    close_window(workspace, pool, window, auto_lock)
     ok = "yes" if heart.longest <= STALL_GOAL_MS else "NO"
     return [
         (
@@ -197,8 +218,59 @@ def fill_workspace(workspace: Workspace, count: int) -> None:
             store.insert_source(conn, item_id, source)
 
 
+class ProxyTextFilter(QSortFilterProxyModel):
+    """The former way to filter the queue, kept as the baseline: Qt asks Python about every row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text = ""
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self.text = text.casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: object) -> bool:  # noqa: N802 - Qt's name
+        return not self.text or self.text in self.sourceModel().row_at(source_row).search_text
+
+
+def timed_on_gui_thread(action, *args) -> float:
+    """Milliseconds ``action(*args)`` and the events it causes keep the GUI thread busy."""
+    started = time.perf_counter()
+    action(*args)
+    QApplication.processEvents()
+    return (time.perf_counter() - started) * 1000
+
+
+def watch_change(heart: Heartbeat, model: QueueModel, action) -> tuple[float, float]:
+    """(longest stall, ms until shown) while ``action`` re-orders ``model`` (on a worker if it is big)."""
+    applied: list[bool] = []
+    connection = model.order_applied.connect(lambda: applied.append(True))
+    heart.start()
+    started = time.perf_counter()
+    action()
+    run_until(lambda: bool(applied) and not model.ordering, 60)
+    shown = (time.perf_counter() - started) * 1000
+    settle = time.perf_counter()
+    run_until(lambda: time.perf_counter() - settle > 0.1, 5)  # and the repaint after it
+    heart.stop()
+    model.order_applied.disconnect(connection)
+    return heart.longest, shown
+
+
+def stall_row(label: str, stall: float, baseline_label: str, baseline_ms: float) -> tuple[str, ...]:
+    return (
+        label,
+        f"{stall:.1f} ms",
+        f"{baseline_label} {baseline_ms:.0f} ms",
+        f"{stall / max(baseline_ms, 0.1):.2f}x",
+        f"<= {STALL_GOAL_MS:.0f} ms",
+        "yes" if stall <= STALL_GOAL_MS else "NO",
+    )
+
+
 def bench_queue(root: Path, count: int, decoders: DecoderPool) -> list[tuple[str, str, str, str, str, str]]:
-    workspace, items, pool, window = open_window(root / "queue", decoders)
+    workspace, items, pool, window, auto_lock = open_window(root / "queue", decoders)
     started = time.perf_counter()
     fill_workspace(workspace, count)
     filled = time.perf_counter() - started
@@ -210,7 +282,8 @@ def bench_queue(root: Path, count: int, decoders: DecoderPool) -> list[tuple[str
     rows = rows_from_items(listed)
     formatted = time.perf_counter() - started
 
-    # Baseline: the naive way, every row in one insert on the GUI thread.
+    # Baselines, the naive ways on the GUI thread: every row in one insert; the text filter as a
+    # QSortFilterProxyModel asking Python about each row; the sort computed here, not on a worker.
     naive = QueueModel(lambda item_id: None)
     proxy = QueueFilterModel()
     proxy.setSourceModel(naive)
@@ -219,14 +292,17 @@ def bench_queue(root: Path, count: int, decoders: DecoderPool) -> list[tuple[str
     view.resize(1000, 700)
     view.show()
     QApplication.processEvents()
-    started = time.perf_counter()
-    naive.append_rows(rows)
-    QApplication.processEvents()
-    one_shot = time.perf_counter() - started
+    one_shot = timed_on_gui_thread(naive.append_rows, rows)
+    row_filter = ProxyTextFilter()
+    row_filter.setSourceModel(naive)
+    view.setModel(row_filter)
+    proxy_filter = timed_on_gui_thread(row_filter.set_text, "upload-09999")
+    view.setModel(proxy)
+    gui_sort = timed_on_gui_thread(naive.sort, Column.SOURCE)
     view.close()
     naive.clear()
-    del listed, rows, naive, proxy, view
-    gc.collect()  # start the measured part without the baseline's leftovers
+    del listed, rows, naive, proxy, view, row_filter
+    gc.collect()  # start the measured part without the baselines' leftovers
 
     review = window.review
     heart = Heartbeat()
@@ -237,17 +313,16 @@ def bench_queue(root: Path, count: int, decoders: DecoderPool) -> list[tuple[str
     run_until(lambda: not review.reloading and review.model.rowCount() == count, 600)
     shown = time.perf_counter() - started
     heart.stop()
+    arriving = heart.longest
 
-    started = time.perf_counter()
-    review.queue.proxy.set_text("upload-09999")
-    QApplication.processEvents()
-    filtered = time.perf_counter() - started
-    review.queue.proxy.set_text("")
-    started = time.perf_counter()
-    review.queue.table.sortByColumn(1, review.queue.table.horizontalHeader().sortIndicatorOrder())
-    QApplication.processEvents()
-    sorted_in = time.perf_counter() - started
-    close_window(workspace, pool, window)
+    # What the filter bar and a click on a header do, minus the filter's wait for a typing pause.
+    queue, model = review.queue, review.model
+    filter_stall, filtered_in = watch_change(heart, model, lambda: queue.proxy.set_text("upload-09999"))
+    matches = model.rowCount()
+    unfilter_stall, _ = watch_change(heart, model, lambda: queue.proxy.set_text(""))
+    order = Qt.SortOrder.AscendingOrder
+    sort_stall, sorted_in = watch_change(heart, model, lambda: queue.table.sortByColumn(Column.SOURCE, order))
+    close_window(workspace, pool, window, auto_lock)
     return [
         (f"queue: {count:,} items sealed into the tables", f"{filled:.1f} s", "", "", "", ""),
         ("    read + decrypt (list_items, on a worker)", f"{read:.2f} s", f"{count / read:,.0f} items/s", "", "", ""),
@@ -260,16 +335,16 @@ def bench_queue(root: Path, count: int, decoders: DecoderPool) -> list[tuple[str
             "",
             "",
         ),
-        (
-            "    longest event-loop stall while they arrive",
-            f"{heart.longest:.1f} ms",
-            f"naive one-shot insert {one_shot * 1000:.0f} ms",
-            f"{heart.longest / (one_shot * 1000):.2f}x",
-            f"<= {STALL_GOAL_MS:.0f} ms",
-            "yes" if heart.longest <= STALL_GOAL_MS else "NO",
+        stall_row("    longest event-loop stall while they arrive", arriving, "naive one-shot insert", one_shot),
+        stall_row(
+            "    longest stall, text filter over all rows",
+            max(filter_stall, unfilter_stall),
+            "QSortFilterProxyModel",
+            proxy_filter,
         ),
-        ("    text filter over all rows (GUI thread)", f"{filtered * 1000:.0f} ms", "", "", "", ""),
-        ("    sort by name (GUI thread)", f"{sorted_in * 1000:.0f} ms", "", "", "", ""),
+        (f"        {matches:,} matching rows shown after", f"{filtered_in:.0f} ms", "", "", "", ""),
+        stall_row("    longest stall, sort by source", sort_stall, "same sort on the GUI thread", gui_sort),
+        ("        sorted rows shown after", f"{sorted_in:.0f} ms", "", "", "", ""),
     ]
 
 
