@@ -286,7 +286,7 @@ class QueueModel(QAbstractTableModel):
         if self._pool is None or len(rows) < BACKGROUND_ORDER_ROWS:
             self._ordering = False
             self._changed_since = {}
-            self._apply(view_order(rows, self._filter, self._sort))
+            self._apply(view_order(rows, self._filter, self._sort, in_runs=False))
             self.order_applied.emit()
             return
         self._ordering = True

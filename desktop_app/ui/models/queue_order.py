@@ -75,9 +75,13 @@ class ViewOrder:
     position_of: dict[str, int]
 
 
-def sorted_rows(rows: Sequence[QueueRow], sort: QueueSort) -> list[QueueRow]:
-    """``rows`` in ``sort``'s order, stably (ties keep their order), in GIL-friendly steps (see SORT_RUN)."""
-    if len(rows) <= SORT_RUN:
+def sorted_rows(rows: Sequence[QueueRow], sort: QueueSort, in_runs: bool = True) -> list[QueueRow]:
+    """``rows`` in ``sort``'s order, stably (ties keep their order).
+
+    ``in_runs``: in GIL-friendly steps (see SORT_RUN), for a worker. On the GUI thread nothing is
+    gained by them (it is that thread that must not wait), so one sort is quicker.
+    """
+    if not in_runs or len(rows) <= SORT_RUN:
         return sorted(rows, key=sort.key, reverse=sort.descending)
     keys = [sort.key(row) for row in rows]  # each key made once; looked up in C from here on
     by_key = keys.__getitem__
@@ -89,11 +93,14 @@ def sorted_rows(rows: Sequence[QueueRow], sort: QueueSort) -> list[QueueRow]:
     return [rows[n] for n in heapq.merge(*runs, key=by_key, reverse=sort.descending)]
 
 
-def view_order(rows: Sequence[QueueRow], keep: QueueFilter, sort: QueueSort | None) -> ViewOrder:
-    """The rows that pass ``keep``, sorted by ``sort`` (or as given), with their positions."""
+def view_order(rows: Sequence[QueueRow], keep: QueueFilter, sort: QueueSort | None, in_runs: bool = True) -> ViewOrder:
+    """The rows that pass ``keep``, sorted by ``sort`` (or as given), with their positions.
+
+    ``in_runs``: sort in GIL-friendly steps (for a worker; see ``sorted_rows``).
+    """
     shown = [row for row in rows if keep.accepts(row)] if keep.active else list(rows)
     if sort is not None:
-        shown = sorted_rows(shown, sort)
+        shown = sorted_rows(shown, sort, in_runs)
     return ViewOrder(shown, {row.item_id: n for n, row in enumerate(shown)})
 
 
