@@ -18,9 +18,11 @@ placeholder saying why there is none. Tooltips, sizing and everything else still
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractProxyModel, QEvent, QModelIndex, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QFontMetrics,
@@ -44,6 +46,19 @@ PADDING = 4  # around a thumbnail
 CELL_PADDING = 10  # left and right of a text cell, as ``QTableView::item`` in the style sheet
 TEXT_CACHE_LIMIT = 4000  # laid-out texts kept: several screens of rows at a few widths
 _LABELS = {KindGroup.TEXT: "TEXT", KindGroup.OTHER: "FILE", KindGroup.NOT_READ: "—"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Look:
+    """What one repaint paints with: the table's fonts (False: proportional, True: monospaced) and colours."""
+
+    fonts: dict[bool, QFont]
+    metrics: dict[bool, QFontMetrics]
+    base: QBrush
+    alternate_base: QBrush
+    highlight: QBrush
+    text_pen: QPen
+    selected_pen: QPen
 
 
 class StaticTexts:
@@ -158,9 +173,8 @@ class QueueTableView(QTableView):
         return self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
 
     def _paint(self, painter: QPainter, dirty: QRect) -> None:
-        palette = self.palette()
-        group = self._colour_group()
-        painter.fillRect(dirty, palette.brush(group, QPalette.ColorRole.Base))
+        look = self._look()
+        painter.fillRect(dirty, look.base)
         model = self.model()
         if model is None or model.rowCount() == 0:
             return
@@ -173,43 +187,60 @@ class QueueTableView(QTableView):
         columns = list(self._columns_in(dirty))
         selection = self.selectionModel()
         alternate = self.alternatingRowColors()
-        fonts = {False: (self.font(), 0), True: (self._mono, 1)}
-        metrics = {mono: QFontMetrics(font) for mono, (font, _) in fonts.items()}
-        text_pen = QPen(palette.color(group, QPalette.ColorRole.Text))
-        selected_pen = QPen(palette.color(group, QPalette.ColorRole.HighlightedText))
-        highlight = palette.brush(group, QPalette.ColorRole.Highlight)
-        alternate_base = palette.brush(group, QPalette.ColorRole.AlternateBase)
-        painter.setFont(fonts[False][0])
-        current_font = False
         for proxy_row in range(first, last + 1):
-            top, height = self.rowViewportPosition(proxy_row), self.rowHeight(proxy_row)
+            band = QRect(dirty.left(), self.rowViewportPosition(proxy_row), dirty.width(), self.rowHeight(proxy_row))
             index = model.index(proxy_row, 0)
-            row = self.queue.row_at(self._source_row(index))
             selected = selection is not None and selection.isSelected(index)
             if selected:
-                painter.fillRect(QRect(dirty.left(), top, dirty.width(), height), highlight)
+                painter.fillRect(band, look.highlight)
             elif alternate and proxy_row & 1:
-                painter.fillRect(QRect(dirty.left(), top, dirty.width(), height), alternate_base)
-            painter.setPen(selected_pen if selected else text_pen)
-            texts = display_texts(row)
-            for column, left, width in columns:
-                if column == Column.THUMBNAIL:
-                    self._paint_tile(painter, QRect(left, top, width, height), row)
-                    painter.setPen(selected_pen if selected else text_pen)
-                    continue
-                text = texts[column]
-                available = width - 2 * self._margin
-                if not text or available <= 0:
-                    continue
-                mono = column in MONOSPACED
-                if mono != current_font:
-                    painter.setFont(fonts[mono][0])
-                    current_font = mono
-                font, font_key = fonts[mono]
-                static, text_width = self.texts.get(text, available, font_key, font, metrics[mono])
-                x = left + width - self._margin - text_width if column in RIGHT_ALIGNED else left + self._margin
-                y = top + (height - metrics[mono].height()) / 2
-                painter.drawStaticText(QPointF(x, y), static)
+                painter.fillRect(band, look.alternate_base)
+            row = self.queue.row_at(self._source_row(index))
+            self._paint_row(painter, look, row, band, columns, selected)
+
+    def _paint_row(
+        self,
+        painter: QPainter,
+        look: "_Look",
+        row: QueueRow,
+        band: QRect,
+        columns: list[tuple[int, int, int]],
+        selected: bool,
+    ) -> None:
+        pen = look.selected_pen if selected else look.text_pen
+        painter.setPen(pen)
+        texts = display_texts(row)
+        top, height = band.top(), band.height()
+        font_set: bool | None = None  # which of the two fonts the painter has (None: unknown)
+        for column, left, width in columns:
+            if column == Column.THUMBNAIL:
+                self._paint_tile(painter, QRect(left, top, width, height), row)
+                painter.setPen(pen)
+                continue
+            text, available = texts[column], width - 2 * self._margin
+            if not text or available <= 0:
+                continue
+            mono = column in MONOSPACED
+            if font_set is not mono:
+                painter.setFont(look.fonts[mono])
+                font_set = mono
+            metrics = look.metrics[mono]
+            static, text_width = self.texts.get(text, available, int(mono), look.fonts[mono], metrics)
+            x = left + width - self._margin - text_width if column in RIGHT_ALIGNED else left + self._margin
+            painter.drawStaticText(QPointF(x, top + (height - metrics.height()) / 2), static)
+
+    def _look(self) -> "_Look":
+        palette, group = self.palette(), self._colour_group()
+        fonts = {False: self.font(), True: self._mono}
+        return _Look(
+            fonts=fonts,
+            metrics={mono: QFontMetrics(font) for mono, font in fonts.items()},
+            base=palette.brush(group, QPalette.ColorRole.Base),
+            alternate_base=palette.brush(group, QPalette.ColorRole.AlternateBase),
+            highlight=palette.brush(group, QPalette.ColorRole.Highlight),
+            text_pen=QPen(palette.color(group, QPalette.ColorRole.Text)),
+            selected_pen=QPen(palette.color(group, QPalette.ColorRole.HighlightedText)),
+        )
 
     def _colour_group(self) -> QPalette.ColorGroup:
         if not self.isEnabled():
