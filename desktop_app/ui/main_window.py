@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
-    QTabWidget,
     QWidget,
 )
 
@@ -45,6 +44,7 @@ from desktop_app.ui.review import ItemsPort, ReviewController
 from desktop_app.ui.thumbnails import PreviewFetcher
 from desktop_app.ui.widgets.custody_log_view import CustodyLogWidget
 from desktop_app.ui.widgets.locked_page import locked_page
+from desktop_app.ui.widgets.page_tabs import PageTabsWidget
 from desktop_app.ui.widgets.workspace_status import WorkspaceStatusWidget, sweep_text
 from desktop_app.ui.worker import WorkerPool
 from desktop_app.ui.workspace_snapshot import WorkspaceSnapshot, load_snapshot
@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         self.unlock_button = QPushButton("Unlock…")
         self.unlock_button.setProperty("role", "primary")
         self.unlock_button.clicked.connect(lambda: self.show_unlock_dialog())
-        self.tabs = QTabWidget()
+        self.tabs = PageTabsWidget()  # see widgets/page_tabs.py: no whole-page repaint per re-layout
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.queue_page, "Queue")
         self.tabs.addTab(self.log_view, "Custody log")
@@ -157,6 +157,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.status_panel)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
+        # Made now, not by the first message: making it later re-lays out and repaints the window.
+        self.statusBar()
         self._build_menus()
         for button, action in zip(self.queue_page.intake_buttons(), self.intake_actions, strict=True):
             button.clicked.connect(action.trigger)
