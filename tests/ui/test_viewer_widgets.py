@@ -241,3 +241,17 @@ def test_grey_pixels_helper_is_honest():
     grey = np.full((4, 4, 3), 128, np.uint8)
     assert saturation(grey) == 0 and detail(grey) == 0
     QApplication.processEvents()
+
+
+def test_the_progress_strip_keeps_its_height_when_an_import_ends(qtbot):
+    # A change of height would lay out and repaint the whole page below the strip.
+    strip = ImportProgressWidget()
+    qtbot.addWidget(strip)
+    strip.resize(900, strip.sizeHint().height())
+    strip.start("flagged")
+    strip.show_progress(ImportStatus(40, 100, 0, 4_000_000, 10_000_000, "Reading photo-40.jpg"))
+    running = strip.sizeHint().height()
+    strip.finish("Import finished", "100 new items.", "ok")
+    assert strip.sizeHint().height() == running and strip.outcome.isVisible() and not strip.bar.isVisible()
+    strip.start("more")  # a queued import starts in the same strip
+    assert strip.sizeHint().height() == running and strip.bar.isVisible() and not strip.outcome.isVisible()
