@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from desktop_app.core.domain.items import ReviewState
 from desktop_app.core.domain.media import PreviewSet
 from desktop_app.core.settings import AppSettings
 from desktop_app.ui.dialogs.dismiss_dialog import DismissDialog
@@ -255,3 +256,24 @@ def test_the_progress_strip_keeps_its_height_when_an_import_ends(qtbot):
     assert strip.sizeHint().height() == running and strip.outcome.isVisible() and not strip.bar.isVisible()
     strip.start("more")  # a queued import starts in the same strip
     assert strip.sizeHint().height() == running and strip.bar.isVisible() and not strip.outcome.isVisible()
+
+
+def test_detail_panel_changes_values_in_place_when_the_rows_stay_the_same(qtbot):
+    copied = []
+    panel = ItemDetailsWidget(copy=copied.append)
+    qtbot.addWidget(panel)
+    first, second = image_item(7, quality=91), image_item(8, quality=60, state=ReviewState.TO_REPORT)
+    panel.show_item(first)
+    sha256 = panel.value_labels["Digests/SHA-256"]
+    panel.show_item(second)  # the same rows: no widgets made
+    assert panel.value_labels["Digests/SHA-256"] is sha256 and sha256.text() == second.digests.sha256
+    assert panel.value_labels["Item/Review state"].text() == "To report"
+    assert panel.value_labels["Perceptual hash and media/PDQ quality"].text() == "60"
+    copy_sha256 = [b for b in panel.widget().findChildren(QPushButton) if b.text() == "Copy"][2]
+    copy_sha256.click()
+    assert copied == [second.digests.sha256]  # what is shown now, not what was shown when it was made
+    panel.show_item(video_item(9))  # other rows: rebuilt
+    assert "Digests/SHA-256" in panel.value_labels and panel.value_labels["Digests/SHA-256"] is not sha256
+    assert "Perceptual hash and media/vPDQ" in panel.value_labels
+    panel.show_item(None)
+    assert panel.value_labels == {} and panel.item is None
