@@ -133,8 +133,7 @@ class QueueWidget(QWidget):
         self.selected_label = LiveText()
         bulk = QHBoxLayout()
         bulk.setSpacing(6)
-        bulk.addWidget(self.selected_label)
-        bulk.addStretch(1)
+        bulk.addWidget(self.selected_label, 1)  # all the room the buttons leave, so the hint is whole
         for state, text, shortcut in STATE_ACTIONS:
             action = QAction(text, self, shortcut=QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
