@@ -379,6 +379,8 @@ class MainWindow(QMainWindow):
     def _set_actions_enabled(self, unlocked: bool) -> None:
         for action in (self.lock_action, self.change_passphrase_action, self.export_action, *self.intake_actions):
             action.setEnabled(unlocked)
+        # Checking and switching the connection are custody events: nothing to write them into while locked.
+        self.cybertipline_action.setEnabled(unlocked and self.cybertipline is not None)
         self.log_view.verify_button.setEnabled(unlocked)
 
     def change_passphrase(self) -> None:

@@ -355,3 +355,26 @@ def test_sorting_in_runs_is_as_stable_as_one_sort():
             assert sorted_rows(rows, order) == sorted(rows, key=sort_key(column), reverse=descending)
     shown = view_order(rows, QueueFilter(problems_only=True), QueueSort(Column.NAME))
     assert shown.rows == [] and shown.position_of == {}
+
+
+def test_a_failed_background_order_is_reported_and_leaves_the_table_live(qtbot, background_model, monkeypatch):
+    model = background_model
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("ordering failed (test)")
+
+    working = queue_module.view_order
+    monkeypatch.setattr(queue_module, "view_order", broken)
+    proxy = QueueFilterModel()
+    proxy.setSourceModel(model)
+    with qtbot.capture_exceptions() as reported:
+        proxy.set_text("picture-002")
+        assert model.ordering
+        qtbot.waitUntil(lambda: not model.ordering, timeout=10_000)
+    assert [str(e[1]) for e in reported] == ["ordering failed (test)"]  # the bug reached the crash handler
+    assert model.rowCount() == 300  # the old order stays
+    monkeypatch.setattr(queue_module, "view_order", working)
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        proxy.set_text("picture-0025")  # the next change is computed (in the background) and shown
+        assert model.ordering
+    assert shown_ids(model) == ["item-000025"]

@@ -116,3 +116,28 @@ def test_rows_are_painted_in_the_palettes_colours_with_elided_text(qtbot):
     static, width = texts.get("a file name far too long for its narrow column.png", 60, 0, table.font(), metrics)
     assert static.text().endswith("…") and width <= 60
     assert texts.get("a file name far too long for its narrow column.png", 60, 0, table.font(), metrics)[0] is static
+
+
+def test_the_current_row_is_marked_while_the_table_has_the_focus(qtbot):
+    model, widget = make_queue(qtbot)
+    table = widget.table
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    qtbot.keyClick(table, Qt.Key.Key_Home)
+    qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)  # moves, selects nothing new
+    current = table.currentIndex().row()
+    assert current == 1 and not table.selectionModel().isSelected(table.currentIndex())
+    QApplication.processEvents()
+    base = table.palette().color(QPalette.ColorRole.AlternateBase).name()
+
+    def top_edge(row):
+        rect = table.visualRect(widget.proxy.index(row, Column.MATCH))
+        image = table.viewport().grab(rect).toImage()
+        return {image.pixelColor(x, 0).name() for x in range(image.width())}
+
+    assert top_edge(current) != {base}  # the dotted mark
+    assert top_edge(3) == {base}  # an alternate row like it, not current
+    widget.text_field.setFocus()
+    qtbot.waitUntil(lambda: not table.hasFocus())
+    QApplication.processEvents()
+    assert top_edge(current) == {base}

@@ -10,6 +10,7 @@ Every contact with NCMEC is a custody event, successful or not: which endpoint, 
 answered (codes and digests, never credentials).
 """
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -82,6 +83,9 @@ class CyberTiplineService:
         self._endpoint = check_endpoint(endpoint)
         self._connect = connect
         self._now = now
+        # Loaded lazily by whichever thread asks first (a worker listing reports, the strip, the
+        # editor); the lock makes one load, and keeps a slow load from undoing a fresh fetch.
+        self._schema_lock = threading.Lock()
         self._schema: NcmecSchema | None = None
         self._schema_loaded = False
 
@@ -140,23 +144,26 @@ class CyberTiplineService:
                 "missing_from_model": len(drift.missing_from_model),
             }
             self._workspace.append_event(conn, EventType.CYBERTIPLINE_SCHEMA_FETCHED, event, None)
-        self._schema = NcmecSchema(compiled.sha256, stored.fetched_at, endpoint, len(data), compiled, drift)
-        self._schema_loaded = True
-        return SchemaRefresh(self._schema, new)
+        schema = NcmecSchema(compiled.sha256, stored.fetched_at, endpoint, len(data), compiled, drift)
+        with self._schema_lock:
+            self._schema = schema
+            self._schema_loaded = True
+        return SchemaRefresh(schema, new)
 
     def current_schema(self) -> NcmecSchema | None:
         """The newest cached XSD, compiled (once per session), or None if none was ever fetched."""
-        if not self._schema_loaded:
-            self._schema = cached_schema(self._workspace)
-            self._schema_loaded = True
-        return self._schema
+        with self._schema_lock:
+            if not self._schema_loaded:
+                self._schema = cached_schema(self._workspace)
+                self._schema_loaded = True
+            return self._schema
 
     def schema_due(self, max_age: timedelta = SCHEMA_MAX_AGE) -> bool:
         """Whether to fetch ``/xsd`` unasked.
 
         It is due when credentials are saved for the endpoint in use and the cached schema is
-        missing, came from another endpoint or is older than ``max_age``. Reads the keyring and
-        maybe the database: call it off the GUI thread.
+        missing, came from another endpoint or is older than ``max_age``. May read and compile the
+        cached schema: call it off the GUI thread.
         """
         if self.credentials.load(self._endpoint) is None:
             return False

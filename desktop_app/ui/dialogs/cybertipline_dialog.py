@@ -74,7 +74,7 @@ class CyberTiplineDialog(QDialog):
         self.password_edit = passphrase_field()
         self.check_button = QPushButton("Check connection")
         self.check_button.clicked.connect(self.check_connection)
-        self.result = InlineMessageLabel()
+        self.result_label = InlineMessageLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -109,7 +109,7 @@ class CyberTiplineDialog(QDialog):
         layout.addWidget(note)
         layout.addLayout(form)
         layout.addLayout(check_row)
-        layout.addWidget(self.result)
+        layout.addWidget(self.result_label)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
 
@@ -128,7 +128,7 @@ class CyberTiplineDialog(QDialog):
         self.address_edit.setEnabled(other)
         if not other:
             self.address_edit.setText(self.endpoint_combo.currentData())
-        self.result.clear_message()
+        self.result_label.clear_message()
         self._show_saved()
 
     def _show_saved(self) -> None:
@@ -160,21 +160,21 @@ class CyberTiplineDialog(QDialog):
             endpoint = self.chosen_endpoint()
             credentials = self.chosen_credentials(endpoint)
         except EvidenceDeskError as problem:
-            self.result.show_message(problem.message)
+            self.result_label.show_message(problem.message)
             return
         self.check_button.setEnabled(False)
-        self.result.show_message("Asking NCMEC…", "hint")
+        self.result_label.show_message("Asking NCMEC…", "hint")
         worker = self._pool.run(self.service.check_connection, credentials, endpoint)
         worker.result.connect(self._checked)
         worker.error.connect(self._check_failed)
         worker.finished.connect(lambda: self.check_button.setEnabled(True))
 
     def _checked(self, answer: ApiResponse) -> None:
-        self.result.show_message(f"Connected. NCMEC says: {answer.description or 'OK'}", "ok")
+        self.result_label.show_message(f"Connected. NCMEC says: {answer.description or 'OK'}", "ok")
 
     def _check_failed(self, problem: BaseException) -> None:
         if isinstance(problem, EvidenceDeskError):
-            self.result.show_message(problem.message)
+            self.result_label.show_message(problem.message)
 
     def accept(self) -> None:
         """Save the credentials (keyring) and the address (settings), then close."""
@@ -183,16 +183,22 @@ class CyberTiplineDialog(QDialog):
             credentials = self.chosen_credentials(endpoint)
             self.service.credentials.save(endpoint, credentials)
         except EvidenceDeskError as problem:
-            self.result.show_message(problem.message)
+            self.result_label.show_message(problem.message)
             return
         if endpoint != self._settings.cybertipline_endpoint:
             new = replace(self._settings, cybertipline_endpoint=endpoint)
             try:
+                # The switch is logged first: a settings file that names an endpoint the log never heard of
+                # would be worse than a logged switch whose file write failed (the next start shows the old one).
+                self.service.switch_endpoint(endpoint)
                 new.save(self._path)
-            except OSError as exc:
-                self.result.show_message(f"The address could not be saved to {self._path}: {exc.strerror or exc}.")
+            except EvidenceDeskError as problem:
+                self.result_label.show_message(problem.message)
                 return
-            self.service.switch_endpoint(endpoint)
+            except OSError as exc:
+                why = exc.strerror or exc
+                self.result_label.show_message(f"The address could not be saved to {self._path}: {why}.")
+                return
             self.settings_saved.emit(new)
         self.credentials_saved.emit()
         super().accept()

@@ -35,7 +35,6 @@ from desktop_app.ui.models.queue_columns import (
     RIGHT_ALIGNED,
     Column,
     display_texts,
-    sort_key,
 )
 from desktop_app.ui.models.queue_order import QueueFilter, QueueSort, ViewOrder, merge_changes, view_order
 from desktop_app.ui.models.queue_rows import QueueRow
@@ -54,18 +53,16 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class Role(IntEnum):
-    """Custom data roles (the same for every column of a row, except ``SORT``)."""
+    """Custom data roles (the same for every column of a row).
+
+    Sorting and filtering read ``QueueRow`` keys directly (``queue_order``), not roles.
+    """
 
     ITEM_ID = Qt.ItemDataRole.UserRole + 1  # str
     ITEM = Qt.ItemDataRole.UserRole + 2  # the decrypted core ``Item``
-    STATE = Qt.ItemDataRole.UserRole + 3  # ``ReviewState``
-    KIND_GROUP = Qt.ItemDataRole.UserRole + 4  # ``KindGroup``
-    SORT = Qt.ItemDataRole.UserRole + 5  # this column's sort key
-    SEARCH_TEXT = Qt.ItemDataRole.UserRole + 6  # lower-case name, digest, source, id
-    THUMBNAIL = Qt.ItemDataRole.UserRole + 7  # the protected thumbnail ``QImage``, or None (yet)
-    PROBLEM = Qt.ItemDataRole.UserRole + 8  # the problem sentence, '' if none
-    VIEWED = Qt.ItemDataRole.UserRole + 9  # bool
-    RENDERABLE = Qt.ItemDataRole.UserRole + 10  # bool: a thumbnail can exist
+    THUMBNAIL = Qt.ItemDataRole.UserRole + 3  # the protected thumbnail ``QImage``, or None (yet)
+    PROBLEM = Qt.ItemDataRole.UserRole + 4  # the problem sentence, '' if none
+    RENDERABLE = Qt.ItemDataRole.UserRole + 5  # bool: a thumbnail can exist
 
 
 class QueueModel(QAbstractTableModel):
@@ -118,7 +115,9 @@ class QueueModel(QAbstractTableModel):
 
     def update_rows(self, rows: Iterable[QueueRow]) -> None:
         """Replace rows whose item is listed (new analysis, state, viewed); others are ignored."""
-        changed, hidden, joined = [], [], []
+        changed: list[int] = []  # positions of shown rows that changed and still pass the filter
+        hidden: list[int] = []  # positions of shown rows that no longer pass
+        joined: list[QueueRow] = []  # rows not shown that now pass
         for row in rows:
             if row.item_id not in self._every:
                 continue
@@ -293,6 +292,13 @@ class QueueModel(QAbstractTableModel):
         self._changed_since = {}
         worker = self._pool.run(view_order, rows, self._filter, self._sort)
         worker.result.connect(lambda order: self._order_arrived(order, request))
+        # A failure is a bug (the worker bridge reports it); the table keeps its order and stays live.
+        worker.error.connect(lambda _: self._order_failed(request))
+
+    def _order_failed(self, request: int) -> None:
+        if request == self._request:
+            self._ordering = False
+            self._changed_since = {}
 
     def _order_arrived(self, order: ViewOrder, request: int) -> None:
         if request != self._request:
@@ -359,9 +365,6 @@ class QueueModel(QAbstractTableModel):
             return self._mono
         if role == Role.THUMBNAIL:
             return self.thumbnail_for(row)
-        if role == Role.SORT:
-            key = sort_key(column)(row)
-            return str(key) if isinstance(key, tuple) else key
         return self._custom(row, role)
 
     def thumbnail_for(self, row: QueueRow) -> QImage | None:
@@ -396,11 +399,7 @@ class QueueModel(QAbstractTableModel):
         values: dict[int, Any] = {
             Role.ITEM_ID: row.item_id,
             Role.ITEM: row.item,
-            Role.STATE: row.item.state,
-            Role.KIND_GROUP: row.group,
-            Role.SEARCH_TEXT: row.search_text,
             Role.PROBLEM: row.problem,
-            Role.VIEWED: row.item.viewed,
             Role.RENDERABLE: row.renderable,
         }
         return values.get(role)

@@ -11,7 +11,7 @@ per row: ``QIdentityProxyModel`` maps indexes in C++ without asking Python.
 from dataclasses import replace
 from typing import cast
 
-from PySide6.QtCore import QIdentityProxyModel, QObject, Qt
+from PySide6.QtCore import QIdentityProxyModel, Qt
 
 from desktop_app.core.domain.items import ReviewState
 from desktop_app.ui.models.queue import QueueModel
@@ -19,10 +19,11 @@ from desktop_app.ui.models.queue_rows import KindGroup
 
 
 class QueueFilterModel(QIdentityProxyModel):
-    """Shows the rows that match every set filter. Every filter is optional."""
+    """The queue's filter controls over ``QueueModel``, which does the filtering itself.
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    Every filter is optional; a row shows when it matches all the set ones. The proxy only passes
+    rows through (see ``models/queue.py`` for why the filtering is not a ``QSortFilterProxyModel``).
+    """
 
     def queue(self) -> QueueModel:
         """The source model."""

@@ -129,8 +129,8 @@ class NcmecSchemaWidget(QFrame):
             self.fetch()
 
     def fetch(self) -> None:
-        """Fetch ``/xsd`` on a worker."""
-        if self.service is None:
+        """Fetch ``/xsd`` on a worker (once: a fetch already under way is not started again)."""
+        if self.service is None or not self.fetch_button.isEnabled():
             return
         self.fetch_button.setEnabled(False)
         self.problem.show_message(f"Asking {describe_endpoint(self.service.endpoint)}…", "hint")

@@ -11,7 +11,7 @@ thread already holds the GIL. It is also cheaper: texts are laid out once into `
 (cached by text and width), placeholders are cached pixmaps, and no style sheet rules are looked
 up per cell. The header gets the same treatment for its paint and size hint.
 
-What is painted matches what the style drew for the old delegates: the base and alternate row
+What is painted matches what ``QStyledItemDelegate`` draws under our style sheet: the base and alternate row
 colours, the selection colours (all from the palette the style sheet sets), 10 px cell padding,
 right-aligned numbers, a monospaced digest and, in the first column, the protected thumbnail or a
 placeholder saying why there is none. Tooltips, sizing and everything else still go through Qt.
@@ -88,9 +88,6 @@ class StaticTexts:
         """Forget every text (the font changed)."""
         self._texts.clear()
 
-    def __len__(self) -> int:
-        return len(self._texts)
-
 
 class QueueHeaderView(QHeaderView):
     """The column header, painted and measured in one call into Python each.
@@ -161,6 +158,14 @@ class QueueTableView(QTableView):
         finally:
             painter.end()
 
+    def currentChanged(self, current: QModelIndex, previous: QModelIndex) -> None:
+        """Repaint both rows whole: Qt would repaint one cell of each, and the mark spans the row."""
+        super().currentChanged(current, previous)
+        for index in (previous, current):
+            if index.isValid():
+                row = index.row()
+                self.viewport().update(0, self.rowViewportPosition(row), self.viewport().width(), self.rowHeight(row))
+
     def changeEvent(self, event: QEvent) -> None:
         """Texts laid out for the old font or style are useless after a change."""
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
@@ -197,6 +202,18 @@ class QueueTableView(QTableView):
                 painter.fillRect(band, look.alternate_base)
             row = self.queue.row_at(self._source_row(index))
             self._paint_row(painter, look, row, band, columns, selected)
+        self._paint_current(painter, look, first, last)
+
+    def _paint_current(self, painter: QPainter, look: "_Look", first: int, last: int) -> None:
+        # Ctrl+arrows move the current row without selecting it: without a mark the keyboard
+        # user loses their place. Drawn only while the table has the focus, as Qt's focus rect is.
+        current = self.currentIndex()
+        if not self.hasFocus() or not current.isValid() or not first <= current.row() <= last:
+            return
+        band = QRect(0, self.rowViewportPosition(current.row()), self.viewport().width(), self.rowHeight(current.row()))
+        painter.setPen(QPen(look.highlight.color().darker(140), 1, Qt.PenStyle.DotLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(band.adjusted(0, 0, -1, -1))
 
     def _paint_row(
         self,

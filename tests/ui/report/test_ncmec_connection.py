@@ -53,7 +53,7 @@ def check(qtbot, dialog) -> str:
     dialog.check_button.click()
     assert not dialog.check_button.isEnabled()
     qtbot.waitUntil(dialog.check_button.isEnabled, timeout=10_000)
-    return dialog.result.text()
+    return dialog.result_label.text()
 
 
 def test_a_check_uses_what_the_form_holds_and_says_what_ncmec_answered(
@@ -107,7 +107,7 @@ def test_an_address_we_would_not_send_to_is_refused_before_anything_is_saved(
     dialog.username_edit.setText(USERNAME)
     dialog.password_edit.setText(PASSWORD)
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
-    assert dialog.isVisible() and dialog.result.text()
+    assert dialog.isVisible() and dialog.result_label.text()
     assert credentials.load("http://reports.example.org/ispws") is None and not paths.settings_file.exists()
 
 
@@ -118,7 +118,7 @@ def test_without_a_keyring_the_dialog_says_so_and_saves_nothing(qtbot, dialog_fo
     dialog.username_edit.setText(USERNAME)
     dialog.password_edit.setText(PASSWORD)
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
-    assert dialog.isVisible() and "never keeps passwords" in dialog.result.text()
+    assert dialog.isVisible() and "never keeps passwords" in dialog.result_label.text()
 
 
 # -- the schema strip on the reports page ----------------------------------------------------------
@@ -232,3 +232,27 @@ def test_credentials_saved_from_the_menu_fetch_the_schema_at_once(
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert "/xsd" in [s.path for s in cybertipline_emulator.seen]
     assert window.reports_page.schema_status.schema is not None
+
+
+def test_the_connection_is_out_of_reach_while_the_workspace_is_locked(
+    qtbot, make_window, workspace, items, credentials, cybertipline_emulator
+):
+    service = link(workspace, credentials, cybertipline_emulator.url)
+    reports = ReportService(workspace, items, now=lambda: NOW, xsd=service.current_xsd)
+    window = make_window(workspace, items=items, reports=reports, cybertipline=service)
+    assert window.cybertipline_action.isEnabled()
+    window.lock_workspace("test")
+    assert not window.cybertipline_action.isEnabled()
+
+
+def test_a_fetch_under_way_is_not_started_again(qtbot, page_for, workspace, credentials, cybertipline_emulator):
+    credentials.save(cybertipline_emulator.url, Credentials(USERNAME, PASSWORD))
+    page, _ = page_for(link(workspace, credentials, cybertipline_emulator.url))
+    strip = page.schema_status
+    with qtbot.waitSignal(strip.schema_changed, timeout=20_000):
+        strip.fetch()
+        strip.fetch()  # e.g. credentials saved while the unasked fetch runs
+    page.pool.wait_for_done(10_000)
+    QApplication.processEvents()
+    assert [s.path for s in cybertipline_emulator.seen] == ["/xsd"]
+    assert len(events_of(workspace, EventType.CYBERTIPLINE_SCHEMA_FETCHED)) == 1
