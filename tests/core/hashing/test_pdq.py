@@ -12,7 +12,7 @@ from PIL import Image, ImageOps
 from desktop_app.core.domain.media import PDQ_MATCH_DISTANCE, PdqHash
 from desktop_app.core.hashing import pdq
 from tests import synthetic_media as sm
-from tests.core.hashing.conftest import FIXTURES, require_fixtures
+from tests.core.hashing.conftest import FIXTURES, MISSING_REASON, require_fixtures
 
 # Upstream names misc-images/b.jpg; the snapshot lacks it, and the fixtures README documents that
 # it is byte-identical to bridge-mods/aaa-orig.jpg (MD5 below, checked before use).
@@ -59,7 +59,12 @@ def tolerance(row: dict[str, str], size: tuple[int, int]) -> int:
     return 2 if max(size) <= 512 else 12
 
 
-@pytest.mark.parametrize("row", ROWS or [pytest.param(None, marks=pytest.mark.skip("no fixtures"))], ids=_row_id)
+# Without ../shared there are no rows: one placeholder, skipped with the reason (an explicit id,
+# since ``_row_id`` needs a row).
+NO_ROWS = [pytest.param(None, marks=pytest.mark.skip(reason=MISSING_REASON), id="no-fixtures")]
+
+
+@pytest.mark.parametrize("row", ROWS or NO_ROWS, ids=_row_id)
 def test_reference_hashes(row):
     path = _image_path(row)
     with Image.open(path) as image:
