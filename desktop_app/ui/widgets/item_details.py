@@ -170,7 +170,8 @@ class ItemDetailsWidget(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.item: Item | None = None
         self.value_labels: dict[str, QLabel | HashText] = {}  # by "Section/Name", for tests and the copy buttons
-        self._rows: object = None  # the shown rows' names and kinds; () when nothing is selected
+        # The shown rows' shape: per section its title and each row's (name, copy button, mono font).
+        self._rows: tuple[tuple[str, tuple[tuple[str, bool, bool], ...]], ...] | None = None
         self.show_item(None)
 
     def show_item(self, item: Item | None) -> None:
