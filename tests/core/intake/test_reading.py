@@ -3,6 +3,7 @@
 import os
 import signal
 import socket
+import subprocess
 
 import pytest
 
@@ -177,5 +178,10 @@ def test_walk_of_a_very_deep_tree(tmp_path):
             handle.write(b"leaf")
     finally:
         os.close(fd)
-    result = run_to_completion(scan([deep]))
-    assert [os.path.basename(job.path) for job in result.jobs] == [b"leaf.txt"]
+    try:
+        result = run_to_completion(scan([deep]))
+        assert [os.path.basename(job.path) for job in result.jobs] == [b"leaf.txt"]
+    finally:
+        # pytest's own clean-up (shutil.rmtree, recursive on 3.11) cannot remove a tree this deep: it
+        # would stay behind in /tmp and break the clean-up of later runs. rm walks iteratively.
+        subprocess.run(["rm", "-rf", "--", deep], check=True)
