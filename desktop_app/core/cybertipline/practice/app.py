@@ -142,9 +142,9 @@ class PracticeApp:
         except Rejected as rejected:
             await request.drain()
             answer = self._rejection(rejected, endpoint)
+        record.report_id = answer.report_id  # what the request did, whatever the client is told
         if fault is not None and fault.kind in ("status", "code", "html"):
             answer = fault_answer(fault, endpoint, answer.report_id, answer)
-        record.report_id = answer.report_id
         await deliver(connection, answer, fault, request_id, record.done)
 
     def _rejection(self, rejected: Rejected, endpoint: str = "") -> Answer:

@@ -1,0 +1,113 @@
+"""HTTP Basic on every route: a 401 challenge with NCMEC's realm, credentials up front or after it."""
+
+import base64
+import socket
+
+import httpx
+import pytest
+
+from desktop_app.core.cybertipline.practice import PracticeServer
+from tests.core.cybertipline.practice.wire import XML, code, minimal_report_xml
+
+REALM = 'Basic realm="ESP Web Services"'
+
+
+class BasicAfterChallenge(httpx.Auth):
+    """What browsers and curl --anyauth do: ask first without credentials, answer the challenge."""
+
+    requires_request_body = True  # the body is sent twice
+
+    def __init__(self, username: str, password: str) -> None:
+        self.header = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+        self.challenges: list[str] = []
+
+    def auth_flow(self, request):
+        response = yield request
+        if response.status_code == 401:
+            self.challenges.append(response.headers["www-authenticate"])
+            request.headers["Authorization"] = self.header
+            yield request
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/status"),
+        ("GET", "/xsd"),
+        ("POST", "/submit"),
+        ("POST", "/upload"),
+        ("POST", "/fileinfo"),
+        ("POST", "/finish"),
+        ("POST", "/retract"),
+        ("GET", "/nowhere"),
+    ],
+)
+def test_every_route_asks_for_credentials(server, method, path):
+    response = httpx.request(method, server.url + path, content=b"id=1", trust_env=False)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == REALM
+    assert response.headers["content-type"] == "application/xml"
+    assert code(response) == 1000
+    assert server.snapshot().requests[-1].authorised is False
+
+
+@pytest.mark.parametrize(
+    "auth",
+    [("wrong", "credentials"), None],
+    ids=["wrong", "none"],
+)
+def test_wrong_or_missing_credentials_change_nothing(server, auth):
+    response = httpx.post(server.url + "/submit", content=minimal_report_xml(), headers=XML, auth=auth, trust_env=False)
+    assert response.status_code == 401
+    assert server.snapshot().reports == ()
+
+
+@pytest.mark.parametrize("header", ["Basic !!!", "Bearer abc", "Basic " + base64.b64encode(b"nocolon").decode()])
+def test_malformed_authorization_headers_are_a_401_not_an_error(server, header):
+    response = httpx.get(server.url + "/status", headers={"Authorization": header}, trust_env=False)
+    assert response.status_code == 401
+
+
+def test_the_401_body_can_be_empty(clock):
+    with PracticeServer(clock=clock, auth_body="empty") as server:
+        response = httpx.get(server.url + "/status", trust_env=False)
+        assert response.status_code == 401 and response.content == b""
+        assert response.headers["www-authenticate"] == REALM
+
+
+def test_credentials_after_the_challenge(server):
+    auth = BasicAfterChallenge(server.username, server.password)
+    with httpx.Client(base_url=server.url + "/", auth=auth, trust_env=False) as http:
+        opened = http.post("submit", content=minimal_report_xml(), headers=XML)
+        assert opened.status_code == 200 and code(opened) == 0
+        report_id = opened.text.split("<reportId>")[1].split("<")[0]
+        uploaded = http.post("upload", data={"id": report_id}, files={"file": ("a.jpg", b"after the challenge")})
+        assert code(uploaded) == 0
+    assert auth.challenges == [REALM, REALM]
+    snap = server.snapshot()
+    assert [(r.path, r.status) for r in snap.requests] == [
+        ("/submit", 401),
+        ("/submit", 200),
+        ("/upload", 401),
+        ("/upload", 200),
+    ]
+    assert len(snap.reports) == 1 and snap.reports[0].files[0].size == len(b"after the challenge")
+
+
+def test_an_unauthenticated_100_continue_upload_is_refused_before_its_body(server):
+    """The client waits for 100 Continue; the server answers 401 at once and closes, never reading the body."""
+    head = (
+        "POST /ispws/upload HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{server.port}\r\n"
+        "Content-Type: multipart/form-data; boundary=b\r\n"
+        "Content-Length: 100000\r\n"
+        "Expect: 100-continue\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(head)
+        reply = b""
+        while chunk := sock.recv(4096):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 401 ")
+    assert b"100 Continue" not in reply
+    assert b"connection: close" in reply.lower()
