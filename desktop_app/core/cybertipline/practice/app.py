@@ -167,13 +167,13 @@ class PracticeApp:
         return hmac.compare_digest(decoded, expected)
 
     async def _challenge(self, request: Request, connection: Connection, record: "_Record") -> None:
+        # Answered before the body is read, as a web server in front of NCMEC's would: the client
+        # learns at once, and uvicorn discards the rest of the body so the connection stays usable.
         headers: tuple[tuple[str, str], ...] = (("WWW-Authenticate", REALM),)
         if request.expects_continue:
             # The client waits for "100 Continue" before sending its body; it will not get one, so
             # the connection cannot carry another request: close it after the 401.
             headers += (("Connection", "close"),)
-        else:
-            await request.drain()
         if self.config.auth_body == "empty":
             answer = Answer(401, b"", None, "application/xml", headers)
         else:

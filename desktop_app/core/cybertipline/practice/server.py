@@ -66,9 +66,8 @@ class _PromptServer(uvicorn.Server):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), 0.1)
 
-
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        """uvicorn's graceful shutdown without its fixed 0.1 s pause, which every test would pay.
+        """Graceful shutdown as uvicorn does it, without its fixed 0.1 s pause, which every test would pay.
 
         Stop listening, ask each connection to close (idle ones close at once, busy ones after
         their answer), wait for them and their tasks up to the graceful time-out, then cancel.

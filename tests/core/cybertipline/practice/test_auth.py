@@ -111,3 +111,24 @@ def test_an_unauthenticated_100_continue_upload_is_refused_before_its_body(serve
     assert reply.startswith(b"HTTP/1.1 401 ")
     assert b"100 Continue" not in reply
     assert b"connection: close" in reply.lower()
+
+
+def test_an_unauthenticated_upload_is_answered_without_reading_its_body(server):
+    """The server does not read the body of a request it will refuse; the connection still serves the retry."""
+
+    def body():
+        yield b'--b\r\nContent-Disposition: form-data; name="file"\r\n\r\n'
+        for _ in range(200):
+            yield b"x" * 65536
+        yield b"\r\n--b--\r\n"
+
+    with httpx.Client(base_url=server.url + "/", trust_env=False) as http:
+        try:
+            first = http.post("upload", content=body(), headers={"Content-Type": "multipart/form-data; boundary=b"})
+            assert first.status_code == 401
+        except httpx.WriteError:
+            pass  # the client may also notice the early answer as a failed write; both are fine
+        again = http.get("status", auth=(server.username, server.password))
+        assert again.status_code == 200
+    refused = server.snapshot().requests[0]
+    assert (refused.status, refused.body_bytes) == (401, 0)

@@ -202,9 +202,7 @@ def test_an_upload_without_an_id_is_4000(client):
 
 def test_two_file_parts_in_one_upload_are_refused(server, client):
     report_id = submit(client)
-    response = client.post(
-        "upload", data={"id": str(report_id)}, files=[("file", ("a", b"1")), ("file", ("b", b"2"))]
-    )
+    response = client.post("upload", data={"id": str(report_id)}, files=[("file", ("a", b"1")), ("file", ("b", b"2"))])
     assert code(response) == 4200
     assert server.snapshot().report(report_id).files == ()
 

@@ -142,3 +142,19 @@ def test_a_refused_step_changes_nothing(server, client, clock):
     client.post("fileinfo", content=file_details_xml(report_id, "0" * 32), headers=XML)
     after = server.snapshot().report(report_id)
     assert after.last_modified_at == before.last_modified_at and after.files == ()
+
+
+def test_a_file_id_is_never_all_digits(monkeypatch):
+    from desktop_app.core.cybertipline.practice import state
+
+    draws = iter(["1" * 32, "0123456789" * 3 + "12", "ab" * 16])
+    monkeypatch.setattr(state.secrets, "token_hex", lambda _: next(draws))
+    assert state.new_file_id(set()) == "ab" * 16
+
+
+def test_a_file_id_is_never_reused(monkeypatch):
+    from desktop_app.core.cybertipline.practice import state
+
+    draws = iter(["ab" * 16, "cd" * 16])
+    monkeypatch.setattr(state.secrets, "token_hex", lambda _: next(draws))
+    assert state.new_file_id({"ab" * 16}) == "cd" * 16

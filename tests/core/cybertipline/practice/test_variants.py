@@ -106,7 +106,7 @@ def multipart(parts: list[tuple[bytes, bytes]], boundary: bytes = b"practice-bou
         b'Content-Disposition: form-data; name="file"; filename="scan.png"\r\nContent-Type: image/png\r\n',
         b'Content-Disposition: form-data; name="file"; filename="scan.png"\r\n',
         b'Content-Disposition: form-data; name="file"\r\n',
-        b'content-disposition: form-data; name=file\r\nContent-Transfer-Encoding: binary\r\n',
+        b"content-disposition: form-data; name=file\r\nContent-Transfer-Encoding: binary\r\n",
     ],
     ids=["all-headers", "no-content-type", "no-filename", "unquoted-lowercase"],
 )
@@ -148,7 +148,7 @@ def test_a_chunked_upload_is_hashed_as_it_arrives(server, client):
     chunks = [os.urandom(65536) for _ in range(40)]  # 2.5 MiB in pieces
 
     def body():
-        yield b"--chunky\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n" + str(report_id).encode() + b"\r\n"
+        yield b'--chunky\r\nContent-Disposition: form-data; name="id"\r\n\r\n' + str(report_id).encode() + b"\r\n"
         yield b'--chunky\r\nContent-Disposition: form-data; name="file"; filename="clip.mp4"\r\n\r\n'
         yield from chunks
         yield b"\r\n--chunky--\r\n"
