@@ -13,6 +13,7 @@ import asyncio
 import base64
 import binascii
 import hmac
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from desktop_app.core.cybertipline.practice.handlers import ClientGone, Handlers
 from desktop_app.core.cybertipline.practice.snapshot import RequestView
 from desktop_app.core.cybertipline.practice.state import PracticeState
 from desktop_app.core.cybertipline.practice.status import http_status
+
+_log = logging.getLogger(__name__)
 
 BASE_PATH = "/ispws"
 STATE_PATH = "/_practice/state"
@@ -142,6 +145,11 @@ class PracticeApp:
         except Rejected as rejected:
             await request.drain()
             answer = self._rejection(rejected, endpoint)
+        except ClientGone:
+            raise
+        except Exception:  # a bug here: answer as NCMEC's server would (1000), keep serving, say where
+            _log.exception("the practice server failed on %s %s", request.method, endpoint)
+            answer = self._rejection(Rejected(1000, "Server error"), endpoint)
         record.report_id = answer.report_id  # what the request did, whatever the client is told
         if fault is not None and fault.kind in ("status", "code", "html"):
             answer = fault_answer(fault, endpoint, answer.report_id, answer)

@@ -246,3 +246,15 @@ def test_finish_errors_can_use_the_report_done_root(clock):
         assert response.status_code == 404
         assert response.content.count(b"<reportDoneResponse>") == 1
         assert code(response) == 5001 and text(response, "reportId") == "77"
+
+
+def test_a_bug_in_a_handler_is_a_server_error_and_the_server_carries_on(server, client, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(server.state, "open_report", broken)
+    response = client.post("submit", content=minimal_report_xml(), headers=XML)
+    assert response.status_code == 500 and code(response) == 1000
+    assert "Traceback" not in response.text and "simulated" not in response.text
+    assert "the practice server failed on POST /submit" in caplog.text
+    assert client.get("status").status_code == 200
