@@ -33,7 +33,7 @@ _log = logging.getLogger(__name__)
 BASE_PATH = "/ispws"
 STATE_PATH = "/_practice/state"
 REALM = 'Basic realm="ESP Web Services"'
-_METHODS = {"/status": ("GET", "HEAD"), "/xsd": ("GET", "HEAD"), STATE_PATH: ("GET",)}
+_METHODS = {"/status": ("GET", "HEAD"), "/xsd": ("GET", "HEAD")}
 _EARLY_KINDS = ("drop", "hang", "status", "code", "html")  # with applied=False: answered without processing
 
 
@@ -125,12 +125,13 @@ class PracticeApp:
         request_id = record.request_id
         if fault is not None and not fault.applied and fault.kind in _EARLY_KINDS:
             await request.drain()
-            answer = None if fault.kind in ("drop", "hang") else fault_answer(fault, endpoint, None, None)
+            answer = None if fault.kind in ("drop", "hang") else fault_answer(fault, None)
             await deliver(connection, answer, fault, request_id, record.done)
             return
         if fault is not None and not fault.applied:
             await request.drain()
-            await deliver(connection, refusal(fault, None, self.config.status_for_code), fault, request_id, record.done)
+            answer = refusal(fault, self.http_status(fault.refusal_code))
+            await deliver(connection, answer, fault, request_id, record.done)
             return
         try:
             answer = await self.handlers.handle(endpoint, request)
@@ -152,7 +153,7 @@ class PracticeApp:
             answer = self._rejection(Rejected(1000, "Server error"), endpoint)
         record.report_id = answer.report_id  # what the request did, whatever the client is told
         if fault is not None and fault.kind in ("status", "code", "html"):
-            answer = fault_answer(fault, endpoint, answer.report_id, answer)
+            answer = fault_answer(fault, answer.report_id)
         await deliver(connection, answer, fault, request_id, record.done)
 
     def _rejection(self, rejected: Rejected, endpoint: str = "") -> Answer:

@@ -209,6 +209,9 @@ def test_faults_load_from_a_json_file_and_from_the_constructor(tmp_path, clock):
         ({"endpoint": "/submit", "kind": "drop", "call": 0}, "call"),
         ({"endpoint": "/submit", "kind": "drop", "colour": "red"}, "colour"),
         ({"endpoint": "/submit", "kind": "code", "root": "html"}, "root"),
+        ({"endpoint": "/submit", "kind": "drop", "applied": "yes"}, "applied"),
+        ({"endpoint": "/submit", "kind": "status", "status": "503"}, "status"),
+        ({"endpoint": "/submit", "kind": "delay", "seconds": True}, "seconds"),
     ],
 )
 def test_a_bad_fault_says_what_is_wrong(data, message):
