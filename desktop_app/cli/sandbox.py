@@ -14,6 +14,7 @@ with ``--json`` the start line and, at Ctrl-C, the final state are printed as JS
 
 import argparse
 import json
+import logging
 import signal
 import sys
 import threading
@@ -67,6 +68,13 @@ def _workspace_xsd(args: argparse.Namespace) -> bytes:
     return data
 
 
+def _quiet_logging() -> None:
+    # The server's own failures (a bug, uvicorn's errors) go to stderr. python-multipart also
+    # warns about every malformed upload, which the client is already told about with 4200.
+    logging.basicConfig(level=logging.WARNING, format="sandbox: %(name)s: %(message)s")
+    logging.getLogger("python_multipart").setLevel(logging.ERROR)
+
+
 def _interrupt_on_sigterm() -> None:
     if threading.current_thread() is threading.main_thread():
 
@@ -102,6 +110,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         print(f"evidence-desk: the practice server cannot start: {problem}", file=sys.stderr)
         return EXIT_ERROR
     _interrupt_on_sigterm()
+    _quiet_logging()
     try:
         _announce(server, args, len(faults))
         threading.Event().wait()  # until Ctrl-C
