@@ -94,6 +94,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         print(f"evidence-desk: the fault file {args.faults} cannot be used: {problem}", file=sys.stderr)
         return EXIT_ERROR
     xsd: bytes | str | None = _workspace_xsd(args) if args.workspace_xsd else args.xsd
+    _quiet_logging()
     try:
         server = PracticeServer(
             xsd=xsd,
@@ -110,7 +111,6 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         print(f"evidence-desk: the practice server cannot start: {problem}", file=sys.stderr)
         return EXIT_ERROR
     _interrupt_on_sigterm()
-    _quiet_logging()
     try:
         _announce(server, args, len(faults))
         threading.Event().wait()  # until Ctrl-C
