@@ -68,7 +68,6 @@ class PracticeApp:
         self.config = config
         self._drop = drop
         self._stopping = stopping
-        self._expected_auth = "Basic " + base64.b64encode(f"{config.username}:{config.password}".encode()).decode()
 
     def http_status(self, code: int) -> int:
         """The HTTP status answered with NCMEC code ``code``."""
@@ -89,19 +88,21 @@ class PracticeApp:
 
         connection = Connection(send, drop, self._stopping())
         path = scope["path"]
+        # Only what is under the base is NCMEC's; "/status" without it is an unknown path.
         endpoint = path[len(BASE_PATH) :] if path.startswith(BASE_PATH + "/") else path
+        known = path.startswith(BASE_PATH + "/")
         record = _Record(self.state, request, endpoint, request_id)
         try:
             if not self._authorised(request):
                 await self._challenge(request, connection, record)
                 return
             record.authorised = True
-            if endpoint == STATE_PATH and request.method == "GET":
+            if known and endpoint == STATE_PATH and request.method == "GET":
                 await request.drain()
                 body = self.state.snapshot().to_json().encode()
                 await deliver(connection, Answer(200, body, None, "application/json"), None, request_id, record.done)
                 return
-            if endpoint not in ENDPOINTS:
+            if not known or endpoint not in ENDPOINTS:
                 await request.drain()
                 answer = self._rejection(Rejected(1210, f"There is no {path} here."))
                 await deliver(connection, answer, None, request_id, record.done)

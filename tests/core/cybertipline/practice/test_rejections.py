@@ -207,9 +207,12 @@ def test_two_file_parts_in_one_upload_are_refused(server, client):
     assert server.snapshot().report(report_id).files == ()
 
 
-def test_an_unknown_path_is_1210(client):
+def test_an_unknown_path_is_1210(server, client):
     response = client.get("reports")
     assert response.status_code == 404 and code(response) == 1210
+    outside = httpx.get(f"http://127.0.0.1:{server.port}/status", auth=(server.username, server.password))
+    assert outside.status_code == 404 and code(outside) == 1210
+    assert server.snapshot().requests[-1].path == "/status" and server.snapshot().requests[-1].response_code == 1210
 
 
 def test_a_wrong_method_is_405_with_allow(client):
