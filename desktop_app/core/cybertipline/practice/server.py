@@ -258,6 +258,11 @@ class PracticeServer:
         """Put ``faults`` in force (replacing any); calls are counted afresh from now."""
         self._plan.replace(faults)
 
+    def reset(self) -> None:
+        """Start over: no reports, files, requests or faults (report ids are not reused)."""
+        self._plan.replace(())
+        self.state.forget()
+
     def snapshot(self) -> Snapshot:
         """What the server holds now: reports, files, states and every request."""
         return self.state.snapshot()
