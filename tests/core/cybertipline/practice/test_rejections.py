@@ -261,3 +261,20 @@ def test_a_bug_in_a_handler_is_a_server_error_and_the_server_carries_on(server, 
     assert "Traceback" not in response.text and "simulated" not in response.text
     assert "the practice server failed on POST /submit" in caplog.text
     assert client.get("status").status_code == 200
+
+
+def test_the_message_ncmec_sent_in_2026_for_a_misordered_file_detail_is_reproduced(any_schema_client):
+    """A live probe of NCMEC's test server answered exactly this for ipCaptureEvent before industryClassification."""
+    report_id = submit(any_schema_client)
+    file_id = upload(any_schema_client, report_id)
+    body = (
+        f"<fileDetails><reportId>{report_id}</reportId><fileId>{file_id}</fileId>"
+        "<ipCaptureEvent><ipAddress>93.184.216.34</ipAddress></ipCaptureEvent>"
+        "<industryClassification>A1</industryClassification></fileDetails>"
+    ).encode()
+    response = any_schema_client.post("fileinfo", content=body, headers=XML)
+    assert code(response) == 4100
+    assert text(response, "responseDescription") == (
+        "cvc-complex-type.2.4.a: Invalid content was found starting with element 'industryClassification'. "
+        "One of '{deviceId, details, additionalInfo}' is expected."
+    )
