@@ -48,6 +48,7 @@ class AppConfig:
     finish_error_root: str = "reportResponse"
     status_for_code: dict[int, int] = field(default_factory=dict)
     legacy_http_200: bool = False
+    xml_content_type: str = "application/xml"
 
 
 class PracticeApp:
@@ -86,7 +87,7 @@ class PracticeApp:
         async def drop() -> None:
             await self._drop(client)
 
-        connection = Connection(send, drop, self._stopping())
+        connection = Connection(send, drop, self._stopping(), self.config.xml_content_type)
         path = scope["path"]
         # Only what is under the base is NCMEC's; "/status" without it is an unknown path.
         endpoint = path[len(BASE_PATH) :] if path.startswith(BASE_PATH + "/") else path

@@ -278,3 +278,26 @@ def test_the_message_ncmec_sent_in_2026_for_a_misordered_file_detail_is_reproduc
         "cvc-complex-type.2.4.a: Invalid content was found starting with element 'industryClassification'. "
         "One of '{deviceId, details, additionalInfo}' is expected."
     )
+
+
+def test_the_2016_answer_shapes_can_be_asked_for(clock):
+    """A content type whose charset contradicts the prolog, and the fileId echoed by /fileinfo."""
+    with (
+        PracticeServer(
+            clock=clock, xml_content_type="application/xml;charset=ISO-8859-1", echo_file_id_on_fileinfo=True
+        ) as server,
+        httpx.Client(base_url=server.url + "/", auth=(server.username, server.password), trust_env=False) as http,
+    ):
+        report_id = submit(http)
+        file_id = upload(http, report_id)
+        response = http.post("fileinfo", content=file_details_xml(report_id, file_id), headers=XML)
+        assert response.headers["content-type"] == "application/xml;charset=ISO-8859-1"
+        assert text(response, "fileId") == file_id
+        assert http.get("xsd").headers["content-type"] == "application/xml;charset=ISO-8859-1"
+
+
+def test_fileinfo_does_not_echo_the_file_id_by_default(client):
+    report_id = submit(client)
+    file_id = upload(client, report_id)
+    response = client.post("fileinfo", content=file_details_xml(report_id, file_id), headers=XML)
+    assert text(response, "fileId") is None
