@@ -118,6 +118,7 @@ class Workspace:
             raise WorkspaceMissing(
                 f"There is no workspace in {paths.workspace}. Create one with 'evidence-desk init' or the app."
             )
+        paths.make_private()
         # The instance lock comes first: only then is this process the database's sole user.
         lock = InstanceLock(paths.workspace / "instance.lock")
         try:
@@ -146,7 +147,7 @@ class Workspace:
                 f"{paths.workspace}. Restore the workspace from a backup; only remove {orphans[0]} if you "
                 "deliberately retired that workspace."
             )
-        paths.workspace.mkdir(parents=True, exist_ok=True)
+        paths.make_private()
         lock = InstanceLock(paths.workspace / "instance.lock")
         try:
             database_path = paths.workspace / DATABASE_NAME

@@ -23,6 +23,7 @@ from pathlib import Path
 import sqlite_utils
 
 from desktop_app.core.errors import DatabaseTooNew, UnsupportedSqlite
+from desktop_app.core.platform.files import PRIVATE_FILE_MODE, private_file, tighten
 
 Migration = Callable[[sqlite3.Connection], None]
 MIN_SQLITE = (3, 35, 0)  # STRICT tables need 3.37; checked separately for a clear message
@@ -57,6 +58,10 @@ class WorkspaceDatabase:
         self.separate_readers = wal_is_safe(version)
         self._lock = threading.RLock()
         self._closed = False
+        # Owner-only before SQLite sees it: SQLite gives -wal and -shm the database file's permissions.
+        private_file(path)
+        for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            tighten(companion, PRIVATE_FILE_MODE)
         self._conn = self._connect()
         self._conn.execute("PRAGMA journal_mode=wal")
         self._migrate(migrations)
@@ -94,6 +99,7 @@ class WorkspaceDatabase:
     def _backup(self, label: str) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         target = self.path.with_name(f"{self.path.stem}.{label}.{stamp}.bak")
+        private_file(target)
         with self._lock, sqlite3.connect(target) as dest:
             self._conn.backup(dest)
         return target
