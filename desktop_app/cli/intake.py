@@ -9,7 +9,6 @@
 
 import argparse
 import base64
-import json
 import os
 import sys
 import time
@@ -17,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, UsageError, services
+from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, UsageError, json_text, printable, services
 from desktop_app.core.domain.items import Item, ItemSource
 from desktop_app.core.domain.media import MediaAnalysis
 from desktop_app.core.intake.digest import digest_file
@@ -112,11 +111,11 @@ def cmd_hash(args: argparse.Namespace) -> int:
         records[path].update(_analysis_json(analysis))
     for record in records.values():
         if args.json:
-            print(json.dumps(record, ensure_ascii=False))
+            print(json_text(record))
             continue
-        print(record["path"])
+        print(printable(record["path"]))
         if "sha256" not in record or record["outcome"] != "ok":
-            print(f"  {record['outcome']}: {record['detail']}")
+            print(f"  {record['outcome']}: {printable(record['detail'])}")
         for key in ("md5", "sha1", "sha256"):
             if key in record:
                 print(f"  {key:<7} {record[key]}")
@@ -169,7 +168,7 @@ def _print_summary(summary: ImportSummary, as_json: bool) -> None:
     findings = [vars(finding) for finding in summary.findings]
     if as_json:
         print(
-            json.dumps(
+            json_text(
                 {
                     "results": [_result_json(r) for r in summary.results],
                     "findings": findings,
@@ -180,17 +179,17 @@ def _print_summary(summary: ImportSummary, as_json: bool) -> None:
                     "analysed": summary.analysed,
                     "ok": summary.ok,
                 },
-                ensure_ascii=False,
             )
         )
         return
     for result in summary.results:
         status = "new" if result.new_item else "more-source" if result.new_source else "unchanged"
-        detail = f"  ({result.detail})" if result.detail else ""
-        print(f"{result.outcome!s:<20} {status:<12} {(result.item_id or '-')[:12]:<12} {result.display_path}{detail}")
+        detail = f"  ({printable(result.detail)})" if result.detail else ""
+        shown = printable(result.display_path)
+        print(f"{result.outcome!s:<20} {status:<12} {(result.item_id or '-')[:12]:<12} {shown}{detail}")
     for finding in summary.findings:
-        where = f"row {finding.row}" + (f" ({finding.field})" if finding.field else "")
-        print(f"manifest {finding.severity}: {where}: {finding.message}")
+        where = f"row {finding.row}" + (f" ({printable(finding.field)})" if finding.field else "")
+        print(f"manifest {finding.severity}: {where}: {printable(finding.message)}")
     problems = len(summary.problems)
     print(
         f"{'Cancelled. ' if summary.cancelled else ''}{summary.items_added} new items, "
@@ -269,14 +268,14 @@ def cmd_items(args: argparse.Namespace) -> int:
         items = wired.items.list_items()
     for item in items:
         if args.json:
-            print(json.dumps(_item_json(item), ensure_ascii=False))
+            print(json_text(_item_json(item)))
             continue
         sha = item.digests.sha256[:12] if item.digests else "-"
         quality = str(item.analysis.pdq.quality) if item.analysis and item.analysis.pdq else "-"
         size = f"{item.size:,}" if item.size is not None else "-"
         print(
             f"{item.item_id[:12]}  {item.kind!s:<7} {item.state!s:<10} {item.outcome!s:<20} {size:>14}  {sha:<12} "
-            f"q={quality:<4} {'viewed ' if item.viewed else ''}{item.display_name}"
+            f"q={quality:<4} {'viewed ' if item.viewed else ''}{printable(item.display_name)}"
         )
     if not args.json:
         print(f"{len(items)} items.", file=sys.stderr)
