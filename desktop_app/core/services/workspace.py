@@ -28,7 +28,13 @@ from desktop_app.core.crypto.keys import (
 )
 from desktop_app.core.crypto.signed_note import verifier_key_string
 from desktop_app.core.domain.events import CustodyEvent, EventType
-from desktop_app.core.errors import LogIntegrityError, WorkspaceExists, WorkspaceLocked, WorkspaceMissing
+from desktop_app.core.errors import (
+    KdfParametersRejected,
+    LogIntegrityError,
+    WorkspaceExists,
+    WorkspaceLocked,
+    WorkspaceMissing,
+)
 from desktop_app.core.platform.instance_lock import InstanceLock
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.secrets import SecretStore
@@ -265,8 +271,11 @@ class Workspace:
         self._rewrap_passphrase(self._master_from_passphrase(current), new)
 
     def _rewrap_passphrase(self, master: bytes, new_passphrase: str) -> None:
-        old = kdf.KdfParams.from_json(self._slot("passphrase")[0])
-        params = kdf.KdfParams.fresh(old.memory_kib, old.iterations, old.lanes)
+        try:
+            old = kdf.KdfParams.from_json(self._slot("passphrase")[0])
+            params = kdf.KdfParams.fresh(old.memory_kib, old.iterations, old.lanes)
+        except KdfParametersRejected:  # damaged or tampered settings: the recovery key's way out
+            params = kdf.calibrate()
         wrapped = wrap_with_passphrase(master, new_passphrase, params, self.workspace_id)
         with self.db.write() as conn:
             conn.execute(
