@@ -42,7 +42,7 @@ from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.storage import vault as vault_module
 from desktop_app.core.storage.anchor import Anchor, anchor_path, read_anchor, write_anchor
 from desktop_app.core.storage.custody_log import CustodyLog, LoggedEvent, LogKeys, Verification
-from desktop_app.core.storage.database import WorkspaceDatabase, sqlite_version
+from desktop_app.core.storage.database import WorkspaceDatabase, damage_is_typed, sqlite_version
 from desktop_app.core.storage.fields import FieldCipher
 from desktop_app.core.storage.schema import MIGRATIONS
 from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultKeys
@@ -104,7 +104,7 @@ class Workspace:
         """
         if not database.exists():
             return None
-        with closing(sqlite3.connect(database)) as conn:
+        with closing(sqlite3.connect(database)) as conn, damage_is_typed(database):
             try:
                 return _meta(conn, "workspace_id") is not None
             except sqlite3.OperationalError as exc:
