@@ -1,7 +1,7 @@
 """Intake: ``hash`` (no workspace), ``import`` and ``items``.
 
     evidence-desk hash FILE... [--json]
-    evidence-desk [--profile-dir DIR] import PATH... [--manifest FILE] [--json]
+    evidence-desk [--profile-dir DIR] import PATH... [--manifest FILE] [--allow-outside PATH]... [--json]
     evidence-desk [--profile-dir DIR] items [--json]
 
 ``hash`` and ``import`` exit 1 when some items could not be read as they were.
@@ -35,6 +35,14 @@ def register(commands: Any) -> None:
     import_ = commands.add_parser("import", help="take files, folders and a manifest into the workspace")
     import_.add_argument("paths", nargs="*", metavar="PATH")
     import_.add_argument("--manifest", metavar="FILE", help="a CSV or JSON manifest from the platform")
+    import_.add_argument(
+        "--allow-outside",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="let manifest rows name this file (or files below this folder) although it is outside the "
+        "manifest's folder; repeatable",
+    )
     import_.add_argument("--json", action="store_true", help="the summary as one JSON object")
     import_.set_defaults(run=cmd_import)
 
@@ -215,7 +223,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         with services(args, analyse=pool.submit_analyse if pool is not None else None) as wired:
             token = CancelToken()
-            steps = wired.items.import_paths([os.fsencode(p) for p in args.paths], args.manifest, token)
+            steps = wired.items.import_paths(
+                [os.fsencode(p) for p in args.paths],
+                args.manifest,
+                token,
+                allow_outside=[os.fsencode(p) for p in args.allow_outside],
+            )
             summary = _drive_import(steps, token, show=sys.stderr.isatty() and not args.json)
     finally:
         if pool is not None:

@@ -110,3 +110,20 @@ def test_control_characters_in_file_names_never_reach_the_terminal(tmp_path):
     listing = outputs[3].stdout
     assert "evil\\x1b]0;owned\\x07\\nFORGED: 0 items\\u202egpj.exe\\x9b2J.bin" in listing
     assert "evil\\u001b]0;owned\\u0007\\nFORGED: 0 items\\u202egpj.exe\\u009b2J.bin" in outputs[4].stdout
+
+
+def test_import_refuses_a_manifest_row_outside_its_folder_until_allowed(tmp_path):
+    profile = tmp_path / "p"
+    private = tmp_path / "home" / "private.bin"
+    private.parent.mkdir()
+    private.write_bytes(os.urandom(700))
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    manifest = drop / "manifest.csv"
+    manifest.write_text("path\n../home/private.bin\n")
+    assert run(profile, "init", "--reviewer", "R").returncode == 0
+    refused = run(profile, "import", "--manifest", str(manifest))
+    assert refused.returncode == 1 and "outside the manifest's folder" in refused.stdout, refused.stdout
+    assert "0 new items" in refused.stdout
+    allowed = run(profile, "import", "--manifest", str(manifest), "--allow-outside", str(private))
+    assert allowed.returncode == 0 and "1 new items" in allowed.stdout, allowed.stdout

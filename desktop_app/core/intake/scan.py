@@ -7,6 +7,8 @@ is opened (``reading.SafeFile``): between the walk and the read it may vanish, c
 replaced, and only the open descriptor tells the truth.
 
 A manifest row whose path is also found by the walk is read once, with the manifest's fields.
+Any other row must point inside the manifest's folder or a folder being imported, or at a path
+the reviewer confirmed (``allow_outside``); otherwise it becomes a finding and nothing is read.
 """
 
 import os
@@ -15,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop_app.core.domain.items import IntakeOutcome, ItemKind, SourceFields
-from desktop_app.core.intake.manifest import Manifest, ManifestFinding
+from desktop_app.core.intake.manifest import Manifest, ManifestFinding, is_within, outside_finding
 from desktop_app.core.intake.reading import NotReadable, error_item, link_item, special_item
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 
@@ -110,12 +112,22 @@ class _Walker:
 
 
 def scan(
-    paths: Sequence[bytes], manifest: Manifest | None = None, cancel: CancelToken | None = None
+    paths: Sequence[bytes],
+    manifest: Manifest | None = None,
+    cancel: CancelToken | None = None,
+    allow_outside: Sequence[bytes] = (),
 ) -> ProgressGenerator[ScanResult]:
-    """Walk ``paths`` (absolute bytes) and join the manifest's rows; yields counts while walking."""
+    """Walk ``paths`` (absolute bytes) and join the manifest's rows; yields counts while walking.
+
+    ``allow_outside`` lists paths (files, or folders for everything below them) that the reviewer
+    confirmed although they lie outside the manifest's folder and the imported folders.
+    """
     walker = _Walker(cancel)
     for path in paths:
         yield from walker.top(os.path.normpath(path))
+    roots = [os.path.normpath(p) for p in (*paths, *allow_outside)]
+    if manifest is not None and manifest.base_dir is not None:
+        roots.append(manifest.base_dir)
     if manifest is None:
         return ScanResult(tuple(walker.jobs))
     findings = list(manifest.findings)
@@ -129,6 +141,9 @@ def scan(
             continue
         assert row.path is not None  # a row is a path or a text (manifest.py)
         index = by_path.get(row.path)
+        if index is None and not is_within(row.path, roots):
+            findings.append(outside_finding(row, manifest.base_dir))
+            continue
         if index is not None:
             # The walk found this file too: read it once, as the manifest describes it. A second
             # row for the same file becomes a second job (a second source of the same item).
