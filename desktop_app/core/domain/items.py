@@ -55,6 +55,7 @@ class IntakeOutcome(StrEnum):
     NOT_READ_VANISHED = "not-read-vanished"
     NOT_READ_PERMISSION = "not-read-permission"
     NOT_READ_ERROR = "not-read-error"
+    NOT_READ_REPLACED = "not-read-replaced"  # not the file (or folder) the walk found: swapped meanwhile
     RECORD_DAMAGED = "record-damaged"  # not an intake outcome: the item's stored record cannot be read
 
 

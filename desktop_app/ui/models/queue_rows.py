@@ -32,6 +32,7 @@ OUTCOME_TEXT = {
     IntakeOutcome.NOT_READ_VANISHED: "The file vanished before it could be read.",
     IntakeOutcome.NOT_READ_PERMISSION: "Permission denied: the file could not be read.",
     IntakeOutcome.NOT_READ_ERROR: "The file could not be read.",
+    IntakeOutcome.NOT_READ_REPLACED: "Replaced between the folder walk and the read: not read.",
     IntakeOutcome.RECORD_DAMAGED: "This item's record is damaged or was altered; run the custody log check.",
 }
 
