@@ -186,10 +186,10 @@ class SafeFile:
             raise error_item(exc) from None
         try:
             self._before = os.fstat(self._fd)
+            if not stat.S_ISREG(self._before.st_mode):
+                raise special_item(self._before.st_mode)  # what is there now, truthfully: nothing is read
             if expected is not None and identity_of(self._before) != expected:
                 raise replaced_item(path)
-            if not stat.S_ISREG(self._before.st_mode):
-                raise special_item(self._before.st_mode)
             if self._before.st_size > max_size:
                 raise too_large_item(self._before.st_size, max_size)
         except BaseException:

@@ -93,8 +93,8 @@ def _listing(folder: bytes, expected: Identity | None) -> list[tuple[bytes, os.s
     """
     if not _LIST_BY_DESCRIPTOR:  # Windows: no descriptor-relative listing; links are reparse points
         with os.scandir(folder) as listed:
-            by_path = [(entry.name, _lstat(entry)) for entry in listed]
-        return sorted(by_path, key=lambda e: e[0])
+            named = [(entry.name, _lstat(entry)) for entry in listed]
+        return sorted(named, key=lambda e: e[0])
     try:
         fd = os.open(folder, _FOLDER_FLAGS)
     except OSError as exc:
