@@ -287,8 +287,8 @@ def cmd_items(args: argparse.Namespace) -> int:
         quality = str(item.analysis.pdq.quality) if item.analysis and item.analysis.pdq else "-"
         size = f"{item.size:,}" if item.size is not None else "-"
         print(
-            f"{item.item_id[:12]}  {item.kind!s:<7} {item.state!s:<10} {item.outcome!s:<20} {size:>14}  {sha:<12} "
-            f"q={quality:<4} {'viewed ' if item.viewed else ''}{printable(item.display_name)}"
+            f"{printable(item.item_id[:12])}  {item.kind!s:<7} {item.state!s:<10} {item.outcome!s:<20} "
+            f"{size:>14}  {sha:<12} q={quality:<4} {'viewed ' if item.viewed else ''}{printable(item.display_name)}"
         )
     if not args.json:
         print(f"{len(items)} items.", file=sys.stderr)

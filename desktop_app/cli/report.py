@@ -128,7 +128,8 @@ def cmd_report_list(args: argparse.Namespace) -> int:
             print(json_text(record))
             continue
         print(
-            f"{summary.report_id[:12]}  {summary.updated_at:%Y-%m-%d %H:%M}Z  {summary.status:<8} "
+            f"{printable(summary.report_id[:12])}  {summary.updated_at:%Y-%m-%d %H:%M}Z  "
+            f"{printable(summary.status):<8} "
             f"{summary.files:>3} files  {summary.errors:>3} errors  {summary.warnings:>3} warnings  "
             f"{printable(summary.incident_type or '(no incident type)')}"
         )
@@ -163,7 +164,7 @@ def cmd_report_export_xml(args: argparse.Namespace) -> int:
             if args.json:
                 print(json_text({"report": report_id, "exported": False, "findings": [f.to_json() for f in findings]}))
             else:
-                print(f"{report_id}: not exported. {refused.message}")
+                print(f"{printable(report_id)}: not exported. {printable(refused.message)}")
                 print_findings(findings)
             return EXIT_INVALID
     folder.mkdir(parents=True, exist_ok=True)
@@ -184,7 +185,7 @@ def cmd_report_export_xml(args: argparse.Namespace) -> int:
         result["findings"] = [f.to_json() for f in export.findings]
         print(json_text(result))
         return EXIT_VALID
-    print(f"{report_id}: {len(written)} documents written to {printable(folder)}")
+    print(f"{printable(report_id)}: {len(written)} documents written to {printable(folder)}")
     for entry in written:
         print(f"  {entry['name']:<22} {entry['bytes']:>8} bytes  sha256 {entry['sha256']}")
     if any(d.placeholder_ids for d in export.documents):

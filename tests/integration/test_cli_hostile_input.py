@@ -127,3 +127,20 @@ def test_import_refuses_a_manifest_row_outside_its_folder_until_allowed(tmp_path
     assert "0 new items" in refused.stdout
     allowed = run(profile, "import", "--manifest", str(manifest), "--allow-outside", str(private))
     assert allowed.returncode == 0 and "1 new items" in allowed.stdout, allowed.stdout
+
+
+def test_values_edited_into_the_database_never_reach_the_terminal_raw(tmp_path):
+    import sqlite3
+    from contextlib import closing
+
+    profile = tmp_path / "p"
+    (tmp_path / "one.bin").write_bytes(os.urandom(300))
+    assert run(profile, "init", "--reviewer", "R").returncode == 0
+    assert run(profile, "import", str(tmp_path / "one.bin")).returncode == 0
+    database = profile / "data" / "workspace" / "workspace.db"
+    with closing(sqlite3.connect(database)) as conn, conn:  # an outsider's edit: no passphrase needed
+        conn.execute("UPDATE items SET item_id = ?", ("\x1b]0;owned\x07\u202e",))
+    listing = run(profile, "items")
+    assert listing.returncode == 0, listing.stderr
+    assert_terminal_safe(listing.stdout)
+    assert "\\x1b]0;owned" in listing.stdout and "damaged" in listing.stdout
