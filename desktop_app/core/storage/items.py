@@ -31,6 +31,14 @@ _STATES = {str(member): member for member in ReviewState}
 _DAMAGE = (KeyError, ValueError, TypeError, AttributeError, binascii.Error, FieldDamaged)
 
 
+def _damage_reason(problem: Exception) -> str:
+    if isinstance(problem, FieldDamaged):
+        return "an encrypted field does not open"
+    if isinstance(problem, KeyError) and problem.args:
+        return f"a value this version does not know: {str(problem.args[0])[:40]!r}"
+    return "a value in it is malformed"
+
+
 def damaged_item(row: tuple[Any, ...], problem: Exception, viewed: bool) -> Item:
     """A stand-in for an item whose row cannot be read: listed as damaged, holding nothing usable."""
     item_id, _, state, added_at = row[:4]
@@ -40,7 +48,7 @@ def damaged_item(row: tuple[Any, ...], problem: Exception, viewed: bool) -> Item
             added = added.replace(tzinfo=UTC)
     except (TypeError, ValueError):
         added = datetime.fromtimestamp(0, UTC)
-    reason = problem.message if isinstance(problem, FieldDamaged) else f"{type(problem).__name__}"
+    reason = _damage_reason(problem)
     return Item(
         item_id=str(item_id),
         kind=ItemKind.DAMAGED,
