@@ -43,3 +43,25 @@ def test_queue_lists_a_damaged_record(qtbot, paths, pool, make_window, tmp_path)
     finally:
         pool.wait_for_done(10_000)
         ws.close()
+
+
+def test_a_manifest_row_outside_its_folder_is_shown_as_a_finding(qtbot, paths, pool, make_window, tmp_path):
+    ws, _ = Workspace.create(paths, PASSPHRASE, "Sam Rivera", fast_kdf())
+    try:
+        (tmp_path / "home").mkdir()
+        (tmp_path / "home" / "private.bin").write_bytes(b"not flagged by anyone" * 20)
+        drop = tmp_path / "drop"
+        drop.mkdir()
+        (drop / "flagged.bin").write_bytes(b"flagged" * 50)
+        manifest = drop / "manifest.csv"
+        manifest.write_text("path,username\nflagged.bin,account-1\n../home/private.bin,account-1\n")
+        window = make_window(ws)
+        with qtbot.waitSignal(window.intake.import_finished, timeout=60_000):
+            window.intake.import_paths([], manifest=manifest)
+        review = window.review
+        qtbot.waitUntil(lambda: not review.reloading and review.model.rowCount() == 1, timeout=30_000)
+        assert "outside the manifest's folder" in window.statusBar().currentMessage()
+        check(grab(window, tmp_path / "manifest-outside-row.png"))
+    finally:
+        pool.wait_for_done(10_000)
+        ws.close()

@@ -305,9 +305,8 @@ def outside_finding(row: ManifestRow, base_dir: bytes | None) -> ManifestFinding
         "path",
         "path-outside-manifest-folder",
         f"The path {shown!r} is outside the manifest's folder ({folder}) and the folders being imported, so "
-        "it was not read: a manifest may only name files beside or below it. If this file really belongs to "
-        "the report, confirm its path explicitly (on the command line: --allow-outside PATH) or move it next "
-        "to the manifest. The row was skipped.",
+        "it was not read. Move the file next to the manifest, or confirm the path (command line: "
+        "--allow-outside PATH). The row was skipped.",
     )
 
 
