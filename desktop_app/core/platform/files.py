@@ -102,7 +102,7 @@ def open_private(path: Path, flags: int) -> int:
 
 def private_file(path: Path) -> Path:
     """Make sure ``path`` exists as an owner-only file (created empty if missing, tightened if not)."""
-    os.close(open_private(path, os.O_WRONLY))
+    os.close(open_private(path, os.O_RDONLY))  # read-only: a write-protected file is tightened, not refused
     return path
 
 
