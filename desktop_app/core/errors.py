@@ -88,6 +88,18 @@ class BlobMissing(EvidenceDeskError):
     code = "blob-missing"
 
 
+class WorkspaceDamaged(EvidenceDeskError):
+    """SQLite found the workspace database file itself damaged (a malformed page, not a database)."""
+
+    code = "database-damaged"
+
+
+class ItemRecordDamaged(EvidenceDeskError):
+    """An item's row holds a value this version cannot read (an unknown state or kind, a bad time)."""
+
+    code = "item-record-damaged"
+
+
 class LogIntegrityError(EvidenceDeskError):
     """The custody log failed verification; ``seq`` names the first bad entry when known."""
 
