@@ -208,7 +208,10 @@ class SubmissionService:
                 raise SubmissionRefused(f"Report {report_id[:8]} is not open at NCMEC; there is nothing to retract.")
             credentials = self._credentials_for(record)
             run = self._new_run(record, credentials, cancel)
-            return (yield from run.retract_by_reviewer())
+            try:
+                return (yield from run.retract_by_reviewer())
+            finally:
+                run.close()
 
     def acknowledge_unknown(self, report_id: str) -> SubmissionStatus:
         """The reviewer's decision after a ``/submit`` with unknown outcome: the report may be sent again.
