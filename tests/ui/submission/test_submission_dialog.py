@@ -1,0 +1,149 @@
+"""The submission dialog against the practice server on loopback: send, fail with advice, cancel, close."""
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent
+
+from desktop_app.core.cybertipline.practice import Fault
+from desktop_app.core.domain.submission import Environment, SubmissionState
+from desktop_app.ui.submission.dialog import SubmissionMode
+from desktop_app.ui.submission.steps import STATUS_ROLE
+from tests.core.submission.helpers import import_media, new_report
+from tests.ui.submission.conftest import SLOW_STEP_SECONDS
+
+
+def send(qtbot, dialog, timeout=30_000):
+    """Press Send and wait for the end."""
+    with qtbot.waitSignal(dialog.ended, timeout=timeout) as ended:
+        dialog.go_button.click()
+    return ended.args[0]
+
+
+def test_a_report_is_sent_through_the_dialog_and_finished_at_the_server(
+    qtbot, open_dialog, items, reports, server, tmp_path
+):
+    item_ids = import_media(items, tmp_path / "media", pictures=2, video=True)
+    report_id = new_report(reports, item_ids)
+    dialog = open_dialog(report_id)
+    assert dialog.plan is not None and dialog.plan.file_count == 3
+    assert dialog.band.environment is Environment.PRACTICE and "PRACTICE" in dialog.band.headline.text()
+
+    status = send(qtbot, dialog)
+
+    assert status.state is SubmissionState.FINISHED, status.advice
+    [finished] = server.snapshot().in_state("finished")  # the server's word, not the dialog's
+    assert str(finished.report_id) == status.ncmec_report_id and len(finished.files) == 3
+    keys = [dialog.model.data(dialog.model.index(row, 0), STATUS_ROLE) for row in range(dialog.model.rowCount())]
+    assert keys and set(keys) == {"done"}
+    # a row per step and per file: open, 3 x (upload, describe), finish
+    assert dialog.model.rowCount() == 8
+    assert dialog.outcome.isVisible() and status.ncmec_report_id in dialog.outcome.text()
+    assert dialog.close_button.isVisible() and not dialog.cancel_button.isVisible()
+    assert not dialog.resume_button.isVisible() and not dialog.retract_button.isVisible()
+
+
+def test_a_refused_file_is_retracted_and_the_dialog_says_what_to_do(
+    qtbot, open_dialog, items, reports, server, tmp_path
+):
+    [item_id] = import_media(items, tmp_path / "media", pictures=1, video=False)
+    report_id = new_report(reports, [item_id])
+    dialog = open_dialog(report_id)
+    server.set_faults([Fault(endpoint="/fileinfo", kind="code", code=4100, status=400)])
+
+    status = send(qtbot, dialog)
+
+    assert status.state is SubmissionState.RETRACTED
+    assert status.advice, "a refusal must come with advice"
+    snapshot = server.snapshot()
+    assert not snapshot.in_state("finished") and len(snapshot.in_state("retracted")) == 1
+    assert dialog.outcome.isVisible() and dialog.outcome.property("role") == "neutral"
+    assert status.advice in dialog.outcome.text() and "4100" in dialog.outcome.text()
+    failed = [dialog.model.data(dialog.model.index(r, 0), STATUS_ROLE) for r in range(dialog.model.rowCount())]
+    assert "failed" in failed
+
+
+def test_a_report_with_errors_is_not_sent_and_the_dialog_says_why(qtbot, open_dialog, reports, server):
+    report_id = reports.create_draft().report_id  # nothing filled in
+
+    dialog = open_dialog(report_id)
+
+    assert not dialog.go_button.isEnabled()
+    assert dialog.outcome.isVisible() and dialog.outcome.text()
+    assert server.snapshot().requests == ()
+
+
+def test_production_names_the_report_and_its_files_and_going_back_sends_nothing(
+    qtbot, open_dialog, items, reports, server, tmp_path
+):
+    item_ids = import_media(items, tmp_path / "media", pictures=2, video=False)
+    report_id = new_report(reports, item_ids)
+    dialog = open_dialog(report_id, environment=Environment.PRODUCTION)
+    assert "PRODUCTION" in dialog.band.headline.text()
+
+    dialog.go_button.click()
+    question = dialog.confirmation
+    assert question is not None and question.isVisible()
+    text = " ".join(label.text() for label in question.findChildren(type(dialog.plan_label)))
+    assert "2 files" in text and report_id[:8] in text and dialog.plan.title in text
+    question.back_button.click()
+    qtbot.wait(200)
+    assert not [r for r in server.snapshot().requests if r.path == "/submit"]
+
+    dialog.go_button.click()
+    with qtbot.waitSignal(dialog.ended, timeout=30_000) as ended:
+        dialog.confirmation.send_button.click()
+    assert ended.args[0].state is SubmissionState.FINISHED
+    assert len(server.snapshot().in_state("finished")) == 1
+
+
+def test_cancel_after_ncmec_opened_the_report_asks_then_retracts_it(
+    qtbot, open_dialog, items, reports, server, tmp_path
+):
+    item_ids = import_media(items, tmp_path / "media", pictures=2, video=False)
+    report_id = new_report(reports, item_ids)
+    dialog = open_dialog(report_id)
+    server.set_faults([Fault(endpoint="/upload", kind="delay", seconds=SLOW_STEP_SECONDS, applied=True)])
+    dialog.go_button.click()
+    qtbot.waitUntil(dialog.opened_at_ncmec, timeout=10_000)
+
+    dialog.cancel_button.click()
+    question = dialog.confirmation
+    assert question is not None and question.isVisible()
+    question.keep_button.click()  # "keep going" first: nothing stops
+    assert dialog.phase == "running"
+    dialog.cancel_button.click()
+    with qtbot.waitSignal(dialog.ended, timeout=30_000) as ended:
+        dialog.confirmation.retract_button.click()
+
+    assert ended.args[0].state is SubmissionState.RETRACTED
+    snapshot = server.snapshot()
+    assert not snapshot.in_state("finished") and not snapshot.in_state("open")
+    assert len(snapshot.in_state("retracted")) == 1
+    assert [r.path for r in snapshot.requests].count("/retract") >= 1
+
+
+def test_closing_the_dialog_while_a_call_is_in_flight_does_not_crash_and_the_report_can_be_resumed(
+    qtbot, pool, open_dialog, submissions, items, reports, server, tmp_path
+):
+    [item_id] = import_media(items, tmp_path / "media", pictures=1, video=False)
+    report_id = new_report(reports, [item_id])
+    dialog = open_dialog(report_id, owned_by_test=True)
+    server.set_faults([Fault(endpoint="/upload", kind="delay", seconds=SLOW_STEP_SECONDS, applied=True)])
+    dialog.go_button.click()
+    qtbot.waitUntil(dialog.opened_at_ncmec, timeout=10_000)
+
+    dialog.reject()  # what the window does when it locks
+    dialog.deleteLater()
+    QCoreApplication.sendPostedEvents(dialog, QEvent.Type.DeferredDelete.value)
+    assert not shiboken6.isValid(dialog)
+    assert pool.wait_for_done(30_000)
+    qtbot.waitUntil(lambda: pool.active_count == 0, timeout=5000)  # results delivered to nobody, no crash
+
+    status = submissions.status(report_id)
+    assert status.state in (SubmissionState.OPEN, SubmissionState.NEEDS_DECISION) and status.ncmec_report_id
+    assert len(server.snapshot().in_state("open")) == 1  # left open, with a decision waiting
+
+    resumed = open_dialog(report_id, SubmissionMode.RESUME)
+    assert resumed.go_button.isEnabled()
+    assert send(qtbot, resumed).state is SubmissionState.FINISHED
+    [finished] = server.snapshot().in_state("finished")
+    assert str(finished.report_id) == status.ncmec_report_id and len(finished.files) == 1
