@@ -1,0 +1,117 @@
+"""A report's submission state wherever it appears: the reports list, the editor header, the unlock offer."""
+
+from PySide6.QtWidgets import QLabel
+
+from desktop_app.core.domain.submission import Environment, SubmissionProgress, SubmissionState
+from desktop_app.core.progress import CancelToken, run_to_completion
+from desktop_app.ui.report.reports_page import SUBMISSION_COLUMN, ReportsPage
+from desktop_app.ui.submission.controller import SubmissionController
+from desktop_app.ui.submission.dialog import SubmissionMode
+from tests.core.submission.helpers import import_media, new_report
+
+
+def leave_open(submissions, report_id):
+    """Submit until NCMEC opened the report, then stop as a killed process would: the report stays open."""
+    run = submissions.submit(report_id, Environment.PRACTICE, CancelToken())
+    for update in run:
+        steps = {step.key: step.status for step in update.steps} if isinstance(update, SubmissionProgress) else {}
+        if steps.get("submit") == "done":
+            break
+    run.close()
+    status = submissions.status(report_id)
+    assert status.state is SubmissionState.OPEN and status.ncmec_report_id
+    return status
+
+
+def cell(page, report_id):
+    return page.model.data(page.model.index(page.model.row_of(report_id), SUBMISSION_COLUMN))
+
+
+def open_in_page(qtbot, page, report_id):
+    with qtbot.waitSignal(page.report_opened, timeout=10_000):
+        page.table.selectRow(page.model.row_of(report_id))
+    qtbot.waitSignal(page.editor.loaded, timeout=10_000).wait()
+    return page.submission_bar
+
+
+def test_the_list_and_the_editor_show_each_state_and_offer_what_fits(
+    qtbot, pool, submissions, reports, items, server, tmp_path
+):
+    [item_id] = import_media(items, tmp_path / "media", pictures=1, video=False)
+    filed = new_report(reports, [item_id])
+    finished = run_to_completion(submissions.submit(filed, Environment.PRACTICE, CancelToken()))
+    opened = new_report(reports, [])
+    open_status = leave_open(submissions, opened)
+    ready = new_report(reports, [])
+    unfinished_draft = reports.create_draft().report_id
+
+    host = ReportsPage(reports, pool)  # only a parent for the controller's dialogs
+    qtbot.addWidget(host)
+    controller = SubmissionController(submissions, pool, host)
+    page = ReportsPage(reports, pool, submissions=controller)
+    qtbot.addWidget(page)
+    page.resize(1500, 900)
+    page.show()
+    with qtbot.waitSignal(page.model.modelReset, timeout=10_000):
+        page.reload()
+
+    assert cell(page, filed) == f"Filed #{finished.ncmec_report_id} · Practice"
+    assert cell(page, opened).startswith(f"Open #{open_status.ncmec_report_id} · 23 h") and "left" in cell(page, opened)
+    assert cell(page, ready) == "Draft" and cell(page, unfinished_draft) == "Draft"
+    assert page.clock.isActive()  # an open report's clock keeps moving
+
+    bar = open_in_page(qtbot, page, filed)
+    assert bar.state.state_label.text().startswith("Filed")
+    assert bar.state.environment_badge.text() == "Practice"
+    assert not any(b.isVisible() for b in (bar.submit_button, bar.resume_button, bar.retract_button))
+
+    bar = open_in_page(qtbot, page, unfinished_draft)
+    qtbot.waitUntil(lambda: bar.submit_button.isVisible(), timeout=5000)
+    assert not bar.submit_button.isEnabled()  # errors left: not submittable
+
+    bar = open_in_page(qtbot, page, ready)
+    qtbot.waitUntil(bar.submit_button.isEnabled, timeout=5000)
+    bar.submit_button.click()
+    dialog = controller.dialog
+    assert dialog is not None and dialog.mode is SubmissionMode.SUBMIT and dialog.report_id == ready
+    dialog.reject()
+
+    bar = open_in_page(qtbot, page, opened)
+    assert bar.resume_button.isVisible() and bar.retract_button.isVisible() and not bar.submit_button.isVisible()
+    bar.retract_button.click()
+    dialog = controller.dialog
+    assert dialog.mode is SubmissionMode.RETRACT
+    qtbot.waitUntil(dialog.go_button.isEnabled, timeout=10_000)
+    with qtbot.waitSignal(dialog.ended, timeout=30_000):
+        dialog.go_button.click()
+    qtbot.waitUntil(lambda: cell(page, opened) == "Retracted · Practice", timeout=10_000)  # the page re-read it
+    assert server.snapshot().report(int(open_status.ncmec_report_id)).state == "retracted"
+    dialog.accept()
+    pool.wait_for_done(20_000)
+
+
+def test_unfinished_submissions_are_offered_after_unlocking_and_can_be_resumed(
+    qtbot, pool, submissions, reports, server, make_window, workspace
+):
+    report_id = new_report(reports, [])
+    status = leave_open(submissions, report_id)
+
+    window = make_window(workspace, reports=reports, submissions=submissions)
+    controller = window.submissions
+    qtbot.waitUntil(lambda: controller.offer is not None and controller.offer.isVisible(), timeout=10_000)
+    offer = controller.offer
+    assert report_id in offer.resume_buttons
+    labels = [child.text() for child in offer.findChildren(QLabel)]
+    assert any(text.startswith(f"Open #{status.ncmec_report_id}") and "left" in text for text in labels)
+
+    offer.resume_buttons[report_id].click()
+    dialog = controller.dialog
+    assert dialog is not None and dialog.mode is SubmissionMode.RESUME
+    qtbot.waitUntil(dialog.go_button.isEnabled, timeout=10_000)
+    with qtbot.waitSignal(dialog.ended, timeout=30_000) as ended:
+        dialog.go_button.click()
+    assert ended.args[0].state is SubmissionState.FINISHED
+    [finished] = server.snapshot().in_state("finished")
+    assert str(finished.report_id) == status.ncmec_report_id
+    dialog.accept()
+    pool.wait_for_done(20_000)
