@@ -142,7 +142,6 @@ class ReportEditorWidget(QWidget):
         header.addWidget(self.save_status)
         header.addSpacing(18)
         header.addWidget(self.ncmec_bar)
-        self.header_row = header  # the Reports page adds the submission state here
         self.ncmec_bar.message.setContentsMargins(16, 0, 16, 6)
         self.section_list = QListWidget()
         self.section_list.setAccessibleName("Report sections")

@@ -14,7 +14,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,10 +53,14 @@ from desktop_app.ui.theme import OK_TEXT, PROBLEM_TEXT
 from desktop_app.ui.widgets.form_parts import InlineMessageLabel
 from desktop_app.ui.worker import WorkerPool
 
-_COLUMNS = ("Report", "Changed", "Errors", "Submission")
-SUBMISSION_COLUMN = 3
+_COLUMNS = ("Report", "Changed", "State")
+# One column for where a report stands: its errors while a draft, then its submission (the list is
+# narrow beside the editor, and a report that was sent has no errors left to count).
+STATE_COLUMN = 2
 REPORT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 CLOCK_TICK_MS = 30_000  # an open report's "time left" is shown to the minute
+CHANGED_COLUMN = 1
+NARROW_LIST = 420  # below this the Changed column gives its room to the report (its tooltip keeps the time)
 
 
 def list_reports(service: Any, submissions: Any) -> tuple[list[ReportSummary], dict[str, SubmissionStatus]]:
@@ -78,9 +91,7 @@ class DraftListModel(QAbstractTableModel):
     def tick(self) -> None:
         """The clock moved: repaint the submission column (an open report's time left)."""
         if self.summaries:
-            self.dataChanged.emit(
-                self.index(0, SUBMISSION_COLUMN), self.index(len(self.summaries) - 1, SUBMISSION_COLUMN)
-            )
+            self.dataChanged.emit(self.index(0, STATE_COLUMN), self.index(len(self.summaries) - 1, STATE_COLUMN))
 
     def row_of(self, report_id: str) -> int:
         """The row showing a report, or -1."""
@@ -106,8 +117,9 @@ class DraftListModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.summaries):
             return None
         summary = self.summaries[index.row()]
-        if index.column() == SUBMISSION_COLUMN and role != REPORT_ID_ROLE:
-            return self._submission_data(self.statuses.get(summary.report_id), role)
+        status = self.statuses.get(summary.report_id)
+        if index.column() == STATE_COLUMN and status is not None and role != REPORT_ID_ROLE:
+            return self._submission_data(status, role)
         if role == Qt.ItemDataRole.DisplayRole:
             who = summary.reported_user or "no reported user yet"
             files = f"{summary.files} file{'s' if summary.files != 1 else ''}" if summary.files else "text only"
@@ -117,7 +129,10 @@ class DraftListModel(QAbstractTableModel):
                 str(summary.errors) if summary.errors else "ready",
             )[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{summary.incident_type or 'Report'} ({summary.report_id}); {summary.warnings} suggestion(s)"
+            return (
+                f"{summary.incident_type or 'Report'} ({summary.report_id}); {summary.warnings} suggestion(s); "
+                f"changed {_when(summary.updated_at)}"
+            )
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2:
             return QColor(PROBLEM_TEXT if summary.errors else OK_TEXT)
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -127,15 +142,15 @@ class DraftListModel(QAbstractTableModel):
             return summary.report_id
         return None
 
-    def _submission_data(self, status: SubmissionStatus | None, role: int) -> Any:
+    def _submission_data(self, status: SubmissionStatus, role: int) -> Any:
         text = describe(status, self.now())
         if role == Qt.ItemDataRole.DisplayRole:
-            return text.short
+            return text.two_lines  # two lines, like the report beside it
         if role == Qt.ItemDataRole.ToolTipRole:
             return text.long
         if role == Qt.ItemDataRole.ForegroundRole:
             return QColor(TONES[text.tone][0])
-        if role == Qt.ItemDataRole.DecorationRole and status is not None and status.environment is not None:
+        if role == Qt.ItemDataRole.DecorationRole and status.environment is not None:
             return environment_swatch(status.environment)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
@@ -196,7 +211,7 @@ class ReportsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnHidden(SUBMISSION_COLUMN, submissions is None)
+        self.table.installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _: self._row_chosen(current.row()))
         self.new_button = QPushButton("New report")
         self.new_button.setProperty("role", "primary")
@@ -225,13 +240,22 @@ class ReportsPage(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
+        # The list grows with the window too (a quarter of any extra width): its State column needs room
+        # beside the report's title on a large screen.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
         splitter.setSizes([420, 1100])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
     # -- the list --------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """On a narrow list, hide the Changed column so the report's title stays readable."""
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self.table.setColumnHidden(CHANGED_COLUMN, self.table.width() < NARROW_LIST)
+        return super().eventFilter(watched, event)
 
     def reload(self) -> None:
         """Re-read the drafts list (and which schema is in force) in a worker."""
@@ -316,7 +340,8 @@ class ReportsPage(QWidget):
 
     def _add_submission_bar(self, editor: ReportEditorWidget) -> None:
         bar = SubmissionBarWidget()
-        editor.header_row.insertWidget(1, bar)
+        bar.layout().setContentsMargins(16, 0, 16, 8)
+        editor.layout().insertWidget(1, bar)  # a row of its own under the title: the header row is full
         report_id = editor.report_id
         controller = self.submissions
         assert controller is not None

@@ -45,6 +45,7 @@ class SubmissionBarWidget(QWidget):
         layout.addWidget(self.state)
         for button in (self.submit_button, self.resume_button, self.retract_button):
             layout.addWidget(button)
+        layout.addStretch(1)
         self._update_actions()
 
     def show_status(self, status: SubmissionStatus | None, now: datetime) -> None:

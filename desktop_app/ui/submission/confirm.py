@@ -27,10 +27,12 @@ class ProductionConfirmDialog(QDialog):
         title = QLabel("Send a real CyberTipline report?")
         title.setProperty("role", "title")
         size = f", {size_words(plan.total_bytes)}" if plan.total_bytes else ""
+        # The plan names a known address by its name; here the reviewer sees the address itself.
+        address = plan.endpoint if "://" in plan.endpoint else (plan.environment.base_url or plan.endpoint)
         text = QLabel(
             f"<p>Report <b>{_escape(plan.title)}</b> (<code>{plan.report_id[:8]}</code>) with "
             f"<b>{_files(plan.file_count)}</b>{size} goes to NCMEC's production CyberTipline at "
-            f"{_escape(plan.endpoint)}.</p>"
+            f"{_escape(address)}.</p>"
             "<p>Once NCMEC has finished it, it cannot be amended or withdrawn, and the law's one-year "
             "preservation period for its contents begins.</p>"
         )

@@ -188,6 +188,7 @@ class SubmissionDialog(QDialog):
         self.overall.setRange(0, 1000)
         self.overall.hide()
         self.outcome = QLabel()
+        self.outcome.setTextFormat(Qt.TextFormat.RichText)
         self.outcome.setWordWrap(True)
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.outcome.setAccessibleName("Outcome")
@@ -332,10 +333,21 @@ class SubmissionDialog(QDialog):
         if isinstance(update, SubmissionProgress):
             self.model.apply(update)
             if self.phase == "running":
-                self.now_label.setText(update.message)
+                self.now_label.setText(update.message or self._current_words())
             self._show_overall()
         elif isinstance(update, Progress) and update.message and self.phase == "running":
             self.now_label.setText(update.message)
+
+    def _current_words(self) -> str:
+        """What is happening now, from the step that is running (when the core's message is empty)."""
+        step = self.model.step(self.model.current)
+        if step is None:
+            return ""
+        if step.status == "retrying":
+            return f"{step.label}: trying again. {step.detail}".strip()
+        if step.bytes_total and step.bytes_done >= step.bytes_total and step.status == "running":
+            return f"{step.label}: sent, waiting for NCMEC's answer…"
+        return f"{step.label}…" if step.status == "running" else step.label
 
     def _show_overall(self) -> None:
         total = sum(step.bytes_total for step in self.model.steps)
@@ -411,7 +423,7 @@ class SubmissionDialog(QDialog):
         worker.error.connect(self._status_unreadable)
 
     def _status_unreadable(self, exc: BaseException) -> None:
-        self._finish(None, f"{self.outcome.text()} The submission's state could not be read: {_message(exc)}".strip())
+        self._finish(None, f"The submission's state could not be read: {_message(exc)}")
 
     def _settle(self, status: SubmissionStatus) -> None:
         self.status = status
@@ -443,7 +455,8 @@ class SubmissionDialog(QDialog):
                 f"{_message(earlier)} " if earlier is not None and not isinstance(earlier, OperationCancelled) else ""
             )
             code = f" (NCMEC response code {status.last_code})" if status.last_code not in (None, 0) else ""
-            self._show_outcome(f"{lead}{text.long}{code}", text.tone)
+            body = text.long.removeprefix(text.headline).lstrip(".:; ")  # the headline is not said twice
+            self._show_outcome(f"{lead}{body}{code}", text.tone, text.headline)
             undecided = status.state in (SubmissionState.OPEN, SubmissionState.NEEDS_DECISION)
             self.resume_button.setVisible(undecided)
             self.retract_button.setVisible(undecided)
@@ -451,10 +464,12 @@ class SubmissionDialog(QDialog):
         self.status_changed.emit(self.report_id)
         self.ended.emit(status)
 
-    def _show_outcome(self, text: str, tone: str) -> None:
+    def _show_outcome(self, text: str, tone: str, headline: str = "") -> None:
+        """Plain ``text`` (escaped here) under an optional bold ``headline``, in the tone's colours."""
         set_role(self.outcome, _OUTCOME_ROLES.get(tone, "problem"))
-        self.outcome.setText(text)
-        self.outcome.setVisible(bool(text))
+        body = _escape(text)
+        self.outcome.setText(f"<b>{_escape(headline)}</b><br>{body}" if headline else body)
+        self.outcome.setVisible(bool(text or headline))
 
     def _resume_clicked(self) -> None:
         self.mode = SubmissionMode.RESUME

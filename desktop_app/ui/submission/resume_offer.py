@@ -11,7 +11,16 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Signal, SignalInstance
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.core.domain.submission import SubmissionStatus
 from desktop_app.ui.submission.environment import badge_style, look_of
@@ -42,32 +51,13 @@ class ResumeOfferDialog(QDialog):
         )
         hint.setWordWrap(True)
         hint.setProperty("role", "hint")
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(8)
+        rows = QVBoxLayout()
+        rows.setSpacing(8)
         self.resume_buttons: dict[str, QPushButton] = {}
         self.retract_buttons: dict[str, QPushButton] = {}
         moment = now()
-        for row, status in enumerate(unfinished):
-            look = look_of(status.environment)
-            environment = QLabel(look.short if look is not None else "?")
-            if status.environment is not None:
-                environment.setStyleSheet(badge_style(status.environment))
-            name = QLabel(titles.get(status.report_id) or f"Report {status.report_id[:8]}")
-            name.setProperty("role", "strong")
-            text = describe(status, moment)
-            state = QLabel(text.short)
-            state.setStyleSheet(tone_style(text.tone))
-            state.setToolTip(text.long)
-            resume = QPushButton("Resume")
-            resume.clicked.connect(lambda _=False, rid=status.report_id: self._chosen(self.resume_requested, rid))
-            retract = QPushButton("Retract…")
-            retract.clicked.connect(lambda _=False, rid=status.report_id: self._chosen(self.retract_requested, rid))
-            self.resume_buttons[status.report_id] = resume
-            self.retract_buttons[status.report_id] = retract
-            for column, widget in enumerate((environment, name, state, resume, retract)):
-                grid.addWidget(widget, row, column)
-        grid.setColumnStretch(1, 1)
+        for status in unfinished:
+            rows.addWidget(self._card(status, titles, moment))
         buttons = QDialogButtonBox()
         later = buttons.addButton("Later", QDialogButtonBox.ButtonRole.RejectRole)
         later.setToolTip("Keep them open; the Reports page shows each one's state and time left.")
@@ -77,8 +67,43 @@ class ResumeOfferDialog(QDialog):
         layout.setSpacing(12)
         layout.addWidget(title)
         layout.addWidget(hint)
-        layout.addLayout(grid)
+        layout.addLayout(rows)
         layout.addWidget(buttons)
+
+    def _card(self, status: SubmissionStatus, titles: dict[str, str], moment: datetime) -> QFrame:
+        """One unfinished submission: environment and report on top, its clock and the two choices below."""
+        card = QFrame()
+        card.setProperty("role", "card")
+        look = look_of(status.environment)
+        environment = QLabel(look.short if look is not None else "?")
+        if status.environment is not None:
+            environment.setStyleSheet(badge_style(status.environment))
+        name = QLabel(titles.get(status.report_id) or f"Report {status.report_id[:8]}")
+        name.setProperty("role", "strong")
+        name.setWordWrap(True)
+        text = describe(status, moment)
+        state = QLabel(" · ".join(part for part in (text.state, text.clock) if part))  # the badge names where
+        state.setStyleSheet(tone_style(text.tone))
+        state.setToolTip(text.long)
+        resume = QPushButton("Resume")
+        resume.clicked.connect(lambda _=False, rid=status.report_id: self._chosen(self.resume_requested, rid))
+        retract = QPushButton("Retract…")
+        retract.clicked.connect(lambda _=False, rid=status.report_id: self._chosen(self.retract_requested, rid))
+        self.resume_buttons[status.report_id] = resume
+        self.retract_buttons[status.report_id] = retract
+        top = QHBoxLayout()
+        top.addWidget(environment)
+        top.addWidget(name, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(state)
+        bottom.addStretch(1)
+        bottom.addWidget(resume)
+        bottom.addWidget(retract)
+        column = QVBoxLayout(card)
+        column.setContentsMargins(12, 10, 12, 10)
+        column.addLayout(top)
+        column.addLayout(bottom)
+        return card
 
     def _chosen(self, signal: SignalInstance, report_id: str) -> None:
         self.accept()

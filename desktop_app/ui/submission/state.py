@@ -39,11 +39,30 @@ TONES = {
 
 @dataclass(frozen=True)
 class StateText:
-    """A state in words: ``short`` for a list cell, ``long`` for a tooltip or a panel."""
+    """A state in words, in parts so each place can lay it out: a list cell on two lines, a badge, a panel.
 
-    short: str
+    ``state`` ("Open #1000003"), ``clock`` (an open report's time left, else empty), ``where`` (the
+    environment's short name, empty for a draft), ``headline`` (a sentence for the top of a panel),
+    ``long`` (the explanation and the advice) and ``tone`` (a key of ``TONES``).
+    """
+
+    state: str
+    clock: str
+    where: str
+    headline: str
     long: str
-    tone: str  # a key of TONES
+    tone: str
+
+    @property
+    def short(self) -> str:
+        """One line: state, clock, environment."""
+        return " · ".join(part for part in (self.state, self.clock, self.where) if part)
+
+    @property
+    def two_lines(self) -> str:
+        """For a list cell: the state, then where (and the clock)."""
+        second = " · ".join(part for part in (self.where, self.clock) if part)
+        return f"{self.state}\n{second}" if second else self.state
 
 
 def time_left(expires_at: datetime | None, now: datetime) -> timedelta | None:
@@ -66,28 +85,34 @@ def describe(status: SubmissionStatus | None, now: datetime) -> StateText:
     """The state of a report's submission, for people. None means it was never submitted."""
     if status is None or status.state is SubmissionState.DRAFT:
         advice = f" {status.advice}" if status is not None and status.advice else ""
-        tone = "notice" if advice else "neutral"
-        return StateText("Draft", f"Not sent to NCMEC.{advice}", tone)
+        return StateText("Draft", "", "", "Not sent", f"Not sent to NCMEC.{advice}", "notice" if advice else "neutral")
     look = look_of(status.environment)
     where = look.short if look is not None else "NCMEC"
     number = f" #{status.ncmec_report_id}" if status.ncmec_report_id else ""
     advice = f" What to do: {status.advice}" if status.advice else ""
     state = status.state
     if state is SubmissionState.SUBMITTING:
-        return StateText(f"Submitting… · {where}", f"Being sent to {where} now.", "notice")
+        return StateText("Submitting…", "", where, f"Being sent to {where}", f"Being sent to {where} now.", "notice")
     if state is SubmissionState.OPEN:
         left = time_left(status.expires_at, now)
+        headline = f"Open at {where}{number}, not finished"
         if left is None:
-            return StateText(f"Open{number} · {where}", f"Open at {where}, not finished.{advice}", "notice")
+            return StateText(f"Open{number}", "", where, headline, f"Open at {where}, not finished.{advice}", "notice")
         if left <= timedelta(0):
             return StateText(
-                f"Open{number}, expired · {where}",
+                f"Open{number}",
+                "expired",
+                where,
+                headline,
                 f"NCMEC has discarded this unfinished report by now: submit it again.{advice}",
                 "problem",
             )
         words = duration_words(left)
         return StateText(
-            f"Open{number} · {words} left · {where}",
+            f"Open{number}",
+            f"{words} left",
+            where,
+            headline,
             f"Open at {where}{number} but not finished. NCMEC discards it in {words} unless you resume (finish) "
             f"or retract it.{advice}",
             "problem" if left < EXPIRY_WARNING else "notice",
@@ -96,15 +121,30 @@ def describe(status: SubmissionStatus | None, now: datetime) -> StateText:
         when = f" on {status.finished_at.astimezone():%d %b %Y %H:%M}" if status.finished_at else ""
         files = len(status.file_ids)
         return StateText(
-            f"Filed{number} · {where}",
+            f"Filed{number}",
+            "",
+            where,
+            f"Filed with {where}: CyberTipline report{number}",
             f"Filed with {where}{when}: CyberTipline report{number}, {files} file{'s' if files != 1 else ''}. "
-            "Its contents are preserved for at least one year from then.",
+            "NCMEC's receipt is kept in the vault, and the report's contents are preserved for at least one year "
+            "from then.",
             "ok",
         )
     if state is SubmissionState.RETRACTED:
-        return StateText(f"Retracted · {where}", f"Retracted at {where}: nothing was filed.{advice}", "neutral")
+        # A retraction with advice is a refusal the reviewer must fix; one without is the reviewer's own choice.
+        return StateText(
+            "Retracted",
+            "",
+            where,
+            f"Retracted at {where}: nothing was filed",
+            f"Retracted at {where}: nothing was filed.{advice}",
+            "notice" if advice else "neutral",
+        )
     return StateText(
-        f"Needs a decision · {where}",
+        "Needs a decision",
+        "",
+        where,
+        f"Needs your decision ({where}{number})",
         f"The submission to {where} stopped where Evidence Desk cannot decide alone."
         f"{advice or ' Resume or retract it.'}",
         "problem",
@@ -147,7 +187,8 @@ class SubmissionStateWidget(QWidget):
         self._apply()
 
     def _apply(self) -> None:
-        self.state_label.setText(self.text.short)
+        # The badge beside it names the environment; the label gives the state and the clock.
+        self.state_label.setText(" · ".join(part for part in (self.text.state, self.text.clock) if part))
         self.state_label.setToolTip(self.text.long)
         self.state_label.setAccessibleDescription(self.text.long)
         self.state_label.setStyleSheet(tone_style(self.text.tone))
