@@ -4,7 +4,6 @@ Nothing is mocked: the dialog drives ``SubmissionService`` on the worker bridge,
 ``PracticeServer`` on 127.0.0.1; assertions read the server's own snapshot.
 """
 
-
 import pytest
 import shiboken6
 
