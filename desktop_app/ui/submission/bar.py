@@ -73,5 +73,9 @@ class SubmissionBarWidget(QWidget):
             if self.ready
             else "The report still has errors: fix them (see the findings on the right) before submitting."
         )
+        known = self.status is not None and bool(self.status.ncmec_report_id)
         self.resume_button.setVisible(state in _UNDECIDED)
-        self.retract_button.setVisible(state in _UNDECIDED)
+        # Without NCMEC's number (a submit whose answer never came) there is nothing to resume or retract:
+        # the dialog explains and offers to send the report again.
+        self.resume_button.setText("Resume" if known else "Decide…")
+        self.retract_button.setVisible(state in _UNDECIDED and known)

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QWidget
 
 from desktop_app.core.cybertipline.endpoint import PRODUCTION_URL, TEST_URL, CredentialStore
 from desktop_app.core.domain.submission import Environment, SubmissionStatus
-from desktop_app.ui.submission.dialog import SubmissionDialog, SubmissionMode
+from desktop_app.ui.submission.dialog import SubmissionDialog
 from desktop_app.ui.submission.resume_offer import ResumeOfferDialog
+from desktop_app.ui.submission.texts import SubmissionMode
 from desktop_app.ui.worker import WorkerPool
 
 

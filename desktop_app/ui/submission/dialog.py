@@ -21,22 +21,15 @@ reviewer closed the dialog goes nowhere instead of touching deleted widgets.
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
-    QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -48,45 +41,17 @@ from desktop_app.core.domain.submission import (
     SubmissionState,
     SubmissionStatus,
 )
-from desktop_app.core.errors import EvidenceDeskError, OperationCancelled
+from desktop_app.core.errors import OperationCancelled
 from desktop_app.core.progress import CancelToken, Progress
-from desktop_app.ui.submission.confirm import ProductionConfirmDialog, RetractConfirmDialog
-from desktop_app.ui.submission.environment import LOOKS, EnvironmentBandWidget
+from desktop_app.ui.submission.confirm import ProductionConfirmDialog, RetractConfirmDialog, SendAgainConfirmDialog
+from desktop_app.ui.submission.environment import LOOKS, EnvironmentBandWidget, EnvironmentChooserWidget
 from desktop_app.ui.submission.state import describe
-from desktop_app.ui.submission.steps import (
-    DETAIL_COLUMN,
-    PROGRESS_COLUMN,
-    STEP_COLUMN,
-    StepProgressDelegate,
-    SubmissionStepsModel,
-    size_words,
-)
+from desktop_app.ui.submission.steps import size_words
+from desktop_app.ui.submission.steps_view import SubmissionStepsWidget
+from desktop_app.ui.submission.texts import GO, INTRO, TITLES, SubmissionMode, error_words, escape
 from desktop_app.ui.theme import set_role
 from desktop_app.ui.worker import Worker, WorkerPool
 
-
-class SubmissionMode(StrEnum):
-    """What the dialog was opened to do."""
-
-    SUBMIT = "submit"
-    RESUME = "resume"
-    RETRACT = "retract"
-
-
-_TITLES = {
-    SubmissionMode.SUBMIT: "Submit to NCMEC",
-    SubmissionMode.RESUME: "Resume the submission",
-    SubmissionMode.RETRACT: "Retract the report at NCMEC",
-}
-_GO = {SubmissionMode.SUBMIT: "Send", SubmissionMode.RESUME: "Resume", SubmissionMode.RETRACT: "Retract at NCMEC"}
-_INTRO = {
-    SubmissionMode.SUBMIT: "Nothing has been sent yet. Sending opens the report at NCMEC, uploads and describes each "
-    "file, then finishes it; each step is recorded in the custody log before and after it happens. If anything "
-    "goes wrong after NCMEC opened the report, it is retracted or kept for you to resume: never left half done.",
-    SubmissionMode.RESUME: "Resuming uploads the files NCMEC does not have yet, then finishes the report.",
-    SubmissionMode.RETRACT: "Retracting asks NCMEC to discard the open report and its files. Nothing is filed; "
-    "you can submit the report again later.",
-}
 _OUTCOME_ROLES = {"ok": "ok", "notice": "notice", "problem": "problem", "neutral": "neutral"}
 
 
@@ -126,7 +91,7 @@ class SubmissionDialog(QDialog):
         self._token: CancelToken | None = None
         self._retract_when_stopped = False
         self._error: BaseException | None = None
-        self.setWindowTitle(f"{_TITLES[mode]} — report {report_id[:8]}")
+        self.setWindowTitle(f"{TITLES[mode]} — report {report_id[:8]}")
         self.setMinimumSize(760, 480)
         self._build()
         self._prepare()
@@ -135,83 +100,41 @@ class SubmissionDialog(QDialog):
 
     def _build(self) -> None:
         self.band = EnvironmentBandWidget(self.environment)
-        self.title = QLabel(_TITLES[self.mode])
+        self.title = QLabel(TITLES[self.mode])
         self.title.setProperty("role", "title")
-        self.environment_combo = QComboBox()
-        self.environment_combo.setAccessibleName("Send to")
-        for environment in LOOKS:
-            self.environment_combo.addItem(environment.label, environment)
-        self.environment_combo.setCurrentIndex(self.environment_combo.findData(self.environment))
-        self.environment_combo.currentIndexChanged.connect(self._environment_chosen)
-        self.environment_row = QWidget()
-        row = QHBoxLayout(self.environment_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        send_to = QLabel("Send to")
-        send_to.setBuddy(self.environment_combo)
-        row.addWidget(send_to)
-        row.addWidget(self.environment_combo, 1)
+        self.environment_row = EnvironmentChooserWidget(self.environment)
+        self.environment_row.chosen.connect(self._environment_chosen)
         self.environment_row.setVisible(self.mode is SubmissionMode.SUBMIT)
         self.plan_label = QLabel()
         self.plan_label.setWordWrap(True)
         self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.model = SubmissionStepsModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Submission steps")
-        self.table.setItemDelegateForColumn(PROGRESS_COLUMN, StepProgressDelegate(self.table))
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(32)
-        self.table.setShowGrid(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(STEP_COLUMN, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(DETAIL_COLUMN, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(STEP_COLUMN, 280)
-        self.intro = QLabel(_INTRO[self.mode])
-        self.intro.setWordWrap(True)
-        self.intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.intro.setProperty("role", "hint")
-        self.intro.setContentsMargins(40, 0, 40, 0)
-        self.steps_stack = QStackedWidget()
-        self.steps_stack.addWidget(self.intro)
-        self.steps_stack.addWidget(self.table)
+        self.steps = SubmissionStepsWidget(INTRO[self.mode])
+        self.model = self.steps.model  # the steps as the core last reported them
         self.now_label = QLabel()
         self.now_label.setProperty("role", "hint")
         self.now_label.setAccessibleName("What is happening now")
-        self.overall = QProgressBar()
-        self.overall.setTextVisible(False)
-        self.overall.setRange(0, 1000)
-        self.overall.hide()
         self.outcome = QLabel()
         self.outcome.setTextFormat(Qt.TextFormat.RichText)
         self.outcome.setWordWrap(True)
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.outcome.setAccessibleName("Outcome")
         self.outcome.hide()
-        self.go_button = QPushButton(_GO[self.mode])
+        self.go_button = _button(GO[self.mode], "", self.go, shown=True)
         self.go_button.setProperty("role", "primary")
         self.go_button.setEnabled(False)
-        self.go_button.clicked.connect(self.go)
-        self.resume_button = QPushButton("Resume")
-        self.resume_button.setToolTip("Upload what is missing and finish the report at NCMEC.")
-        self.resume_button.clicked.connect(self._resume_clicked)
-        self.retract_button = QPushButton("Retract at NCMEC")
-        self.retract_button.setToolTip("NCMEC discards the open report; nothing is filed.")
-        self.retract_button.clicked.connect(self._retract_clicked)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.request_cancel)
-        self.close_button = QPushButton("Close")
-        self.close_button.clicked.connect(self.accept)
-        for button in (self.resume_button, self.retract_button, self.close_button):
-            button.hide()
+        self.resume_button = _button("Resume", "Upload what is missing and finish the report at NCMEC.", self._resume)
+        self.retract_button = _button(
+            "Retract at NCMEC", "NCMEC discards the open report; nothing is filed.", self._retract
+        )
+        self.send_again_button = _button(
+            "Send again…", "Record that the earlier attempt is set aside, then submit afresh.", self._send_again_clicked
+        )
+        self.cancel_button = _button("Cancel", "", self.request_cancel, shown=True)
+        self.close_button = _button("Close", "", self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.now_label, 1)
-        for button in (self.retract_button, self.resume_button, self.cancel_button, self.close_button, self.go_button):
+        buttons_in_order = (self.retract_button, self.resume_button, self.send_again_button, self.cancel_button)
+        for button in (*buttons_in_order, self.close_button, self.go_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
@@ -220,8 +143,7 @@ class SubmissionDialog(QDialog):
         layout.addWidget(self.title)
         layout.addWidget(self.environment_row)
         layout.addWidget(self.plan_label)
-        layout.addWidget(self.steps_stack, 1)
-        layout.addWidget(self.overall)
+        layout.addWidget(self.steps, 1)
         layout.addWidget(self.outcome)
         layout.addLayout(buttons)
 
@@ -241,16 +163,15 @@ class SubmissionDialog(QDialog):
             worker.result.connect(self._status_read)
         worker.error.connect(self._preparation_failed)
 
-    def _environment_chosen(self, _index: int) -> None:
-        chosen = self.environment_combo.currentData()
-        if self.phase in ("preparing", "ready") and chosen is not None and chosen != self.environment:
+    def _environment_chosen(self, chosen: Environment) -> None:
+        if self.phase in ("preparing", "ready") and chosen != self.environment:
             self.environment = chosen
             self.band.show_environment(chosen)
             self._prepare()
 
     def _go_text(self) -> str:
         if self.mode is not SubmissionMode.SUBMIT:
-            return _GO[self.mode]
+            return GO[self.mode]
         look = LOOKS[self.environment]
         return f"Send to {look.short}" + ("…" if self.environment is Environment.PRODUCTION else "")
 
@@ -264,7 +185,7 @@ class SubmissionDialog(QDialog):
             else f"{plan.file_count} file(s), {size_words(plan.total_bytes)}"
         )
         self.plan_label.setText(
-            f"<b>{_escape(plan.title)}</b> · report {plan.report_id[:8]} · {files} · {_escape(plan.endpoint)}"
+            f"<b>{escape(plan.title)}</b> · report {plan.report_id[:8]} · {files} · {escape(plan.endpoint)}"
         )
         self.phase = "ready"
         self.go_button.setEnabled(True)
@@ -277,12 +198,15 @@ class SubmissionDialog(QDialog):
         text = describe(status, self.now())
         self.plan_label.setText(f"Report {status.report_id[:8]} · {text.long}")
         self.phase = "ready"
-        self.go_button.setEnabled(status.state in (SubmissionState.OPEN, SubmissionState.NEEDS_DECISION))
+        self.go_button.setEnabled(_decision(status) == "open")
+        if _decision(status) == "unknown":
+            self.go_button.hide()
+            self._offer_decisions(status)
 
     def _preparation_failed(self, exc: BaseException) -> None:
         self.phase = "ready"
         self.plan_label.setText("")
-        self._show_outcome(_message(exc), "problem")
+        self._show_outcome(error_words(exc), "problem")
 
     # -- sending ---------------------------------------------------------------------------------
 
@@ -310,17 +234,15 @@ class SubmissionDialog(QDialog):
     def _run(self, fn: Callable[..., Any], *args: Any) -> None:
         self.phase = "running"
         self._token = CancelToken()
-        self.model.clear()
-        self.steps_stack.setCurrentWidget(self.table)
+        self.steps.start()
         self.outcome.hide()
         self.environment_row.setEnabled(False)
         self.go_button.hide()
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Cancel")
-        self.resume_button.hide()
-        self.retract_button.hide()
-        self.close_button.hide()
+        for button in (self.resume_button, self.retract_button, self.send_again_button, self.close_button):
+            button.hide()
         self.now_label.setText("Starting…")
         worker = Worker(fn, *args, self._token, cancel=self._token)
         worker.progress.connect(self._progressed)
@@ -331,33 +253,11 @@ class SubmissionDialog(QDialog):
 
     def _progressed(self, update: object) -> None:
         if isinstance(update, SubmissionProgress):
-            self.model.apply(update)
+            words = self.steps.apply(update)
             if self.phase == "running":
-                self.now_label.setText(update.message or self._current_words())
-            self._show_overall()
+                self.now_label.setText(words)
         elif isinstance(update, Progress) and update.message and self.phase == "running":
             self.now_label.setText(update.message)
-
-    def _current_words(self) -> str:
-        """What is happening now, from the step that is running (when the core's message is empty)."""
-        step = self.model.step(self.model.current)
-        if step is None:
-            return ""
-        if step.status == "retrying":
-            return f"{step.label}: trying again. {step.detail}".strip()
-        if step.bytes_total and step.bytes_done >= step.bytes_total and step.status == "running":
-            return f"{step.label}: sent, waiting for NCMEC's answer…"
-        return f"{step.label}…" if step.status == "running" else step.label
-
-    def _show_overall(self) -> None:
-        total = sum(step.bytes_total for step in self.model.steps)
-        if total <= 0:
-            self.overall.hide()
-            return
-        done = sum(step.bytes_total if step.status == "done" else step.bytes_done for step in self.model.steps)
-        self.overall.setValue(int(1000 * min(done / total, 1.0)))
-        self.overall.setToolTip(f"{size_words(done)} of {size_words(total)} sent")
-        self.overall.show()
 
     @property
     def running(self) -> bool:
@@ -414,7 +314,7 @@ class SubmissionDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._error = exc
         if not isinstance(exc, OperationCancelled):
-            self._show_outcome(_message(exc), "problem")
+            self._show_outcome(error_words(exc), "problem")
         self._read_final_status()
 
     def _read_final_status(self) -> None:
@@ -423,7 +323,7 @@ class SubmissionDialog(QDialog):
         worker.error.connect(self._status_unreadable)
 
     def _status_unreadable(self, exc: BaseException) -> None:
-        self._finish(None, f"The submission's state could not be read: {_message(exc)}")
+        self._finish(None, f"The submission's state could not be read: {error_words(exc)}")
 
     def _settle(self, status: SubmissionStatus) -> None:
         self.status = status
@@ -450,32 +350,64 @@ class SubmissionDialog(QDialog):
             self._show_outcome(problem, "problem")
         else:
             text = describe(status, self.now())
-            earlier = getattr(self, "_error", None)
-            lead = (
-                f"{_message(earlier)} " if earlier is not None and not isinstance(earlier, OperationCancelled) else ""
-            )
+            earlier = self._error
+            shown = earlier is not None and not isinstance(earlier, OperationCancelled)
+            lead = f"{error_words(earlier)} " if shown else ""
             code = f" (NCMEC response code {status.last_code})" if status.last_code not in (None, 0) else ""
             body = text.long.removeprefix(text.headline).lstrip(".:; ")  # the headline is not said twice
             self._show_outcome(f"{lead}{body}{code}", text.tone, text.headline)
-            undecided = status.state in (SubmissionState.OPEN, SubmissionState.NEEDS_DECISION)
-            self.resume_button.setVisible(undecided)
-            self.retract_button.setVisible(undecided)
+            self._offer_decisions(status)
         self._error = None
         self.status_changed.emit(self.report_id)
         self.ended.emit(status)
 
+    def _offer_decisions(self, status: SubmissionStatus) -> None:
+        decision = _decision(status)
+        self.resume_button.setVisible(decision == "open")
+        self.retract_button.setVisible(decision == "open")
+        self.send_again_button.setVisible(decision == "unknown")
+
+    # -- a submit whose outcome is unknown: only the reviewer can decide to send again ----------------
+
+    def _send_again_clicked(self) -> None:
+        confirmation = SendAgainConfirmDialog(self)
+        confirmation.accepted.connect(self._send_again)
+        self.confirmation = confirmation
+        confirmation.open()
+
+    def _send_again(self) -> None:
+        self.confirmation = None
+        self.send_again_button.hide()
+        worker = self.pool.run(self.service.acknowledge_unknown, self.report_id)
+        worker.result.connect(self._set_aside)
+        worker.error.connect(self._preparation_failed)
+
+    def _set_aside(self, status: SubmissionStatus) -> None:
+        """The unknown attempt is recorded as set aside: this dialog becomes a fresh Submit."""
+        self.status = status
+        self.mode = SubmissionMode.SUBMIT
+        self.setWindowTitle(f"{TITLES[self.mode]} — report {self.report_id[:8]}")
+        self.title.setText(TITLES[self.mode])
+        self.environment_row.setVisible(True)
+        self.environment_row.setEnabled(True)
+        self.outcome.hide()
+        self.close_button.hide()
+        self.go_button.show()
+        self.status_changed.emit(self.report_id)
+        self._prepare()
+
     def _show_outcome(self, text: str, tone: str, headline: str = "") -> None:
         """Plain ``text`` (escaped here) under an optional bold ``headline``, in the tone's colours."""
         set_role(self.outcome, _OUTCOME_ROLES.get(tone, "problem"))
-        body = _escape(text)
-        self.outcome.setText(f"<b>{_escape(headline)}</b><br>{body}" if headline else body)
+        body = escape(text)
+        self.outcome.setText(f"<b>{escape(headline)}</b><br>{body}" if headline else body)
         self.outcome.setVisible(bool(text or headline))
 
-    def _resume_clicked(self) -> None:
+    def _resume(self) -> None:
         self.mode = SubmissionMode.RESUME
         self._run(self.service.resume, self.report_id)
 
-    def _retract_clicked(self) -> None:
+    def _retract(self) -> None:
         self.mode = SubmissionMode.RETRACT
         self._run(self.service.retract, self.report_id)
 
@@ -503,12 +435,19 @@ class SubmissionDialog(QDialog):
         super().reject()
 
 
-def _message(exc: BaseException | None) -> str:
-    if isinstance(exc, EvidenceDeskError):
-        advice = getattr(exc, "advice", None)
-        return f"{exc.message} {advice}" if advice and advice not in exc.message else exc.message
-    return "An unexpected error stopped it; the crash report has the details."
+def _button(text: str, tip: str, slot: Callable[[], None], shown: bool = False) -> QPushButton:
+    button = QPushButton(text)
+    button.setToolTip(tip)
+    button.clicked.connect(slot)
+    if not shown:
+        button.hide()  # (showing a button that has no parent yet would open it as a window)
+    return button
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _decision(status: SubmissionStatus) -> str:
+    """What the reviewer can decide: "open" (resume or retract), "unknown" (send again), or "" (nothing)."""
+    if status.state not in (SubmissionState.OPEN, SubmissionState.NEEDS_DECISION):
+        return ""
+    # NCMEC may hold a report from a submit we never heard back from; without its id it can be neither
+    # finished nor withdrawn.
+    return "open" if status.ncmec_report_id else "unknown"

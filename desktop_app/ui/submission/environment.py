@@ -10,9 +10,9 @@ says in words where the report goes.
 from dataclasses import dataclass
 from functools import cache
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QWidget
 
 from desktop_app.core.domain.submission import Environment
 from desktop_app.ui.theme import NOTICE_BORDER, NOTICE_TEXT, OK_BORDER, OK_TEXT, PROBLEM_TEXT
@@ -120,3 +120,32 @@ class EnvironmentBandWidget(QFrame):
         self.headline.setText(f"<b>{look.headline}</b>")
         self.meaning.setText(look.meaning)
         self.setAccessibleDescription(f"{look.headline}: {look.meaning}")
+
+
+class EnvironmentChooserWidget(QWidget):
+    """The "Send to" choice of the three environments; ``chosen(Environment)`` when the reviewer picks another."""
+
+    chosen = Signal(object)
+
+    def __init__(self, environment: Environment, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.combo = QComboBox()
+        self.combo.setAccessibleName("Send to")
+        for each in LOOKS:
+            self.combo.addItem(each.label, each)
+        self.combo.setCurrentIndex(self.combo.findData(environment))
+        self.combo.currentIndexChanged.connect(self._changed)
+        label = QLabel("Send to")
+        label.setBuddy(self.combo)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(label)
+        row.addWidget(self.combo, 1)
+
+    @property
+    def environment(self) -> Environment:
+        """The environment chosen."""
+        return Environment(self.combo.currentData())
+
+    def _changed(self, _index: int) -> None:
+        self.chosen.emit(self.environment)

@@ -17,7 +17,8 @@ from desktop_app.core.services.practice import PracticeEndpoint
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.submission import SubmissionService, SubmissionSettings
 from desktop_app.core.services.submission_calls import RetryPolicy
-from desktop_app.ui.submission.dialog import SubmissionDialog, SubmissionMode
+from desktop_app.ui.submission.dialog import SubmissionDialog
+from desktop_app.ui.submission.texts import SubmissionMode
 
 # Long enough for a loaded 2-core CI machine, short enough that a retry costs little.
 LIMITS = SubmissionSettings(

@@ -6,7 +6,7 @@ from desktop_app.core.domain.submission import Environment, SubmissionProgress, 
 from desktop_app.core.progress import CancelToken, run_to_completion
 from desktop_app.ui.report.reports_page import STATE_COLUMN, ReportsPage
 from desktop_app.ui.submission.controller import SubmissionController
-from desktop_app.ui.submission.dialog import SubmissionMode
+from desktop_app.ui.submission.texts import SubmissionMode
 from tests.core.submission.helpers import import_media, new_report
 
 

@@ -5,8 +5,8 @@ from PySide6.QtCore import QCoreApplication, QEvent
 
 from desktop_app.core.cybertipline.practice import Fault
 from desktop_app.core.domain.submission import Environment, SubmissionState
-from desktop_app.ui.submission.dialog import SubmissionMode
 from desktop_app.ui.submission.steps import STATUS_ROLE
+from desktop_app.ui.submission.texts import SubmissionMode
 from tests.core.submission.helpers import import_media, new_report
 from tests.ui.submission.conftest import SLOW_STEP_SECONDS
 
@@ -147,3 +147,31 @@ def test_closing_the_dialog_while_a_call_is_in_flight_does_not_crash_and_the_rep
     assert send(qtbot, resumed).state is SubmissionState.FINISHED
     [finished] = server.snapshot().in_state("finished")
     assert str(finished.report_id) == status.ncmec_report_id and len(finished.files) == 1
+
+
+def test_a_submit_whose_answer_never_came_is_sent_again_only_after_the_reviewer_decides(
+    qtbot, open_dialog, reports, server
+):
+    report_id = new_report(reports, [])
+    dialog = open_dialog(report_id)
+    server.set_faults([Fault(endpoint="/submit", kind="drop", applied=True)])  # opened, but the answer is lost
+
+    status = send(qtbot, dialog)
+
+    assert status.state is SubmissionState.NEEDS_DECISION and status.ncmec_report_id is None
+    assert dialog.send_again_button.isVisible()
+    assert not dialog.resume_button.isVisible() and not dialog.retract_button.isVisible()
+    assert len([r for r in server.snapshot().requests if r.path == "/submit"]) == 1  # never repeated blindly
+
+    dialog.send_again_button.click()
+    dialog.confirmation.back_button.click()  # "not now": nothing happens
+    assert dialog.phase == "ended" and dialog.send_again_button.isVisible()
+    dialog.send_again_button.click()
+    dialog.confirmation.send_button.click()
+    qtbot.waitUntil(lambda: dialog.phase == "ready" and dialog.go_button.isEnabled(), timeout=10_000)
+    assert dialog.mode is SubmissionMode.SUBMIT and dialog.environment_row.isEnabled()
+
+    assert send(qtbot, dialog).state is SubmissionState.FINISHED
+    snapshot = server.snapshot()
+    assert len(snapshot.in_state("finished")) == 1  # one filed report; the lost one stays open until NCMEC drops it
+    assert len(snapshot.in_state("open")) == 1
