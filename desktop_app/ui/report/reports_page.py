@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.domain.submission import SubmissionStatus
+from desktop_app.core.domain.submission import SubmissionState, SubmissionStatus
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.report_building import ReportSummary
@@ -357,7 +357,13 @@ class ReportsPage(QWidget):
         if self.submission_bar is None or self.editor is None:
             return
         now = self.submissions.now() if self.submissions is not None else datetime.now(UTC)
-        self.submission_bar.show_status(self.model.statuses.get(self.editor.report_id), now)
+        status = self.model.statuses.get(self.editor.report_id)
+        self.submission_bar.show_status(status, now)
+        # Once sent, the form is what NCMEC was given: it can be read (and previewed) but not changed,
+        # unless the report was retracted and may be sent again.
+        sent = status is not None and status.state not in (SubmissionState.DRAFT, SubmissionState.RETRACTED)
+        for page in (*self.editor.section_pages.values(), self.editor.files_page):
+            page.setEnabled(not sent)
 
     def _submission_changed(self, _report_id: str) -> None:
         self.reload()

@@ -65,6 +65,8 @@ def test_the_list_and_the_editor_show_each_state_and_offer_what_fits(
     assert bar.state.state_label.text() == f"Filed #{finished.ncmec_report_id}"
     assert bar.state.environment_badge.text() == "Practice"
     assert not any(b.isVisible() for b in (bar.submit_button, bar.resume_button, bar.retract_button))
+    assert not page.editor.section_pages["incident"].isEnabled()  # what NCMEC was given is not edited
+    assert page.editor.section_list.isEnabled()  # but it can still be read
 
     bar = open_in_page(qtbot, page, unfinished_draft)
     qtbot.waitUntil(lambda: bar.submit_button.isVisible(), timeout=5000)
@@ -72,6 +74,7 @@ def test_the_list_and_the_editor_show_each_state_and_offer_what_fits(
 
     bar = open_in_page(qtbot, page, ready)
     qtbot.waitUntil(bar.submit_button.isEnabled, timeout=5000)
+    assert page.editor.section_pages["incident"].isEnabled()
     bar.submit_button.click()
     dialog = controller.dialog
     assert dialog is not None and dialog.mode is SubmissionMode.SUBMIT and dialog.report_id == ready
