@@ -125,3 +125,24 @@ def test_report_states_in_the_reports_page(qtbot, pool, submissions, reports, it
     controller.offer.reject()
     page.editor.autosave.stop()
     pool.wait_for_done(20_000)
+
+
+def test_practice_in_the_connection_dialog(qtbot, pool, paths, workspace, keyring, shots):
+    from desktop_app.core.cybertipline.endpoint import TEST_URL
+    from desktop_app.core.services.cybertipline import CyberTiplineService
+    from desktop_app.core.settings import AppSettings
+    from desktop_app.ui.dialogs.cybertipline_dialog import PRACTICE, CyberTiplineDialog
+
+    practice = PracticeEndpoint()
+    try:
+        service = CyberTiplineService(workspace, keyring, TEST_URL)
+        dialog = CyberTiplineDialog(service, AppSettings(), paths.settings_file, pool, practice=practice)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.endpoint_combo.setCurrentIndex(dialog.endpoint_combo.findData(PRACTICE))
+        dialog.check_button.click()
+        qtbot.waitUntil(dialog.check_button.isEnabled, timeout=20_000)
+        check(grab(dialog, shots / "cybertipline-connection-practice.png"))
+        pool.wait_for_done(10_000)
+    finally:
+        practice.close()
