@@ -475,6 +475,8 @@ class MainWindow(QMainWindow):
         self._auto_lock.stop()
         self._generation += 1  # reads still in flight must not repaint a closed window
         self.intake.shutdown()
+        if self.submissions is not None:
+            self.submissions.shutdown()  # quitting must not wait for a long upload; the report stays resumable
         if self.unlock_dialog is not None:
             self.unlock_dialog.close()
         self.review.shutdown()

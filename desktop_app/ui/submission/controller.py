@@ -28,7 +28,7 @@ def environment_for(endpoint: str, credentials: CredentialStore | None = None) -
     NCMEC yet; the dialog lets the reviewer choose another before anything is sent.
     """
     environment = {TEST_URL: Environment.TEST, PRODUCTION_URL: Environment.PRODUCTION}.get(endpoint)
-    if environment is None or (credentials is not None and credentials.load(endpoint) is None):
+    if environment is None or credentials is None or credentials.load(endpoint) is None:
         return Environment.PRACTICE
     return environment
 
@@ -111,6 +111,11 @@ class SubmissionController(QObject):
 
     def _dialog_gone(self) -> None:
         self.dialog = None
+
+    def shutdown(self) -> None:
+        """The window is closing: stop a running submission at its next step (it stays resumable)."""
+        if self.dialog is not None and self.dialog.running:
+            self.dialog.reject()
 
     # -- after unlocking -------------------------------------------------------------------------
 

@@ -119,3 +119,26 @@ def test_unfinished_submissions_are_offered_after_unlocking_and_can_be_resumed(
     assert str(finished.report_id) == status.ncmec_report_id
     dialog.accept()
     pool.wait_for_done(20_000)
+
+
+def test_closing_the_window_mid_submission_stops_it_and_leaves_it_resumable(
+    qtbot, pool, submissions, reports, items, server, make_window, workspace, tmp_path
+):
+    from desktop_app.core.cybertipline.practice import Fault
+    from tests.ui.submission.conftest import SLOW_STEP_SECONDS
+
+    [item_id] = import_media(items, tmp_path / "media", pictures=1, video=False)
+    report_id = new_report(reports, [item_id])
+    window = make_window(workspace, reports=reports, submissions=submissions)
+    dialog = window.submissions.submit(report_id)
+    qtbot.waitUntil(lambda: dialog.phase == "ready", timeout=10_000)
+    server.set_faults([Fault(endpoint="/upload", kind="delay", seconds=SLOW_STEP_SECONDS, applied=True)])
+    dialog.go_button.click()
+    qtbot.waitUntil(dialog.opened_at_ncmec, timeout=10_000)
+
+    window.close()
+    assert pool.wait_for_done(10_000)  # the run stopped at its next step instead of carrying on
+
+    status = submissions.status(report_id)
+    assert status.state is SubmissionState.NEEDS_DECISION and status.ncmec_report_id
+    assert status in submissions.unfinished()
