@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     Qt,
     QTimer,
     Signal,
@@ -48,6 +49,7 @@ from desktop_app.ui.report.schema_status import NcmecSchemaWidget
 from desktop_app.ui.submission.bar import SubmissionBarWidget
 from desktop_app.ui.submission.controller import SubmissionController, read_statuses
 from desktop_app.ui.submission.environment import environment_swatch
+from desktop_app.ui.submission.menu import submission_menu
 from desktop_app.ui.submission.state import TONES, describe
 from desktop_app.ui.theme import OK_TEXT, PROBLEM_TEXT
 from desktop_app.ui.widgets.form_parts import InlineMessageLabel
@@ -212,6 +214,8 @@ class ReportsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.installEventFilter(self)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._list_menu)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _: self._row_chosen(current.row()))
         self.new_button = QPushButton("New report")
         self.new_button.setProperty("role", "primary")
@@ -364,6 +368,15 @@ class ReportsPage(QWidget):
         sent = status is not None and status.state not in (SubmissionState.DRAFT, SubmissionState.RETRACTED)
         for page in (*self.editor.section_pages.values(), self.editor.files_page):
             page.setEnabled(not sent)
+
+    def _list_menu(self, point: QPoint) -> None:
+        row = self.table.indexAt(point).row()
+        if self.submissions is None or not 0 <= row < len(self.model.summaries):
+            return
+        summary = self.model.summaries[row]
+        status = self.model.statuses.get(summary.report_id)
+        menu = submission_menu(self.table, summary.report_id, status, summary.errors == 0, self.submissions)
+        menu.popup(self.table.viewport().mapToGlobal(point))
 
     def _submission_changed(self, _report_id: str) -> None:
         self.reload()
