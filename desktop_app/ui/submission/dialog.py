@@ -41,7 +41,7 @@ from desktop_app.core.domain.submission import (
     SubmissionState,
     SubmissionStatus,
 )
-from desktop_app.core.errors import OperationCancelled
+from desktop_app.core.errors import CredentialsMissing, OperationCancelled
 from desktop_app.core.progress import CancelToken, Progress
 from desktop_app.ui.submission.confirm import ProductionConfirmDialog, RetractConfirmDialog, SendAgainConfirmDialog
 from desktop_app.ui.submission.environment import LOOKS, EnvironmentBandWidget, EnvironmentChooserWidget
@@ -151,11 +151,12 @@ class SubmissionDialog(QDialog):
 
     def _prepare(self) -> None:
         self.phase = "preparing"
+        self.outcome.hide()
         self.go_button.setEnabled(False)
         self.go_button.setText(self._go_text())
         if self.mode is SubmissionMode.SUBMIT:
             self.plan_label.setText("Checking the report…")
-            worker = self.pool.run(self.service.plan, self.report_id, self.environment)
+            worker = self.pool.run(plan_and_check, self.service, self.report_id, self.environment)
             worker.result.connect(self._planned)
         else:
             self.plan_label.setText("Reading the submission…")
@@ -175,7 +176,8 @@ class SubmissionDialog(QDialog):
         look = LOOKS[self.environment]
         return f"Send to {look.short}" + ("…" if self.environment is Environment.PRODUCTION else "")
 
-    def _planned(self, plan: SubmissionPlan) -> None:
+    def _planned(self, planned: tuple[SubmissionPlan, str]) -> None:
+        plan, missing = planned
         if plan.environment != self.environment:
             return  # the reviewer chose another environment while this one was planned
         self.plan = plan
@@ -188,7 +190,9 @@ class SubmissionDialog(QDialog):
             f"<b>{escape(plan.title)}</b> · report {plan.report_id[:8]} · {files} · {escape(plan.endpoint)}"
         )
         self.phase = "ready"
-        self.go_button.setEnabled(True)
+        self.go_button.setEnabled(not missing)
+        if missing:
+            self._show_outcome(missing, "notice")  # before anything is sent, not after NCMEC said 401
 
     def _status_read(self, status: SubmissionStatus) -> None:
         self.status = status
@@ -433,6 +437,18 @@ class SubmissionDialog(QDialog):
         if self._token is not None and self.running:
             self._token.cancel()
         super().reject()
+
+
+def plan_and_check(service: Any, report_id: str, environment: Environment) -> tuple[SubmissionPlan, str]:
+    """Runs in the worker: what would be sent, and why it cannot be yet (no credentials saved), if so."""
+    plan = service.plan(report_id, environment)
+    if environment is Environment.PRACTICE:
+        return plan, ""
+    try:
+        service.credentials.require(service.endpoint(environment))
+    except CredentialsMissing as missing:
+        return plan, missing.message
+    return plan, ""
 
 
 def _button(text: str, tip: str, slot: Callable[[], None], shown: bool = False) -> QPushButton:

@@ -175,3 +175,36 @@ def test_a_submit_whose_answer_never_came_is_sent_again_only_after_the_reviewer_
     snapshot = server.snapshot()
     assert len(snapshot.in_state("finished")) == 1  # one filed report; the lost one stays open until NCMEC drops it
     assert len(snapshot.in_state("open")) == 1
+
+
+def test_an_ncmec_service_without_saved_credentials_is_refused_before_anything_is_sent(
+    qtbot, pool, workspace, reports, items, server
+):
+    from desktop_app.core.cybertipline.endpoint import CredentialStore
+    from desktop_app.core.platform.secrets import MemorySecretStore
+    from desktop_app.core.services.practice import PracticeEndpoint
+    from desktop_app.core.services.submission import SubmissionService
+    from desktop_app.ui.submission.dialog import SubmissionDialog
+
+    practice = PracticeEndpoint.attached(server.url, None)
+    service = SubmissionService(
+        workspace,
+        reports,
+        items,
+        CredentialStore(MemorySecretStore()),
+        practice,
+        endpoints={Environment.TEST: server.url},
+    )
+    dialog = SubmissionDialog(service, pool, new_report(reports, []), environment=Environment.TEST)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.phase == "ready", timeout=10_000)
+
+    assert not dialog.go_button.isEnabled()
+    assert dialog.outcome.isVisible() and "CyberTipline connection" in dialog.outcome.text()
+    dialog.environment_row.combo.setCurrentIndex(dialog.environment_row.combo.findData(Environment.PRACTICE))
+    qtbot.waitUntil(lambda: dialog.phase == "ready" and dialog.plan.environment is Environment.PRACTICE, timeout=10_000)
+    assert not dialog.outcome.isVisible()
+    assert dialog.band.environment is Environment.PRACTICE and dialog.go_button.text() == "Send to Practice"
+    assert server.snapshot().requests == ()
+    pool.wait_for_done(10_000)
