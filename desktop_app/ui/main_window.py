@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         self.submissions: SubmissionController | None = None
         if reports is not None and submissions is not None:
             self.submissions = SubmissionController(submissions, pool, self, self._submission_environment, reports)
+            self.submissions.status_changed.connect(self._refresh_log_when_seen)  # each step is a custody event
         if reports is not None:
             self.reports_page = ReportsPage(reports, pool, cybertipline=cybertipline, submissions=self.submissions)
             self.reports_page.message.connect(self._show_message)
