@@ -13,6 +13,7 @@ import asyncio
 import base64
 import binascii
 import hmac
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -27,10 +28,12 @@ from desktop_app.core.cybertipline.practice.snapshot import RequestView
 from desktop_app.core.cybertipline.practice.state import PracticeState
 from desktop_app.core.cybertipline.practice.status import http_status
 
+_log = logging.getLogger(__name__)
+
 BASE_PATH = "/ispws"
 STATE_PATH = "/_practice/state"
 REALM = 'Basic realm="ESP Web Services"'
-_METHODS = {"/status": ("GET", "HEAD"), "/xsd": ("GET", "HEAD"), STATE_PATH: ("GET",)}
+_METHODS = {"/status": ("GET", "HEAD"), "/xsd": ("GET", "HEAD")}
 _EARLY_KINDS = ("drop", "hang", "status", "code", "html")  # with applied=False: answered without processing
 
 
@@ -122,12 +125,13 @@ class PracticeApp:
         request_id = record.request_id
         if fault is not None and not fault.applied and fault.kind in _EARLY_KINDS:
             await request.drain()
-            answer = None if fault.kind in ("drop", "hang") else fault_answer(fault, endpoint, None, None)
+            answer = None if fault.kind in ("drop", "hang") else fault_answer(fault, None)
             await deliver(connection, answer, fault, request_id, record.done)
             return
         if fault is not None and not fault.applied:
             await request.drain()
-            await deliver(connection, refusal(fault, None, self.config.status_for_code), fault, request_id, record.done)
+            answer = refusal(fault, self.http_status(fault.refusal_code))
+            await deliver(connection, answer, fault, request_id, record.done)
             return
         try:
             answer = await self.handlers.handle(endpoint, request)
@@ -142,9 +146,14 @@ class PracticeApp:
         except Rejected as rejected:
             await request.drain()
             answer = self._rejection(rejected, endpoint)
+        except ClientGone:
+            raise
+        except Exception:  # a bug here: answer as NCMEC's server would (1000), keep serving, say where
+            _log.exception("the practice server failed on %s %s", request.method, endpoint)
+            answer = self._rejection(Rejected(1000, "Server error"), endpoint)
+        record.report_id = answer.report_id  # what the request did, whatever the client is told
         if fault is not None and fault.kind in ("status", "code", "html"):
-            answer = fault_answer(fault, endpoint, answer.report_id, answer)
-        record.report_id = answer.report_id
+            answer = fault_answer(fault, answer.report_id)
         await deliver(connection, answer, fault, request_id, record.done)
 
     def _rejection(self, rejected: Rejected, endpoint: str = "") -> Answer:
@@ -167,13 +176,13 @@ class PracticeApp:
         return hmac.compare_digest(decoded, expected)
 
     async def _challenge(self, request: Request, connection: Connection, record: "_Record") -> None:
+        # Answered before the body is read, as a web server in front of NCMEC's would: the client
+        # learns at once, and uvicorn discards the rest of the body so the connection stays usable.
         headers: tuple[tuple[str, str], ...] = (("WWW-Authenticate", REALM),)
         if request.expects_continue:
             # The client waits for "100 Continue" before sending its body; it will not get one, so
             # the connection cannot carry another request: close it after the 401.
             headers += (("Connection", "close"),)
-        else:
-            await request.drain()
         if self.config.auth_body == "empty":
             answer = Answer(401, b"", None, "application/xml", headers)
         else:

@@ -15,7 +15,6 @@ from typing import Any
 
 from desktop_app.core.cybertipline.practice.answers import Answer, html_page, report_done_response, report_response
 from desktop_app.core.cybertipline.practice.faults import DEFAULT_HANG_SECONDS, Fault
-from desktop_app.core.cybertipline.practice.status import http_status
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -51,8 +50,8 @@ class Connection:
         await self._send({"type": "http.response.body", "body": data, "more_body": more})
 
 
-def fault_answer(fault: Fault, endpoint: str, report_id: int | None, normal: Answer | None) -> Answer:
-    """The answer a ``status``, ``code`` or ``html`` fault sends (``normal``: the real one, if processed)."""
+def fault_answer(fault: Fault, report_id: int | None) -> Answer:
+    """The answer a ``status``, ``code`` or ``html`` fault sends instead of the real one."""
     code = fault.refusal_code
     if fault.kind == "html":
         return Answer(fault.status or 200, html_page(), None, "text/html; charset=utf-8")
@@ -76,10 +75,10 @@ def fault_answer(fault: Fault, endpoint: str, report_id: int | None, normal: Ans
     return Answer(status, choice.encode("utf-8"), None, "text/plain; charset=utf-8")
 
 
-def refusal(fault: Fault, report_id: int | None, overrides: dict[int, int]) -> Answer:
+def refusal(fault: Fault, status: int) -> Answer:
     """What a not-applied ``delay``/``trickle``/``truncate`` fault delays, trickles or cuts."""
     code = fault.refusal_code
-    return Answer(http_status(code, overrides), report_response(code, report_id=report_id), code, report_id=report_id)
+    return Answer(status, report_response(code), code)
 
 
 async def deliver(

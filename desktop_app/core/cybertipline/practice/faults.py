@@ -61,6 +61,7 @@ class Fault:
     root: str = "reportResponse"
 
     def __post_init__(self) -> None:
+        self._check_types()
         if self.endpoint != "*" and self.endpoint not in ENDPOINTS:
             raise ValueError(f"fault endpoint {self.endpoint!r} is not one of {', '.join(ENDPOINTS)} or '*'")
         if self.kind not in KINDS:
@@ -77,6 +78,26 @@ class Fault:
             raise ValueError("fault keep must be 0 or more bytes")
         if self.root not in ROOTS:
             raise ValueError(f"fault root {self.root!r} is not one of {', '.join(ROOTS)}")
+
+    def _check_types(self) -> None:
+        # A fault file is JSON written by hand: say which field has the wrong kind of value.
+        expected: dict[str, tuple[type, ...]] = {
+            "endpoint": (str,),
+            "kind": (str,),
+            "applied": (bool,),
+            "status": (int, type(None)),
+            "code": (int, type(None)),
+            "body": (str, type(None)),
+            "retry_after": (str, type(None)),
+            "seconds": (int, float),
+            "rate": (int, float),
+            "keep": (int, type(None)),
+            "root": (str,),
+        }
+        for name, types in expected.items():
+            value = getattr(self, name)
+            if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+                raise ValueError(f"fault field {name!r} has the wrong type of value: {value!r}")
 
     @property
     def refusal_code(self) -> int:

@@ -12,6 +12,7 @@ from typing import Any
 
 from desktop_app.core.cybertipline.practice.answers import Answer, report_done_response, report_response
 from desktop_app.core.cybertipline.practice.documents import (
+    INVALID,
     Rejected,
     check_file_rules,
     check_report_rules,
@@ -80,12 +81,13 @@ class Request:
             pass
 
 
-def _report_id(value: str | None) -> int:
+def _report_id(value: str | None, code: int = BAD_REQUEST) -> int:
+    """A report id as sent (form field or ``reportId``); ``code`` refuses one that is missing or no number."""
     text = (value or "").strip()
     if not text:
-        raise Rejected(BAD_REQUEST, "Invalid request: the form field 'id' (the report ID) is missing.")
+        raise Rejected(code, "Invalid request: the report ID ('id') is missing.")
     if not text.isdigit() or len(text) > 18:
-        raise Rejected(BAD_REQUEST, f"Invalid request: the report ID {text[:40]!r} is not a number.")
+        raise Rejected(code, f"Invalid request: the report ID {text[:40]!r} is not a number.")
     return int(text)
 
 
@@ -138,7 +140,7 @@ class Handlers:
     async def fileinfo(self, request: Request) -> Answer:
         """``POST /fileinfo``: describe one uploaded file."""
         document = read_document(await self._document(request), "fileDetails", self.xsd)
-        report_id = int((document.root.text("reportId") or "0").strip())
+        report_id = _report_id(document.root.text("reportId"), INVALID)
         file_id = (document.root.text("fileId") or "").strip()
         check_file_rules(document.root, self.state.now(), batched=self.state.is_batched(report_id))
         self.state.add_file_details(report_id, file_id, document.xml)

@@ -82,6 +82,10 @@ class Snapshot:
         """The reports in one state."""
         return tuple(r for r in self.reports if r.state == state)
 
+    def requests_to(self, path: str) -> tuple[RequestView, ...]:
+        """The requests to one endpoint (``"/submit"``...), in arrival order."""
+        return tuple(r for r in self.requests if r.path == path)
+
     def to_data(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return {

@@ -148,6 +148,8 @@ def test_snapshot_records_every_request_and_serialises_to_json(server, client):
         ("GET", "/status", 401, 1000),
     ]
     assert [r.authorised for r in snap.requests] == [True, True, True, False]
+    assert [r.method for r in snap.requests_to("/status")] == ["GET"]
+    assert snap.in_state("finished") == snap.reports and snap.in_state("open") == ()
     assert snap.requests[0].report_id == report_id
     data = json.loads(snap.to_json())
     assert data["reports"][0]["reportId"] == report_id
