@@ -6,6 +6,11 @@ questions from the size recorded for the blob without reading ahead, hands out t
 as they come, and on the way hashes them (the MD5 NCMEC's answer must match), counts them (for the
 progress rows) and runs ``check`` between chunks (the deadline and the cancel flag). Nothing is
 written anywhere: the plaintext exists only in the chunk being sent.
+
+The submission does not hash on the way (``digest=False``): the vault's decryption is authenticated
+chunk by chunk and at the end, so the bytes sent are exactly the bytes stored, whose MD5 was
+recorded when the item was taken in; NCMEC's MD5 is compared with that one. Hashing again would
+only cost CPU the upload competes for (measured: about a fifth of the client's time).
 """
 
 import hashlib
@@ -19,14 +24,16 @@ from desktop_app.core.errors import BlobIntegrityError
 class StreamingBody(io.RawIOBase):
     """A read-once, forward-only file over ``chunks`` that is exactly ``size`` bytes long."""
 
-    def __init__(self, chunks: Iterator[bytes], size: int, check: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self, chunks: Iterator[bytes], size: int, check: Callable[[], None] = lambda: None, *, digest: bool = True
+    ) -> None:
         super().__init__()
         self._chunks = chunks
         self._size = size
         self._check = check
         self._buffer = b""
         self._position = 0
-        self._md5 = hashlib.md5(usedforsecurity=False)
+        self._md5 = hashlib.md5(usedforsecurity=False) if digest else None
         self.finished = False
 
     @property
@@ -39,9 +46,9 @@ class StreamingBody(io.RawIOBase):
         """How many bytes were handed out so far (read by the progress loop on another thread)."""
         return self._position
 
-    def md5(self) -> str:
-        """The MD5 of what was handed out, as lowercase hex."""
-        return self._md5.hexdigest()
+    def md5(self) -> str | None:
+        """The MD5 of what was handed out, as lowercase hex (None when built with ``digest=False``)."""
+        return self._md5.hexdigest() if self._md5 is not None else None
 
     def readable(self) -> bool:
         """Always."""
@@ -78,7 +85,8 @@ class StreamingBody(io.RawIOBase):
             raise BlobIntegrityError(
                 f"The stored file is {self._position:,} bytes where {self._size:,} were recorded; nothing more is sent."
             )
-        self._md5.update(out)
+        if self._md5 is not None:
+            self._md5.update(out)
         if self._position == self._size and not self.finished:
             # Run the source to its end: the vault authenticates the stream's end only there.
             if self._buffer or next(self._chunks, None):

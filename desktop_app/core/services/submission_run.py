@@ -368,10 +368,12 @@ class SubmissionRun:
                         f"The upload of {f.name} took longer than {deadline:.0f} s; whether NCMEC kept it is unknown."
                     )
 
-            body = StreamingBody(vault.iter_plaintext(f.blob_id), f.size, check)
+            # The vault authenticates what it decrypts, so the bytes sent are the stored bytes whose MD5
+            # was recorded at intake (``f.md5``): NCMEC's MD5 is checked against that.
+            body = StreamingBody(vault.iter_plaintext(f.blob_id), f.size, check, digest=False)
             self._body, self._body_started = body, time.monotonic()
             response = self._client.upload(report_id, f"file-{f.number:03d}", body, f.size)  # type: ignore[arg-type]
-            if response.ok and (response.md5 != body.md5() or body.md5() != f.md5 or not response.file_id):
+            if response.ok and (response.md5 != f.md5 or not response.file_id or not body.finished):
                 # NCMEC holds bytes other than ours: the report's content is not what we checked.
                 raise CyberTiplineOutcomeUnknown(
                     f"NCMEC's MD5 of {f.name} ({response.md5 or 'none'}) differs from ours ({f.md5}): the transfer "
