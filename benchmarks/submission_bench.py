@@ -16,6 +16,7 @@
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -78,16 +79,18 @@ class PeakRss:
         return self.peak - self.base
 
 
-def start_sandbox() -> tuple[subprocess.Popen, str, Credentials]:
-    child = subprocess.Popen(
-        [sys.executable, "-m", "desktop_app.cli", "sandbox", "--json"],
-        stdout=subprocess.PIPE,
-        stdin=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout is not None
-    line = json.loads(child.stdout.readline())
-    return child, line["url"], Credentials(line["username"], line["password"])
+def start_sandbox(log: Path) -> tuple[subprocess.Popen, str, Credentials]:
+    """``evidence-desk sandbox`` in its own process; its output goes to a file (its final state is large)."""
+    with open(log, "wb") as out:
+        child = subprocess.Popen([sys.executable, "-m", "desktop_app.cli", "sandbox", "--json"], stdout=out)
+    for _ in range(300):
+        text = log.read_text()
+        if text.endswith("\n"):
+            line = json.loads(text.splitlines()[0])
+            return child, line["url"], Credentials(line["username"], line["password"])
+        time.sleep(0.1)
+    child.kill()
+    raise RuntimeError("the sandbox did not start")
 
 
 def write_generated(path: Path, size: int) -> None:
@@ -142,10 +145,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     size = args.size_mib * MIB
-    sandbox, url, credentials = start_sandbox()
-    try:
-        with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
-            root = Path(tmp)
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        root = Path(tmp)
+        sandbox, url, credentials = start_sandbox(root / "sandbox.log")
+        try:
             workspace, _ = Workspace.create(AppPaths.resolve(root / "profile"), PASSPHRASE, "Bench", fast_kdf())
             try:
                 items = ItemService(workspace)
@@ -157,10 +160,12 @@ def main() -> None:
                 rows = run_benchmarks(args, size, root, items, reports, service, url, credentials)
             finally:
                 workspace.close()
-    finally:
-        sandbox.stdin.close()  # type: ignore[union-attr]
-        sandbox.terminate()
-        sandbox.wait(timeout=30)
+        finally:
+            sandbox.send_signal(signal.SIGINT)  # the sandbox's Ctrl-C
+            try:
+                sandbox.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                sandbox.kill()
     python = sys.version.split()[0]
     print(f"Python {python}, {os.cpu_count()} cores, item {args.size_mib} MiB, {args.files}-file report")
     print()
