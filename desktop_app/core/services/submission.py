@@ -150,6 +150,9 @@ class SubmissionService:
 
     def plan(self, report_id: str, environment: Environment) -> SubmissionPlan:
         """What ``submit`` would send where; ``ReportHasErrors``/``SubmissionRefused`` if it would not start."""
+        previous = self._record(report_id)
+        if previous is not None:
+            _refuse_resend(previous)
         draft, files = self._prepare(report_id)
         title = _title(draft)
         return SubmissionPlan(

@@ -68,6 +68,8 @@ class SubmissionRun:
         self._reports = reports
         self._restarts = 0
         self._board = StepBoard()
+        self._draft = ReportDraft.from_json(record.draft)  # parsed once: the same documents every try
+        self._draft_saved = False
         self._message = ""
         self._reset_steps()
 
@@ -91,7 +93,9 @@ class SubmissionRun:
 
     def _save(self, kind: EventType | None = None, data: dict[str, Any] | None = None) -> None:
         with self._workspace.db.write() as conn:
-            SubmissionStore(self._workspace.fields()).save(conn, self.record, self._now())
+            store = SubmissionStore(self._workspace.fields())
+            store.save(conn, self.record, self._now(), with_draft=not self._draft_saved)
+            self._draft_saved = True
             if kind is not None:
                 self._workspace.append_event(conn, kind, self._event(data or {}), self.record.report_id)
 
@@ -250,8 +254,7 @@ class SubmissionRun:
         for f in record.files:
             f.file_id, f.described, f.uncertain = None, False, False
         self._reset_steps()
-        draft = ReportDraft.from_json(record.draft)
-        document = serialize(draft.report)
+        document = serialize(self._draft.report)
 
         def apply(result: StepResult) -> None:
             if result.outcome is Outcome.DONE and result.response and result.response.report_id is not None:
@@ -366,8 +369,8 @@ class SubmissionRun:
 
     def _describe(self, f: FileRecord) -> Generator[SubmissionProgress, None, StepResult]:
         record = self.record
-        draft = ReportDraft.from_json(record.draft)
-        document = serialize_file_details(draft.files[f.number - 1].details, record.ncmec_report_id, f.file_id)
+        details = self._draft.files[f.number - 1].details
+        document = serialize_file_details(details, record.ncmec_report_id, f.file_id)
 
         def apply(result: StepResult) -> None:
             if result.outcome is Outcome.DONE:
