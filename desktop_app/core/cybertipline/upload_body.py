@@ -16,6 +16,7 @@ only cost CPU the upload competes for (measured: about a fifth of the client's t
 import hashlib
 import io
 import os
+import time
 from collections.abc import Callable, Iterator
 
 from desktop_app.core.errors import BlobIntegrityError
@@ -35,6 +36,7 @@ class StreamingBody(io.RawIOBase):
         self._position = 0
         self._md5 = hashlib.md5(usedforsecurity=False) if digest else None
         self.finished = False
+        self.finished_at: float | None = None  # time.monotonic() when the last byte was handed out
 
     @property
     def size(self) -> int:
@@ -92,6 +94,7 @@ class StreamingBody(io.RawIOBase):
             if self._buffer or next(self._chunks, None):
                 raise BlobIntegrityError(f"The stored file is longer than the {self._size:,} bytes recorded.")
             self.finished = True
+            self.finished_at = time.monotonic()
         return out
 
     def readinto(self, buffer: "bytearray | memoryview") -> int:  # type: ignore[override]

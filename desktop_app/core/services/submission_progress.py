@@ -46,6 +46,17 @@ class StepBoard:
         if status in ("running", "retrying"):
             self._current = key
 
+    def label(self, key: str) -> str:
+        """What a step's row says."""
+        step = self._steps.get(key)
+        return step.label if step is not None else _LABELS.get(key, key)
+
+    def skip_pending(self) -> None:
+        """At the end of a run: rows that did not run in it say so."""
+        for key, step in list(self._steps.items()):
+            if step.status == "pending":
+                self.mark(key, "skipped")
+
     def uploading(self, body: StreamingBody | None) -> None:
         """The body being sent now (None when no upload is under way)."""
         self._body = body
@@ -59,7 +70,8 @@ class StepBoard:
         body = self._body
         if body is not None:
             done += body.position
-            elapsed = time.monotonic() - self._body_started
+            # Up to the last byte sent: NCMEC's time to answer afterwards is not upload speed.
+            elapsed = (body.finished_at or time.monotonic()) - self._body_started
             if elapsed > 0.05:
                 speed = body.position / elapsed
             if self._current.startswith("upload:") and self._current in self._steps:

@@ -174,6 +174,8 @@ class SubmissionRun:
                 self._unknown_submit(problem.message)
             else:
                 raise
+        self._board.skip_pending()
+        self._message = self.record.message or self._message
         yield self.progress()
         return self.status()
 
@@ -195,6 +197,7 @@ class SubmissionRun:
             self._cancel.raise_if_cancelled()
             self.record.in_flight = step
             self._mark(step, "running" if tries == 1 else "retrying")
+            self._message = f"{self._board.label(step)}: {'sending' if tries == 1 else f'try {tries}'}"
             self._save(EventType.SUBMISSION_STEP_SENT, {"step": step, "try": tries, **(sent or {})})
             yield self.progress()
             try:
@@ -467,6 +470,7 @@ class SubmissionRun:
             yield from self._retract("withdrawn by the reviewer", "retracted")
         except OperationCancelled:
             self._cancelled()
+        self._board.skip_pending()
         yield self.progress()
         return self.status()
 

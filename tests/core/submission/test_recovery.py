@@ -2,9 +2,12 @@
 
 from datetime import timedelta
 
+import pytest
+
 from desktop_app.core.cybertipline.endpoint import CredentialStore
 from desktop_app.core.cybertipline.practice import Fault
 from desktop_app.core.domain.submission import Environment, SubmissionState
+from desktop_app.core.errors import ReportSent
 from desktop_app.core.platform.secrets import MemorySecretStore
 from desktop_app.core.progress import CancelToken, run_to_completion
 from desktop_app.core.services.practice import PracticeEndpoint
@@ -64,3 +67,26 @@ def test_the_discard_time_follows_the_last_change_and_warns_before_it(items, rep
     assert f"{status.expires_at:%Y-%m-%d %H:%M}" in status.advice
     [listed] = submissions.unfinished()
     assert listed.report_id == report_id and listed.expires_at == status.expires_at
+
+
+def test_a_report_with_ncmec_cannot_be_changed_until_it_is_withdrawn(reports, submissions, server):
+    report_id = new_report(reports, [])
+    server.set_faults([Fault(endpoint="/finish", kind="status", status=503, call=None)])
+    run_to_completion(submissions.submit(report_id, Environment.PRACTICE, CancelToken()))
+    record = reports.load(report_id)
+    record.draft.report.get("incidentSummary").set("platform", "Example Forum")
+    with pytest.raises(ReportSent, match="with NCMEC, waiting for your decision"):
+        reports.save(record)
+
+    server.set_faults([])
+    status = run_to_completion(submissions.retract(report_id, CancelToken()))
+    assert status.state is SubmissionState.RETRACTED
+    assert reports.save(record).changed  # withdrawn: it can be corrected and sent again
+
+
+def test_the_last_progress_says_which_steps_never_ran(reports, submissions, server):
+    report_id = new_report(reports, [])
+    server.set_faults([Fault(endpoint="/submit", kind="code", code=4100, status=400)])
+    *_, last = list(submissions.submit(report_id, Environment.PRACTICE, CancelToken()))
+    steps = {s.key: s.status for s in last.steps}
+    assert steps == {"submit": "failed", "finish": "skipped"} and last.message
