@@ -23,6 +23,7 @@ import argparse
 import json
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -218,7 +219,8 @@ def _print_status(status: SubmissionStatus) -> None:
     if status.file_ids:
         print(f"  files: {', '.join(status.file_ids)}")
     if status.expires_at is not None:
-        print(f"  NCMEC discards it unfinished at {status.expires_at:%Y-%m-%d %H:%M} UTC")
+        urgent = "WARNING: soon! " if status.expiring(datetime.now(UTC)) else ""
+        print(f"  {urgent}NCMEC discards it unfinished at {status.expires_at:%Y-%m-%d %H:%M} UTC")
     if status.advice:
         print(f"  {status.advice}")
 

@@ -262,3 +262,9 @@ class UploadMismatch(EvidenceDeskError):
     """NCMEC's MD5 of an uploaded file differs from the MD5 of the bytes sent: the transfer was damaged."""
 
     code = "upload-mismatch"
+
+
+class ReportSent(EvidenceDeskError):
+    """The report is with NCMEC (being sent, open there, or finished): it cannot be changed now."""
+
+    code = "report-sent"

@@ -6,11 +6,17 @@ questions from the size recorded for the blob without reading ahead, hands out t
 as they come, and on the way hashes them (the MD5 NCMEC's answer must match), counts them (for the
 progress rows) and runs ``check`` between chunks (the deadline and the cancel flag). Nothing is
 written anywhere: the plaintext exists only in the chunk being sent.
+
+The submission does not hash on the way (``digest=False``): the vault's decryption is authenticated
+chunk by chunk and at the end, so the bytes sent are exactly the bytes stored, whose MD5 was
+recorded when the item was taken in; NCMEC's MD5 is compared with that one. Hashing again would
+only cost CPU the upload competes for (measured: about a fifth of the client's time).
 """
 
 import hashlib
 import io
 import os
+import time
 from collections.abc import Callable, Iterator
 
 from desktop_app.core.errors import BlobIntegrityError
@@ -19,15 +25,18 @@ from desktop_app.core.errors import BlobIntegrityError
 class StreamingBody(io.RawIOBase):
     """A read-once, forward-only file over ``chunks`` that is exactly ``size`` bytes long."""
 
-    def __init__(self, chunks: Iterator[bytes], size: int, check: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self, chunks: Iterator[bytes], size: int, check: Callable[[], None] = lambda: None, *, digest: bool = True
+    ) -> None:
         super().__init__()
         self._chunks = chunks
         self._size = size
         self._check = check
         self._buffer = b""
         self._position = 0
-        self._md5 = hashlib.md5(usedforsecurity=False)
+        self._md5 = hashlib.md5(usedforsecurity=False) if digest else None
         self.finished = False
+        self.finished_at: float | None = None  # time.monotonic() when the last byte was handed out
 
     @property
     def size(self) -> int:
@@ -39,9 +48,9 @@ class StreamingBody(io.RawIOBase):
         """How many bytes were handed out so far (read by the progress loop on another thread)."""
         return self._position
 
-    def md5(self) -> str:
-        """The MD5 of what was handed out, as lowercase hex."""
-        return self._md5.hexdigest()
+    def md5(self) -> str | None:
+        """The MD5 of what was handed out, as lowercase hex (None when built with ``digest=False``)."""
+        return self._md5.hexdigest() if self._md5 is not None else None
 
     def readable(self) -> bool:
         """Always."""
@@ -78,12 +87,14 @@ class StreamingBody(io.RawIOBase):
             raise BlobIntegrityError(
                 f"The stored file is {self._position:,} bytes where {self._size:,} were recorded; nothing more is sent."
             )
-        self._md5.update(out)
+        if self._md5 is not None:
+            self._md5.update(out)
         if self._position == self._size and not self.finished:
             # Run the source to its end: the vault authenticates the stream's end only there.
             if self._buffer or next(self._chunks, None):
                 raise BlobIntegrityError(f"The stored file is longer than the {self._size:,} bytes recorded.")
             self.finished = True
+            self.finished_at = time.monotonic()
         return out
 
     def readinto(self, buffer: "bytearray | memoryview") -> int:  # type: ignore[override]

@@ -133,6 +133,10 @@ class SubmissionStatus:
     files_uploaded: int = 0
     receipt_blob_id: str | None = None
 
+    def expiring(self, now: datetime) -> bool:
+        """Whether NCMEC will discard this open report within ``EXPIRY_WARNING`` (or already has)."""
+        return self.expires_at is not None and self.expires_at - now <= EXPIRY_WARNING
+
     @property
     def unfinished(self) -> bool:
         """Whether the reviewer still has something to settle with NCMEC."""

@@ -61,7 +61,9 @@ class SubmissionRecord:
     endpoint: str
     attempt: int = 1
     correlation: str = ""  # our id of the attempt, in every custody event of it
-    draft: dict[str, Any] = field(default_factory=dict)  # ReportDraft JSON as checked and sent
+    # ReportDraft JSON as checked and sent; stored in a column of its own, written once per attempt
+    # (the rest of the record is rewritten before and after every call).
+    draft: dict[str, Any] = field(default_factory=dict)
     files: list[FileRecord] = field(default_factory=list)
     ncmec_report_id: int | None = None
     opened_at: datetime | None = None
@@ -103,7 +105,6 @@ class SubmissionRecord:
             "endpoint": self.endpoint,
             "attempt": self.attempt,
             "correlation": self.correlation,
-            "draft": self.draft,
             "files": [f.to_json() for f in self.files],
             "ncmec_report_id": self.ncmec_report_id,
             "opened_at": _text(self.opened_at),
@@ -127,8 +128,8 @@ class SubmissionRecord:
         }
 
     @classmethod
-    def from_json(cls, report_id: str, data: dict[str, Any]) -> "SubmissionRecord":
-        """Rebuild; ``ValueError`` for a record written by a newer app."""
+    def from_json(cls, report_id: str, data: dict[str, Any], draft: dict[str, Any]) -> "SubmissionRecord":
+        """Rebuild (``draft`` is kept apart: it is written once per attempt); ``ValueError`` if too new."""
         if data.get("v", 0) > RECORD_FORMAT:
             raise ValueError(f"submission record format {data.get('v')}; this app knows up to {RECORD_FORMAT}")
         return cls(
@@ -138,7 +139,7 @@ class SubmissionRecord:
             endpoint=data["endpoint"],
             attempt=data["attempt"],
             correlation=data["correlation"],
-            draft=data["draft"],
+            draft=draft,
             files=[FileRecord.from_json(f) for f in data["files"]],
             ncmec_report_id=data["ncmec_report_id"],
             opened_at=_time(data["opened_at"]),

@@ -33,6 +33,7 @@ from desktop_app.core.errors import (
     NcmecReportIdInUse,
     ReportHasErrors,
     ReportNotFound,
+    ReportSent,
     ReportUnreadable,
     ViewedOverrideReasonRequired,
 )
@@ -55,6 +56,14 @@ from desktop_app.core.services.report_building import (
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.reports import ReportRecord, ReportStore
 
+# Submission states in which the report's content is with NCMEC (``reports.status`` follows the
+# submission): the sent version is what the custody log and the receipt describe.
+LOCKED_STATUSES = {
+    "submitting": "being sent to NCMEC",
+    "open": "open at NCMEC",
+    "needs-decision": "with NCMEC, waiting for your decision",
+    "finished": "finished at NCMEC",
+}
 MAX_LOGGED_PATHS = 100  # a removed person shifts many paths; the log keeps the first ones and the count
 
 
@@ -214,6 +223,11 @@ class ReportService:
         """Store the draft if it changed, with its custody events, in one transaction."""
         with self._workspace.db.write() as conn:
             stored = self._read(conn, record.report_id)
+            if stored.status in LOCKED_STATUSES:
+                raise ReportSent(
+                    f"Report {record.report_id[:8]} is {LOCKED_STATUSES[stored.status]}, so it cannot be changed. "
+                    "A report withdrawn from NCMEC (retracted) can be corrected and sent again."
+                )
             updated = replace(
                 record.copy(),
                 created_at=stored.created_at,

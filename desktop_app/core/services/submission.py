@@ -150,6 +150,9 @@ class SubmissionService:
 
     def plan(self, report_id: str, environment: Environment) -> SubmissionPlan:
         """What ``submit`` would send where; ``ReportHasErrors``/``SubmissionRefused`` if it would not start."""
+        previous = self._record(report_id)
+        if previous is not None:
+            _refuse_resend(previous)
         draft, files = self._prepare(report_id)
         title = _title(draft)
         return SubmissionPlan(
@@ -192,6 +195,8 @@ class SubmissionService:
                 raise SubmissionRefused(f"Report {report_id[:8]} is {record.state.label.lower()}: nothing to resume.")
             if record.unknown_submit or (record.ncmec_report_id is None and record.state != SubmissionState.SUBMITTING):
                 raise SubmissionRefused(_UNKNOWN_SUBMIT_REFUSAL)
+            if self._practice_server_gone(record):
+                return status_of(record)
             credentials = self._credentials_for(record)
             return (yield from self._run(record, credentials, cancel))
 
@@ -206,6 +211,8 @@ class SubmissionService:
                         "unfinished. Record that with 'acknowledge' (report submit --new-attempt) to send it again."
                     )
                 raise SubmissionRefused(f"Report {report_id[:8]} is not open at NCMEC; there is nothing to retract.")
+            if self._practice_server_gone(record):
+                return status_of(record)
             credentials = self._credentials_for(record)
             run = self._new_run(record, credentials, cancel)
             try:
@@ -262,12 +269,38 @@ class SubmissionService:
 
     def _credentials_for(self, record: SubmissionRecord) -> Credentials:
         if record.environment is Environment.PRACTICE and Environment.PRACTICE not in self._endpoints:
-            url, credentials = self.practice.connection()
-            if url != record.endpoint:
-                # A new practice server: the old one (and the report open there) went with its process.
-                record.endpoint = url
-            return credentials
+            return self.practice.connection()[1]
         return self.credentials.require(record.endpoint)
+
+    def _practice_server_gone(self, record: SubmissionRecord) -> bool:
+        """A practice report whose server is gone (it lived in a process that ended): settled here.
+
+        A new practice server numbers its reports from the start again, so the old report id may
+        name another report there: it is never sent to the new server.
+        """
+        if record.environment is not Environment.PRACTICE or Environment.PRACTICE in self._endpoints:
+            return False
+        if record.ncmec_report_id is None or self.practice.connection()[0] == record.endpoint:
+            return False
+        moment = self._now()
+        record.history.append(
+            {
+                "attempt": record.attempt,
+                "ncmec_report_id": record.ncmec_report_id,
+                "outcome": "discarded-by-ncmec",
+                "reason": "the practice server it was open at has stopped",
+                "at": moment.isoformat(),
+            }
+        )
+        before = record.state
+        record.state, record.in_flight, record.restart_pending = SubmissionState.RETRACTED, None, False
+        record.message = f"Practice report {record.ncmec_report_id} was on a practice server that has stopped."
+        record.advice = "Submit the report again to practise the whole flow."
+        with self._workspace.db.write() as conn:
+            self._store().save(conn, record, moment)
+            data = {"from": str(before), "to": str(record.state), "reason": "practice-server-gone"}
+            self._workspace.append_event(conn, EventType.SUBMISSION_STATE_CHANGED, data, record.report_id)
+        return True
 
     def _require(self, report_id: str) -> SubmissionRecord:
         record = self._record(report_id)

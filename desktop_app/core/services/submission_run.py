@@ -18,14 +18,10 @@ from desktop_app.core.cybertipline.model import ReportDraft
 from desktop_app.core.cybertipline.serialize import serialize, serialize_file_details
 from desktop_app.core.cybertipline.upload_body import StreamingBody
 from desktop_app.core.domain.events import EventType
-from desktop_app.core.domain.items import ReviewState
 from desktop_app.core.domain.submission import (
-    Environment,
-    StepProgress,
     SubmissionProgress,
     SubmissionState,
     SubmissionStatus,
-    preservation_until,
 )
 from desktop_app.core.domain.submission_record import FileRecord, SubmissionRecord
 from desktop_app.core.errors import (
@@ -34,15 +30,14 @@ from desktop_app.core.errors import (
     EvidenceDeskError,
     OperationCancelled,
 )
-from desktop_app.core.progress import CancelToken, run_to_completion
+from desktop_app.core.progress import CancelToken
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.submission_calls import Outcome, StepResult, classify, from_exception, in_thread, wait
+from desktop_app.core.services.submission_progress import StepBoard
+from desktop_app.core.services.submission_receipt import archive_receipt
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.items import ItemStore
-from desktop_app.core.storage.reports import ReportStore
 from desktop_app.core.storage.submissions import SubmissionStore
-from desktop_app.core.storage.vault import StoredBlob
 
 Steps = Generator[SubmissionProgress, None, Any]
 GONE = (5001, 5101)  # NCMEC no longer holds the report (unknown, retracted or discarded)
@@ -72,11 +67,10 @@ class SubmissionRun:
         self._now = now
         self._reports = reports
         self._restarts = 0
-        self._steps: dict[str, StepProgress] = {}
-        self._current = ""
+        self._board = StepBoard()
+        self._draft = ReportDraft.from_json(record.draft)  # parsed once: the same documents every try
+        self._draft_saved = False
         self._message = ""
-        self._body: StreamingBody | None = None
-        self._body_started = 0.0
         self._reset_steps()
 
     def close(self) -> None:
@@ -86,52 +80,22 @@ class SubmissionRun:
     # -- progress -------------------------------------------------------------------------------
 
     def _reset_steps(self) -> None:
-        self._steps = {"submit": StepProgress("submit", "Open the report at NCMEC", "pending")}
-        for f in self.record.files:
-            self._steps[f"upload:{f.number}"] = StepProgress(
-                f"upload:{f.number}", f"Upload {f.name}", "pending", 0, f.size
-            )
-            self._steps[f"fileinfo:{f.number}"] = StepProgress(
-                f"fileinfo:{f.number}", f"Describe {f.name}", "pending"
-            )
-        self._steps["finish"] = StepProgress("finish", "Finish the report", "pending")
-        for f in self.record.files:
-            if f.file_id:
-                self._mark(f"upload:{f.number}", "done", bytes_done=f.size)
-            if f.described:
-                self._mark(f"fileinfo:{f.number}", "done")
-        if self.record.ncmec_report_id is not None:
-            self._mark("submit", "done", detail=f"NCMEC report {self.record.ncmec_report_id}")
+        self._board.reset(self.record)
 
     def _mark(self, key: str, status: str, detail: str = "", bytes_done: int | None = None) -> None:
-        step = self._steps.get(key) or StepProgress(key, _label(key), status)
-        done = step.bytes_done if bytes_done is None else bytes_done
-        self._steps[key] = StepProgress(step.key, step.label, status, done, step.bytes_total, detail or step.detail)
-        if status in ("running", "retrying"):
-            self._current = key
+        self._board.mark(key, status, detail, bytes_done)
 
     def progress(self) -> SubmissionProgress:
         """A snapshot of every step."""
-        total = sum(f.size for f in self.record.files)
-        done = sum(f.size for f in self.record.files if f.file_id)
-        speed = None
-        if self._body is not None:
-            done += self._body.position
-            elapsed = time.monotonic() - self._body_started
-            if elapsed > 0.05:
-                speed = self._body.position / elapsed
-            key = self._current
-            if key in self._steps and key.startswith("upload:"):
-                self._mark(key, self._steps[key].status, bytes_done=self._body.position)
-        return SubmissionProgress(
-            done, total, self._message, tuple(self._steps.values()), self._current, speed
-        )
+        return self._board.snapshot(self.record, self._message)
 
     # -- persistence ----------------------------------------------------------------------------
 
     def _save(self, kind: EventType | None = None, data: dict[str, Any] | None = None) -> None:
         with self._workspace.db.write() as conn:
-            SubmissionStore(self._workspace.fields()).save(conn, self.record, self._now())
+            store = SubmissionStore(self._workspace.fields())
+            store.save(conn, self.record, self._now(), with_draft=not self._draft_saved)
+            self._draft_saved = True
             if kind is not None:
                 self._workspace.append_event(conn, kind, self._event(data or {}), self.record.report_id)
 
@@ -210,6 +174,8 @@ class SubmissionRun:
                 self._unknown_submit(problem.message)
             else:
                 raise
+        self._board.skip_pending()
+        self._message = self.record.message or self._message
         yield self.progress()
         return self.status()
 
@@ -231,6 +197,7 @@ class SubmissionRun:
             self._cancel.raise_if_cancelled()
             self.record.in_flight = step
             self._mark(step, "running" if tries == 1 else "retrying")
+            self._message = f"{self._board.label(step)}: {'sending' if tries == 1 else f'try {tries}'}"
             self._save(EventType.SUBMISSION_STEP_SENT, {"step": step, "try": tries, **(sent or {})})
             yield self.progress()
             try:
@@ -239,7 +206,7 @@ class SubmissionRun:
             except (CyberTiplineUnreachable, CyberTiplineOutcomeUnknown) as problem:
                 result = from_exception(step, problem)
             finally:
-                self._body = None
+                self._board.uploading(None)
             self.record.last_step = step
             self.record.last_code = result.code
             self.record.last_http = result.http_status
@@ -290,8 +257,7 @@ class SubmissionRun:
         for f in record.files:
             f.file_id, f.described, f.uncertain = None, False, False
         self._reset_steps()
-        draft = ReportDraft.from_json(record.draft)
-        document = serialize(draft.report)
+        document = serialize(self._draft.report)
 
         def apply(result: StepResult) -> None:
             if result.outcome is Outcome.DONE and result.response and result.response.report_id is not None:
@@ -368,10 +334,12 @@ class SubmissionRun:
                         f"The upload of {f.name} took longer than {deadline:.0f} s; whether NCMEC kept it is unknown."
                     )
 
-            body = StreamingBody(vault.iter_plaintext(f.blob_id), f.size, check)
-            self._body, self._body_started = body, time.monotonic()
+            # The vault authenticates what it decrypts, so the bytes sent are the stored bytes whose MD5
+            # was recorded at intake (``f.md5``): NCMEC's MD5 is checked against that.
+            body = StreamingBody(vault.iter_plaintext(f.blob_id), f.size, check, digest=False)
+            self._board.uploading(body)
             response = self._client.upload(report_id, f"file-{f.number:03d}", body, f.size)  # type: ignore[arg-type]
-            if response.ok and (response.md5 != body.md5() or body.md5() != f.md5 or not response.file_id):
+            if response.ok and (response.md5 != f.md5 or not response.file_id or not body.finished):
                 # NCMEC holds bytes other than ours: the report's content is not what we checked.
                 raise CyberTiplineOutcomeUnknown(
                     f"NCMEC's MD5 of {f.name} ({response.md5 or 'none'}) differs from ours ({f.md5}): the transfer "
@@ -404,8 +372,8 @@ class SubmissionRun:
 
     def _describe(self, f: FileRecord) -> Generator[SubmissionProgress, None, StepResult]:
         record = self.record
-        draft = ReportDraft.from_json(record.draft)
-        document = serialize_file_details(draft.files[f.number - 1].details, record.ncmec_report_id, f.file_id)
+        details = self._draft.files[f.number - 1].details
+        document = serialize_file_details(details, record.ncmec_report_id, f.file_id)
 
         def apply(result: StepResult) -> None:
             if result.outcome is Outcome.DONE:
@@ -471,7 +439,7 @@ class SubmissionRun:
         record = self.record
         report_id = record.ncmec_report_id
         assert report_id is not None
-        self._steps.setdefault("retract", StepProgress("retract", "Withdraw the report at NCMEC", "pending"))
+        self._board.add("retract", "Withdraw the report at NCMEC")
         result = yield from self._call(
             "retract", lambda: self._client.retract(report_id), repeat_unknown=True, apply=lambda _: None,
             sent={"reason": reason},
@@ -502,6 +470,7 @@ class SubmissionRun:
             yield from self._retract("withdrawn by the reviewer", "retracted")
         except OperationCancelled:
             self._cancelled()
+        self._board.skip_pending()
         yield self.progress()
         return self.status()
 
@@ -566,71 +535,7 @@ class SubmissionRun:
 
     def _finalize(self, body: bytes, kind: str, response: ApiResponse | None) -> None:
         """Archive NCMEC's receipt and close the submission, in one transaction."""
-        record = self.record
-        moment = self._now()
-        ours = [f.file_id for f in record.files if f.file_id]
         theirs = list(response.file_ids) if response is not None and response.root == "reportDoneResponse" else []
-        file_ids = theirs or ours
-        store = SubmissionStore(self._workspace.fields())
-        items = ItemStore(self._workspace.fields())
-        append = self._workspace.append_event
-
-        def on_commit(conn: Any, blob: StoredBlob) -> None:
-            append(conn, EventType.BLOB_STORED, {"sha256": blob.sha256, "size": blob.size, "new": blob.created},
-                   blob.blob_id)
-            record.state = SubmissionState.FINISHED
-            record.finished_at = record.finished_at or moment
-            record.preserve_until = preservation_until(record.finished_at)
-            record.receipt_blob_id, record.receipt_kind = blob.blob_id, kind
-            record.finished_file_ids = file_ids
-            record.in_flight, record.pending_receipt = None, None
-            record.message = f"Finished: NCMEC report {record.ncmec_report_id} is filed."
-            record.advice = None
-            if sorted(theirs) != sorted(ours) and theirs:
-                record.message += f" NCMEC lists {len(theirs)} files where {len(ours)} were uploaded."
-            store.save(conn, record, moment)
-            receipt = {
-                "ncmec_report_id": record.ncmec_report_id,
-                "file_ids": file_ids,
-                "receipt_sha256": hashlib.sha256(body).hexdigest(),
-                "receipt_kind": kind,
-                "preserve_until": record.preserve_until.isoformat(),
-            }
-            append(conn, EventType.SUBMISSION_RECEIPT_ARCHIVED, self._event(receipt), record.report_id)
-            for f in record.files:
-                store.add_hold(conn, f.item_id, record.report_id, record.finished_at, record.preserve_until)
-                data = {"basis": "2258A(h)", "report": record.report_id, "until": record.preserve_until.isoformat()}
-                append(conn, EventType.PRESERVATION_STARTED, data, f.item_id)
-            states = items.states(conn, [f.item_id for f in record.files])
-            for item_id, state in states.items():
-                if state is not ReviewState.REPORTED:
-                    items.set_state(conn, item_id, ReviewState.REPORTED, "")
-                    append(conn, EventType.ITEM_STATE_CHANGED, {"from": str(state), "to": "reported"}, item_id)
-            if record.environment is Environment.PRODUCTION:
-                self._record_report_number(conn)
-
-        run_to_completion(self._workspace.vault().store([body], len(body), None, on_commit))
-        self._mark("finish", "done", detail=f"NCMEC report {record.ncmec_report_id} filed")
-        self._message = record.message or ""
-
-    def _record_report_number(self, conn: Any) -> None:
-        """Production only: later reports about the same account are offered this number to cite."""
-        reports = ReportStore(self._workspace.fields())
-        number = self.record.ncmec_report_id
-        stored = reports.load(conn, self.record.report_id)
-        if stored is None or number is None or stored.ncmec_report_id == number:
-            return
-        holder = reports.ncmec_report_ids(conn).get(number)
-        if holder is not None and holder != self.record.report_id:
-            return  # recorded by hand for another report: left for the reviewer to sort out
-        data: dict[str, Any] = {"ncmec_report_id": number, "source": "api"}
-        if stored.ncmec_report_id is not None:
-            data["previous"] = stored.ncmec_report_id
-        stored.ncmec_report_id = number
-        reports.update(conn, stored)
-        self._workspace.append_event(conn, EventType.REPORT_NCMEC_ID_RECORDED, data, self.record.report_id)
-
-
-def _label(key: str) -> str:
-    return {"retract": "Withdraw the report at NCMEC", "finish": "Finish the report"}.get(key, key)
-
+        archive_receipt(self._workspace, self.record, body, kind, theirs, self._now(), self._event)
+        self._mark("finish", "done", detail=f"NCMEC report {self.record.ncmec_report_id} filed")
+        self._message = self.record.message or ""

@@ -21,7 +21,8 @@ CREATE TABLE submissions (
     state TEXT NOT NULL,            -- SubmissionState
     environment TEXT NOT NULL,      -- Environment
     updated_at TEXT NOT NULL,       -- ISO 8601 UTC
-    record_ct BLOB NOT NULL         -- sealed JSON: SubmissionRecord
+    record_ct BLOB NOT NULL,        -- sealed JSON: SubmissionRecord without the draft
+    draft_ct BLOB NOT NULL          -- sealed JSON: the draft as checked and sent (once per attempt)
 ) STRICT;
 CREATE INDEX submissions_by_state ON submissions (state);
 
@@ -51,39 +52,56 @@ class SubmissionStore:
     def __init__(self, fields: FieldCipher) -> None:
         self._fields = fields
 
-    def save(self, conn: sqlite3.Connection, record: SubmissionRecord, updated_at: datetime) -> None:
-        """Insert or replace the row of ``record``; the report's own status follows its state."""
+    def save(
+        self, conn: sqlite3.Connection, record: SubmissionRecord, updated_at: datetime, *, with_draft: bool = False
+    ) -> None:
+        """Insert or update the row of ``record`` (its draft too on insert or ``with_draft``).
+
+        The report's own status follows the submission's state.
+        """
         sealed = self._fields.seal_json("submissions", "record_ct", record.report_id, record.to_json())
-        conn.execute(
-            "INSERT INTO submissions (report_id, state, environment, updated_at, record_ct) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (report_id) DO UPDATE SET state = excluded.state, environment = excluded.environment, "
-            "updated_at = excluded.updated_at, record_ct = excluded.record_ct",
-            (record.report_id, str(record.state), str(record.environment), updated_at.isoformat(), sealed),
-        )
+        values = (record.report_id, str(record.state), str(record.environment), updated_at.isoformat(), sealed)
+        updated = conn.execute(
+            "UPDATE submissions SET state = ?, environment = ?, updated_at = ?, record_ct = ? WHERE report_id = ?",
+            (*values[1:], record.report_id),
+        ).rowcount
+        if not updated or with_draft:
+            draft = self._fields.seal_json("submissions", "draft_ct", record.report_id, record.draft)
+            conn.execute(
+                "INSERT INTO submissions (report_id, state, environment, updated_at, record_ct, draft_ct) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (report_id) DO UPDATE SET draft_ct = excluded.draft_ct",
+                (*values, draft),
+            )
         # The report list shows where each report stands without opening the submission.
         conn.execute("UPDATE reports SET status = ? WHERE report_id = ?", (str(record.state), record.report_id))
 
     def load(self, conn: sqlite3.Connection, report_id: str) -> SubmissionRecord | None:
         """The submission of one report, or None if it was never sent."""
-        row = conn.execute("SELECT record_ct FROM submissions WHERE report_id = ?", (report_id,)).fetchone()
-        return self._open(report_id, row[0]) if row is not None else None
+        row = conn.execute(
+            "SELECT record_ct, draft_ct FROM submissions WHERE report_id = ?", (report_id,)
+        ).fetchone()
+        return self._open(report_id, row[0], row[1]) if row is not None else None
 
     def load_in_states(self, conn: sqlite3.Connection, states: tuple[str, ...]) -> list[SubmissionRecord]:
         """Every submission in one of ``states``, oldest change first."""
         marks = ",".join("?" for _ in states)
         rows = conn.execute(
-            f"SELECT report_id, record_ct FROM submissions WHERE state IN ({marks}) ORDER BY updated_at", states
+            f"SELECT report_id, record_ct, draft_ct FROM submissions WHERE state IN ({marks}) ORDER BY updated_at",
+            states,
         ).fetchall()
-        return [self._open(report_id, sealed) for report_id, sealed in rows]
+        return [self._open(*row) for row in rows]
 
     def load_all(self, conn: sqlite3.Connection) -> list[SubmissionRecord]:
         """Every submission, most recent change first."""
-        rows = conn.execute("SELECT report_id, record_ct FROM submissions ORDER BY updated_at DESC").fetchall()
-        return [self._open(report_id, sealed) for report_id, sealed in rows]
+        rows = conn.execute(
+            "SELECT report_id, record_ct, draft_ct FROM submissions ORDER BY updated_at DESC"
+        ).fetchall()
+        return [self._open(*row) for row in rows]
 
-    def _open(self, report_id: str, sealed: bytes) -> SubmissionRecord:
+    def _open(self, report_id: str, sealed: bytes, sealed_draft: bytes) -> SubmissionRecord:
         data: dict[str, Any] = self._fields.open_json("submissions", "record_ct", report_id, sealed)
-        return SubmissionRecord.from_json(report_id, data)
+        draft: dict[str, Any] = self._fields.open_json("submissions", "draft_ct", report_id, sealed_draft)
+        return SubmissionRecord.from_json(report_id, data, draft)
 
     @staticmethod
     def add_hold(
