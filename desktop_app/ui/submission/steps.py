@@ -28,7 +28,7 @@ STATUS_WORDS = {
     "retrying": "retrying",
     "done": "done",
     "failed": "failed",
-    "skipped": "skipped",
+    "skipped": "not run",
 }
 _STATUS_COLOURS = {
     "pending": BORDER,
@@ -172,7 +172,7 @@ class SubmissionStepsModel(QAbstractTableModel):
 
     @staticmethod
     def _fraction(step: StepProgress) -> float:
-        if step.status in ("done", "skipped"):
+        if step.status == "done":
             return 1.0
         if step.bytes_total > 0:
             return min(step.bytes_done / step.bytes_total, 1.0)
@@ -180,8 +180,8 @@ class SubmissionStepsModel(QAbstractTableModel):
 
     @staticmethod
     def _progress_text(step: StepProgress) -> str:
-        if step.bytes_total > 0:
-            if step.status in ("done", "skipped"):
+        if step.bytes_total > 0 and step.status != "skipped":
+            if step.status == "done":
                 return size_words(step.bytes_total)
             if step.status == "pending":
                 return f"waiting ({size_words(step.bytes_total)})"
@@ -190,7 +190,7 @@ class SubmissionStepsModel(QAbstractTableModel):
 
     def _speed_text(self, step: StepProgress) -> str:
         speed = self.speeds.get(step.key)
-        if speed is None or step.bytes_total <= 0 or step.status == "pending":
+        if speed is None or step.bytes_total <= 0 or step.status in ("pending", "skipped"):
             return ""
         return f"{size_words(speed)}/s"
 

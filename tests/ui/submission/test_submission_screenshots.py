@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.cybertipline.endpoint import CredentialStore
+from desktop_app.core.cybertipline.endpoint import PRODUCTION_URL, Credentials, CredentialStore
 from desktop_app.core.cybertipline.practice import Fault
 from desktop_app.core.domain.submission import Environment, SubmissionState
 from desktop_app.core.platform.secrets import MemorySecretStore
@@ -68,11 +68,18 @@ def test_submission_in_progress_failed_and_done(qtbot, open_dialog, items, repor
     check(grab(failing, shots / "submission-failed.png"))
 
 
+def never_connect(*args, **kwargs):
+    raise AssertionError("a screenshot test must never connect to NCMEC")
+
+
 def test_production_confirmation(qtbot, pool, workspace, reports, items, server, tmp_path, shots):
-    # The real production address, named as NCMEC's; no credentials are saved for it, so even a slip could
-    # not send anything (the service refuses before any call). Only planning runs, which makes no request.
+    # NCMEC's real production address, as the reviewer would see it. Only planning runs (it makes no
+    # request); the confirmation is declined; and should anything ever try to connect, the client
+    # factory refuses before a socket is opened.
+    keyring = CredentialStore(MemorySecretStore())
+    keyring.save(PRODUCTION_URL, Credentials("esp-example", "not-a-real-password"))
     service = SubmissionService(
-        workspace, reports, items, CredentialStore(MemorySecretStore()), PracticeEndpoint.attached(server.url, None)
+        workspace, reports, items, keyring, PracticeEndpoint.attached(server.url, None), connect=never_connect
     )
     item_ids = import_media(items, tmp_path / "media", pictures=2, video=False)
     dialog = SubmissionDialog(service, pool, new_report(reports, item_ids), environment=Environment.PRODUCTION)
