@@ -104,7 +104,8 @@ class SubmissionDialog(QDialog):
         self.title.setProperty("role", "title")
         self.environment_row = EnvironmentChooserWidget(self.environment)
         self.environment_row.chosen.connect(self._environment_chosen)
-        self.environment_row.setVisible(self.mode is SubmissionMode.SUBMIT)
+        if self.mode is not SubmissionMode.SUBMIT:
+            self.environment_row.hide()
         self.plan_label = QLabel()
         self.plan_label.setWordWrap(True)
         self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -109,9 +109,11 @@ class EnvironmentBandWidget(QFrame):
         """Recolour and reword the band; None hides it."""
         self.environment = environment
         look = look_of(environment)
-        self.setVisible(look is not None)
         if look is None:
+            self.hide()
             return
+        if self.isHidden() and self.parentWidget() is not None:
+            self.show()  # (a band without a parent yet is shown with it; shown alone it would be a window)
         self.setStyleSheet(
             f"EnvironmentBandWidget {{ background: {look.background}; border: 1px solid {look.border};"
             " border-radius: 6px; }"

@@ -85,9 +85,12 @@ class ResumeOfferDialog(QDialog):
         state = QLabel(" · ".join(part for part in (text.state, text.clock) if part))  # the badge names where
         state.setStyleSheet(tone_style(text.tone))
         state.setToolTip(text.long)
-        resume = QPushButton("Resume")
+        known = bool(status.ncmec_report_id)  # without NCMEC's number there is nothing to resume or retract
+        resume = QPushButton("Resume" if known else "Decide…")
         resume.clicked.connect(lambda _=False, rid=status.report_id: self._chosen(self.resume_requested, rid))
         retract = QPushButton("Retract…")
+        if not known:
+            retract.hide()  # (never show() a widget before it has a parent: it would open as a window)
         retract.clicked.connect(lambda _=False, rid=status.report_id: self._chosen(self.retract_requested, rid))
         self.resume_buttons[status.report_id] = resume
         self.retract_buttons[status.report_id] = retract

@@ -2,9 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
 from desktop_app.core.cybertipline.endpoint import PRODUCTION_URL, TEST_URL, Credentials
 from desktop_app.core.domain.submission import Environment, SubmissionState, SubmissionStatus
 from desktop_app.ui.submission.controller import environment_for
+from desktop_app.ui.submission.environment import EnvironmentBandWidget
 from desktop_app.ui.submission.state import describe
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -48,3 +51,18 @@ def test_submit_points_at_practice_until_an_ncmec_service_has_credentials(keyrin
     keyring.save(PRODUCTION_URL, Credentials("esp-user", "secret"))
     assert environment_for(PRODUCTION_URL, keyring) is Environment.PRODUCTION
     assert environment_for("http://127.0.0.1:9/ispws", keyring) is Environment.PRACTICE
+
+
+def test_a_band_made_before_its_dialog_never_opens_as_a_window_of_its_own(qtbot):
+    band = EnvironmentBandWidget(Environment.PRODUCTION)
+    qtbot.addWidget(band)
+    assert not band.isVisible()  # shown with its parent, not on its own
+    host = QWidget()
+    qtbot.addWidget(host)
+    QVBoxLayout(host).addWidget(band)
+    host.show()
+    assert band.isVisible() and "PRODUCTION" in band.headline.text()
+    band.show_environment(None)
+    assert not band.isVisible()
+    band.show_environment(Environment.PRACTICE)
+    assert band.isVisible() and band.environment is Environment.PRACTICE

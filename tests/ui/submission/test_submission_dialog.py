@@ -2,6 +2,7 @@
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.cybertipline.practice import Fault
 from desktop_app.core.domain.submission import Environment, SubmissionState
@@ -25,6 +26,8 @@ def test_a_report_is_sent_through_the_dialog_and_finished_at_the_server(
     report_id = new_report(reports, item_ids)
     dialog = open_dialog(report_id)
     assert dialog.plan is not None and dialog.plan.file_count == 3
+    stray = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not dialog]
+    assert not stray, f"parts of the dialog opened as windows of their own: {stray}"
     assert dialog.band.environment is Environment.PRACTICE and "PRACTICE" in dialog.band.headline.text()
 
     status = send(qtbot, dialog)
