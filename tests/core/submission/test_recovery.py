@@ -90,3 +90,30 @@ def test_the_last_progress_says_which_steps_never_ran(reports, submissions, serv
     *_, last = list(submissions.submit(report_id, Environment.PRACTICE, CancelToken()))
     steps = {s.key: s.status for s in last.steps}
     assert steps == {"submit": "failed", "finish": "skipped"} and last.message
+
+
+def test_retry_after_is_honoured_before_trying_again(reports, submissions, server):
+    report_id = new_report(reports, [])
+    server.set_faults([Fault(endpoint="/submit", kind="status", status=503, retry_after="1")])
+    status = run_to_completion(submissions.submit(report_id, Environment.PRACTICE, CancelToken()))
+    assert status.state is SubmissionState.FINISHED
+    first, second = [r for r in server.snapshot().requests if r.path == "/submit"]
+    assert (second.at - first.at).total_seconds() >= 0.95
+
+
+def test_nothing_listening_means_nothing_was_sent(workspace, items, reports):
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    from desktop_app.core.cybertipline.endpoint import Credentials
+
+    practice = PracticeEndpoint.attached(f"http://127.0.0.1:{port}/ispws", Credentials("nobody", "nothing"))
+    service = SubmissionService(
+        workspace, reports, items, CredentialStore(MemorySecretStore()), practice, settings=FAST
+    )
+    report_id = new_report(reports, [])
+    status = run_to_completion(service.submit(report_id, Environment.PRACTICE, CancelToken()))
+    assert status.state is SubmissionState.DRAFT and "Cannot reach" in status.advice
+    assert not status.unfinished

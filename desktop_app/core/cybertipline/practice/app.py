@@ -48,6 +48,7 @@ class AppConfig:
     finish_error_root: str = "reportResponse"
     status_for_code: dict[int, int] = field(default_factory=dict)
     legacy_http_200: bool = False
+    xml_content_type: str = "application/xml"
 
 
 class PracticeApp:
@@ -68,7 +69,6 @@ class PracticeApp:
         self.config = config
         self._drop = drop
         self._stopping = stopping
-        self._expected_auth = "Basic " + base64.b64encode(f"{config.username}:{config.password}".encode()).decode()
 
     def http_status(self, code: int) -> int:
         """The HTTP status answered with NCMEC code ``code``."""
@@ -87,21 +87,23 @@ class PracticeApp:
         async def drop() -> None:
             await self._drop(client)
 
-        connection = Connection(send, drop, self._stopping())
+        connection = Connection(send, drop, self._stopping(), self.config.xml_content_type)
         path = scope["path"]
+        # Only what is under the base is NCMEC's; "/status" without it is an unknown path.
         endpoint = path[len(BASE_PATH) :] if path.startswith(BASE_PATH + "/") else path
+        known = path.startswith(BASE_PATH + "/")
         record = _Record(self.state, request, endpoint, request_id)
         try:
             if not self._authorised(request):
                 await self._challenge(request, connection, record)
                 return
             record.authorised = True
-            if endpoint == STATE_PATH and request.method == "GET":
+            if known and endpoint == STATE_PATH and request.method == "GET":
                 await request.drain()
                 body = self.state.snapshot().to_json().encode()
                 await deliver(connection, Answer(200, body, None, "application/json"), None, request_id, record.done)
                 return
-            if endpoint not in ENDPOINTS:
+            if not known or endpoint not in ENDPOINTS:
                 await request.drain()
                 answer = self._rejection(Rejected(1210, f"There is no {path} here."))
                 await deliver(connection, answer, None, request_id, record.done)

@@ -22,10 +22,17 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 class Connection:
     """One request's way back to the client."""
 
-    def __init__(self, send: Send, drop: Callable[[], Awaitable[None]], stopping: asyncio.Event) -> None:
+    def __init__(
+        self,
+        send: Send,
+        drop: Callable[[], Awaitable[None]],
+        stopping: asyncio.Event,
+        xml_content_type: str = "application/xml",
+    ) -> None:
         self._send = send
         self.drop = drop
         self._stopping = stopping
+        self._xml_type = xml_content_type
 
     async def wait(self, seconds: float) -> bool:
         """Sleep up to ``seconds``; False if the server began stopping meanwhile."""
@@ -37,8 +44,9 @@ class Connection:
 
     async def start(self, answer: Answer, request_id: str, extra: tuple[tuple[str, str], ...] = ()) -> None:
         """Send the status line and headers (the announced length is the whole body's)."""
+        kind = self._xml_type if answer.content_type == "application/xml" else answer.content_type
         headers = [
-            (b"content-type", answer.content_type.encode("latin-1")),
+            (b"content-type", kind.encode("latin-1")),
             (b"content-length", str(len(answer.body)).encode()),
             (b"request-id", request_id.encode("latin-1")),
         ]

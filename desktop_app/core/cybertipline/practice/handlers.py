@@ -94,11 +94,21 @@ def _report_id(value: str | None, code: int = BAD_REQUEST) -> int:
 class Handlers:
     """The endpoints over one state and one schema."""
 
-    def __init__(self, state: PracticeState, xsd: CompiledXsd, xsd_bytes: bytes, username: str) -> None:
+    def __init__(
+        self,
+        state: PracticeState,
+        xsd: CompiledXsd,
+        xsd_bytes: bytes,
+        username: str,
+        *,
+        echo_file_id_on_fileinfo: bool = False,
+    ) -> None:
         self.state = state
         self.xsd = xsd
         self.xsd_bytes = xsd_bytes
         self.username = username
+        # NCMEC's 2016 server echoed the fileId in its /fileinfo answer; today's documentation does not.
+        self.echo_file_id = echo_file_id_on_fileinfo
 
     async def handle(self, endpoint: str, request: Request) -> Answer:
         """Serve one request to ``endpoint`` (one of NCMEC's seven)."""
@@ -144,7 +154,8 @@ class Handlers:
         file_id = (document.root.text("fileId") or "").strip()
         check_file_rules(document.root, self.state.now(), batched=self.state.is_batched(report_id))
         self.state.add_file_details(report_id, file_id, document.xml)
-        return Answer(200, report_response(0, report_id=report_id), 0, report_id=report_id)
+        echoed = file_id if self.echo_file_id else None
+        return Answer(200, report_response(0, report_id=report_id, file_id=echoed), 0, report_id=report_id)
 
     async def upload(self, request: Request) -> Answer:
         """``POST /upload``: add a file to an open report."""

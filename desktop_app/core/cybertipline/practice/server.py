@@ -106,6 +106,8 @@ class PracticeServer:
         legacy_http_200: bool = False,
         first_report_id: int = 1_000_001,
         duplicate_file_details_code: int = 4100,
+        xml_content_type: str = "application/xml",
+        echo_file_id_on_fileinfo: bool = False,
     ) -> None:
         if auth_body not in ("xml", "empty"):
             raise ValueError("auth_body is 'xml' (NCMEC's 1000 document) or 'empty'")
@@ -133,8 +135,11 @@ class PracticeServer:
             finish_error_root,
             dict(status_for_code or {}),
             legacy_http_200,
+            xml_content_type,
         )
-        handlers = Handlers(self.state, compiled, xsd_bytes, self.username)
+        handlers = Handlers(
+            self.state, compiled, xsd_bytes, self.username, echo_file_id_on_fileinfo=echo_file_id_on_fileinfo
+        )
         self._app = PracticeApp(self.state, self._plan, handlers, config, self._drop, self._stopping_event)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
@@ -257,6 +262,11 @@ class PracticeServer:
     def set_faults(self, faults: Iterable[Fault]) -> None:
         """Put ``faults`` in force (replacing any); calls are counted afresh from now."""
         self._plan.replace(faults)
+
+    def reset(self) -> None:
+        """Start over: no reports, files, requests or faults (report ids are not reused)."""
+        self._plan.replace(())
+        self.state.forget()
 
     def snapshot(self) -> Snapshot:
         """What the server holds now: reports, files, states and every request."""

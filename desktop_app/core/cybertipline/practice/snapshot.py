@@ -51,7 +51,7 @@ class RequestView:
     number: int
     at: datetime
     method: str
-    path: str  # relative to the base, e.g. "/submit"
+    path: str  # relative to the base, e.g. "/submit" (a request outside the base: its whole path)
     authorised: bool
     status: int | None
     response_code: int | None

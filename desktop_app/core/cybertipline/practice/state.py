@@ -172,6 +172,13 @@ class PracticeState:
             report.state = EXPIRED
             report.closed_at = report.expires_at
 
+    def forget(self) -> None:
+        """Forget every report, file and request. Report ids keep counting, so an old id stays unknown."""
+        with self._lock:
+            self._reports.clear()
+            self._file_ids.clear()
+            self._requests.clear()
+
     # -- the request log and inspection ---------------------------------------------------------
 
     def record(self, request: RequestView) -> None:

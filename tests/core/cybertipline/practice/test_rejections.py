@@ -207,9 +207,12 @@ def test_two_file_parts_in_one_upload_are_refused(server, client):
     assert server.snapshot().report(report_id).files == ()
 
 
-def test_an_unknown_path_is_1210(client):
+def test_an_unknown_path_is_1210(server, client):
     response = client.get("reports")
     assert response.status_code == 404 and code(response) == 1210
+    outside = httpx.get(f"http://127.0.0.1:{server.port}/status", auth=(server.username, server.password))
+    assert outside.status_code == 404 and code(outside) == 1210
+    assert server.snapshot().requests[-1].path == "/status" and server.snapshot().requests[-1].response_code == 1210
 
 
 def test_a_wrong_method_is_405_with_allow(client):
@@ -258,3 +261,43 @@ def test_a_bug_in_a_handler_is_a_server_error_and_the_server_carries_on(server, 
     assert "Traceback" not in response.text and "simulated" not in response.text
     assert "the practice server failed on POST /submit" in caplog.text
     assert client.get("status").status_code == 200
+
+
+def test_the_message_ncmec_sent_in_2026_for_a_misordered_file_detail_is_reproduced(any_schema_client):
+    """A live probe of NCMEC's test server answered exactly this for ipCaptureEvent before industryClassification."""
+    report_id = submit(any_schema_client)
+    file_id = upload(any_schema_client, report_id)
+    body = (
+        f"<fileDetails><reportId>{report_id}</reportId><fileId>{file_id}</fileId>"
+        "<ipCaptureEvent><ipAddress>93.184.216.34</ipAddress></ipCaptureEvent>"
+        "<industryClassification>A1</industryClassification></fileDetails>"
+    ).encode()
+    response = any_schema_client.post("fileinfo", content=body, headers=XML)
+    assert code(response) == 4100
+    assert text(response, "responseDescription") == (
+        "cvc-complex-type.2.4.a: Invalid content was found starting with element 'industryClassification'. "
+        "One of '{deviceId, details, additionalInfo}' is expected."
+    )
+
+
+def test_the_2016_answer_shapes_can_be_asked_for(clock):
+    """A content type whose charset contradicts the prolog, and the fileId echoed by /fileinfo."""
+    with (
+        PracticeServer(
+            clock=clock, xml_content_type="application/xml;charset=ISO-8859-1", echo_file_id_on_fileinfo=True
+        ) as server,
+        httpx.Client(base_url=server.url + "/", auth=(server.username, server.password), trust_env=False) as http,
+    ):
+        report_id = submit(http)
+        file_id = upload(http, report_id)
+        response = http.post("fileinfo", content=file_details_xml(report_id, file_id), headers=XML)
+        assert response.headers["content-type"] == "application/xml;charset=ISO-8859-1"
+        assert text(response, "fileId") == file_id
+        assert http.get("xsd").headers["content-type"] == "application/xml;charset=ISO-8859-1"
+
+
+def test_fileinfo_does_not_echo_the_file_id_by_default(client):
+    report_id = submit(client)
+    file_id = upload(client, report_id)
+    response = client.post("fileinfo", content=file_details_xml(report_id, file_id), headers=XML)
+    assert text(response, "fileId") is None

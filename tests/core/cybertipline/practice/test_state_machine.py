@@ -158,3 +158,15 @@ def test_a_file_id_is_never_reused(monkeypatch):
     draws = iter(["ab" * 16, "cd" * 16])
     monkeypatch.setattr(state.secrets, "token_hex", lambda _: next(draws))
     assert state.new_file_id({"ab" * 16}) == "cd" * 16
+
+
+def test_reset_forgets_everything_but_never_reuses_a_report_id(server, client):
+    from desktop_app.core.cybertipline.practice import Fault
+
+    old = submit(client)
+    server.set_faults([Fault(endpoint="/status", kind="status", status=500)])
+    server.reset()
+    assert server.snapshot().reports == () and server.snapshot().requests == () and server.faults == ()
+    assert client.get("status").status_code == 200
+    assert code(finish(client, old)) == 5001
+    assert submit(client) == old + 1
