@@ -142,7 +142,11 @@ def services(args: argparse.Namespace, analyse: Analyse | None = None) -> Iterat
     workspace = unlocked(args)
     try:
         settings = AppSettings.load(paths(args).settings_file)
-        yield build_services(workspace, settings, system_secret_store(), analyse)
+        wired = build_services(workspace, settings, system_secret_store(), analyse)
+        try:
+            yield wired
+        finally:
+            wired.close()
     finally:
         workspace.close()
 

@@ -1,5 +1,7 @@
 """CyberTipline reports: ``report validate``, ``report list``, ``report export-xml``.
 
+(Submitting them, ``report submit``/``resume``/``retract``/``status``/``new``, is in ``cli.submission``.)
+
     evidence-desk report validate FILE.xml [--json] [--xsd PATH]
     evidence-desk [--profile-dir DIR] report list [--json]
     evidence-desk [--profile-dir DIR] report export-xml REPORT [-o DIR] [--json]
@@ -26,6 +28,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from desktop_app.cli import submission
 from desktop_app.cli.common import (
     EXIT_ERROR,
     EXIT_FAILED,
@@ -72,6 +75,7 @@ def register(commands: Any) -> None:
     export.add_argument("-o", "--output", metavar="DIR", help="the folder to write into (default: ./report-ID)")
     export.add_argument("--json", action="store_true", help="print the result as one JSON object")
     export.set_defaults(run=cmd_report_export_xml)
+    submission.register_report_commands(reports)  # submit, resume, retract, status, new (cli/submission.py)
 
 
 def cmd_report_validate(args: argparse.Namespace) -> int:
