@@ -177,6 +177,7 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
             verification,
             reports=ReportService(workspace, items, xsd=cybertipline.current_xsd),
             cybertipline=cybertipline,
+            keyring_available=secrets is not None,
         )
         auto_lock.install(app)
         app.setQuitOnLastWindowClosed(True)
