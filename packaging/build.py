@@ -122,6 +122,22 @@ def freeze(env: Path, generated: Path) -> Path:
     return DIST / NAME
 
 
+def check_nsis(onedir: Path, generated: Path) -> None:
+    """Compile the Windows installer script against this (Linux) folder: proves the script is valid.
+
+    The result installs Linux files, so it is thrown away; stored uncompressed to take seconds.
+    """
+    out = WORK / "nsis-check" / f"{NAME}-{version()}-setup-check.exe"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    run(
+        "makensis", "-V2", "-WX", f"-DVERSION={version()}", f"-DSOURCE_DIR={onedir}", "-DNO_COMPRESSION",
+        f"-DICON={generated / 'icons' / 'evidence-desk.ico'}", f"-DOUTFILE={out}",
+        ROOT / "installer" / "windows" / "evidence-desk.nsi",
+    )  # fmt: skip
+    say(f"makensis: the script compiled ({out.stat().st_size / 2**20:.0f} MiB, uncompressed; removed)")
+    out.unlink()
+
+
 def folder_size(folder: Path) -> int:
     """Bytes in every file under ``folder``."""
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
@@ -202,10 +218,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     stem = f"{NAME}-{version()}"
     if not args.no_deb and sys.platform.startswith("linux"):
+        deb = DIST / f"{NAME}_{version()}_amd64.deb"
         timer.step(
             ".deb (zstd) and its checks",
             lambda: run(sys.executable, ROOT / "installer" / "linux" / "build_deb.py", onedir, generated, DIST),
         )
+        timer.step(
+            ".deb installed, smoke test, removed",
+            lambda: run(python_of(env), PACKAGING / "smoke_test.py", "--deb", deb),
+        )
+    if shutil.which("makensis") and not sys.platform.startswith("win"):
+        timer.step("NSIS script compiles (makensis)", lambda: check_nsis(onedir, generated))
     timer.step("SBOM", lambda: write_sbom(env, tools, DIST / f"{stem}.cdx.json"))
     timer.step("SHA256SUMS", lambda: write_checksums(DIST))
 

@@ -37,6 +37,9 @@ PREFIX = Path("opt") / NAME
 DESKTOP = "evidence-desk.desktop"
 METAINFO = "org.evidencedesk.EvidenceDesk.metainfo.xml"
 MAINTAINER = "Evidence Desk <packages@evidencedesk.org>"
+# zstd level 9: measured on the 333 MiB folder with two threads, level 3 gave 125.6 MiB in 4.6 s,
+# level 9 115.6 MiB in 23.5 s, level 15 114.5 MiB in 200 s (xz -6 takes minutes).
+ZSTD_LEVEL = 9
 _LDD_LINE = re.compile(r"^\s*(\S+) => (\S+) \(0x[0-9a-f]+\)$")
 
 
@@ -97,12 +100,16 @@ def depends(libraries: set[Path]) -> str:
 
 
 def copy_tree(onedir: Path, target: Path) -> None:
-    """The frozen folder, symlinks kept as symlinks, modes normalised for a package."""
+    """The frozen folder, symlinks kept as symlinks, modes normalised for a package.
+
+    Only the two programs are executable: shared libraries need no execute bit to be loaded, and
+    Debian policy says they must not have one.
+    """
     shutil.copytree(onedir, target, symlinks=True)
     for path in [target, *target.rglob("*")]:
         if path.is_symlink():
             continue
-        executable = path.is_dir() or is_elf(path) and os.access(path, os.X_OK)
+        executable = path.is_dir() or path.parent == target and is_elf(path)
         path.chmod(0o755 if executable else 0o644)
 
 
@@ -161,15 +168,23 @@ def control(tree: Path, onedir: Path) -> None:
     (tree / "DEBIAN").chmod(0o755)
 
 
+# Lintian in Debian 12 predates zstd members in .deb files (Debian's archive uses xz), although
+# its dpkg (1.21.18 and later), Ubuntu's since 21.10 and apt install them. This tag cannot be
+# overridden from inside the package, so it is suppressed here, by name, and nothing else is.
+LINTIAN_SUPPRESSED = "malformed-deb-archive"
+
+
 def check(deb: Path, tree: Path) -> None:
-    """The validators; any error stops the build."""
+    """The validators; an error, or a lintian warning not overridden with a reason, stops the build."""
     share = tree / "usr" / "share"
     subprocess.run(["desktop-file-validate", str(share / "applications" / DESKTOP)], check=True)
     subprocess.run(
         ["appstreamcli", "validate", "--no-net", "--pedantic", str(share / "metainfo" / METAINFO)], check=True
     )
     lintian = subprocess.run(
-        ["lintian", "--fail-on", "error", "--info", "--display-info", str(deb)], text=True, capture_output=True
+        ["lintian", "--fail-on", "error,warning", "--suppress-tags", LINTIAN_SUPPRESSED, str(deb)],
+        text=True,
+        capture_output=True,
     )
     print(lintian.stdout, end="")
     if lintian.returncode != 0:
@@ -186,7 +201,16 @@ def main(onedir: Path, generated: Path, out_dir: Path) -> int:
         stage(onedir, generated, tree)
         control(tree, onedir)
         subprocess.run(
-            ["dpkg-deb", "--root-owner-group", "-Zzstd", "--build", str(tree), str(deb)],
+            [
+                "dpkg-deb",
+                "--root-owner-group",
+                "-Zzstd",
+                f"-z{ZSTD_LEVEL}",
+                "--threads-max=2",
+                "--build",
+                str(tree),
+                str(deb),
+            ],
             check=True,
             stdout=subprocess.DEVNULL,
         )
