@@ -153,9 +153,17 @@ def write_checksums(dist: Path) -> None:
 
 
 def write_sbom(env: Path, tools: Path, output: Path) -> None:
-    """CycloneDX SBOM of the build environment, made by the maintained cyclonedx-py tool."""
+    """CycloneDX SBOM of the build environment, made by the maintained cyclonedx-py tool.
+
+    It lists every distribution in the environment the app was frozen in: what the app bundles,
+    plus the build's own tools (PyInstaller, setuptools, Cython, ...). cyclonedx-py cannot resolve
+    our dynamic version, so it reads a copy of pyproject.toml with the version written in.
+    """
+    pyproject = WORK / "generated" / "pyproject-for-sbom.toml"
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    pyproject.write_text(text.replace('dynamic = ["version"]', f'version = "{version()}"'), encoding="utf-8")
     run(
-        bin_dir(tools) / "cyclonedx-py", "environment", "--pyproject", ROOT / "pyproject.toml",
+        bin_dir(tools) / "cyclonedx-py", "environment", "--pyproject", pyproject,
         "--mc-type", "application", "--output-reproducible", "--of", "JSON", "-o", output, python_of(env),
     )  # fmt: skip
 
