@@ -1,3 +1,5 @@
+"""The bundled-components list behind the About dialog (core/platform/components.py)."""
+
 from desktop_app.core.platform.components import (
     COMPONENTS_FILE,
     Component,
