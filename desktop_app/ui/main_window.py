@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import APP_NAME, __version__
+from desktop_app import APP_NAME
 from desktop_app.core.domain.submission import Environment
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.cybertipline import CyberTiplineService
@@ -35,6 +35,7 @@ from desktop_app.core.settings import AppSettings
 from desktop_app.core.storage.custody_log import Verification
 from desktop_app.ui.auto_lock import AutoLockController
 from desktop_app.ui.checkpoint_export import CheckpointExport, default_file_name, export_checkpoint
+from desktop_app.ui.dialogs.about import AboutDialog, keyring_notice, shipped_components
 from desktop_app.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from desktop_app.ui.dialogs.cybertipline_dialog import CyberTiplineDialog
 from desktop_app.ui.dialogs.settings_dialog import SettingsDialog
@@ -104,8 +105,10 @@ class MainWindow(QMainWindow):
         reports: ReportService | None = None,
         cybertipline: CyberTiplineService | None = None,
         submissions: SubmissionService | None = None,
+        keyring_available: bool = True,
     ) -> None:
         super().__init__(parent)
+        self.keyring_available = keyring_available
         self.workspace = workspace
         self.settings = settings
         self._settings_path = settings_path
@@ -167,6 +170,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         # Made now, not by the first message: making it later re-lays out and repaints the window.
         self.statusBar()
+        if not keyring_available:
+            self.statusBar().addPermanentWidget(keyring_notice(self._about))
         self._build_menus()
         for button, action in zip(self.queue_page.intake_buttons(), self.intake_actions, strict=True):
             button.clicked.connect(action.trigger)
@@ -458,14 +463,18 @@ class MainWindow(QMainWindow):
         if isinstance(exc, EvidenceDeskError):
             QMessageBox.warning(self, "Export checkpoint", exc.message)
 
-    def _about(self) -> None:
-        QMessageBox.about(
+    def _about(self) -> AboutDialog:
+        dialog = AboutDialog(
+            self.workspace.paths,
+            shipped_components(),
+            self.keyring_available,
+            self.workspace.verifier_key(),
+            self.windowIcon(),
             self,
-            f"About {APP_NAME}",
-            f"<b>{APP_NAME}</b> {__version__}<p>Preserve evidence, keep a tamper-evident custody log and "
-            "report child sexual exploitation to NCMEC's CyberTipline.</p>"
-            f"<p>Verifier key of this workspace:<br><code>{self.workspace.verifier_key()}</code></p>",
         )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _import_dropped(self, paths: list[Path]) -> None:
         self.tabs.setCurrentIndex(QUEUE_TAB)
