@@ -142,6 +142,9 @@ def test_fault_at_step(step, kind, workspace, items, reports, service, server, m
     assert status.state is expected_state(step, kind), status.advice
     if status.state is not SubmissionState.FINISHED:
         assert status.advice, "a state other than finished must say what happened and what to do"
+    if kind.rejected and step != "/submit":
+        # A refusal after the report was opened withdraws it and says why and what to do.
+        assert "withdrawn" in status.advice and "NCMEC answered" in status.advice, status.advice
     with workspace.db.read() as reader:
         from desktop_app.core.storage.submissions import SubmissionStore
 
