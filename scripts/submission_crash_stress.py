@@ -1,6 +1,6 @@
 """Stress version of the submission crash test: SIGKILL the submitting process 100 times.
 
-.venv/bin/python scripts/submission_crash_stress.py [--cycles 100] [--seed 1] [--window 0.9]
+.venv/bin/python scripts/submission_crash_stress.py [--cycles 100] [--seed 1] [--window 0.6]
 
 Each cycle submits one report (two pictures and a video) to a practice server this script runs,
 kills the submitting process at a random moment, restarts, resumes (taking the reviewer's decisions
@@ -30,7 +30,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cycles", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--window", type=float, default=0.9, help="kill within this many seconds of 'ready'")
+    parser.add_argument("--window", type=float, default=0.6, help="kill within this many seconds of 'ready'")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         profile = Path(tmp) / "profile"

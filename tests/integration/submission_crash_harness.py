@@ -103,7 +103,7 @@ def run_cycles(
     report_ids: list[str],
     server,
     seed: int,
-    window: float = 0.9,
+    window: float = 0.6,
     report: Callable[[int, CycleResult], None] = lambda i, r: None,
 ) -> list[CycleResult]:
     rng = random.Random(seed)

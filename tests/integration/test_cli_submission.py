@@ -108,3 +108,43 @@ def test_new_refuses_a_document_the_model_cannot_hold_and_creates_an_incomplete_
     report_id = incomplete.stdout.split()[1]
     refused_send = run(profile, "submit", report_id, "--env", "practice")
     assert refused_send.returncode == 1 and "not sent" in refused_send.stdout
+
+
+def test_resume_of_a_practice_report_whose_server_is_gone_then_send_again(stored, paths, tmp_path):
+    profile, item_ids, document = stored
+    # Leave a practice report open, as a CLI process killed mid-way would: its server went with it.
+    from desktop_app.core.cybertipline.endpoint import CredentialStore
+    from desktop_app.core.cybertipline.practice import Fault
+    from desktop_app.core.domain.submission import Environment
+    from desktop_app.core.platform.secrets import MemorySecretStore
+    from desktop_app.core.progress import CancelToken, run_to_completion
+    from desktop_app.core.services.practice import PracticeEndpoint
+    from desktop_app.core.services.submission import SubmissionService
+    from tests.core.submission.conftest import FAST
+
+    workspace = Workspace.open(paths)
+    try:
+        workspace.unlock(PASSPHRASE)
+        items = ItemService(workspace)
+        reports = ReportService(workspace, items)
+        practice = PracticeEndpoint()
+        service = SubmissionService(
+            workspace, reports, items, CredentialStore(MemorySecretStore()), practice, settings=FAST
+        )
+        record = reports.create_draft(item_ids[:1])
+        complete(reports, record.report_id)
+        practice.connection()
+        practice.server().set_faults([Fault(endpoint="/finish", kind="status", status=503, call=None)])
+        left = run_to_completion(service.submit(record.report_id, Environment.PRACTICE, CancelToken()))
+        assert left.state.value == "needs-decision"
+        practice.close()
+    finally:
+        workspace.close()
+
+    waiting = run(profile, "status")
+    assert "1 need attention" in waiting.stderr and "discards it unfinished" in waiting.stdout
+    resumed = run(profile, "resume", record.report_id, "--json")
+    assert resumed.returncode == 1 and json.loads(resumed.stdout)["state"] == "retracted"
+    assert "stopped" in json.loads(resumed.stdout)["advice"]
+    again = run(profile, "submit", record.report_id, "--env", "practice")
+    assert again.returncode == 0 and "Finished" in again.stdout

@@ -26,10 +26,9 @@ import secrets
 import threading
 from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from desktop_app.core.cybertipline.client import CallLimits, CyberTiplineClient
+from desktop_app.core.cybertipline.client import CyberTiplineClient
 from desktop_app.core.cybertipline.endpoint import Credentials, CredentialStore, check_endpoint, describe_endpoint
 from desktop_app.core.cybertipline.findings import Severity, has_errors
 from desktop_app.core.cybertipline.model import ReportDraft
@@ -47,11 +46,12 @@ from desktop_app.core.progress import CancelToken
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.practice import PracticeEndpoint
 from desktop_app.core.services.reports import ReportService
-from desktop_app.core.services.submission_calls import RetryPolicy
+from desktop_app.core.services.submission_calls import SubmissionSettings
 from desktop_app.core.services.submission_run import SubmissionRun
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.submissions import SubmissionStore
 
+__all__ = ["SubmissionService", "SubmissionSettings", "status_of"]
 SubmissionGenerator = Generator[SubmissionProgress, None, SubmissionStatus]
 ClientFactory = Callable[..., CyberTiplineClient]
 UNSETTLED = (SubmissionState.SUBMITTING, SubmissionState.OPEN, SubmissionState.NEEDS_DECISION)
@@ -59,15 +59,6 @@ UNSETTLED = (SubmissionState.SUBMITTING, SubmissionState.OPEN, SubmissionState.N
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class SubmissionSettings:
-    """Limits of one submission service: per-call time limits, retries, restarts. Tests shorten them."""
-
-    limits: CallLimits = CallLimits()
-    retry: RetryPolicy = RetryPolicy()
-    max_restarts: int = 2  # fresh submits after withdrawing a report whose content became unknown
 
 
 class SubmissionService:

@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from desktop_app.core.cybertipline.advice import advice_for
-from desktop_app.core.cybertipline.client import ApiResponse
+from desktop_app.core.cybertipline.client import ApiResponse, CallLimits
 from desktop_app.core.errors import CyberTiplineOutcomeUnknown, CyberTiplineUnreachable, OperationCancelled
 from desktop_app.core.progress import CancelToken
 
@@ -81,6 +81,15 @@ class RetryPolicy:
             return float(retry_after) if retry_after <= self.longest_wait else None
         base: float = min(self.max_delay, self.first_delay * 2.0 ** (tries - 1))
         return base * (1 + random.uniform(0, 0.1))  # noqa: S311 - jitter, not security
+
+
+@dataclass(frozen=True)
+class SubmissionSettings:
+    """Limits of one submission service: per-call time limits, retries, restarts. Tests shorten them."""
+
+    limits: CallLimits = CallLimits()
+    retry: RetryPolicy = RetryPolicy()
+    max_restarts: int = 2  # fresh submits after withdrawing a report whose content became unknown
 
 
 def classify(step: str, response: ApiResponse) -> StepResult:

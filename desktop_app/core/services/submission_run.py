@@ -33,7 +33,15 @@ from desktop_app.core.errors import (
 from desktop_app.core.progress import CancelToken
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
-from desktop_app.core.services.submission_calls import Outcome, StepResult, classify, from_exception, in_thread, wait
+from desktop_app.core.services.submission_calls import (
+    Outcome,
+    StepResult,
+    SubmissionSettings,
+    classify,
+    from_exception,
+    in_thread,
+    wait,
+)
 from desktop_app.core.services.submission_progress import StepBoard
 from desktop_app.core.services.submission_receipt import archive_receipt
 from desktop_app.core.services.workspace import Workspace
@@ -53,7 +61,7 @@ class SubmissionRun:
         items: ItemService,
         record: SubmissionRecord,
         client: CyberTiplineClient,
-        settings: Any,
+        settings: SubmissionSettings,
         cancel: CancelToken,
         now: Callable[[], datetime],
         reports: ReportService,

@@ -26,6 +26,7 @@ from desktop_app.core.platform.secrets import MemorySecretStore
 from desktop_app.core.progress import CancelToken, run_to_completion
 from desktop_app.core.services.practice import PracticeEndpoint
 from desktop_app.core.services.submission import SubmissionService
+from desktop_app.core.storage.submissions import SubmissionStore
 from tests.core.submission.conftest import FAST
 from tests.core.submission.helpers import credentials_of, import_media, new_report
 
@@ -87,8 +88,13 @@ def media(tmp_path_factory):
     return tmp_path_factory.mktemp("media")
 
 
-def check_server(server, status, md5s: set[str]) -> None:
-    """The invariants, on the server's own state."""
+def stored_record(workspace, report_id: str):
+    with workspace.db.read() as reader:
+        return SubmissionStore(workspace.fields()).load(reader.conn, report_id)
+
+
+def check_server(server, status, md5s: set[str], record) -> None:
+    """The invariants, on the server's own state (``record``: what the workspace wrote down)."""
     snapshot = server.snapshot()
     finished = snapshot.in_state("finished")
     assert len(finished) <= 1, "a duplicate finished report"
@@ -103,17 +109,10 @@ def check_server(server, status, md5s: set[str]) -> None:
             assert status.state in (SubmissionState.OPEN, SubmissionState.NEEDS_DECISION)
             assert status.expires_at is not None and "retract" in (status.advice or "")
         else:
-            # Opened by a /submit whose answer was lost: the client must say it does not know.
-            assert "unknown" in " ".join(str(h) for h in status_history(status)) or (
-                status.state is SubmissionState.NEEDS_DECISION and "unknown" in (status.advice or "")
-            ), f"report {report.report_id} is open at the server and the client does not account for it"
-
-
-_histories: dict[str, list] = {}
-
-
-def status_history(status) -> list:
-    return _histories.get(status.report_id, [])
+            # Opened by a /submit whose answer was lost: the workspace must record that it does not
+            # know (waiting for the reviewer's decision, or the decision taken and logged).
+            accounted = record.unknown_submit or any(h["outcome"] == "unknown-submit-set-aside" for h in record.history)
+            assert accounted, f"report {report.report_id} is open at the server and nothing accounts for it"
 
 
 def settle(service, report_id: str):
@@ -142,17 +141,15 @@ def test_fault_at_step(step, kind, workspace, items, reports, service, server, m
     assert status.state is expected_state(step, kind), status.advice
     if status.state is not SubmissionState.FINISHED:
         assert status.advice, "a state other than finished must say what happened and what to do"
-    with workspace.db.read() as reader:
-        from desktop_app.core.storage.submissions import SubmissionStore
-
-        record = SubmissionStore(workspace.fields()).load(reader.conn, report_id)
-    _histories[report_id] = record.history + ([{"unknown": True}] if record.unknown_submit else [])
-    check_server(server, status, md5s)
+    if kind.rejected and step != "/submit":
+        # A refusal after the report was opened withdraws it and says why and what to do.
+        assert "withdrawn" in status.advice and "NCMEC answered" in status.advice, status.advice
+    check_server(server, status, md5s, stored_record(workspace, report_id))
 
     server.set_faults([])
     final = settle(service, report_id)
     assert final.state is SubmissionState.FINISHED, final.advice
-    check_server(server, final, md5s)
+    check_server(server, final, md5s, stored_record(workspace, report_id))
     assert workspace.verify_log().ok
 
 
