@@ -40,6 +40,10 @@ class EventType(StrEnum):
     REPORT_VIEWED_FLAG_OVERRIDDEN = "report.viewed-flag-overridden"
     REPORT_NCMEC_ID_RECORDED = "report.ncmec-id-recorded"
     REPORT_EXPORTED = "report.exported"
+    BUNDLE_EXPORTED = "bundle.exported"  # recorded (and checkpointed) before the bundle is written
+    BUNDLE_EXPORT_ABANDONED = "bundle.export-abandoned"
+    BUNDLE_WRITTEN = "bundle.written"  # the finished file's SHA-256, to give the recipient
+    BUNDLE_IMPORTED = "bundle.imported"
     REPORTER_PROFILE_SAVED = "reporter-profile.saved"
     CYBERTIPLINE_CONNECTION_CHECKED = "cybertipline.connection-checked"
     CYBERTIPLINE_SCHEMA_FETCHED = "cybertipline.schema-fetched"
