@@ -23,9 +23,10 @@ from typing import Any
 
 from desktop_app.core.bundles import layout
 from desktop_app.core.bundles.errors import BundleNotAllowed
+from desktop_app.core.bundles.reader import BundleCheck, check_bundle
 from desktop_app.core.bundles.readme import readme_text
 from desktop_app.core.bundles.writer import BundleContents, StreamedMember, write_bundle
-from desktop_app.core.crypto.age.keys import Recipient, ScryptRecipient, X25519Recipient
+from desktop_app.core.crypto.age.keys import Identity, Recipient, ScryptRecipient, X25519Recipient
 from desktop_app.core.crypto.merkle import inclusion_proof
 from desktop_app.core.crypto.signed_note import parse_and_verify
 from desktop_app.core.domain.events import EventType
@@ -35,6 +36,7 @@ from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.bundle_log import leaf_hashes
+from desktop_app.core.storage.vault import SealedBlob, StoredBlob
 
 ReceiptLookup = Callable[[str], Sequence[tuple[str, bytes]]]
 
@@ -53,6 +55,14 @@ class ExportRequest:
     profile: layout.Profile
     legal_basis: str = ""
     legal_process_reference: str = ""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What a bundle import checked and, if it was clean, the vault blobs it stored."""
+
+    check: BundleCheck
+    blob_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -210,6 +220,63 @@ class BundleService:
             report_id,
         )
         return ExportResult(out_path, size, sha256, manifest_sha256, len(contents.small) + len(streamed))
+
+    def import_bundle(
+        self, path: Path, identities: Sequence[Identity], cancel: CancelToken | None = None
+    ) -> ProgressGenerator[ImportResult]:
+        """Check a bundle and store its evidence files in the vault, all or nothing.
+
+        Each file streams from the age payload through the checker into a vault blob writer (the
+        vault encrypts as it writes: no plaintext reaches the disk). Blobs are committed, with one
+        custody event per blob and one for the import, only if the whole bundle checks clean;
+        otherwise every sealed blob is deleted and the differences are returned.
+        """
+        vault = self._workspace.vault()
+        sealed: list[SealedBlob] = []
+        entries: list[dict[str, Any]] = []
+
+        class _VaultSink:
+            def __init__(self, entry: dict[str, Any]) -> None:
+                self._writer = vault.writer()
+                self._entry = entry
+
+            def write(self, data: bytes) -> None:
+                self._writer.write(data)
+
+            def finish(self) -> None:
+                sealed.append(self._writer.seal())
+                entries.append(self._entry)
+
+            def abort(self) -> None:
+                self._writer.abort()
+
+        try:
+            with open(path, "rb") as handle:
+                verdict = yield from check_bundle(handle, identities, open_sink=_VaultSink, cancel=cancel)
+        except BaseException:
+            vault.discard(sealed)
+            raise
+        if not verdict.ok:
+            vault.discard(sealed)
+            return ImportResult(verdict, ())
+
+        def log_import(conn: Any, stored: list[StoredBlob]) -> None:
+            for blob in stored:
+                data = {"sha256": blob.sha256, "size": blob.size, "new": blob.created}
+                self._workspace.append_event(conn, EventType.BLOB_STORED, data, blob.blob_id)
+            imported = {
+                "bundle": path.name,
+                "verifier_key": verdict.verifier_key,
+                "report": verdict.manifest.get("report"),
+                "files": [
+                    {"blob_id": b.blob_id, "sha256": b.sha256, "original_names": e.get("original_names", [])}
+                    for b, e in zip(stored, entries, strict=True)
+                ],
+            }
+            self._workspace.append_event(conn, EventType.BUNDLE_IMPORTED, imported, None)
+
+        stored = vault.commit_batch(sealed, log_import)
+        return ImportResult(verdict, tuple(b.blob_id for b in stored))
 
     def _custody(self, note: str, subjects: set[str]) -> dict[str, Any]:
         checkpoint = parse_and_verify(note, self._workspace.origin, self._workspace.public_key)

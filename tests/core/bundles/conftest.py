@@ -27,3 +27,16 @@ def sealed_report(workspace, tmp_path):
     record.draft.report = good_draft().report
     reports.save(record)
     return BundleService(workspace, items, reports), record.report_id, uploads
+
+
+@pytest.fixture
+def other_desk(tmp_path):
+    """A second, empty workspace: where a received bundle is imported."""
+    from desktop_app.core.platform.paths import AppPaths
+    from desktop_app.core.services.workspace import Workspace
+    from tests.conftest import PASSPHRASE, fast_kdf
+
+    other, _ = Workspace.create(AppPaths.resolve(tmp_path / "other-desk"), PASSPHRASE, "Other Reviewer", fast_kdf())
+    items = ItemService(other)
+    yield BundleService(other, items, ReportService(other, items)), other
+    other.close()

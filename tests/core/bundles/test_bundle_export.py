@@ -117,3 +117,16 @@ def _members(path, identity):
         plaintext = b"".join(open_age(handle, [identity]).chunks())
     with tarfile.open(fileobj=io.BytesIO(plaintext)) as tar:
         return {m.name: tar.extractfile(m).read() for m in tar.getmembers()}
+
+
+def test_import_streams_the_evidence_into_another_desks_vault(sealed_report, recipient_identity, tmp_path, other_desk):
+    _, out = export(sealed_report, recipient_identity, tmp_path)
+    service, other = other_desk
+    result = run_to_completion(service.import_bundle(out, [recipient_identity]))
+    assert result.check.ok and len(result.blob_ids) == 2
+    _, _, uploads = sealed_report
+    assert [other.vault().read_bytes(b) for b in result.blob_ids] == [d for _, d in uploads.values()]
+    imported = [e.event for e in other.events() if e.event.type == EventType.BUNDLE_IMPORTED]
+    assert imported[0].data["files"][0]["original_names"] == ["IMG_4810.jpg"]
+    assert other.verify_log().ok
+    assert sorted(p.name for p in other.blob_dir.iterdir()) == sorted(result.blob_ids)  # no temp files

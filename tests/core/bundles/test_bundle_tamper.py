@@ -170,3 +170,23 @@ def test_a_different_expected_key_is_reported(genuine, recipient_identity):
 def root_of(note):
     """The root hash line of a checkpoint note (read, not verified: the forger copies it)."""
     return base64.b64decode(note.splitlines()[2])
+
+
+def test_importing_an_altered_bundle_keeps_nothing(genuine, recipient_identity, other_desk, tmp_path):
+    altered = [(i, d[:-1] + bytes([d[-1] ^ 1]) if i.name == "files/0002.bin" else d) for i, d in genuine]
+    path = tmp_path / "altered.age"
+    path.write_bytes(repack(altered, recipient_identity))
+    service, other = other_desk
+    result = run_to_completion(service.import_bundle(path, [recipient_identity]))
+    assert not result.check.ok and result.blob_ids == ()
+    assert list(other.blob_dir.iterdir()) == []
+
+
+def test_importing_a_hostile_bundle_writes_nothing_anywhere(genuine, recipient_identity, other_desk, tmp_path):
+    path = tmp_path / "hostile.age"
+    path.write_bytes(repack(genuine, recipient_identity, extra=[(_member("../escape.txt"), b"x")]))
+    service, other = other_desk
+    with pytest.raises(BundleMalformed):
+        run_to_completion(service.import_bundle(path, [recipient_identity]))
+    assert list(other.blob_dir.iterdir()) == []
+    assert not list(tmp_path.rglob("escape.txt"))
