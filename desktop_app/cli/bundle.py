@@ -81,14 +81,16 @@ def _passphrase_from(name: str) -> str:
     return text[0]
 
 
-def _identities(args: argparse.Namespace) -> list[Identity]:
+def identities_from(args: argparse.Namespace) -> list[Identity]:
+    """The age identities named by ``--identity`` or ``--age-passphrase-file``."""
     if args.age_passphrase_file:
         return [ScryptIdentity(_passphrase_from(args.age_passphrase_file))]
     text = read_capped(args.identity, _MAX_KEY_FILE, "the key file").decode("utf-8", "replace")
     return list(parse_identity_file(text))
 
 
-def _recipients(args: argparse.Namespace) -> list[Recipient]:
+def recipients_from(args: argparse.Namespace) -> list[Recipient]:
+    """The age recipients named by ``--to`` or ``--age-passphrase-file``."""
     if args.age_passphrase_file and args.to:
         raise AgeKeyInvalid("A passphrase bundle can have no other recipient: use --to or --age-passphrase-file.")
     if args.age_passphrase_file:
@@ -99,7 +101,7 @@ def _recipients(args: argparse.Namespace) -> list[Recipient]:
 
 
 def _export(args: argparse.Namespace) -> int:
-    recipients = _recipients(args)
+    recipients = recipients_from(args)
     request = ExportRequest(
         args.recipient,
         RecipientRole(args.role),
@@ -140,7 +142,7 @@ def _print_check(check: BundleCheck, as_json: bool) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    identities = _identities(args)
+    identities = identities_from(args)
     try:
         handle = open(args.file, "rb")  # noqa: SIM115 - closed below
     except OSError as problem:
@@ -152,7 +154,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    identities = _identities(args)
+    identities = identities_from(args)
     with services(args) as wired:
         try:
             result = run_to_completion(wired.bundles.import_bundle(Path(args.file), identities))

@@ -94,3 +94,24 @@ def test_a_passphrase_bundle_opens_with_our_verify(stored, tmp_path):
     verified = run(profile, "verify", out, "--age-passphrase-file", secret)
     assert verified.returncode == 0, verified.stderr
     assert "intact" in verified.stdout
+
+
+def run_backup(profile, *args):
+    env = {**os.environ, "EVIDENCE_DESK_PASSPHRASE": PASSPHRASE}
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_app.cli", "--profile-dir", str(profile), "backup", *map(str, args)],
+        env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
+    )
+
+
+def test_backup_create_and_restore_from_the_command_line(stored, tmp_path):
+    profile, _, key, key_file = stored
+    out = tmp_path / "workspace.backup.age"
+    created = run_backup(profile, "create", "--to", key.recipient.text, "-o", out)
+    assert created.returncode == 0, created.stderr
+    fresh = tmp_path / "fresh"
+    restored = run_backup(fresh, "restore", out, "--identity", key_file)
+    assert restored.returncode == 0, restored.stderr
+    assert "custody log verified" in restored.stdout
+    again = run_backup(fresh, "restore", out, "--identity", key_file)
+    assert again.returncode == 2 and "[workspace-exists]" in again.stderr
