@@ -16,6 +16,8 @@ from desktop_app.core.crypto.age.file import AgeWriter, ChunkReader
 from desktop_app.core.crypto.age.keys import Recipient
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 
+_COPY_SIZE = 1024 * 1024
+
 
 @dataclass(frozen=True)
 class StreamedMember:
@@ -83,14 +85,18 @@ def write_bundle(
         if cancel is not None:
             cancel.raise_if_cancelled()
 
-    # tarfile's stream mode writes each block once, in order, to the file object it is given.
-    with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:  # type: ignore[call-overload]
+    # Plain "w" mode on a file object that never seeks: tarfile writes each header and copies each
+    # file straight through in 1 MiB pieces (its "w|" stream mode re-buffers everything in 10 KiB
+    # records, which measured 3x slower). It only asks tell() once, for the starting offset.
+    with tarfile.open(
+        fileobj=writer, mode="w", format=tarfile.PAX_FORMAT, copybufsize=_COPY_SIZE  # type: ignore[call-overload]
+    ) as tar:
         for name, data in contents.small:
             tar.addfile(_info(name, len(data), contents.mtime), io.BytesIO(data))
             done += len(data)
             yield Progress(done, total, name)
         for member in contents.files:
-            source = io.BufferedReader(_Counting(iter(member.chunks()), counted), buffer_size=1024 * 1024)
+            source = io.BufferedReader(_Counting(iter(member.chunks()), counted), buffer_size=_COPY_SIZE)
             tar.addfile(_info(member.name, member.size, contents.mtime), source)
             done += sum(pending)
             pending.clear()

@@ -76,6 +76,10 @@ class AgeWriter:
         self.plaintext_size += size
         return size
 
+    def tell(self) -> int:
+        """Plaintext bytes written so far (tarfile asks once; the writer never seeks)."""
+        return self.plaintext_size
+
     def finish(self) -> None:
         """Seal the final chunk. Idempotent."""
         self._encryptor.finish()
