@@ -19,7 +19,6 @@ Every byte here is generated: no real content is used.
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -31,6 +30,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 PASSPHRASE = "benchmark passphrase"
 MIB = 1024 * 1024
+
+
+def _high_water(pid: int) -> int:
+    """Peak resident memory (VmHWM, KiB) of a live process: its own, not inherited from a parent."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def child(args: list[str]) -> dict:
@@ -82,9 +92,15 @@ def run_child(kind: str, profile: str, a: str, b: str) -> None:
                     _digest_stream(tar, member, None, None)
         seconds = time.perf_counter() - start
     elif kind == "tool":
-        subprocess.run(json.loads(profile), check=True, stdout=subprocess.DEVNULL)
+        process = subprocess.Popen(json.loads(profile), stdout=subprocess.DEVNULL)
+        peak = 0
+        while process.poll() is None:  # the tool's own high-water mark, sampled until it exits
+            peak = max(peak, _high_water(process.pid))
+            time.sleep(0.005)
         seconds = time.perf_counter() - start
-        print(json.dumps({"seconds": seconds, "peak_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+        if process.returncode:
+            raise SystemExit(f"tool failed: {profile}")
+        print(json.dumps({"seconds": seconds, "peak_kib": peak}))
         return
     elif kind == "pyrage-encrypt":
         import pyrage
@@ -99,7 +115,7 @@ def run_child(kind: str, profile: str, a: str, b: str) -> None:
         seconds = time.perf_counter() - start
     else:
         raise SystemExit(f"unknown child {kind}")
-    print(json.dumps({"seconds": seconds, "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+    print(json.dumps({"seconds": seconds, "peak_kib": _high_water(os.getpid())}))
 
 
 def prepare(root: Path, size: int) -> tuple[Path, Path, Path, str]:
