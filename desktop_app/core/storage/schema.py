@@ -8,6 +8,7 @@ duplicate lookups need neither plaintext names nor plaintext hashes.
 
 import sqlite3
 
+from desktop_app.core.storage.bundle_recipients import v5_bundle_recipients
 from desktop_app.core.storage.ncmec_schemas import v4_ncmec_schemas
 from desktop_app.core.storage.schema_reports import v3_reports
 
@@ -113,4 +114,4 @@ def _v2(conn: sqlite3.Connection) -> None:
 
 # v3 (issue 4): report drafts and the reporter profile; v4: NCMEC's XSDs. Each is kept beside the
 # storage code that owns it.
-MIGRATIONS = [_v1, _v2, v3_reports, v4_ncmec_schemas]
+MIGRATIONS = [_v1, _v2, v3_reports, v4_ncmec_schemas, v5_bundle_recipients]  # v5: bundles (issue 10)
