@@ -43,6 +43,15 @@ class EventType(StrEnum):
     REPORTER_PROFILE_SAVED = "reporter-profile.saved"
     CYBERTIPLINE_CONNECTION_CHECKED = "cybertipline.connection-checked"
     CYBERTIPLINE_SCHEMA_FETCHED = "cybertipline.schema-fetched"
+    # Hash lists (issue 12)
+    HASH_LIST_CREATED = "hash-list.created"
+    HASH_LIST_SETTINGS_CHANGED = "hash-list.settings-changed"
+    HASH_LIST_IMPORTED = "hash-list.imported"
+    HASH_LIST_ENTRY_SUPPRESSED = "hash-list.entry-suppressed"
+    HASH_LIST_EXPORTED = "hash-list.exported"
+    ITEMS_MATCHED = "items.matched"  # one match run: how many items, how many matched
+    ITEM_MATCHED = "item.matched"  # an item's matches changed: list, entry, algorithm, distance
+    ITEM_MATCH_REJECTED = "item.match-rejected"  # the reviewer said: not a match, for this item
 
 
 @dataclass(frozen=True)

@@ -124,3 +124,40 @@ class Match:
     def entry_key(self) -> str:
         """The entry's identity across lists and updates: ``algorithm:value``."""
         return f"{self.algorithm}:{self.entry}"
+
+
+@dataclass(frozen=True)
+class MatchOutcome:
+    """Every match of one item, strongest first, and why some hashes were not matched."""
+
+    item_id: str
+    matches: tuple[Match, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListImportSummary:
+    """What importing one file into a list did."""
+
+    list_id: str
+    list_name: str
+    file_name: str
+    format: ListFormat
+    rows_read: int
+    bad_row_count: int
+    bad_rows: tuple[BadRow, ...]
+    ignored_types: dict[str, int]
+    added: int
+    withdrawn: int
+    unknown_withdrawals: int
+    unchanged: int
+    counts: ListCounts
+
+
+@dataclass(frozen=True)
+class MatchRunSummary:
+    """What one matching run found."""
+
+    items: int
+    matched: int
+    changed: int  # items whose matches differ from what was stored

@@ -28,6 +28,7 @@ from desktop_app.core.domain.hashlists import (
     Algorithm,
     HashList,
     Match,
+    MatchOutcome,
 )
 from desktop_app.core.domain.items import Item
 from desktop_app.core.domain.media import PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY
@@ -62,15 +63,6 @@ class ItemHashes:
         dihedral = analysis.dihedral or ((analysis.pdq.hex,) if analysis.pdq is not None else ())
         vpdq = tuple((frame.hex, frame.quality) for frame in analysis.vpdq)
         return cls(item.item_id, digests, quality, dihedral, vpdq)
-
-
-@dataclass(frozen=True)
-class MatchOutcome:
-    """Every match of one item, strongest first, and why some hashes were not matched."""
-
-    item_id: str
-    matches: tuple[Match, ...]
-    notes: tuple[str, ...] = ()
 
 
 class _Exact:

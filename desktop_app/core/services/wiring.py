@@ -11,6 +11,7 @@ from desktop_app.core.cybertipline.endpoint import CredentialStore
 from desktop_app.core.intake.analysis import Analyse
 from desktop_app.core.platform.secrets import SecretStore
 from desktop_app.core.services.cybertipline import CyberTiplineService
+from desktop_app.core.services.hashlists import HashListService
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
@@ -25,6 +26,7 @@ class Services:
     items: ItemService
     cybertipline: CyberTiplineService
     reports: ReportService
+    hashlists: HashListService
 
 
 def build_services(
@@ -38,4 +40,4 @@ def build_services(
     cybertipline = CyberTiplineService(workspace, CredentialStore(secrets), settings.cybertipline_endpoint)
     # Once the workspace has fetched NCMEC's schema, every report check includes it.
     reports = ReportService(workspace, items, xsd=cybertipline.current_xsd)
-    return Services(workspace, items, cybertipline, reports)
+    return Services(workspace, items, cybertipline, reports, HashListService(workspace, items))

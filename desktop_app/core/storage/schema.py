@@ -9,6 +9,7 @@ duplicate lookups need neither plaintext names nor plaintext hashes.
 import sqlite3
 
 from desktop_app.core.storage.ncmec_schemas import v4_ncmec_schemas
+from desktop_app.core.storage.schema_hashlists import hashlists_schema
 from desktop_app.core.storage.schema_reports import v3_reports
 
 _V1 = """
@@ -113,4 +114,4 @@ def _v2(conn: sqlite3.Connection) -> None:
 
 # v3 (issue 4): report drafts and the reporter profile; v4: NCMEC's XSDs. Each is kept beside the
 # storage code that owns it.
-MIGRATIONS = [_v1, _v2, v3_reports, v4_ncmec_schemas]
+MIGRATIONS = [_v1, _v2, v3_reports, v4_ncmec_schemas, hashlists_schema]  # hash lists: issue 12

@@ -1,4 +1,4 @@
-"""Matching: digests, PDQ over rotations and flips of generated pictures, the quality gate, vPDQ by the upstream rule."""
+"""Matching: digests, PDQ over rotations and flips of generated pictures, the quality gate, vPDQ (upstream rule)."""
 
 import csv
 
