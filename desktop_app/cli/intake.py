@@ -31,6 +31,10 @@ def register(commands: Any) -> None:
     hash_ = commands.add_parser("hash", help="MD5, SHA-1, SHA-256 and PDQ/vPDQ of files (no workspace needed)")
     hash_.add_argument("files", nargs="+", metavar="FILE")
     hash_.add_argument("--json", action="store_true", help="one JSON object per file")
+    hash_.add_argument("--match", action="store_true", help="match against the --list files (no workspace)")
+    hash_.add_argument("--list", action="append", default=[], metavar="FILE", help="a hash-list file (repeatable)")
+    hash_.add_argument("--list-format", help="the list files' format (proposed from each file if not given)")
+    hash_.add_argument("--list-algorithm", help="plain-text lists: which hash every line is")
     hash_.set_defaults(run=cmd_hash)
 
     import_ = commands.add_parser("import", help="take files, folders and a manifest into the workspace")
@@ -108,8 +112,14 @@ def cmd_hash(args: argparse.Namespace) -> int:
             "sha256": digests.sha256,
         }
     readable = [path for path, record in records.items() if "sha256" in record]
+    analyses: dict[bytes, MediaAnalysis] = {}
     for path, analysis in _perceptual(readable):
+        analyses[path] = analysis
         records[path].update(_analysis_json(analysis))
+    if args.match:
+        from desktop_app.cli.lists import match_without_workspace
+
+        match_without_workspace(args, records, analyses)
     for record in records.values():
         if args.json:
             print(json.dumps(record, ensure_ascii=False))
@@ -126,6 +136,10 @@ def cmd_hash(args: argparse.Namespace) -> int:
             print(f"  {'vpdq':<7} {line}")
         if record.get("render_problem"):
             print(f"  {'render':<7} cannot render ({record['render_problem']})")
+        for match in record.get("matches") or ():
+            print(f"  {'match':<7} {match['list_name']}: {match['entry_key']} distance {match['distance']}")
+        for note in record.get("match_notes") or ():
+            print(f"  {'match':<7} {note}")
     return EXIT_OK if all(r["outcome"] == "ok" for r in records.values()) else EXIT_FAILED
 
 
