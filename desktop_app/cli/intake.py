@@ -23,7 +23,7 @@ from desktop_app.core.domain.media import MediaAnalysis
 from desktop_app.core.intake.digest import digest_file
 from desktop_app.core.intake.reading import NotReadable
 from desktop_app.core.intake.summary import ImportProgress, ImportSummary, IntakeResult
-from desktop_app.core.progress import CancelToken, ProgressGenerator
+from desktop_app.core.progress import CancelToken, ProgressGenerator, run_to_completion
 
 
 def register(commands: Any) -> None:
@@ -232,6 +232,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             token = CancelToken()
             steps = wired.items.import_paths([os.fsencode(p) for p in args.paths], args.manifest, token)
             summary = _drive_import(steps, token, show=sys.stderr.isatty() and not args.json)
+            # Matched on import: the new items against every hash list the workspace holds.
+            new_ids = [r.item_id for r in summary.results if r.new_item and r.item_id]
+            if new_ids and wired.hashlists.lists():
+                matched = run_to_completion(wired.hashlists.match_items(new_ids, token)).matched
+                print(f"{matched} of {len(new_ids)} new items match a hash list ('match --all').", file=sys.stderr)
     finally:
         if pool is not None:
             pool.close()

@@ -60,3 +60,20 @@ def test_hash_match_without_a_workspace(desk, tmp_path):
     records = {r["path"].rsplit("/", 1)[-1]: r for r in json_lines(done.stdout)}
     assert [m["entry"] for m in records["photo.png"]["matches"]] == [rotated]
     assert records["other.bin"]["matches"] == []
+
+
+def test_items_are_matched_on_import(desk, tmp_path):
+    profile, _, _, _ = desk
+    data = b"arrives after the list"
+    listing = tmp_path / "l.txt"
+    listing.write_text(hashlib.sha256(data).hexdigest() + "\n")
+    run(profile, "lists", "import", str(listing), "--list", "L", "--format", "text", "--algorithm", "sha256",
+        check_code=0)
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "new.bin").write_bytes(data)
+    done = run(profile, "import", "--json", str(later), check_code=0)
+    assert "1 of 1 new items match a hash list" in done.stderr
+    (item_id,) = [r["item_id"] for r in json.loads(done.stdout)["results"]]
+    (outcome,) = json_lines(run(profile, "match", item_id, "--json", check_code=0).stdout)
+    assert [m["algorithm"] for m in outcome["matches"]] == ["sha256"]
