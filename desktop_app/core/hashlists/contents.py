@@ -95,6 +95,31 @@ def _words(values: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint64]:
     return np.ascontiguousarray(values).view(">u8").astype(np.uint64)
 
 
+def _value_order(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
+    """Row order sorted by value, equal values in row order (rows are in change order).
+
+    One argsort of the first word (numpy's SIMD sort), then only the rows whose first word ties
+    with a neighbour (duplicates, near-duplicates sharing 64 bits) are sorted by the remaining
+    words and their position. A 4-key lexsort of every row took 10x longer at 10 M entries.
+    """
+    order = np.argsort(words[:, 0])
+    if len(order) < 2:
+        return order
+    first = words[order, 0]
+    same = first[1:] == first[:-1]
+    tie = np.zeros(len(order), bool)
+    tie[1:] |= same
+    tie[:-1] |= same
+    if not tie.any():
+        return order
+    run = np.cumsum(np.concatenate([[True], ~same])) - 1
+    positions = np.flatnonzero(tie)
+    tie_rows = order[positions]
+    keys = [words[tie_rows, k] for k in range(words.shape[1] - 1, 0, -1)]
+    order[positions] = tie_rows[np.lexsort((tie_rows, *keys, run[positions]))]
+    return order
+
+
 def _merge_fixed(
     old: FixedEntries, changes_values: npt.NDArray[np.uint8], changes_deletes: npt.NDArray[np.bool_],
     changes_seq: npt.NDArray[np.int64], changes_meta: dict[int, EntryMeta], import_no: int,
@@ -106,7 +131,7 @@ def _merge_fixed(
     is_delete = np.concatenate([old.deleted, changes_deletes])
     is_old = np.concatenate([np.ones(n_old, bool), np.zeros(len(changes_deletes), bool)])
     words = _words(values)
-    order = np.lexsort((seq, *[words[:, k] for k in range(words.shape[1] - 1, -1, -1)]))
+    order = _value_order(words)
     sorted_words = words[order]
     last = np.ones(len(order), bool)
     if len(order) > 1:

@@ -19,6 +19,8 @@ and the batched numpy version meets the goals on the benchmark (see benchmarks/R
 a compiled kernel would only be worth it for single-query latency.
 """
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -34,6 +36,7 @@ SUBSTRINGS = 11
 _LENGTHS = (23,) * 8 + (24,) * 3
 _STARTS = tuple(sum(_LENGTHS[:i]) for i in range(SUBSTRINGS))
 U64 = np.uint64
+BUILD_THREADS = 2
 
 
 def hashes_from_bytes(values: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint64]:
@@ -126,21 +129,26 @@ class PdqIndex:
         if bucket_bits is None:
             bucket_bits = int(np.clip(np.ceil(np.log2(max(n, 1))), 8, 24))
         self.bucket_bits = bucket_bits
-        tables = []
         index = np.arange(n, dtype=np.uint64)
-        for start, length in zip(_STARTS, _LENGTHS, strict=True):
+
+        def build(start: int, length: int) -> _Table:
             shift = max(0, length - bucket_bits)
             key_bits = length - shift
-            keys = substring(hashes, start, length) >> U64(shift)
+            keys = substring(self.hashes, start, length) >> U64(shift)
             # One 64-bit sort of (key << 32 | row) gives the rows grouped by key: numpy's SIMD sort
             # is several times faster than an argsort, and rows stay in order within a bucket.
             packed = np.sort((keys << U64(32)) | index)
+            del keys
             rows = (packed & U64(0xFFFFFFFF)).astype(np.uint32)
             counts = np.bincount((packed >> U64(32)).astype(np.int64), minlength=1 << key_bits)
+            del packed
             offsets = np.zeros((1 << key_bits) + 1, np.uint32)
             np.cumsum(counts, out=offsets[1:])
-            del packed, keys, counts
-            tables.append(_Table(start, length, shift, offsets, rows))
+            return _Table(start, length, shift, offsets, rows)
+
+        # numpy releases the GIL while sorting: the tables build in parallel on 2 cores.
+        with ThreadPoolExecutor(max_workers=max(1, min(BUILD_THREADS, os.cpu_count() or 1))) as pool:
+            tables = list(pool.map(build, _STARTS, _LENGTHS))
         self._tables = tuple(tables)
         self._masks: dict[tuple[int, int], npt.NDArray[np.uint32]] = {}
 

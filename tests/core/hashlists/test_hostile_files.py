@@ -100,3 +100,31 @@ def test_withdrawn_then_added_again_and_unknown_withdrawals(write):
     again = from_segments(to_segments(contents))
     assert active(again, "pdq") == set(values)
     assert (again.entries(Algorithm.PDQ).added_in == entries.added_in).all()
+
+
+def test_merge_equals_a_plain_python_model_when_values_share_their_first_bytes():
+    """Random adds and deletes over values that tie in their first 8 bytes: the last change wins."""
+    import random
+
+    from desktop_app.core.hashlists.changes import ChangeBuilder
+
+    rng = random.Random(4)
+    prefixes = ["aa" * 8, "bb" * 8]
+    universe = [p + format(rng.getrandbits(64), "016x") * 3 for p in prefixes for _ in range(6)]
+    model: dict[str, bool] = {}
+    contents = ListContents()
+    for import_no in range(1, 6):
+        out = ChangeBuilder()
+        for _ in range(25):
+            value = rng.choice(universe)
+            if rng.random() < 0.4:
+                out.delete(Algorithm.PDQ, value)
+                if value in model:
+                    model[value] = False
+            else:
+                out.add(Algorithm.PDQ, value)
+                model[value] = True
+        contents, _ = merge(contents, out.build(), import_no)
+        assert active(contents, "pdq") == {v for v, alive in model.items() if alive}
+        entries = contents.entries(Algorithm.PDQ)
+        assert {v.tobytes().hex() for v in entries.values} == set(model)  # tombstones kept, unknowns not
