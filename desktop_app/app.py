@@ -165,6 +165,7 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
             verification,
             reports=services.reports,
             cybertipline=services.cybertipline,
+            hashlists=services.hashlists,
         )
         auto_lock.install(app)
         app.setQuitOnLastWindowClosed(True)
