@@ -12,7 +12,6 @@ from desktop_app.core.services.items import ItemService
 from desktop_app.ui.lists.lists_page import ListsPage
 from tests.ui.screens import distinct_colours, grab
 
-
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
