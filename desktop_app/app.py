@@ -176,6 +176,7 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
             cybertipline=services.cybertipline,
             submissions=services.submissions,
             keyring_available=secrets is not None,
+            hashlists=services.hashlists,
         )
         auto_lock.install(app)
         app.setQuitOnLastWindowClosed(True)

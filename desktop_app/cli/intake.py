@@ -22,7 +22,7 @@ from desktop_app.core.domain.media import MediaAnalysis
 from desktop_app.core.intake.digest import digest_file
 from desktop_app.core.intake.reading import NotReadable
 from desktop_app.core.intake.summary import ImportProgress, ImportSummary, IntakeResult
-from desktop_app.core.progress import CancelToken, ProgressGenerator
+from desktop_app.core.progress import CancelToken, ProgressGenerator, run_to_completion
 
 
 def register(commands: Any) -> None:
@@ -30,6 +30,10 @@ def register(commands: Any) -> None:
     hash_ = commands.add_parser("hash", help="MD5, SHA-1, SHA-256 and PDQ/vPDQ of files (no workspace needed)")
     hash_.add_argument("files", nargs="+", metavar="FILE")
     hash_.add_argument("--json", action="store_true", help="one JSON object per file")
+    hash_.add_argument("--match", action="store_true", help="match against the --list files (no workspace)")
+    hash_.add_argument("--list", action="append", default=[], metavar="FILE", help="a hash-list file (repeatable)")
+    hash_.add_argument("--list-format", help="the list files' format (proposed from each file if not given)")
+    hash_.add_argument("--list-algorithm", help="plain-text lists: which hash every line is")
     hash_.set_defaults(run=cmd_hash)
 
     import_ = commands.add_parser("import", help="take files, folders and a manifest into the workspace")
@@ -115,8 +119,14 @@ def cmd_hash(args: argparse.Namespace) -> int:
             "sha256": digests.sha256,
         }
     readable = [path for path, record in records.items() if "sha256" in record]
+    analyses: dict[bytes, MediaAnalysis] = {}
     for path, analysis in _perceptual(readable):
+        analyses[path] = analysis
         records[path].update(_analysis_json(analysis))
+    if args.match:
+        from desktop_app.cli.lists import match_without_workspace
+
+        match_without_workspace(args, records, analyses)
     for record in records.values():
         if args.json:
             print(json_text(record))
@@ -133,6 +143,10 @@ def cmd_hash(args: argparse.Namespace) -> int:
             print(f"  {'vpdq':<7} {line}")
         if record.get("render_problem"):
             print(f"  {'render':<7} cannot render ({record['render_problem']})")
+        for match in record.get("matches") or ():
+            print(f"  {'match':<7} {match['list_name']}: {match['entry_key']} distance {match['distance']}")
+        for note in record.get("match_notes") or ():
+            print(f"  {'match':<7} {note}")
     return EXIT_OK if all(r["outcome"] == "ok" for r in records.values()) else EXIT_FAILED
 
 
@@ -230,6 +244,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 allow_outside=[os.fsencode(p) for p in args.allow_outside],
             )
             summary = _drive_import(steps, token, show=sys.stderr.isatty() and not args.json)
+            # Matched on import: the new items against every hash list the workspace holds.
+            new_ids = [r.item_id for r in summary.results if r.new_item and r.item_id]
+            if new_ids and wired.hashlists.lists():
+                matched = run_to_completion(wired.hashlists.match_items(new_ids, token)).matched
+                print(f"{matched} of {len(new_ids)} new items match a hash list ('match --all').", file=sys.stderr)
     finally:
         if pool is not None:
             pool.close()

@@ -28,6 +28,7 @@ from desktop_app import APP_NAME
 from desktop_app.core.domain.submission import Environment
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.cybertipline import CyberTiplineService
+from desktop_app.core.services.hashlists import HashListService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.submission import SubmissionService
 from desktop_app.core.services.workspace import Workspace
@@ -41,6 +42,7 @@ from desktop_app.ui.dialogs.cybertipline_dialog import CyberTiplineDialog
 from desktop_app.ui.dialogs.settings_dialog import SettingsDialog
 from desktop_app.ui.dialogs.unlock import UnlockDialog
 from desktop_app.ui.intake import DropImporter, IntakeController, IntakePort
+from desktop_app.ui.lists.lists_page import ListsPage
 from desktop_app.ui.models.custody_log import CustodyLogModel, LogRow, rows_from_events
 from desktop_app.ui.report.reports_page import ReportsPage
 from desktop_app.ui.review import ItemsPort, ReviewController
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         cybertipline: CyberTiplineService | None = None,
         submissions: SubmissionService | None = None,
         keyring_available: bool = True,
+        hashlists: HashListService | None = None,
     ) -> None:
         super().__init__(parent)
         self.keyring_available = keyring_available
@@ -156,6 +159,11 @@ class MainWindow(QMainWindow):
             self.reports_page = ReportsPage(reports, pool, cybertipline=cybertipline, submissions=self.submissions)
             self.reports_page.message.connect(self._show_message)
             self.tabs.addTab(self.reports_page, "Reports")
+        self.lists_page: ListsPage | None = None
+        if hashlists is not None:
+            self.lists_page = ListsPage(hashlists, pool)
+            self.lists_page.message.connect(self._show_message)
+            self.tabs.addTab(self.lists_page, "Hash lists")
         # The workspace facts belong with the log; the queue gets the whole width.
         self.tabs.currentChanged.connect(self._tab_changed)
         self.pages = QStackedWidget()
@@ -370,6 +378,8 @@ class MainWindow(QMainWindow):
         self.intake.retry_analysis()
         if self.reports_page is not None:
             self.reports_page.reload()
+        if self.lists_page is not None:
+            self.lists_page.reload()
         if self.submissions is not None:
             self.submissions.offer_resume()  # reports left open at NCMEC, with the time NCMEC keeps them
 
@@ -387,6 +397,8 @@ class MainWindow(QMainWindow):
         self.review.clear()  # rows, thumbnails, decoded previews and any revealed picture
         if self.reports_page is not None:
             self.reports_page.clear()
+        if self.lists_page is not None:
+            self.lists_page.clear()
         self.log_model.clear()
         self.log_view.show_read_problem(None)
         self.snapshot = None

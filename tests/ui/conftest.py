@@ -131,7 +131,8 @@ def make_window(qtbot, pool, auto_lock, paths):
     windows = []
 
     def make(
-        ws, verification=None, items=None, fetch=None, settings=None, reports=None, cybertipline=None, submissions=None
+        ws, verification=None, items=None, fetch=None, settings=None, reports=None, cybertipline=None, submissions=None,
+        hashlists=None,
     ):
         items = items if items is not None else ItemService(ws)
         window = MainWindow(
@@ -146,6 +147,7 @@ def make_window(qtbot, pool, auto_lock, paths):
             reports=reports,
             cybertipline=cybertipline,
             submissions=submissions,
+            hashlists=hashlists,
         )
         qtbot.addWidget(window)
         windows.append(window)

@@ -58,6 +58,15 @@ class EventType(StrEnum):
     SUBMISSION_DECISION = "submission.decision"  # the reviewer settled something only they could
     SUBMISSION_RECEIPT_ARCHIVED = "submission.receipt-archived"
     PRESERVATION_STARTED = "preservation.started"
+    # Hash lists (issue 12)
+    HASH_LIST_CREATED = "hash-list.created"
+    HASH_LIST_SETTINGS_CHANGED = "hash-list.settings-changed"
+    HASH_LIST_IMPORTED = "hash-list.imported"
+    HASH_LIST_ENTRY_SUPPRESSED = "hash-list.entry-suppressed"
+    HASH_LIST_EXPORTED = "hash-list.exported"
+    ITEMS_MATCHED = "items.matched"  # one match run: how many items, how many matched
+    ITEM_MATCHED = "item.matched"  # an item's matches changed: list, entry, algorithm, distance
+    ITEM_MATCH_REJECTED = "item.match-rejected"  # the reviewer said: not a match, for this item
 
 
 @dataclass(frozen=True)

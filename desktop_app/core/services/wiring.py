@@ -12,6 +12,7 @@ from desktop_app.core.intake.analysis import Analyse
 from desktop_app.core.platform.secrets import SecretStore
 from desktop_app.core.services.bundles import BundleService
 from desktop_app.core.services.cybertipline import CyberTiplineService
+from desktop_app.core.services.hashlists import HashListService
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.practice import PracticeEndpoint
 from desktop_app.core.services.reports import ReportService
@@ -31,6 +32,7 @@ class Services:
     reports: ReportService
     submissions: SubmissionService
     bundles: BundleService
+    hashlists: HashListService
 
     def close(self) -> None:
         """Stop what the services started (the practice server); the workspace is closed by its owner."""
@@ -52,7 +54,8 @@ def build_services(
     practice = PracticeEndpoint(xsd=lambda: _cached_xsd(workspace))
     submissions = SubmissionService(workspace, reports, items, credentials, practice)
     bundles = BundleService(workspace, items, reports, receipt_for=submissions.receipt)
-    return Services(workspace, items, cybertipline, reports, submissions, bundles)
+    hashlists = HashListService(workspace, items)
+    return Services(workspace, items, cybertipline, reports, submissions, bundles, hashlists)
 
 
 def _cached_xsd(workspace: Workspace) -> bytes | None:

@@ -1,0 +1,208 @@
+"""The hash-list tables: list settings, sealed contents in segments, imports, suppressions, matches.
+
+Every value that says anything about a list's entries or an item's matches is sealed with
+``FieldCipher``, bound to its table, column and row. Writes take the caller's connection so each
+change commits together with its custody event.
+"""
+
+import sqlite3
+import uuid
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from desktop_app.core.domain.hashlists import Algorithm, HashList, ListCounts, Match, MatchOutcome
+from desktop_app.core.hashlists.contents import ListContents, from_segments, to_segments
+from desktop_app.core.storage.fields import FieldCipher, FieldDamaged
+
+ENTRY_INDEX_KIND = "hash-list-entry"
+
+
+def now() -> str:
+    """The current time as stored (ISO 8601 UTC, sorts as text)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _segment_row(list_id: str, generation: int, number: int, total: int) -> str:
+    return f"{list_id}/{generation}/{number}/{total}"
+
+
+def outcome_to_json(outcome: MatchOutcome) -> dict[str, Any]:
+    """A match outcome as stored."""
+    return {"matches": [asdict(m) for m in outcome.matches], "notes": list(outcome.notes)}
+
+
+def outcome_from_json(item_id: str, data: dict[str, Any]) -> MatchOutcome:
+    """Inverse of ``outcome_to_json``."""
+    matches = tuple(Match(**{**m, "algorithm": Algorithm(m["algorithm"])}) for m in data["matches"])
+    return MatchOutcome(item_id, matches, tuple(data["notes"]))
+
+
+class HashListStore:
+    """Reads and writes the hash-list tables with one workspace's field cipher."""
+
+    def __init__(self, fields: FieldCipher) -> None:
+        self._fields = fields
+
+    def entry_index(self, entry_key: str) -> bytes:
+        """The blind index of an entry (``algorithm:value``)."""
+        return self._fields.blind_index(ENTRY_INDEX_KIND, entry_key.encode())
+
+    # -- lists ---------------------------------------------------------------------------------
+
+    def _settings_ct(self, settings: HashList, counts: ListCounts) -> bytes:
+        data = {**asdict(settings), "counts": {"active": counts.active, "deleted": counts.deleted}}
+        return self._fields.seal_json("hash_lists", "settings_ct", settings.list_id, data)
+
+    def create(self, conn: sqlite3.Connection, settings: HashList) -> None:
+        """A new, empty list."""
+        conn.execute(
+            "INSERT INTO hash_lists (list_id, created_at, updated_at, generation, segments, settings_ct)"
+            " VALUES (?, ?, ?, 0, 0, ?)",
+            (settings.list_id, settings.created_at, settings.created_at, self._settings_ct(settings, ListCounts())),
+        )
+
+    def save_settings(self, conn: sqlite3.Connection, settings: HashList, counts: ListCounts) -> None:
+        """Replace a list's settings (and the counts shown without decrypting the contents)."""
+        conn.execute(
+            "UPDATE hash_lists SET settings_ct = ?, updated_at = ? WHERE list_id = ?",
+            (self._settings_ct(settings, counts), now(), settings.list_id),
+        )
+
+    def lists(self, conn: sqlite3.Connection) -> list[tuple[HashList, ListCounts]]:
+        """Every list with its stored counts, oldest first."""
+        out = []
+        for list_id, sealed in conn.execute("SELECT list_id, settings_ct FROM hash_lists ORDER BY created_at"):
+            data = self._fields.open_json("hash_lists", "settings_ct", list_id, sealed)
+            counts = data.pop("counts")
+            out.append((HashList(**data), ListCounts(dict(counts["active"]), int(counts["deleted"]))))
+        return out
+
+    # -- contents ------------------------------------------------------------------------------
+
+    def load_contents(self, conn: sqlite3.Connection, list_id: str) -> tuple[ListContents, int]:
+        """A list's contents (decrypted) and its generation."""
+        row = conn.execute("SELECT generation, segments FROM hash_lists WHERE list_id = ?", (list_id,)).fetchone()
+        generation, total = int(row[0]), int(row[1])
+        rows = conn.execute(
+            "SELECT segment_no, segment_ct FROM hash_list_segments WHERE list_id = ? ORDER BY segment_no", (list_id,)
+        ).fetchall()
+        segments = [
+            self._fields.open(
+                "hash_list_segments", "segment_ct", _segment_row(list_id, generation, int(n), total), sealed
+            )
+            for n, sealed in rows
+        ]
+        if len(segments) != total:
+            # Missing segments would silently shrink the list: refuse, as for any damaged field.
+            raise FieldDamaged(
+                f"Hash list {list_id} has {len(segments)} of its {total} sealed parts. Run 'log verify' and "
+                "import the list again, or restore the workspace from a backup."
+            )
+        return from_segments(segments), generation
+
+    def save_contents(self, conn: sqlite3.Connection, list_id: str, contents: ListContents, generation: int) -> None:
+        """Replace a list's contents with a new generation."""
+        segments = to_segments(contents)
+        conn.execute("DELETE FROM hash_list_segments WHERE list_id = ?", (list_id,))
+        conn.executemany(
+            "INSERT INTO hash_list_segments (list_id, segment_no, segment_ct) VALUES (?, ?, ?)",
+            (
+                (list_id, n, self._fields.seal(
+                    "hash_list_segments", "segment_ct", _segment_row(list_id, generation, n, len(segments)), raw
+                ))
+                for n, raw in enumerate(segments)
+            ),
+        )
+        conn.execute(
+            "UPDATE hash_lists SET generation = ?, segments = ?, updated_at = ? WHERE list_id = ?",
+            (generation, len(segments), now(), list_id),
+        )
+
+    def add_import(self, conn: sqlite3.Connection, list_id: str, summary: dict[str, Any]) -> str:
+        """Record one import of a list."""
+        import_id = uuid.uuid4().hex
+        conn.execute(
+            "INSERT INTO hash_list_imports (import_id, list_id, imported_at, summary_ct) VALUES (?, ?, ?, ?)",
+            (import_id, list_id, now(), self._fields.seal_json("hash_list_imports", "summary_ct", import_id, summary)),
+        )
+        return import_id
+
+    def imports(self, conn: sqlite3.Connection, list_id: str) -> list[dict[str, Any]]:
+        """A list's import history, oldest first."""
+        rows = conn.execute(
+            "SELECT import_id, imported_at, summary_ct FROM hash_list_imports WHERE list_id = ? ORDER BY imported_at",
+            (list_id,),
+        ).fetchall()
+        return [
+            {"imported_at": at, **self._fields.open_json("hash_list_imports", "summary_ct", import_id, sealed)}
+            for import_id, at, sealed in rows
+        ]
+
+    # -- suppressions --------------------------------------------------------------------------
+
+    def add_suppression(
+        self, conn: sqlite3.Connection, entry_key: str, item_id: str | None, detail: dict[str, Any]
+    ) -> str:
+        """Suppress an entry for one item (not a match) or, with ``item_id`` None, for the whole workspace."""
+        suppression_id = uuid.uuid4().hex
+        detail = {**detail, "entry": entry_key}
+        sealed = self._fields.seal_json("hash_suppressions", "detail_ct", suppression_id, detail)
+        conn.execute(
+            "INSERT INTO hash_suppressions (suppression_id, created_at, item_id, entry_index, detail_ct)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (suppression_id, now(), item_id, self.entry_index(entry_key), sealed),
+        )
+        return suppression_id
+
+    def suppressions(self, conn: sqlite3.Connection) -> tuple[set[bytes], set[tuple[str, bytes]]]:
+        """Workspace-wide suppressed entries, and (item, entry) pairs marked not a match (blind indexes)."""
+        everywhere: set[bytes] = set()
+        per_item: set[tuple[str, bytes]] = set()
+        for item_id, index in conn.execute("SELECT item_id, entry_index FROM hash_suppressions"):
+            if item_id is None:
+                everywhere.add(bytes(index))
+            else:
+                per_item.add((item_id, bytes(index)))
+        return everywhere, per_item
+
+    def suppression_details(self, conn: sqlite3.Connection) -> list[dict[str, Any]]:
+        """Every suppression, decrypted (for the list page and ``lists show``)."""
+        rows = conn.execute(
+            "SELECT suppression_id, created_at, item_id, detail_ct FROM hash_suppressions ORDER BY created_at"
+        ).fetchall()
+        return [
+            {"created_at": at, "item_id": item_id,
+             **self._fields.open_json("hash_suppressions", "detail_ct", sid, sealed)}
+            for sid, at, item_id, sealed in rows
+        ]
+
+    # -- matches -------------------------------------------------------------------------------
+
+    def save_outcomes(self, conn: sqlite3.Connection, outcomes: list[MatchOutcome]) -> None:
+        """Replace the stored match outcome of each item."""
+        stamp = now()
+        conn.executemany(
+            "INSERT OR REPLACE INTO item_matches (item_id, matched_at, outcome_ct) VALUES (?, ?, ?)",
+            (
+                (o.item_id, stamp, self._fields.seal_json("item_matches", "outcome_ct", o.item_id, outcome_to_json(o)))
+                for o in outcomes
+            ),
+        )
+
+    def outcomes(self, conn: sqlite3.Connection, item_ids: list[str] | None = None) -> dict[str, MatchOutcome]:
+        """Stored outcomes, of the given items or of all."""
+        if item_ids is None:
+            rows = conn.execute("SELECT item_id, outcome_ct FROM item_matches").fetchall()
+        else:
+            rows = []
+            for start in range(0, len(item_ids), 500):
+                chunk = item_ids[start : start + 500]
+                rows += conn.execute(
+                    f"SELECT item_id, outcome_ct FROM item_matches WHERE item_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+        return {
+            item_id: outcome_from_json(item_id, self._fields.open_json("item_matches", "outcome_ct", item_id, sealed))
+            for item_id, sealed in rows
+        }

@@ -1,0 +1,98 @@
+"""The list import dialog: which list, which format, which hash a plain list holds, the column mapping."""
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from desktop_app.core.domain.hashlists import Algorithm, ListFormat
+from desktop_app.core.hashlists.read_lines import META_ROLES, ReadOptions
+
+FORMAT_LABELS = {
+    ListFormat.TEXT: "Plain text, one hash a line",
+    ListFormat.CSV: "CSV or TSV with a column mapping",
+    ListFormat.HMA_CSV: "python-threatexchange / HMA CSV",
+    ListFormat.HMA_TEXT: "python-threatexchange text",
+    ListFormat.NCMEC_XML: "NCMEC Hash Sharing v2 XML page",
+    ListFormat.STOPNCII_JSON: "StopNCII FetchHashes JSON",
+    ListFormat.THREATEXCHANGE_JSON: "ThreatExchange threat_updates JSON",
+    ListFormat.TAT_JSON: "Tech Against Terrorism JSON",
+}
+
+
+class ListImportDialog(QDialog):
+    """Asks what the reviewer knows about a list file; the hash type is never guessed."""
+
+    def __init__(self, file: Path, list_names: list[str], proposed: ListFormat | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Import a hash list")
+        self.setMinimumWidth(560)
+        self.file = file
+        form = QFormLayout(self)
+        form.addRow("File", QLabel(file.name))
+        self.list_field = QComboBox()
+        self.list_field.setEditable(True)
+        self.list_field.addItems(list_names)
+        self.list_field.setToolTip("An existing list is updated (additions and withdrawals); a new name creates one.")
+        form.addRow("List", self.list_field)
+        self.format_field = QComboBox()
+        for fmt, label in FORMAT_LABELS.items():
+            self.format_field.addItem(label, fmt)
+        if proposed is not None:
+            self.format_field.setCurrentIndex(list(FORMAT_LABELS).index(proposed))
+        form.addRow("Format", self.format_field)
+        self.algorithm_field = QComboBox()
+        self.algorithm_field.addItem("Choose…", None)
+        for algorithm in (Algorithm.MD5, Algorithm.SHA1, Algorithm.SHA256, Algorithm.PDQ):
+            self.algorithm_field.addItem(str(algorithm).upper(), algorithm)
+        self.algorithm_field.setToolTip("A 64-digit hash can be PDQ or SHA-256: say which.")
+        form.addRow("Every line is", self.algorithm_field)
+        self.mapping_field = QLineEdit()
+        self.mapping_field.setPlaceholderText("e.g. MD5=md5, SHA1=sha1, Category=label, Removed=deleted")
+        self.mapping_field.setToolTip(f"Column=role; roles: md5, sha1, sha256, pdq, vpdq, {', '.join(META_ROLES)}")
+        form.addRow("Columns", self.mapping_field)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        form.addRow(self.error_label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.format_field.currentIndexChanged.connect(self._format_changed)
+        self._format_changed()
+
+    @property
+    def format(self) -> ListFormat:
+        """The chosen format."""
+        return ListFormat(self.format_field.currentData())
+
+    def _format_changed(self) -> None:
+        self.algorithm_field.setEnabled(self.format == ListFormat.TEXT)
+        self.mapping_field.setEnabled(self.format == ListFormat.CSV)
+
+    def options(self) -> ReadOptions:
+        """What the importer is told."""
+        mapping = {}
+        for pair in self.mapping_field.text().split(","):
+            column, sep, role = pair.strip().rpartition("=")
+            if sep and column:
+                mapping[column.strip()] = role.strip()
+        return ReadOptions(algorithm=self.algorithm_field.currentData(), mapping=mapping)
+
+    def _accept(self) -> None:
+        if not self.list_field.currentText().strip():
+            self.error_label.setText("Name the list.")
+        elif self.format == ListFormat.TEXT and self.algorithm_field.currentData() is None:
+            self.error_label.setText("Say which hash the lines hold: it is never guessed from the length.")
+        elif self.format == ListFormat.CSV and not self.options().mapping:
+            self.error_label.setText("Map at least one column to a hash, e.g. MD5=md5.")
+        else:
+            self.accept()

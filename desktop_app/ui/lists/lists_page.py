@@ -1,0 +1,161 @@
+"""The Hash lists page: every list with its counts, suppressions, and importing a list file.
+
+``ListsPage(hashlists, pool)`` reads the service on the worker pool; importing runs the core
+generator (read, merge, seal, log) and then re-matches the queue, both on a worker, with
+progress. ``clear()`` empties it when the workspace locks.
+"""
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.domain.hashlists import ListImportSummary
+from desktop_app.core.hashlists.errors import ListNotFound
+from desktop_app.core.hashlists.readers import guess_format
+from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
+from desktop_app.core.services.hashlists import HashListService
+from desktop_app.ui.lists.import_dialog import ListImportDialog
+from desktop_app.ui.lists.lists_model import ListsModel
+from desktop_app.ui.worker import Worker, WorkerPool
+
+
+class ListsPage(QWidget):
+    """The lists, their counts and the workspace's suppressions."""
+
+    message = Signal(str)
+
+    def __init__(self, hashlists: HashListService, pool: WorkerPool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = hashlists
+        self._pool = pool
+        self.model = ListsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.import_button = QPushButton("Import list…")
+        self.import_button.setProperty("role", "primary")
+        self.import_button.clicked.connect(self.choose_file)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.suppressed = QListWidget()
+        top = QHBoxLayout()
+        title = QLabel("Hash lists")
+        title.setProperty("role", "title")
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.import_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(QLabel("Not a match / suppressed entries (with the reviewer's reason)"))
+        layout.addWidget(self.suppressed, 1)
+
+    def reload(self) -> None:
+        """Read the lists again (on a worker)."""
+        worker = self._pool.run(self._read)
+        worker.result.connect(self._show)
+
+    def _read(self) -> tuple[list[Any], list[dict[str, object]]]:
+        rows = [(s, c, len(self._service.imports(s.list_id))) for s, c in self._service.lists()]
+        return rows, self._service.suppressions()
+
+    def _show(self, read: tuple[list[Any], list[dict[str, object]]]) -> None:
+        rows, suppressions = read
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        self.suppressed.clear()
+        for s in suppressions:
+            scope = f"item {str(s['item_id'])[:12]}" if s["item_id"] else "everywhere"
+            self.suppressed.addItem(f"{s['entry']}  ({scope}): {s['reason']}")
+
+    def clear(self) -> None:
+        """Show nothing (the workspace locked); the lists' decrypted indexes are dropped too."""
+        self._service.forget()
+        self.model.set_rows([])
+        self.suppressed.clear()
+        self.status.clear()
+
+    def choose_file(self) -> None:
+        """Ask for a list file, then what it is."""
+        name, _ = QFileDialog.getOpenFileName(self, "Import a hash list")
+        if name:
+            self.open_import_dialog(Path(name))
+
+    def open_import_dialog(self, file: Path) -> ListImportDialog:
+        """The import dialog for ``file`` (started when accepted)."""
+        try:
+            proposed = guess_format(file)
+        except OSError:
+            proposed = None
+        dialog = ListImportDialog(file, [s.name for s, _, _ in self.model.rows], proposed, self)
+        dialog.accepted.connect(lambda: self.start_import(dialog))
+        dialog.open()
+        return dialog
+
+    def _import(self, dialog_values: tuple[str, Path, Any, Any], cancel: CancelToken) -> ProgressGenerator[Any]:
+        name, file, fmt, options = dialog_values
+        try:
+            target = self._service.find(name)
+        except ListNotFound:
+            target = self._service.create_list(name)
+        summary = yield from self._service.import_file(target.list_id, file, fmt, options, cancel)
+        rematch = yield from self._service.match_items(cancel=cancel)
+        return summary, rematch
+
+    def start_import(self, dialog: ListImportDialog) -> Worker:
+        """Import on a worker, with progress; the queue is re-matched afterwards."""
+        values = (dialog.list_field.currentText().strip(), dialog.file, dialog.format, dialog.options())
+        token = CancelToken()
+        worker = Worker(self._import, values, token, cancel=token)
+        worker.progress.connect(self._progressed)
+        worker.result.connect(self._imported)
+        worker.error.connect(self._failed)
+        worker.finished.connect(self._import_finished)
+        self.import_button.setEnabled(False)
+        self.progress.show()
+        return self._pool.start(worker)
+
+    def _progressed(self, step: object) -> None:
+        if isinstance(step, Progress):
+            self.progress.setRange(0, step.total or 0)
+            self.progress.setValue(step.done if step.total else 0)
+            self.progress.setFormat(step.message)
+
+    def _imported(self, result: tuple[ListImportSummary, Any]) -> None:
+        summary, rematch = result
+        bad = ""
+        if summary.bad_rows:
+            bad = f" {summary.bad_row_count:,} bad rows (the first at line {summary.bad_rows[0].line})."
+        self.status.setText(
+            f"{summary.list_name}: {summary.added:,} added, {summary.withdrawn:,} withdrawn.{bad} "
+            f"Re-matched {rematch.items:,} items: {rematch.matched:,} match."
+        )
+        self.message.emit(f"Imported {summary.file_name} into {summary.list_name}")
+
+    def _failed(self, exc: object) -> None:
+        self.status.setText(getattr(exc, "message", str(exc)))
+
+    def _import_finished(self) -> None:
+        self.import_button.setEnabled(True)
+        self.progress.hide()
+        self.reload()
