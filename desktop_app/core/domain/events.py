@@ -24,6 +24,7 @@ class EventType(StrEnum):
     BLOB_STORED = "evidence.stored"
     BLOB_DESTROYED = "evidence.destroyed"
     SWEEP_REPORT = "storage.sweep"
+    ROWS_BOUND = "storage.rows-bound"
     LOG_VERIFIED = "log.verified"
     CHECKPOINT_SIGNED = "log.checkpoint-signed"
     SETTINGS_CHANGED = "settings.changed"
@@ -40,6 +41,7 @@ class EventType(StrEnum):
     REPORT_VIEWED_FLAG_OVERRIDDEN = "report.viewed-flag-overridden"
     REPORT_NCMEC_ID_RECORDED = "report.ncmec-id-recorded"
     REPORT_EXPORTED = "report.exported"
+    REPORT_STATUS_CHANGED = "report.status-changed"  # data: from, to; the submission flow writes it
     REPORTER_PROFILE_SAVED = "reporter-profile.saved"
     CYBERTIPLINE_CONNECTION_CHECKED = "cybertipline.connection-checked"
     CYBERTIPLINE_SCHEMA_FETCHED = "cybertipline.schema-fetched"

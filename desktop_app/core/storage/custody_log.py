@@ -152,6 +152,19 @@ class CustodyLog:
         row = conn.execute("SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1").fetchone()
         return str(row[0]) if row else None
 
+    def plaintexts(self, conn: sqlite3.Connection) -> Iterator[tuple[int, bytes]]:
+        """Every entry's canonical JSON in order, undecoded (for passes that parse only some entries)."""
+        aead = AESGCM(self._require_keys().entry)
+        prev_hash = _GENESIS
+        for seq, nonce, ciphertext, entry_hash in conn.execute(
+            "SELECT seq, nonce, ciphertext, entry_hash FROM log_entries ORDER BY seq"
+        ):
+            try:
+                yield seq, aead.decrypt(nonce, ciphertext, _entry_ad(self.log_id, seq, prev_hash))
+            except InvalidTag:
+                raise LogIntegrityError(f"Custody log entry {seq} cannot be authenticated.", seq) from None
+            prev_hash = entry_hash
+
     def events(self, conn: sqlite3.Connection) -> Iterator[LoggedEvent]:
         """Decrypt every entry in order. Assumes a verified log; raises on an entry that fails to open."""
         keys = self._require_keys()

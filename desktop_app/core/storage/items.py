@@ -184,7 +184,9 @@ def analysis_from_json(data: dict[str, Any]) -> MediaAnalysis:
     )
 
 
-_ITEM_COLUMNS = "item_id, kind, state, added_at, blob_id, meta_ct, analysis_ct, review_ct"
+# The columns of ``row_tags.BOUND["items"]``, in its order, then the tag.
+_ITEM_COLUMNS = "item_id, kind, state, added_at, blob_id, meta_ct, analysis_ct, review_ct, row_tag"
+_SOURCE_COLUMNS = "source_id, item_id, added_at, source_index, source_ct, row_tag"
 
 
 class ItemCache:
@@ -225,7 +227,7 @@ class SealedQueue:
     """Item and source rows as fetched, not yet decrypted."""
 
     rows: list[tuple[Any, ...]]
-    sources: dict[str, list[tuple[str, str, bytes]]]
+    sources: dict[str, list[tuple[Any, ...]]]  # item id -> source rows (``_SOURCE_COLUMNS``)
 
 
 class ItemStore:
@@ -257,6 +259,7 @@ class ItemStore:
                 self._fields.seal_json("items", "meta_ct", item_id, meta_to_json(meta)),
             ),
         )
+        self._fields.rows.retag(conn, "items", item_id)
 
     def _source_index(self, source: ItemSource, record: ItemMeta | None) -> bytes:
         return self._fields.blind_index("item-source", source_key(source, record))
@@ -275,6 +278,7 @@ class ItemStore:
                 self._fields.seal_json("item_sources", "source_ct", source.source_id, source_to_json(source)),
             ),
         )
+        self._fields.rows.retag(conn, "item_sources", source.source_id)
 
     def has_source(self, conn: sqlite3.Connection, item_id: str, source: ItemSource) -> bool:
         """Whether the item already has a source from the same place."""
@@ -297,6 +301,7 @@ class ItemStore:
         """Record what decoding found."""
         sealed = self._fields.seal_json("items", "analysis_ct", item_id, analysis_to_json(analysis))
         conn.execute("UPDATE items SET analysis_ct = ? WHERE item_id = ?", (sealed, item_id))
+        self._fields.rows.retag(conn, "items", item_id)
 
     def set_state(self, conn: sqlite3.Connection, item_id: str, state: ReviewState, reason: str) -> None:
         """Change the review state; the reason is kept sealed (and cleared when there is none)."""
@@ -304,6 +309,7 @@ class ItemStore:
             self._fields.seal_json("items", "review_ct", item_id, {"v": _FORMAT, "reason": reason}) if reason else None
         )
         conn.execute("UPDATE items SET state = ?, review_ct = ? WHERE item_id = ?", (str(state), review, item_id))
+        self._fields.rows.retag(conn, "items", item_id)
 
     # -- lookups inside a transaction ----------------------------------------------------------
 
@@ -326,10 +332,9 @@ class ItemStore:
     def sources_of(self, conn: sqlite3.Connection, item_id: str) -> list[ItemSource]:
         """An item's sources, oldest first."""
         rows = conn.execute(
-            "SELECT source_id, added_at, source_ct FROM item_sources WHERE item_id = ? ORDER BY added_at, source_id",
-            (item_id,),
+            f"SELECT {_SOURCE_COLUMNS} FROM item_sources WHERE item_id = ? ORDER BY added_at, source_id", (item_id,)
         )
-        return [self._source(source_id, added_at, sealed) for source_id, added_at, sealed in rows]
+        return [self._source(row) for row in rows]
 
     @staticmethod
     def blob_of(conn: sqlite3.Connection, item_id: str) -> tuple[bool, str | None]:
@@ -344,12 +349,15 @@ class ItemStore:
         # (a measurable share of listing 100,000 items).
         return json.loads(self._fields.open(table, column, row_id, sealed).decode("utf-8"))
 
-    def _source(self, source_id: str, added_at: str, sealed: bytes) -> ItemSource:
+    def _source(self, row: tuple[Any, ...]) -> ItemSource:
+        self._fields.rows.check("item_sources", row[:-1], row[-1])  # the source belongs to this item
+        source_id, _, added_at, _, sealed, _ = row
         data = self._open_json("item_sources", "source_ct", source_id, sealed)
         return source_from_json(source_id, datetime.fromisoformat(added_at), data)
 
     def _item(self, row: tuple[Any, ...], sources: tuple[ItemSource, ...], viewed: bool) -> Item:
-        item_id, kind, state, added_at, blob_id, meta_ct, analysis_ct, review_ct = row
+        self._fields.rows.check("items", row[:-1], row[-1])  # its blob, kind, state and time are its own
+        item_id, kind, state, added_at, blob_id, meta_ct, analysis_ct, review_ct, _ = row
         meta = meta_from_json(self._open_json("items", "meta_ct", item_id, meta_ct))
         analysis = None
         if analysis_ct is not None:
@@ -375,11 +383,9 @@ class ItemStore:
     @staticmethod
     def fetch_all(conn: sqlite3.Connection) -> "SealedQueue":
         """Every item and source row, still sealed: two queries, no decryption (quick under a lock)."""
-        sources: dict[str, list[tuple[str, str, bytes]]] = {}
-        for source_id, item_id, added_at, sealed in conn.execute(
-            "SELECT source_id, item_id, added_at, source_ct FROM item_sources ORDER BY added_at, source_id"
-        ):
-            sources.setdefault(item_id, []).append((source_id, added_at, sealed))
+        sources: dict[str, list[tuple[Any, ...]]] = {}
+        for row in conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM item_sources ORDER BY added_at, source_id"):
+            sources.setdefault(row[1], []).append(row)
         rows = conn.execute(f"SELECT {_ITEM_COLUMNS} FROM items ORDER BY added_at, item_id").fetchall()
         return SealedQueue(rows, sources)
 
@@ -391,7 +397,7 @@ class ItemStore:
             is_viewed = item_id in viewed
             item = cache.get(row, raw_sources) if cache is not None else None
             if item is None:
-                item = self._item(row, tuple(self._source(*raw) for raw in raw_sources), is_viewed)
+                item = self._item(row, tuple(self._source(raw) for raw in raw_sources), is_viewed)
             elif item.viewed != is_viewed:
                 item = replace(item, viewed=is_viewed)
             if cache is not None:

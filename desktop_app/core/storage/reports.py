@@ -78,7 +78,7 @@ class ReportRecord:
         return ReportRecord.from_json(self.report_id, self.created_at, self.updated_at, self.status, self.to_json())
 
 
-_COLUMNS = "report_id, created_at, updated_at, status, draft_ct"
+_COLUMNS = "report_id, created_at, updated_at, status, draft_ct"  # row_tags.BOUND["reports"], in order
 
 
 class ReportStore:
@@ -101,6 +101,7 @@ class ReportStore:
                 self._seal(record),
             ),
         )
+        self._fields.rows.retag(conn, "reports", record.report_id)
 
     def update(self, conn: sqlite3.Connection, record: ReportRecord) -> None:
         """Replace a report's sealed content and its update time."""
@@ -108,12 +109,14 @@ class ReportStore:
             "UPDATE reports SET updated_at = ?, status = ?, draft_ct = ? WHERE report_id = ?",
             (record.updated_at.isoformat(), record.status, self._seal(record), record.report_id),
         )
+        self._fields.rows.retag(conn, "reports", record.report_id)
 
     def _seal(self, record: ReportRecord) -> bytes:
         return self._fields.seal_json("reports", "draft_ct", record.report_id, record.to_json())
 
     def _open(self, row: tuple[Any, ...]) -> ReportRecord:
-        report_id, created_at, updated_at, status, sealed = row
+        self._fields.rows.check("reports", row[:-1], row[-1])  # its status and times are its own
+        report_id, created_at, updated_at, status, sealed, _ = row
         data = self._fields.open_json("reports", "draft_ct", report_id, sealed)
         return ReportRecord.from_json(
             report_id, datetime.fromisoformat(created_at), datetime.fromisoformat(updated_at), status, data
@@ -121,12 +124,12 @@ class ReportStore:
 
     def load(self, conn: sqlite3.Connection, report_id: str) -> ReportRecord | None:
         """One report, or None."""
-        row = conn.execute(f"SELECT {_COLUMNS} FROM reports WHERE report_id = ?", (report_id,)).fetchone()
+        row = conn.execute(f"SELECT {_COLUMNS}, row_tag FROM reports WHERE report_id = ?", (report_id,)).fetchone()
         return self._open(row) if row is not None else None
 
     def load_all(self, conn: sqlite3.Connection) -> list[ReportRecord]:
         """Every report, most recently changed first."""
-        rows = conn.execute(f"SELECT {_COLUMNS} FROM reports ORDER BY updated_at DESC, report_id").fetchall()
+        rows = conn.execute(f"SELECT {_COLUMNS}, row_tag FROM reports ORDER BY updated_at DESC, report_id").fetchall()
         return [self._open(row) for row in rows]
 
     def ncmec_report_ids(self, conn: sqlite3.Connection) -> dict[int, str]:

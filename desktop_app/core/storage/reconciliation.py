@@ -1,0 +1,259 @@
+"""Reconciliation: do the tables say what the custody log says happened?
+
+The log proves what the app did; the tables are what the app shows. An attacker without keys can
+edit the tables (their clear links, or by putting back an older copy of a row, whose row tag is
+still valid) without touching the log. So verification replays the log's record of the queue, the
+vault and the reports, and compares it with the rows, both ways:
+
+* every item has its ``item.added`` event, and every such event its item; the item's kind and
+  blob are those the event names (unless the blob was destroyed since); its state is the ``to``
+  of its latest ``item.state-changed`` (``new`` without one); it has an analysis exactly when an
+  ``item.analysed`` event names it;
+* every source belongs to the item whose ``item.added`` / ``item.source-added`` event named it,
+  and every source those events name exists;
+* every blob row was stored by an event (``item.added`` with ``new_blob`` or ``evidence.stored``
+  with ``new``) and not destroyed since, and every such blob has its row;
+* every report has its ``report.created``, and its status is the ``to`` of its latest
+  ``report.status-changed`` (``draft`` without one);
+* every row of those tables carries a valid row tag once the log records that rows are tagged
+  (``workspace.created`` with ``row_tags``, or ``storage.rows-bound``).
+
+One pass over the log and one over each table: linear, and cheap next to the log's own
+verification (only entries of the kinds above are parsed). Read-only; needs the keys (the events
+are encrypted). Run it after the log itself verified: it trusts the log's content.
+"""
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop_app.core.domain.events import EventType
+from desktop_app.core.storage.custody_log import CustodyLog
+from desktop_app.core.storage.row_tags import RowTags, tagged_rows
+
+MAX_LISTED = 20  # discrepancies kept in full; the count is always exact
+_TYPE_MARKER = b'"type":"'
+_RELEVANT = {
+    str(kind).encode()
+    for kind in (
+        EventType.WORKSPACE_CREATED,
+        EventType.ROWS_BOUND,
+        EventType.ITEM_ADDED,
+        EventType.ITEM_SOURCE_ADDED,
+        EventType.ITEM_STATE_CHANGED,
+        EventType.ITEM_ANALYSED,
+        EventType.BLOB_STORED,
+        EventType.BLOB_DESTROYED,
+        EventType.REPORT_CREATED,
+        EventType.REPORT_STATUS_CHANGED,
+    )
+}
+_INITIAL_STATE = "new"
+_INITIAL_STATUS = "draft"
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """One way the tables and the log disagree."""
+
+    table: str
+    row_id: str
+    code: str  # not-in-log | missing-row | wrong-kind | wrong-blob | wrong-state | wrong-item | ...
+    message: str
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The outcome of one reconciliation pass."""
+
+    events: int
+    rows: int
+    tags_required: bool
+    count: int = 0  # discrepancies found (``discrepancies`` keeps the first ``MAX_LISTED``)
+    discrepancies: tuple[Discrepancy, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether the tables say exactly what the log says."""
+        return self.count == 0
+
+    @property
+    def problem(self) -> str | None:
+        """One sentence for a verification report, or None."""
+        if self.ok:
+            return None
+        first = self.discrepancies[0]
+        more = f" ({self.count - 1} more discrepancies)" if self.count > 1 else ""
+        return f"The workspace's tables disagree with the custody log: {first.message}{more}"
+
+
+@dataclass
+class _Expected:
+    """The tables as the log describes them."""
+
+    items: dict[str, list[Any]] = field(default_factory=dict)  # id -> [kind, blob_id, state]
+    analysed: set[str] = field(default_factory=set)
+    sources: dict[str, str] = field(default_factory=dict)  # source id -> item id
+    blobs: set[str] = field(default_factory=set)
+    destroyed: set[str] = field(default_factory=set)
+    reports: dict[str, str] = field(default_factory=dict)  # id -> status
+    tags_required: bool = False
+    events: int = 0
+
+
+def _replay(conn: sqlite3.Connection, log: CustodyLog) -> _Expected:
+    expected = _Expected()
+    items, sources, blobs, reports = expected.items, expected.sources, expected.blobs, expected.reports
+    loads, marker, relevant = json.loads, _TYPE_MARKER, _RELEVANT
+    for _, plaintext in log.plaintexts(conn):
+        expected.events += 1
+        # Canonical JSON sorts its keys, so the event's own "type" is the last member: finding it
+        # from the end needs no parsing, and most entries of a long log are skipped right here.
+        start = plaintext.rfind(marker) + len(marker)
+        if plaintext[start:-2] not in relevant:
+            continue
+        event = loads(plaintext)
+        kind, subject, data = event["type"], event["subject"], event["data"]
+        if kind == EventType.ITEM_ADDED:
+            blob_id = data.get("blob_id")
+            items[subject] = [data.get("kind"), blob_id, _INITIAL_STATE]
+            if data.get("source_id"):
+                sources[data["source_id"]] = subject
+            if blob_id is not None and data.get("new_blob"):
+                blobs.add(blob_id)
+                expected.destroyed.discard(blob_id)
+        elif kind == EventType.ITEM_SOURCE_ADDED:
+            sources[data["source_id"]] = subject
+        elif kind == EventType.ITEM_STATE_CHANGED:
+            if subject in items:
+                items[subject][2] = data["to"]
+        elif kind == EventType.ITEM_ANALYSED:
+            expected.analysed.add(subject)
+        elif kind == EventType.BLOB_STORED:
+            if data.get("new"):
+                blobs.add(subject)
+                expected.destroyed.discard(subject)
+        elif kind == EventType.BLOB_DESTROYED:
+            blobs.discard(subject)
+            expected.destroyed.add(subject)
+        elif kind == EventType.REPORT_CREATED:
+            reports[subject] = _INITIAL_STATUS
+        elif kind == EventType.REPORT_STATUS_CHANGED:
+            if subject in reports:
+                reports[subject] = data["to"]
+        elif kind == EventType.ROWS_BOUND or (kind == EventType.WORKSPACE_CREATED and data.get("row_tags")):
+            expected.tags_required = True
+    return expected
+
+
+class _Findings:
+    def __init__(self) -> None:
+        self.count = 0
+        self.listed: list[Discrepancy] = []
+
+    def add(self, table: str, row_id: str, code: str, message: str) -> None:
+        self.count += 1
+        if len(self.listed) < MAX_LISTED:
+            self.listed.append(Discrepancy(table, row_id, code, message))
+
+
+def reconcile(conn: sqlite3.Connection, log: CustodyLog, tags: RowTags) -> Reconciliation:
+    """Compare the item, source, blob and report tables with the log, both ways (see the module)."""
+    expected = _replay(conn, log)
+    tags = tags.requiring(expected.tags_required)  # the log, not the caller, says if tags are due
+    found = _Findings()
+    rows = 0
+    for table, check in (
+        ("items", _check_item),
+        ("item_sources", _check_source),
+        ("blobs", _check_blob),
+        ("reports", _check_report),
+    ):
+        seen: set[str] = set()
+        for values, tag in tagged_rows(conn, table):
+            rows += 1
+            row_id = str(values[0])
+            seen.add(row_id)
+            if not tags.matches(table, values, tag):
+                what = "has no row tag" if tag is None else "does not match its row tag"
+                found.add(table, row_id, "row-tag", f"{_name(table)} {row_id} {what}: it was changed outside the app.")
+                continue
+            check(values, expected, found)
+        _missing(table, seen, expected, found)
+    return Reconciliation(expected.events, rows, expected.tags_required, found.count, tuple(found.listed))
+
+
+_NAMES = {"items": "item", "item_sources": "source", "blobs": "blob", "reports": "report"}
+
+
+def _name(table: str) -> str:
+    return _NAMES[table]
+
+
+def _check_item(values: tuple[Any, ...], expected: _Expected, found: _Findings) -> None:
+    item_id, kind, state, _, blob_id, _, analysis_ct, _ = values
+    logged = expected.items.get(item_id)
+    if logged is None:
+        found.add("items", item_id, "not-in-log", f"item {item_id} is not in the log (added outside the app).")
+        return
+    logged_kind, logged_blob, logged_state = logged
+    if logged_blob in expected.destroyed:
+        logged_blob = None
+    if kind != logged_kind:
+        found.add("items", item_id, "wrong-kind", f"item {item_id} is a {kind} but the log added a {logged_kind}.")
+    if blob_id != logged_blob:
+        found.add(
+            "items",
+            item_id,
+            "wrong-blob",
+            f"item {item_id} holds blob {blob_id} but the log recorded blob {logged_blob}.",
+        )
+    if state != logged_state:
+        found.add("items", item_id, "wrong-state", f"item {item_id} is '{state}' but the log says '{logged_state}'.")
+    if (analysis_ct is not None) != (item_id in expected.analysed):
+        what = "an analysis the log never recorded" if analysis_ct is not None else "lost its recorded analysis"
+        found.add("items", item_id, "wrong-analysis", f"item {item_id} has {what}.")
+
+
+def _check_source(values: tuple[Any, ...], expected: _Expected, found: _Findings) -> None:
+    source_id, item_id = values[0], values[1]
+    logged = expected.sources.get(source_id)
+    if logged is None:
+        found.add("item_sources", source_id, "not-in-log", f"source {source_id} is not in the log.")
+    elif logged != item_id:
+        found.add(
+            "item_sources",
+            source_id,
+            "wrong-item",
+            f"source {source_id} is attached to item {item_id} but the log added it to item {logged}.",
+        )
+
+
+def _check_blob(values: tuple[Any, ...], expected: _Expected, found: _Findings) -> None:
+    blob_id = values[0]
+    if blob_id not in expected.blobs:
+        why = "was destroyed" if blob_id in expected.destroyed else "was never stored"
+        found.add("blobs", blob_id, "not-in-log", f"blob {blob_id} is listed but the log says it {why}.")
+
+
+def _check_report(values: tuple[Any, ...], expected: _Expected, found: _Findings) -> None:
+    report_id, status = values[0], values[3]
+    logged = expected.reports.get(report_id)
+    if logged is None:
+        found.add("reports", report_id, "not-in-log", f"report {report_id} is not in the log.")
+    elif status != logged:
+        found.add(
+            "reports", report_id, "wrong-status", f"report {report_id} is '{status}' but the log says '{logged}'."
+        )
+
+
+def _missing(table: str, seen: set[str], expected: _Expected, found: _Findings) -> None:
+    wanted: Any = {
+        "items": expected.items,
+        "item_sources": expected.sources,
+        "blobs": expected.blobs,
+        "reports": expected.reports,
+    }[table]
+    for row_id in sorted(set(wanted) - seen):
+        found.add(table, row_id, "missing-row", f"{_name(table)} {row_id} recorded in the log is missing.")

@@ -1,0 +1,138 @@
+r"""Row tags (schema v5): what binds a row's clear columns to each other and to its sealed cells.
+
+Sealed cells are bound to their table, column and row id (``FieldCipher``), but the links between
+rows and the columns that sort and filter are clear: which blob an item holds, which item a source
+belongs to, an item's kind, state and time, a report's status. Without a key an attacker could
+swap two items' blob ids or move a source to another item and every cell would still open. So each
+row of the tables below carries ``row_tag`` = HMAC-SHA-256 under a key only an unlocked workspace
+has, over the table name and every other column of the row in a fixed order. Changing, clearing or
+swapping any cell (a link, a state, a sealed value) breaks the tag.
+
+A tag proves a row was written by the workspace; it cannot prove the row is the *latest* one the
+workspace wrote (an old copy of a row carries a valid old tag). That is what the reconciliation
+with the custody log is for (``storage.reconciliation``).
+
+Encoding (what an outsider re-implements to check a tag): ``b"row-tag/v1\x00" || table || 0x00``,
+then per column, in the order of ``BOUND`` (the primary key first): one type byte (``N`` NULL,
+``I`` integer as 8 bytes big-endian two's complement, ``T`` UTF-8 text, ``B`` bytes) and, for ``T``
+and ``B``, a 4-byte big-endian length and the bytes. The key is HKDF-SHA-256 of the ``fields``
+subkey with an empty salt and info ``evidence-desk/v1/row-tag``.
+
+Workspaces created before schema v5 get their tags at the first unlock whose verification passed
+(logged as ``storage.rows-bound``); from that point on, in the log's order, an untagged row is as
+bad as a wrongly tagged one.
+"""
+
+import hmac
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from desktop_app.core.crypto.aead import hkdf, mac
+from desktop_app.core.errors import EvidenceDeskError
+
+_DOMAIN = b"row-tag/v1\x00"
+
+# table -> columns bound by its tag, primary key first. Append-only: a new column gets a new
+# tag version, never a silent change of this list.
+BOUND: dict[str, tuple[str, ...]] = {
+    "blobs": ("blob_id", "wrapped_key", "sha256_index", "meta_ct", "stored_size"),
+    "items": ("item_id", "kind", "state", "added_at", "blob_id", "meta_ct", "analysis_ct", "review_ct"),
+    "item_sources": ("source_id", "item_id", "added_at", "source_index", "source_ct"),
+    "reports": ("report_id", "created_at", "updated_at", "status", "draft_ct"),
+}
+
+
+class RowTampered(EvidenceDeskError):
+    """A row's tag does not match its cells: the row was edited, moved or swapped outside the app."""
+
+    code = "row-tampered"
+
+
+def v5_row_tags(conn: sqlite3.Connection) -> None:
+    """Schema v5: a ``row_tag`` column on every bound table (filled at the next unlock: no keys here)."""
+    for table in BOUND:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN row_tag BLOB")
+
+
+def row_tag_key(fields_key: bytes) -> bytes:
+    """The tag key, derived from the ``fields`` subkey."""
+    return hkdf(fields_key, b"", b"evidence-desk/v1/row-tag")
+
+
+def _encode(table: str, values: Sequence[Any]) -> bytes:
+    parts = [_DOMAIN, table.encode(), b"\x00"]
+    for value in values:
+        if value is None:
+            parts.append(b"N")
+        elif isinstance(value, int):
+            parts.append(b"I" + value.to_bytes(8, "big", signed=True))
+        elif isinstance(value, str):
+            raw = value.encode("utf-8", "surrogatepass")
+            parts.append(b"T" + len(raw).to_bytes(4, "big") + raw)
+        else:
+            raw = bytes(value)
+            parts.append(b"B" + len(raw).to_bytes(4, "big") + raw)
+    return b"".join(parts)
+
+
+class RowTags:
+    """Computes and checks row tags. ``required``: whether an untagged row counts as tampered."""
+
+    def __init__(self, key: bytes, required: bool) -> None:
+        self._key = key
+        self.required = required
+
+    def requiring(self, required: bool) -> "RowTags":
+        """The same key with another ``required``."""
+        return RowTags(self._key, required)
+
+    def tag(self, table: str, values: Sequence[Any]) -> bytes:
+        """The tag of one row, ``values`` in the order of ``BOUND[table]``."""
+        return mac(self._key, _encode(table, values))
+
+    def matches(self, table: str, values: Sequence[Any], tag: bytes | None) -> bool:
+        """Whether ``tag`` is right for the row (an untagged row passes only while not ``required``)."""
+        if tag is None:
+            return not self.required
+        return hmac.compare_digest(self.tag(table, values), tag)
+
+    def check(self, table: str, values: Sequence[Any], tag: bytes | None) -> None:
+        """Raise ``RowTampered`` unless ``matches``."""
+        if not self.matches(table, values, tag):
+            raise RowTampered(
+                f"A row of {table} ({values[0]}) was changed outside Evidence Desk: its links or values no "
+                "longer match what the workspace wrote. Run 'log verify' and restore from a backup."
+            )
+
+    def retag(self, conn: sqlite3.Connection, table: str, row_id: str) -> None:
+        """Recompute one row's tag from what is stored now (call after every write to the row)."""
+        columns = BOUND[table]
+        row = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {columns[0]} = ?", (row_id,)).fetchone()
+        if row is not None:
+            conn.execute(f"UPDATE {table} SET row_tag = ? WHERE {columns[0]} = ?", (self.tag(table, row), row_id))
+
+    def untagged(self, conn: sqlite3.Connection) -> dict[str, int]:
+        """How many rows of each bound table have no tag yet."""
+        return {
+            table: int(conn.execute(f"SELECT count(*) FROM {table} WHERE row_tag IS NULL").fetchone()[0])
+            for table in BOUND
+        }
+
+    def tag_all_untagged(self, conn: sqlite3.Connection) -> dict[str, int]:
+        """Tag every untagged row (the one-time binding of a workspace from before schema v5)."""
+        counts: dict[str, int] = {}
+        for table, columns in BOUND.items():
+            rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE row_tag IS NULL").fetchall()
+            conn.executemany(
+                f"UPDATE {table} SET row_tag = ? WHERE {columns[0]} = ?", [(self.tag(table, r), r[0]) for r in rows]
+            )
+            counts[table] = len(rows)
+        return counts
+
+
+def tagged_rows(conn: sqlite3.Connection, table: str) -> Iterator[tuple[tuple[Any, ...], bytes | None]]:
+    """Every row of a bound table as (values in ``BOUND`` order, tag)."""
+    columns = BOUND[table]
+    for row in conn.execute(f"SELECT {', '.join(columns)}, row_tag FROM {table}"):
+        yield row[:-1], row[-1]
