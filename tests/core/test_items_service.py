@@ -14,6 +14,7 @@ from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.database import WorkspaceDatabase
 from desktop_app.core.storage.fields import FieldDamaged
+from desktop_app.core.storage.row_tags import RowTampered
 from desktop_app.core.storage.schema import MIGRATIONS
 from tests.conftest import PASSPHRASE, fast_kdf
 
@@ -126,6 +127,10 @@ def test_sealed_cells_cannot_be_moved_between_items(queue, workspace):
     with workspace.db.write() as conn:
         (meta,) = conn.execute("SELECT meta_ct FROM items WHERE item_id = ?", (a,)).fetchone()
         conn.execute("UPDATE items SET meta_ct = ? WHERE item_id = ?", (meta, b))
+    with pytest.raises(RowTampered):  # the row tag catches it first
+        service.list_items()
+    with workspace.db.write() as conn:
+        workspace.fields().rows.retag(conn, "items", b)  # even with a valid tag, the cell is bound to its row
     with pytest.raises(FieldDamaged):
         service.list_items()
 

@@ -10,6 +10,7 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,10 @@ from desktop_app.core.storage.anchor import Anchor, anchor_path, read_anchor, wr
 from desktop_app.core.storage.custody_log import CustodyLog, LoggedEvent, LogKeys, Verification
 from desktop_app.core.storage.database import WorkspaceDatabase, sqlite_version
 from desktop_app.core.storage.fields import FieldCipher
+from desktop_app.core.storage.reconciliation import Reconciliation, reconcile
+from desktop_app.core.storage.row_tags import RowTags, row_tag_key
 from desktop_app.core.storage.schema import MIGRATIONS
-from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultKeys
+from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultKeys, VaultVerification
 
 DATABASE_NAME = "workspace.db"
 CHECKPOINT_MAX_AGE = timedelta(days=1)
@@ -61,6 +64,8 @@ class _Unlocked:
         self.subkeys = subkeys
         self.signing_key = signing_key
         self.reviewer = reviewer
+        self.row_tag_key = row_tag_key(subkeys.fields)
+        self.rows_bound = False  # set from the log at unlock: whether every row must carry its tag
 
 
 class Workspace:
@@ -84,7 +89,9 @@ class Workspace:
         self.log_id = log_id
         self.public_key = Ed25519PublicKey.from_public_bytes(public)
         self.origin = f"evidence-desk/{workspace_id.hex()}"
-        self.sweep_report: SweepReport = vault_module.sweep(self.blob_dir, db)
+        # Only looked at now; tidied once verification has passed (nothing irreversible before).
+        self.sweep_report: SweepReport = vault_module.scan(self.blob_dir, db)
+        self.reconciliation: Reconciliation | None = None  # of the latest verification with keys
 
     # -- opening, creating, closing ------------------------------------------------------------
 
@@ -206,6 +213,7 @@ class Workspace:
                         "kdf": {"m": params.memory_kib, "t": params.iterations, "p": params.lanes},
                         "sqlite": ".".join(map(str, sqlite_version())),
                         "journal_mode": db.journal_mode,
+                        "row_tags": 1,  # every row tagged from the start (see storage.row_tags)
                     },
                 ),
             )
@@ -292,17 +300,8 @@ class Workspace:
         with self.db.write() as conn:
             for kind, data in events:
                 self._append(conn, kind, data)
-            if not self.sweep_report.clean:
-                self._append(
-                    conn,
-                    EventType.SWEEP_REPORT,
-                    {
-                        "removed_temp_files": self.sweep_report.removed_temp_files,
-                        "removed_unreferenced_blobs": self.sweep_report.removed_unreferenced_blobs,
-                        "missing_blobs": self.sweep_report.missing_blobs,
-                        "damaged_blobs": self.sweep_report.damaged_blobs,
-                    },
-                )
+            if verification.ok:
+                self._settle_storage(conn)
             if events:
                 self._append(conn, EventType.LOG_VERIFIED, self._verification_record(verification))
         self.checkpoint_if_due()
@@ -379,6 +378,7 @@ class Workspace:
                 if witness:
                     notes.append(witness)
                 verification = self.custody_log().verify(reader.conn, notes)
+                verification = self._reconciled(reader.conn, verification)
         if record and self.is_unlocked:
             self.record(EventType.LOG_VERIFIED, self._verification_record(verification))
         return verification
@@ -441,8 +441,9 @@ class Workspace:
 
     def fields(self) -> FieldCipher:
         """The cipher for encrypted columns and blind indexes (needs the workspace unlocked)."""
-        keys = self._state().subkeys
-        return FieldCipher(keys.fields, keys.blind_index)
+        state = self._state()
+        rows = RowTags(state.row_tag_key, state.rows_bound)
+        return FieldCipher(state.subkeys.fields, state.subkeys.blind_index, rows)
 
     @property
     def blob_dir(self) -> Path:
@@ -470,3 +471,40 @@ class Workspace:
             blob_id, lambda conn: self._append(conn, EventType.BLOB_DESTROYED, {"reason": reason}, blob_id)
         )
         self.checkpoint()
+
+    def verify_vault(self, cancel: CancelToken | None = None) -> ProgressGenerator[VaultVerification]:
+        """Authenticate every blob against its recorded digest and size (read-only; yields progress)."""
+        return (yield from self.vault().verify_all(cancel))
+
+    # -- binding rows to the log (issue 15) ----------------------------------------------------
+
+    def _reconciled(self, conn: sqlite3.Connection, verification: Verification) -> Verification:
+        """Add the reconciliation of the tables with the log to an intact verification with keys."""
+        if not (verification.ok and self.is_unlocked):
+            return verification
+        self.reconciliation = reconcile(conn, self.custody_log(), self.fields().rows)
+        self._state().rows_bound = self.reconciliation.tags_required
+        if self.reconciliation.ok:
+            return verification
+        return replace(verification, problem=self.reconciliation.problem)
+
+    def _settle_storage(self, conn: sqlite3.Connection) -> None:
+        """After a passed verification: tidy the blob folder, tag rows from before schema v5; log both."""
+        self.sweep_report = vault_module.tidy(self.blob_dir, self.sweep_report)
+        if not self.sweep_report.clean:
+            self._append(
+                conn,
+                EventType.SWEEP_REPORT,
+                {
+                    "removed_temp_files": self.sweep_report.removed_temp_files,
+                    "quarantined_blobs": self.sweep_report.unreferenced_blobs,
+                    "restored_blobs": self.sweep_report.restored_blobs,
+                    "missing_blobs": self.sweep_report.missing_blobs,
+                    "damaged_blobs": self.sweep_report.damaged_blobs,
+                },
+            )
+        state = self._state()
+        if not state.rows_bound:
+            counts = RowTags(state.row_tag_key, False).tag_all_untagged(conn)
+            self._append(conn, EventType.ROWS_BOUND, counts)
+            state.rows_bound = True

@@ -122,13 +122,19 @@ class RowTags:
     def tag_all_untagged(self, conn: sqlite3.Connection) -> dict[str, int]:
         """Tag every untagged row (the one-time binding of a workspace from before schema v5)."""
         counts: dict[str, int] = {}
-        for table, columns in BOUND.items():
+        for table in present_tables(conn):
+            columns = BOUND[table]
             rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE row_tag IS NULL").fetchall()
             conn.executemany(
                 f"UPDATE {table} SET row_tag = ? WHERE {columns[0]} = ?", [(self.tag(table, r), r[0]) for r in rows]
             )
             counts[table] = len(rows)
         return counts
+
+
+def present_tables(conn: sqlite3.Connection) -> list[str]:
+    """The bound tables this database has, with their tag column (all of them from schema v5 on)."""
+    return [table for table in BOUND if any(row[1] == "row_tag" for row in conn.execute(f"PRAGMA table_info({table})"))]
 
 
 def tagged_rows(conn: sqlite3.Connection, table: str) -> Iterator[tuple[tuple[Any, ...], bytes | None]]:

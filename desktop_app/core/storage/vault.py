@@ -366,9 +366,24 @@ class EvidenceVault:
     def _file_key(self, blob_id: str) -> bytes:
         return self._open_key(blob_id, self._row(blob_id)[1])
 
-    def encrypted_file(self, blob_id: str) -> stream.EncryptedFile:
-        """The blob's file and key, for a decoder that decrypts in memory (never to disk)."""
-        return stream.EncryptedFile(self.directory / blob_id, self._file_key(blob_id), CIPHER)
+    def encrypted_file(self, blob_id: str, expected_sha256: str | None = None) -> stream.EncryptedFile:
+        """The blob's file and key, for a decoder that decrypts in memory (never to disk).
+
+        ``expected_sha256`` (what the item holding the blob recorded) must be the blob's recorded
+        digest: a decoder that reads only part of a blob never reaches the end-of-stream digest check.
+        """
+        row = self._row(blob_id)
+        if expected_sha256 is not None:
+            self._check_recorded(blob_id, str(self._open_meta(blob_id, row[3])["sha256"]), expected_sha256)
+        return stream.EncryptedFile(self.directory / blob_id, self._open_key(blob_id, row[1]), CIPHER)
+
+    @staticmethod
+    def _check_recorded(blob_id: str, recorded: str, expected: str) -> None:
+        if expected != recorded:
+            raise BlobIntegrityError(
+                f"Evidence blob {blob_id} is not the content its item recorded (SHA-256 {recorded[:12]}… "
+                f"where the item says {expected[:12]}…): the item's link to it was changed."
+            )
 
     def iter_plaintext(self, blob_id: str, expected_sha256: str | None = None) -> Iterator[bytes]:
         """Stream a blob's plaintext; each chunk is authenticated, the stream's end only at the end.
@@ -381,11 +396,8 @@ class EvidenceVault:
         row = self._row(blob_id)
         file_key = self._open_key(blob_id, row[1])
         recorded = str(self._open_meta(blob_id, row[3])["sha256"])
-        if expected_sha256 is not None and expected_sha256 != recorded:
-            raise BlobIntegrityError(
-                f"Evidence blob {blob_id} is not the content its item recorded (SHA-256 {recorded[:12]}… "
-                f"where the item says {expected_sha256[:12]}…): the item's link to it was changed."
-            )
+        if expected_sha256 is not None:
+            self._check_recorded(blob_id, recorded, expected_sha256)
         try:
             handle = open(self.directory / blob_id, "rb")  # noqa: SIM115 - closed below
         except FileNotFoundError:

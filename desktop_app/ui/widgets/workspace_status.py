@@ -76,10 +76,12 @@ def sweep_text(sweep: SweepReport) -> str:
             _count(sweep.removed_temp_files, "unfinished temporary file was", "unfinished temporary files were")
             + " removed"
         )
-    if sweep.removed_unreferenced_blobs:
-        parts.append(
-            _count(sweep.removed_unreferenced_blobs, "unreferenced file was", "unreferenced files were") + " removed"
-        )
+    if sweep.unreferenced_blobs:
+        verb = "moved to the quarantine folder" if sweep.applied else "found (kept until the log is verified)"
+        parts.append(_count(len(sweep.unreferenced_blobs), "unreferenced evidence file", "unreferenced evidence files"))
+        parts[-1] += f" {verb}"
+    if sweep.restored_blobs:
+        parts.append(_count(len(sweep.restored_blobs), "quarantined file is", "quarantined files are") + " back in use")
     text = ". ".join(part[0].upper() + part[1:] for part in parts)
     if sweep.missing_blobs or sweep.damaged_blobs:
         text += ". Restore the workspace from a backup to recover them"
