@@ -39,7 +39,7 @@ from desktop_app.core.storage.anchor import Anchor, anchor_path, read_anchor, wr
 from desktop_app.core.storage.custody_log import CustodyLog, LoggedEvent, LogKeys, Verification
 from desktop_app.core.storage.database import WorkspaceDatabase, sqlite_version
 from desktop_app.core.storage.fields import FieldCipher
-from desktop_app.core.storage.reconciliation import Reconciliation, reconcile
+from desktop_app.core.storage.reconciliation import LogReplay, Reconciliation, reconcile
 from desktop_app.core.storage.row_tags import RowTags, row_tag_key
 from desktop_app.core.storage.schema import MIGRATIONS
 from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultKeys, VaultVerification
@@ -377,8 +377,7 @@ class Workspace:
                 witness = self._secrets.get(self._witness_name) if self._secrets else None
                 if witness:
                     notes.append(witness)
-                verification = self.custody_log().verify(reader.conn, notes)
-                verification = self._reconciled(reader.conn, verification)
+                verification = self._verify_and_reconcile(reader.conn, notes)  # issue 15: the tables too
         if record and self.is_unlocked:
             self.record(EventType.LOG_VERIFIED, self._verification_record(verification))
         return verification
@@ -478,11 +477,19 @@ class Workspace:
 
     # -- binding rows to the log (issue 15) ----------------------------------------------------
 
-    def _reconciled(self, conn: sqlite3.Connection, verification: Verification) -> Verification:
-        """Add the reconciliation of the tables with the log to an intact verification with keys."""
-        if not (verification.ok and self.is_unlocked):
+    def _verify_and_reconcile(self, conn: sqlite3.Connection, notes: list[Any]) -> Verification:
+        """The log's verification and, when it passed with keys, the reconciliation of the tables with it.
+
+        The reconciliation replays the entries as the verification decrypts them (one pass over the
+        log), and runs on the same read snapshot. Read-only.
+        """
+        log = self.custody_log()
+        replay = LogReplay() if self.is_unlocked else None
+        log.on_entry = replay.feed if replay is not None else None
+        verification = log.verify(conn, notes)
+        if replay is None or not verification.ok:
             return verification
-        self.reconciliation = reconcile(conn, self.custody_log(), self.fields().rows)
+        self.reconciliation = reconcile(conn, replay, self.fields().rows)
         self._state().rows_bound = self.reconciliation.tags_required
         if self.reconciliation.ok:
             return verification

@@ -25,7 +25,7 @@ are encrypted). Run it after the log itself verified: it trusts the log's conten
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from desktop_app.core.domain.events import EventType
@@ -34,8 +34,9 @@ from desktop_app.core.storage.row_tags import RowTags, present_tables, tagged_ro
 
 MAX_LISTED = 20  # discrepancies kept in full; the count is always exact
 _TYPE_MARKER = b'"type":"'
+_SUBJECT_MARKER = b',"subject":'
 _RELEVANT = {
-    str(kind).encode()
+    str(kind).encode(): kind
     for kind in (
         EventType.WORKSPACE_CREATED,
         EventType.ROWS_BOUND,
@@ -88,63 +89,85 @@ class Reconciliation:
         return f"The workspace's tables disagree with the custody log: {first.message}{more}"
 
 
-@dataclass
-class _Expected:
-    """The tables as the log describes them."""
+class LogReplay:
+    """The tables as the log describes them, built one entry at a time (``feed``).
 
-    items: dict[str, list[Any]] = field(default_factory=dict)  # id -> [kind, blob_id, state]
-    analysed: set[str] = field(default_factory=set)
-    sources: dict[str, str] = field(default_factory=dict)  # source id -> item id
-    blobs: set[str] = field(default_factory=set)
-    destroyed: set[str] = field(default_factory=set)
-    reports: dict[str, str] = field(default_factory=dict)  # id -> status
-    tags_required: bool = False
-    events: int = 0
+    Fed by the log's own verification (``CustodyLog.on_entry``), so the log is decrypted once.
+    Canonical JSON sorts its keys, so an event's top-level ``subject``, ``time`` and ``type`` come
+    after its ``data``: found from the end, they are the event's own, never text inside ``data``
+    (where quotes are escaped anyway). Most entries are classified without parsing at all.
+    """
 
+    def __init__(self) -> None:
+        self.items: dict[str, list[Any]] = {}  # id -> [kind, blob_id, state]
+        self.analysed: set[str] = set()
+        self.sources: dict[str, str] = {}  # source id -> item id
+        self.blobs: set[str] = set()
+        self.destroyed: set[str] = set()
+        self.reports: dict[str, str] = {}  # id -> status
+        self.tags_required = False
+        self.events = 0
 
-def _replay(conn: sqlite3.Connection, log: CustodyLog) -> _Expected:
-    expected = _Expected()
-    items, sources, blobs, reports = expected.items, expected.sources, expected.blobs, expected.reports
-    loads, marker, relevant = json.loads, _TYPE_MARKER, _RELEVANT
-    for _, plaintext in log.plaintexts(conn):
-        expected.events += 1
-        # Canonical JSON sorts its keys, so the event's own "type" is the last member: finding it
-        # from the end needs no parsing, and most entries of a long log are skipped right here.
-        start = plaintext.rfind(marker) + len(marker)
-        if plaintext[start:-2] not in relevant:
-            continue
-        event = loads(plaintext)
-        kind, subject, data = event["type"], event["subject"], event["data"]
-        if kind == EventType.ITEM_ADDED:
+    def feed(self, seq: int, plaintext: bytes) -> None:
+        """Take one entry's canonical JSON (in log order)."""
+        self.events += 1
+        start = plaintext.rfind(_TYPE_MARKER) + len(_TYPE_MARKER)
+        kind = _RELEVANT.get(plaintext[start:-2])
+        if kind is None:
+            return
+        if kind is EventType.ITEM_ANALYSED:  # the commonest kind after additions: only the subject counts
+            self.analysed.add(_subject(plaintext) or "")
+        elif kind is EventType.ITEM_STATE_CHANGED:
+            subject = _subject(plaintext)
+            if subject in self.items:
+                self.items[subject][2] = json.loads(plaintext)["data"]["to"]
+        else:
+            event = json.loads(plaintext)
+            self._apply(kind, event["subject"], event["data"])
+
+    def _apply(self, kind: EventType, subject: Any, data: dict[str, Any]) -> None:
+        if kind is EventType.ITEM_ADDED:
             blob_id = data.get("blob_id")
-            items[subject] = [data.get("kind"), blob_id, _INITIAL_STATE]
+            self.items[subject] = [data.get("kind"), blob_id, _INITIAL_STATE]
             if data.get("source_id"):
-                sources[data["source_id"]] = subject
+                self.sources[data["source_id"]] = subject
             if blob_id is not None and data.get("new_blob"):
-                blobs.add(blob_id)
-                expected.destroyed.discard(blob_id)
-        elif kind == EventType.ITEM_SOURCE_ADDED:
-            sources[data["source_id"]] = subject
-        elif kind == EventType.ITEM_STATE_CHANGED:
-            if subject in items:
-                items[subject][2] = data["to"]
-        elif kind == EventType.ITEM_ANALYSED:
-            expected.analysed.add(subject)
-        elif kind == EventType.BLOB_STORED:
+                self.blobs.add(blob_id)
+                self.destroyed.discard(blob_id)
+        elif kind is EventType.ITEM_SOURCE_ADDED:
+            self.sources[data["source_id"]] = subject
+        elif kind is EventType.BLOB_STORED:
             if data.get("new"):
-                blobs.add(subject)
-                expected.destroyed.discard(subject)
-        elif kind == EventType.BLOB_DESTROYED:
-            blobs.discard(subject)
-            expected.destroyed.add(subject)
-        elif kind == EventType.REPORT_CREATED:
-            reports[subject] = _INITIAL_STATUS
-        elif kind == EventType.REPORT_STATUS_CHANGED:
-            if subject in reports:
-                reports[subject] = data["to"]
-        elif kind == EventType.ROWS_BOUND or (kind == EventType.WORKSPACE_CREATED and data.get("row_tags")):
-            expected.tags_required = True
-    return expected
+                self.blobs.add(subject)
+                self.destroyed.discard(subject)
+        elif kind is EventType.BLOB_DESTROYED:
+            self.blobs.discard(subject)
+            self.destroyed.add(subject)
+        elif kind is EventType.REPORT_CREATED:
+            self.reports[subject] = _INITIAL_STATUS
+        elif kind is EventType.REPORT_STATUS_CHANGED:
+            if subject in self.reports:
+                self.reports[subject] = data["to"]
+        elif kind is EventType.ROWS_BOUND or (kind is EventType.WORKSPACE_CREATED and data.get("row_tags")):
+            self.tags_required = True
+
+
+def _subject(plaintext: bytes) -> str | None:
+    start = plaintext.rfind(_SUBJECT_MARKER)
+    if start < 0:
+        return None
+    start += len(_SUBJECT_MARKER)
+    if plaintext[start : start + 1] != b'"':
+        return None  # "subject":null
+    return plaintext[start + 1 : plaintext.index(b'"', start + 1)].decode()
+
+
+def replay_log(conn: sqlite3.Connection, log: CustodyLog) -> LogReplay:
+    """A replay of the whole log on its own (when no verification pass feeds one)."""
+    replay = LogReplay()
+    for seq, plaintext in log.plaintexts(conn):
+        replay.feed(seq, plaintext)
+    return replay
 
 
 class _Findings:
@@ -158,9 +181,8 @@ class _Findings:
             self.listed.append(Discrepancy(table, row_id, code, message))
 
 
-def reconcile(conn: sqlite3.Connection, log: CustodyLog, tags: RowTags) -> Reconciliation:
-    """Compare the item, source, blob and report tables with the log, both ways (see the module)."""
-    expected = _replay(conn, log)
+def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> Reconciliation:
+    """Compare the item, source, blob and report tables with the log's replay, both ways (see the module)."""
     tags = tags.requiring(expected.tags_required)  # the log, not the caller, says if tags are due
     found = _Findings()
     rows = 0
@@ -174,11 +196,12 @@ def reconcile(conn: sqlite3.Connection, log: CustodyLog, tags: RowTags) -> Recon
         if table not in present:  # only while a test builds an old-schema workspace
             continue
         seen: set[str] = set()
+        matches = tags.matcher(table)
         for values, tag in tagged_rows(conn, table):
             rows += 1
-            row_id = str(values[0])
+            row_id = values[0]
             seen.add(row_id)
-            if not tags.matches(table, values, tag):
+            if not matches(values, tag):
                 what = "has no row tag" if tag is None else "does not match its row tag"
                 found.add(table, row_id, "row-tag", f"{_name(table)} {row_id} {what}: it was changed outside the app.")
                 continue
@@ -194,7 +217,7 @@ def _name(table: str) -> str:
     return _NAMES[table]
 
 
-def _check_item(values: tuple[Any, ...], expected: _Expected, found: _Findings) -> None:
+def _check_item(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
     item_id, kind, state, _, blob_id, _, analysis_ct, _ = values
     logged = expected.items.get(item_id)
     if logged is None:
@@ -219,7 +242,7 @@ def _check_item(values: tuple[Any, ...], expected: _Expected, found: _Findings) 
         found.add("items", item_id, "wrong-analysis", f"item {item_id} has {what}.")
 
 
-def _check_source(values: tuple[Any, ...], expected: _Expected, found: _Findings) -> None:
+def _check_source(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
     source_id, item_id = values[0], values[1]
     logged = expected.sources.get(source_id)
     if logged is None:
@@ -233,14 +256,14 @@ def _check_source(values: tuple[Any, ...], expected: _Expected, found: _Findings
         )
 
 
-def _check_blob(values: tuple[Any, ...], expected: _Expected, found: _Findings) -> None:
+def _check_blob(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
     blob_id = values[0]
     if blob_id not in expected.blobs:
         why = "was destroyed" if blob_id in expected.destroyed else "was never stored"
         found.add("blobs", blob_id, "not-in-log", f"blob {blob_id} is listed but the log says it {why}.")
 
 
-def _check_report(values: tuple[Any, ...], expected: _Expected, found: _Findings) -> None:
+def _check_report(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
     report_id, status = values[0], values[3]
     logged = expected.reports.get(report_id)
     if logged is None:
@@ -251,7 +274,7 @@ def _check_report(values: tuple[Any, ...], expected: _Expected, found: _Findings
         )
 
 
-def _missing(table: str, seen: set[str], expected: _Expected, found: _Findings) -> None:
+def _missing(table: str, seen: set[str], expected: LogReplay, found: _Findings) -> None:
     wanted: Any = {
         "items": expected.items,
         "item_sources": expected.sources,
