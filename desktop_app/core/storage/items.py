@@ -299,12 +299,14 @@ class ItemStore:
 
     def set_analysis(self, conn: sqlite3.Connection, item_id: str, analysis: MediaAnalysis) -> None:
         """Record what decoding found."""
+        self._fields.rows.check_stored(conn, "items", item_id)
         sealed = self._fields.seal_json("items", "analysis_ct", item_id, analysis_to_json(analysis))
         conn.execute("UPDATE items SET analysis_ct = ? WHERE item_id = ?", (sealed, item_id))
         self._fields.rows.retag(conn, "items", item_id)
 
     def set_state(self, conn: sqlite3.Connection, item_id: str, state: ReviewState, reason: str) -> None:
         """Change the review state; the reason is kept sealed (and cleared when there is none)."""
+        self._fields.rows.check_stored(conn, "items", item_id)
         review = (
             self._fields.seal_json("items", "review_ct", item_id, {"v": _FORMAT, "reason": reason}) if reason else None
         )

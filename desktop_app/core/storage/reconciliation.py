@@ -15,6 +15,9 @@ vault and the reports, and compares it with the rows, both ways:
   with ``new``) and not destroyed since, and every such blob has its row;
 * every report has its ``report.created``, and its status is the ``to`` of its latest
   ``report.status-changed`` (``draft`` without one);
+* the reporter profile exists exactly when a ``reporter-profile.saved`` says so; every cached
+  NCMEC schema was fetched (``cybertipline.schema-fetched`` with its SHA-256), every fetched one
+  is cached, and the one in force is the one fetched last;
 * every row of those tables carries a valid row tag once the log records that rows are tagged
   (``workspace.created`` with ``row_tags``, or ``storage.rows-bound``).
 
@@ -48,6 +51,8 @@ _RELEVANT = {
         EventType.BLOB_DESTROYED,
         EventType.REPORT_CREATED,
         EventType.REPORT_STATUS_CHANGED,
+        EventType.REPORTER_PROFILE_SAVED,
+        EventType.CYBERTIPLINE_SCHEMA_FETCHED,
     )
 }
 _INITIAL_STATE = "new"
@@ -105,6 +110,9 @@ class LogReplay:
         self.blobs: set[str] = set()
         self.destroyed: set[str] = set()
         self.reports: dict[str, str] = {}  # id -> status
+        self.profiles: set[int] = set()  # {1} once a reporter profile was saved
+        self.schemas: set[str] = set()  # SHA-256 of every XSD fetched
+        self.latest_schema: str | None = None
         self.tags_required = False
         self.events = 0
 
@@ -148,6 +156,12 @@ class LogReplay:
         elif kind is EventType.REPORT_STATUS_CHANGED:
             if subject in self.reports:
                 self.reports[subject] = data["to"]
+        elif kind is EventType.REPORTER_PROFILE_SAVED:
+            self.profiles.add(1)
+        elif kind is EventType.CYBERTIPLINE_SCHEMA_FETCHED:
+            if data.get("sha256"):  # failed fetches are logged too, with an error and no digest
+                self.schemas.add(data["sha256"])
+                self.latest_schema = data["sha256"]
         elif kind is EventType.ROWS_BOUND or (kind is EventType.WORKSPACE_CREATED and data.get("row_tags")):
             self.tags_required = True
 
@@ -192,6 +206,8 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
         ("item_sources", _check_source),
         ("blobs", _check_blob),
         ("reports", _check_report),
+        ("reporter_profile", _check_profile),
+        ("ncmec_schemas", _check_schema),
     ):
         if table not in present:  # only while a test builds an old-schema workspace
             continue
@@ -207,10 +223,19 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
                 continue
             check(values, expected, found)
         _missing(table, seen, expected, found)
+    if "ncmec_schemas" in present:
+        _check_latest_schema(conn, expected, found)
     return Reconciliation(expected.events, rows, expected.tags_required, found.count, tuple(found.listed))
 
 
-_NAMES = {"items": "item", "item_sources": "source", "blobs": "blob", "reports": "report"}
+_NAMES = {
+    "items": "item",
+    "item_sources": "source",
+    "blobs": "blob",
+    "reports": "report",
+    "reporter_profile": "reporter profile",
+    "ncmec_schemas": "NCMEC schema",
+}
 
 
 def _name(table: str) -> str:
@@ -274,12 +299,38 @@ def _check_report(values: tuple[Any, ...], expected: LogReplay, found: _Findings
         )
 
 
+def _check_profile(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
+    if values[0] not in expected.profiles:
+        found.add("reporter_profile", str(values[0]), "not-in-log", "the reporter profile was never saved by the app.")
+
+
+def _check_schema(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
+    if values[0] not in expected.schemas:
+        found.add("ncmec_schemas", values[0], "not-in-log", f"NCMEC schema {values[0][:12]}… was never fetched.")
+
+
+def _check_latest_schema(conn: sqlite3.Connection, expected: LogReplay, found: _Findings) -> None:
+    """The XSD in force (the newest row) must be the one the log fetched last: no rolled-back schema."""
+    row = conn.execute("SELECT sha256 FROM ncmec_schemas ORDER BY fetched_at DESC LIMIT 1").fetchone()
+    in_force = row[0] if row else None
+    if in_force != expected.latest_schema and in_force in expected.schemas:
+        found.add(
+            "ncmec_schemas",
+            str(in_force),
+            "wrong-latest",
+            f"NCMEC schema {str(in_force)[:12]}… is in force but the log fetched "
+            f"{str(expected.latest_schema)[:12]}… last.",
+        )
+
+
 def _missing(table: str, seen: set[str], expected: LogReplay, found: _Findings) -> None:
     wanted: Any = {
         "items": expected.items,
         "item_sources": expected.sources,
         "blobs": expected.blobs,
         "reports": expected.reports,
+        "reporter_profile": expected.profiles,
+        "ncmec_schemas": expected.schemas,
     }[table]
-    for row_id in sorted(set(wanted) - seen):
-        found.add(table, row_id, "missing-row", f"{_name(table)} {row_id} recorded in the log is missing.")
+    for row_id in sorted(set(wanted) - seen, key=str):
+        found.add(table, str(row_id), "missing-row", f"{_name(table)} {row_id} recorded in the log is missing.")

@@ -105,6 +105,7 @@ class ReportStore:
 
     def update(self, conn: sqlite3.Connection, record: ReportRecord) -> None:
         """Replace a report's sealed content and its update time."""
+        self._fields.rows.check_stored(conn, "reports", record.report_id)
         conn.execute(
             "UPDATE reports SET updated_at = ?, status = ?, draft_ct = ? WHERE report_id = ?",
             (record.updated_at.isoformat(), record.status, self._seal(record), record.report_id),
@@ -180,10 +181,13 @@ class ReportStore:
 
     def load_profile(self, conn: sqlite3.Connection) -> Node | None:
         """The saved ``<reporter>`` element, or None if none was saved."""
-        row = conn.execute("SELECT profile_ct FROM reporter_profile WHERE profile_id = 1").fetchone()
+        row = conn.execute(
+            "SELECT profile_id, updated_at, profile_ct, row_tag FROM reporter_profile WHERE profile_id = 1"
+        ).fetchone()
         if row is None:
             return None
-        data = self._fields.open_json("reporter_profile", "profile_ct", "1", row[0])
+        self._fields.rows.check("reporter_profile", row[:-1], row[-1])
+        data = self._fields.open_json("reporter_profile", "profile_ct", "1", row[2])
         return Node.from_data(REPORT.child("reporter"), data["reporter"])
 
     def save_profile(self, conn: sqlite3.Connection, reporter: Node, updated_at: datetime) -> None:
@@ -196,3 +200,4 @@ class ReportStore:
             "ON CONFLICT (profile_id) DO UPDATE SET updated_at = excluded.updated_at, profile_ct = excluded.profile_ct",
             (updated_at.isoformat(), sealed),
         )
+        self._fields.rows.retag(conn, "reporter_profile", 1)

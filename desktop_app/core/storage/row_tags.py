@@ -40,6 +40,8 @@ BOUND: dict[str, tuple[str, ...]] = {
     "items": ("item_id", "kind", "state", "added_at", "blob_id", "meta_ct", "analysis_ct", "review_ct"),
     "item_sources": ("source_id", "item_id", "added_at", "source_index", "source_ct"),
     "reports": ("report_id", "created_at", "updated_at", "status", "draft_ct"),
+    "reporter_profile": ("profile_id", "updated_at", "profile_ct"),
+    "ncmec_schemas": ("sha256", "fetched_at", "endpoint", "xsd_ct"),
 }
 
 
@@ -121,7 +123,16 @@ class RowTags:
                 "longer match what the workspace wrote. Run 'log verify' and restore from a backup."
             )
 
-    def retag(self, conn: sqlite3.Connection, table: str, row_id: str) -> None:
+    def check_stored(self, conn: sqlite3.Connection, table: str, row_id: str | int) -> None:
+        """Check the stored row's tag before rewriting part of it: a write never launders an edit."""
+        columns = BOUND[table]
+        row = conn.execute(
+            f"SELECT {', '.join(columns)}, row_tag FROM {table} WHERE {columns[0]} = ?", (row_id,)
+        ).fetchone()
+        if row is not None:
+            self.check(table, row[:-1], row[-1])
+
+    def retag(self, conn: sqlite3.Connection, table: str, row_id: str | int) -> None:
         """Recompute one row's tag from what is stored now (call after every write to the row)."""
         columns = BOUND[table]
         row = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {columns[0]} = ?", (row_id,)).fetchone()
