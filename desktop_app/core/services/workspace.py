@@ -213,7 +213,6 @@ class Workspace:
                         "kdf": {"m": params.memory_kib, "t": params.iterations, "p": params.lanes},
                         "sqlite": ".".join(map(str, sqlite_version())),
                         "journal_mode": db.journal_mode,
-                        "row_tags": 1,  # every row tagged from the start (see storage.row_tags)
                     },
                 ),
             )

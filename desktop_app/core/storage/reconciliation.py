@@ -19,7 +19,7 @@ vault and the reports, and compares it with the rows, both ways:
   NCMEC schema was fetched (``cybertipline.schema-fetched`` with its SHA-256), every fetched one
   is cached, and the one in force is the one fetched last;
 * every row of those tables carries a valid row tag once the log records that rows are tagged
-  (``workspace.created`` with ``row_tags``, or ``storage.rows-bound``).
+  (``storage.rows-bound``: at creation, or at the first verified unlock after schema v5).
 
 One pass over the log and one over each table: linear, and cheap next to the log's own
 verification (only entries of the kinds above are parsed). Read-only; needs the keys (the events
@@ -41,7 +41,6 @@ _SUBJECT_MARKER = b',"subject":'
 _RELEVANT = {
     str(kind).encode(): kind
     for kind in (
-        EventType.WORKSPACE_CREATED,
         EventType.ROWS_BOUND,
         EventType.ITEM_ADDED,
         EventType.ITEM_SOURCE_ADDED,
@@ -162,7 +161,7 @@ class LogReplay:
             if data.get("sha256"):  # failed fetches are logged too, with an error and no digest
                 self.schemas.add(data["sha256"])
                 self.latest_schema = data["sha256"]
-        elif kind is EventType.ROWS_BOUND or (kind is EventType.WORKSPACE_CREATED and data.get("row_tags")):
+        elif kind is EventType.ROWS_BOUND:
             self.tags_required = True
 
 

@@ -1,0 +1,87 @@
+"""Schema v5: a workspace written before row tags existed is migrated, verified, then bound."""
+
+import os
+import sqlite3
+from contextlib import closing
+
+import pytest
+
+from desktop_app.core.domain.events import EventType
+from desktop_app.core.domain.items import ReviewState
+from desktop_app.core.progress import run_to_completion
+from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.workspace import Workspace
+from desktop_app.core.storage import row_tags
+from desktop_app.core.storage.row_tags import BOUND, RowTampered
+from tests.conftest import PASSPHRASE, fast_kdf
+
+
+def make_pre_v5_workspace(paths, tmp_path, monkeypatch) -> dict[str, str]:
+    """What the code before schema v5 left behind: no tag column, no binding event, untagged rows."""
+    with monkeypatch.context() as patch:
+        patch.setattr(row_tags.RowTags, "retag", lambda self, conn, table, row_id: None)
+        patch.setattr(Workspace, "_settle_storage", lambda self, conn: None)
+        workspace, _ = Workspace.create(paths, PASSPHRASE, "Old Reviewer", fast_kdf())
+        try:
+            folder = tmp_path / "files"
+            folder.mkdir()
+            for name in ("one.bin", "two.bin"):
+                (folder / name).write_bytes(os.urandom(3000))
+            items = ItemService(workspace)
+            summary = run_to_completion(items.import_paths([folder]))
+            ids = {os.path.basename(r.path).decode(): r.item_id for r in summary.results}
+            items.set_state([ids["one.bin"]], ReviewState.IN_REVIEW)
+        finally:
+            workspace.close()
+    with closing(sqlite3.connect(paths.workspace / "workspace.db", isolation_level=None)) as conn:
+        for table in BOUND:
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN row_tag")
+        conn.execute("PRAGMA user_version = 4")
+    return ids
+
+
+def test_a_new_workspace_is_bound_from_its_first_entries(workspace):
+    kinds = [e.event.type for e in workspace.events()]
+    assert kinds[:3] == [EventType.WORKSPACE_CREATED, EventType.CHECKPOINT_SIGNED, EventType.ROWS_BOUND]
+    assert workspace.verify_log().ok
+    assert workspace.reconciliation is not None and workspace.reconciliation.tags_required
+
+
+def test_a_pre_v5_workspace_is_migrated_with_a_backup_then_bound_at_a_verified_unlock(paths, tmp_path, monkeypatch):
+    ids = make_pre_v5_workspace(paths, tmp_path, monkeypatch)
+    workspace = Workspace.open(paths)
+    try:
+        assert list(paths.workspace.glob("workspace.pre-migration-v4.*.bak"))
+        with workspace.db.read() as reader:  # migrated, nothing tagged yet: no keys at open
+            assert row_tags.RowTags(b"k" * 32, False).untagged(reader.conn)["items"] == 2
+        assert workspace.unlock(PASSPHRASE).ok
+        bound = [e.event for e in workspace.events() if e.event.type == EventType.ROWS_BOUND]
+        assert len(bound) == 1 and bound[0].data["items"] == 2 and bound[0].data["item_sources"] == 2
+        with workspace.db.read() as reader:
+            assert set(workspace.fields().rows.untagged(reader.conn).values()) == {0}
+        assert workspace.verify_log().ok
+        assert {item.item_id for item in ItemService(workspace).list_items()} == set(ids.values())
+        with workspace.db.write() as conn:  # from now on an untagged row is a tampered row
+            conn.execute("UPDATE items SET row_tag = NULL WHERE item_id = ?", (ids["two.bin"],))
+        verification = workspace.verify_log()
+        assert not verification.ok and "has no row tag" in (verification.problem or "")
+        with pytest.raises(RowTampered):
+            ItemService(workspace).list_items()
+    finally:
+        workspace.close()
+
+
+def test_a_pre_v5_workspace_that_fails_verification_is_not_bound(paths, tmp_path, monkeypatch):
+    """Binding after a failed verification would bless the tampering with fresh tags."""
+    ids = make_pre_v5_workspace(paths, tmp_path, monkeypatch)
+    with closing(sqlite3.connect(paths.workspace / "workspace.db", isolation_level=None)) as conn:
+        conn.execute("UPDATE items SET state = 'dismissed' WHERE item_id = ?", (ids["two.bin"],))
+    workspace = Workspace.open(paths)
+    try:
+        verification = workspace.unlock(PASSPHRASE)
+        assert not verification.ok and "is 'dismissed' but the log says 'new'" in (verification.problem or "")
+        assert not any(e.event.type == EventType.ROWS_BOUND for e in workspace.events())
+        with workspace.db.read() as reader:
+            assert workspace.fields().rows.untagged(reader.conn)["items"] == 2
+    finally:
+        workspace.close()
