@@ -13,8 +13,6 @@ What is deliberately left out, and why:
   the schedule of the next checkpoint; nothing depends on them (the log's own times are the record).
 - the ``recovery`` key slot: it is only opened when used; checking it at unlock is issue 15's
   finding 13 (another change).
-- ``report_accounts``: a lookup index rebuilt from the sealed draft at every save; an edit can only
-  hide or invent an "earlier report about this account" hint. Not yet reconciled (see the issue).
 """
 
 import os
@@ -51,6 +49,7 @@ TABLES: dict[str, tuple[str, tuple[object, ...]]] = {
     "ncmec_schemas": ("sha256", ()),
     "workspace_meta": ("key", ("created_at", "last_checkpoint_at")),
     "key_slots": ("kind", ("recovery",)),
+    "report_accounts": ("account_index", ()),  # bound into its report's tag
 }
 COMMANDS = ["list-items", "set-state", "record", "list-reports", "import"]
 
@@ -81,6 +80,10 @@ def build(profile: Path, scratch: Path) -> None:
         reporter = record.draft.report.get("reporter")
         reporter.get("reportingPerson").add("firstName", "Alex")
         reports.save_reporter_profile(reporter)
+        person = record.draft.report.ensure("personOrUserReported")
+        person.add("espIdentifier", "u-1001")
+        person.add("screenName", "someone")
+        reports.save(record)  # the report now names two accounts
         for number in (1, 2):  # what CyberTiplineService.refresh_schema writes
             data = f"<xs:schema n='{number}'/>".encode()
             sha = f"{number:064x}"

@@ -18,6 +18,8 @@ vault and the reports, and compares it with the rows, both ways:
 * the reporter profile exists exactly when a ``reporter-profile.saved`` says so; every cached
   NCMEC schema was fetched (``cybertipline.schema-fetched`` with its SHA-256), every fetched one
   is cached, and the one in force is the one fetched last;
+* a report's tag covers the accounts it names (``report_accounts``), and no account row names a
+  report that does not exist;
 * every row of those tables carries a valid row tag once the log records that rows are tagged
   (``storage.rows-bound``: at creation, or at the first verified unlock after schema v5).
 
@@ -224,6 +226,13 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
         _missing(table, seen, expected, found)
     if "ncmec_schemas" in present:
         _check_latest_schema(conn, expected, found)
+    if "reports" in present:
+        orphans = conn.execute(
+            "SELECT DISTINCT report_id FROM report_accounts WHERE report_id NOT IN (SELECT report_id FROM reports)"
+        )
+        for (report_id,) in orphans:
+            message = f"accounts are listed for report {report_id}, which does not exist."
+            found.add("report_accounts", str(report_id), "not-in-log", message)
     return Reconciliation(expected.events, rows, expected.tags_required, found.count, tuple(found.listed))
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from desktop_app.core.cybertipline.model import Node, ReportDraft
 from desktop_app.core.cybertipline.schema import REPORT
 from desktop_app.core.storage.fields import FieldCipher
+from desktop_app.core.storage.row_tags import all_children_values, children_value
 
 RECORD_FORMAT = 1
 DRAFT = "draft"
@@ -115,8 +116,9 @@ class ReportStore:
     def _seal(self, record: ReportRecord) -> bytes:
         return self._fields.seal_json("reports", "draft_ct", record.report_id, record.to_json())
 
-    def _open(self, row: tuple[Any, ...]) -> ReportRecord:
-        self._fields.rows.check("reports", row[:-1], row[-1])  # its status and times are its own
+    def _open(self, row: tuple[Any, ...], accounts: bytes) -> ReportRecord:
+        # Its status, times and the accounts it names are its own (the tag covers them).
+        self._fields.rows.check("reports", (*row[:-1], accounts), row[-1])
         report_id, created_at, updated_at, status, sealed, _ = row
         data = self._fields.open_json("reports", "draft_ct", report_id, sealed)
         return ReportRecord.from_json(
@@ -126,12 +128,13 @@ class ReportStore:
     def load(self, conn: sqlite3.Connection, report_id: str) -> ReportRecord | None:
         """One report, or None."""
         row = conn.execute(f"SELECT {_COLUMNS}, row_tag FROM reports WHERE report_id = ?", (report_id,)).fetchone()
-        return self._open(row) if row is not None else None
+        return self._open(row, children_value(conn, "reports", report_id)) if row is not None else None
 
     def load_all(self, conn: sqlite3.Connection) -> list[ReportRecord]:
         """Every report, most recently changed first."""
         rows = conn.execute(f"SELECT {_COLUMNS}, row_tag FROM reports ORDER BY updated_at DESC, report_id").fetchall()
-        return [self._open(row) for row in rows]
+        accounts = all_children_values(conn, "reports")
+        return [self._open(row, accounts.get(row[0], b"")) for row in rows]
 
     def ncmec_report_ids(self, conn: sqlite3.Connection) -> dict[int, str]:
         """NCMEC's report id -> the report it was recorded for, over every report of the workspace.
@@ -160,11 +163,13 @@ class ReportStore:
 
     def set_accounts(self, conn: sqlite3.Connection, report_id: str, accounts: Iterable[str]) -> None:
         """Replace the accounts a report names (normalised keys, see ``services.reports.account_keys``)."""
+        self._fields.rows.check_stored(conn, "reports", report_id)
         conn.execute("DELETE FROM report_accounts WHERE report_id = ?", (report_id,))
         conn.executemany(
             "INSERT OR IGNORE INTO report_accounts (report_id, account_index) VALUES (?, ?)",
             [(report_id, self._account_index(account)) for account in set(accounts)],
         )
+        self._fields.rows.retag(conn, "reports", report_id)  # the report's tag covers its accounts
 
     def reports_naming(self, conn: sqlite3.Connection, accounts: Iterable[str]) -> dict[str, set[str]]:
         """The reports naming any of ``accounts``: report id -> the accounts it names among them."""

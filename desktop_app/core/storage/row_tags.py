@@ -13,7 +13,8 @@ workspace wrote (an old copy of a row carries a valid old tag). That is what the
 with the custody log is for (``storage.reconciliation``).
 
 Encoding (what an outsider re-implements to check a tag): ``b"row-tag/v1\x00" || table || 0x00``,
-then per column, in the order of ``BOUND`` (the primary key first): one type byte (``N`` NULL,
+then per column, in the order of ``BOUND`` (the primary key first; for a table in ``CHILDREN``, one
+more value: its children's values, sorted and concatenated, as bytes): one type byte (``N`` NULL,
 ``I`` integer as 8 bytes big-endian two's complement, ``T`` UTF-8 text, ``B`` bytes) and, for ``T``
 and ``B``, a 4-byte big-endian length and the bytes. The key is HKDF-SHA-256 of the ``fields``
 subkey with an empty salt and info ``evidence-desk/v1/row-tag``.
@@ -43,6 +44,27 @@ BOUND: dict[str, tuple[str, ...]] = {
     "reporter_profile": ("profile_id", "updated_at", "profile_ct"),
     "ncmec_schemas": ("sha256", "fetched_at", "endpoint", "xsd_ct"),
 }
+
+# Rows of another table that belong to a row, bound into its tag as one last value: the sorted
+# concatenation of their (fixed-size) values. A report's accounts are its own: deleting, adding or
+# moving one breaks the report's tag. table -> (child table, its link column, its value column).
+CHILDREN: dict[str, tuple[str, str, str]] = {"reports": ("report_accounts", "report_id", "account_index")}
+
+
+def children_value(conn: sqlite3.Connection, table: str, row_id: Any) -> bytes:
+    """The value a row's children add to its tag."""
+    child, link, value = CHILDREN[table]
+    rows = conn.execute(f"SELECT {value} FROM {child} WHERE {link} = ?", (row_id,)).fetchall()
+    return b"".join(sorted(bytes(r[0]) for r in rows))
+
+
+def all_children_values(conn: sqlite3.Connection, table: str) -> dict[Any, bytes]:
+    """``children_value`` of every row that has children, in one query."""
+    child, link, value = CHILDREN[table]
+    grouped: dict[Any, list[bytes]] = {}
+    for row_id, item in conn.execute(f"SELECT {link}, {value} FROM {child}"):
+        grouped.setdefault(row_id, []).append(bytes(item))
+    return {row_id: b"".join(sorted(items)) for row_id, items in grouped.items()}
 
 
 class RowTampered(EvidenceDeskError):
@@ -130,14 +152,16 @@ class RowTags:
             f"SELECT {', '.join(columns)}, row_tag FROM {table} WHERE {columns[0]} = ?", (row_id,)
         ).fetchone()
         if row is not None:
-            self.check(table, row[:-1], row[-1])
+            values = row[:-1] + (children_value(conn, table, row_id),) if table in CHILDREN else row[:-1]
+            self.check(table, values, row[-1])
 
     def retag(self, conn: sqlite3.Connection, table: str, row_id: str | int) -> None:
         """Recompute one row's tag from what is stored now (call after every write to the row)."""
         columns = BOUND[table]
         row = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {columns[0]} = ?", (row_id,)).fetchone()
         if row is not None:
-            conn.execute(f"UPDATE {table} SET row_tag = ? WHERE {columns[0]} = ?", (self.tag(table, row), row_id))
+            values = tuple(row) + (children_value(conn, table, row_id),) if table in CHILDREN else tuple(row)
+            conn.execute(f"UPDATE {table} SET row_tag = ? WHERE {columns[0]} = ?", (self.tag(table, values), row_id))
 
     def untagged(self, conn: sqlite3.Connection) -> dict[str, int]:
         """How many rows of each bound table have no tag yet."""
@@ -152,6 +176,9 @@ class RowTags:
         for table in present_tables(conn):
             columns = BOUND[table]
             rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE row_tag IS NULL").fetchall()
+            if table in CHILDREN:
+                children = all_children_values(conn, table)
+                rows = [tuple(r) + (children.get(r[0], b""),) for r in rows]
             conn.executemany(
                 f"UPDATE {table} SET row_tag = ? WHERE {columns[0]} = ?", [(self.tag(table, r), r[0]) for r in rows]
             )
@@ -165,7 +192,11 @@ def present_tables(conn: sqlite3.Connection) -> list[str]:
 
 
 def tagged_rows(conn: sqlite3.Connection, table: str) -> Iterator[tuple[tuple[Any, ...], bytes | None]]:
-    """Every row of a bound table as (values in ``BOUND`` order, tag)."""
+    """Every row of a bound table as (values in ``BOUND`` order, then its children's value; tag)."""
     columns = BOUND[table]
+    children = all_children_values(conn, table) if table in CHILDREN else None
     for row in conn.execute(f"SELECT {', '.join(columns)}, row_tag FROM {table}"):
-        yield row[:-1], row[-1]
+        if children is None:
+            yield row[:-1], row[-1]
+        else:
+            yield row[:-1] + (children.get(row[0], b""),), row[-1]
