@@ -40,6 +40,7 @@ from desktop_app.core.storage.row_tags import RowTags, present_tables, tagged_ro
 MAX_LISTED = 20  # discrepancies kept in full; the count is always exact
 _TYPE_MARKER = b'"type":"'
 _SUBJECT_MARKER = b',"subject":'
+_TO_MARKER = b'"to":"'
 _RELEVANT = {
     str(kind).encode(): kind
     for kind in (
@@ -128,8 +129,10 @@ class LogReplay:
             self.analysed.add(_subject(plaintext) or "")
         elif kind is EventType.ITEM_STATE_CHANGED:
             subject = _subject(plaintext)
-            if subject in self.items:
-                self.items[subject][2] = json.loads(plaintext)["data"]["to"]
+            if subject in self.items:  # "to" is the last member of its data, so the last one before "subject"
+                end = plaintext.rfind(_SUBJECT_MARKER)
+                start = plaintext.rfind(_TO_MARKER, 0, end) + len(_TO_MARKER)
+                self.items[subject][2] = plaintext[start : plaintext.index(b'"', start)].decode()
         else:
             event = json.loads(plaintext)
             self._apply(kind, event["subject"], event["data"])
