@@ -35,7 +35,7 @@ from typing import Any
 
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.storage.custody_log import CustodyLog
-from desktop_app.core.storage.row_tags import RowTags, present_tables, tagged_rows
+from desktop_app.core.storage.row_tags import BOUND, CHILDREN, RowTags, all_children_values, present_tables
 
 MAX_LISTED = 20  # discrepancies kept in full; the count is always exact
 _TYPE_MARKER = b'"type":"'
@@ -217,9 +217,12 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
             continue
         seen: set[str] = set()
         matches = tags.matcher(table)
-        for values, tag in tagged_rows(conn, table):
+        children = all_children_values(conn, table) if table in CHILDREN else None
+        for row in conn.execute(f"SELECT {', '.join(BOUND[table])}, row_tag FROM {table}"):
             rows += 1
-            row_id = values[0]
+            values, tag, row_id = row[:-1], row[-1], row[0]
+            if children is not None:
+                values += (children.get(row_id, b""),)
             seen.add(row_id)
             if not matches(values, tag):
                 what = "has no row tag" if tag is None else "does not match its row tag"

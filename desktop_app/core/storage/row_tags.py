@@ -27,13 +27,15 @@ bad as a wrongly tagged one.
 import hashlib
 import hmac
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+import struct
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from desktop_app.core.crypto.aead import hkdf
 from desktop_app.core.errors import EvidenceDeskError
 
 _DOMAIN = b"row-tag/v1\x00"
+_LENGTH = struct.Struct(">I").pack
 
 # table -> columns bound by its tag, primary key first. Append-only: a new column gets a new
 # tag version, never a silent change of this list.
@@ -88,21 +90,20 @@ def row_tag_key(fields_key: bytes) -> bytes:
 def _encode(table: str, values: Sequence[Any]) -> bytes:
     # Dispatch on the exact type, commonest first: verification tags every row of the workspace.
     parts = [_DOMAIN, table.encode(), b"\x00"]
-    append = parts.append
     for value in values:
-        kind = type(value)
-        if kind is bytes:
-            append(b"B" + len(value).to_bytes(4, "big") + value)
-        elif kind is str:
+        kind = value.__class__
+        if kind is str:
             raw = value.encode("utf-8", "surrogatepass")
-            append(b"T" + len(raw).to_bytes(4, "big") + raw)
+            parts += (b"T", _LENGTH(len(raw)), raw)
+        elif kind is bytes:
+            parts += (b"B", _LENGTH(len(value)), value)
         elif value is None:
-            append(b"N")
+            parts.append(b"N")
         elif kind is int:
-            append(b"I" + value.to_bytes(8, "big", signed=True))
+            parts += (b"I", value.to_bytes(8, "big", signed=True))
         else:
             raw = bytes(value)
-            append(b"B" + len(raw).to_bytes(4, "big") + raw)
+            parts += (b"B", _LENGTH(len(raw)), raw)
     return b"".join(parts)
 
 
@@ -199,14 +200,3 @@ class RowTags:
 def present_tables(conn: sqlite3.Connection) -> list[str]:
     """The bound tables this database has, with their tag column (all of them from schema v5 on)."""
     return [table for table in BOUND if any(row[1] == "row_tag" for row in conn.execute(f"PRAGMA table_info({table})"))]
-
-
-def tagged_rows(conn: sqlite3.Connection, table: str) -> Iterator[tuple[tuple[Any, ...], bytes | None]]:
-    """Every row of a bound table as (values in ``BOUND`` order, then its children's value; tag)."""
-    columns = BOUND[table]
-    children = all_children_values(conn, table) if table in CHILDREN else None
-    for row in conn.execute(f"SELECT {', '.join(columns)}, row_tag FROM {table}"):
-        if children is None:
-            yield row[:-1], row[-1]
-        else:
-            yield row[:-1] + (children.get(row[0], b""),), row[-1]
