@@ -13,11 +13,11 @@ import sys
 from collections.abc import Callable, Sequence
 
 from desktop_app import __version__
-from desktop_app.cli import intake, report, workspace
+from desktop_app.cli import intake, report, sandbox, workspace
 from desktop_app.cli.common import EXIT_ERROR
 from desktop_app.core.errors import EvidenceDeskError
 
-COMMAND_GROUPS = (workspace, intake, report)
+COMMAND_GROUPS = (workspace, intake, report, sandbox)
 
 
 def build_parser() -> argparse.ArgumentParser:
