@@ -1,8 +1,9 @@
 """The workspace: one reviewer's encrypted world, and every action on it.
 
-Opening takes the instance lock, opens (and if needed migrates) the database and sweeps crash
-leftovers; no key is needed for that. Unlocking derives the master key, verifies the custody log
-against the anchor, and logs the outcome. Every action that changes the workspace writes its
+Opening takes the instance lock, opens (and if needed migrates) the database and looks at the blob
+folder, changing nothing; no key is needed for that. Unlocking derives the master key, verifies the
+custody log against the anchor and the tables against the log, and logs the outcome; only a passed
+verification lets it tidy the blob folder (quarantine, never deletion) and tag pre-v5 rows. Every action that changes the workspace writes its
 custody event in the same transaction as the change.
 """
 
