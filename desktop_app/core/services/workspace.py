@@ -3,8 +3,8 @@
 Opening takes the instance lock, opens (and if needed migrates) the database and looks at the blob
 folder, changing nothing; no key is needed for that. Unlocking derives the master key, verifies the
 custody log against the anchor and the tables against the log, and logs the outcome; only a passed
-verification lets it tidy the blob folder (quarantine, never deletion) and tag pre-v5 rows. Every action that changes the workspace writes its
-custody event in the same transaction as the change.
+verification lets it tidy the blob folder (quarantine, never deletion) and tag pre-v5 rows. Every
+action that changes the workspace writes its custody event in the same transaction as the change.
 """
 
 import os
