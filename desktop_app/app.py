@@ -27,7 +27,7 @@ from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.platform.logging_setup import configure_logging
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.secrets import SecretStore, system_secret_store
-from desktop_app.core.services.wiring import build_services
+from desktop_app.core.services.wiring import Services, build_services
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from desktop_app.core.storage.custody_log import Verification
@@ -135,6 +135,7 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
     # Nothing starts until the first decoding job: the worker processes spawn on demand.
     decoders = DecoderPool()
     workspace: Workspace | None = None
+    services: Services | None = None
     # Closing a start-up dialog must not end the app before the main window exists.
     app.setQuitOnLastWindowClosed(False)
     try:
@@ -165,6 +166,7 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
             verification,
             reports=services.reports,
             cybertipline=services.cybertipline,
+            submissions=services.submissions,
         )
         auto_lock.install(app)
         app.setQuitOnLastWindowClosed(True)
@@ -174,6 +176,8 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
         auto_lock.uninstall()
         pool.wait_for_done()
         decoders.close()  # after the pools: no worker is waiting on a decoder any more
+        if services is not None:
+            services.close()  # stops the practice server if Practice was used
         if workspace is not None:
             workspace.close()  # locks, which seals a checkpoint if the log grew
         crash.uninstall()

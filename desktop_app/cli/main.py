@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from desktop_app import __version__
 from desktop_app.cli import intake, report, sandbox, workspace
-from desktop_app.cli.common import EXIT_ERROR
+from desktop_app.cli.common import EXIT_ERROR, printable
 from desktop_app.core.errors import EvidenceDeskError
 
 COMMAND_GROUPS = (workspace, intake, report, sandbox)
@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except EvidenceDeskError as error:
-        print(f"evidence-desk: {error.message} [{error.code}]", file=sys.stderr)
+        print(f"evidence-desk: {printable(error.message)} [{error.code}]", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

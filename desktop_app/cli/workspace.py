@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli import vault as vault_cli
-from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, opened, passphrase, paths, unlocked
+from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, json_text, opened, passphrase, paths, printable, unlocked
 from desktop_app.core.crypto import kdf
 from desktop_app.core.platform.secrets import system_secret_store
 from desktop_app.core.services.workspace import Workspace
@@ -70,7 +70,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     reviewer = args.reviewer or getpass.getuser()
     workspace, recovery = Workspace.create(where, chosen, reviewer, secrets=system_secret_store())
     try:
-        print(f"Created workspace {workspace.workspace_id.hex()} in {where.workspace}")
+        print(f"Created workspace {workspace.workspace_id.hex()} in {printable(where.workspace)}")
         print("\nRECOVERY KEY — shown once. Store it offline; it is the only way in without the passphrase:")
         print(f"\n    {recovery.text}\n")
         print("Checkpoint verifier key (give it to counsel; it proves the custody log's history):")
@@ -92,15 +92,16 @@ def _print_verification(verification: Verification, as_json: bool, vault: VaultV
         }
         if vault is not None:
             record["vault"] = vault_cli.as_json(vault)
-        print(json.dumps(record))
+        print(json_text(record))
     elif verification.ok:
         scope = "content and structure" if verification.with_keys else "structure only (no keys)"
         print(f"Custody log intact: {verification.entries} entries, {verification.checkpoints} checkpoints, {scope}.")
     else:
         where = f" First bad entry: {verification.first_bad_seq}." if verification.first_bad_seq else ""
-        print(f"CUSTODY LOG FAILED VERIFICATION: {verification.problem}{where}")
+        print(f"CUSTODY LOG FAILED VERIFICATION: {printable(verification.problem)}{where}")
     if vault is not None and not as_json:
-        print(vault_cli.as_text(vault))
+        for line in vault_cli.as_text(vault).splitlines():
+            print(printable(line))  # blob ids come from the database: escaped
     return EXIT_OK if verification.ok and (vault is None or vault.ok) else EXIT_FAILED
 
 
@@ -129,7 +130,7 @@ def cmd_log_show(args: argparse.Namespace) -> int:
         event = logged.event
         if args.json:
             print(
-                json.dumps(
+                json_text(
                     {
                         "seq": logged.seq,
                         "time": event.time.isoformat(),
@@ -138,14 +139,13 @@ def cmd_log_show(args: argparse.Namespace) -> int:
                         "subject": event.subject,
                         "data": event.data,
                     },
-                    ensure_ascii=False,
                 )
             )
         else:
             details = json.dumps(event.data, ensure_ascii=False, sort_keys=True) if event.data else ""
             print(
                 f"{logged.seq:>6}  {event.time:%Y-%m-%d %H:%M:%S}Z  {event.type!s:<36} "
-                f"{event.subject or '-':<34} {event.actor}  {details}"
+                f"{printable(event.subject or '-'):<34} {printable(event.actor)}  {printable(details)}"
             )
     return EXIT_OK
 
@@ -160,7 +160,7 @@ def cmd_checkpoint_export(args: argparse.Namespace) -> int:
         workspace.close()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
-        print(f"Checkpoint written to {args.output}", file=sys.stderr)
+        print(f"Checkpoint written to {printable(args.output)}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_OK

@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME, __version__
+from desktop_app.core.domain.submission import Environment
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.progress import CancelToken
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.reports import ReportService
+from desktop_app.core.services.submission import SubmissionService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from desktop_app.core.storage.custody_log import Verification
@@ -43,6 +45,7 @@ from desktop_app.ui.intake import DropImporter, IntakeController, IntakePort
 from desktop_app.ui.models.custody_log import CustodyLogModel, LogRow, rows_from_events
 from desktop_app.ui.report.reports_page import ReportsPage
 from desktop_app.ui.review import ItemsPort, ReviewController
+from desktop_app.ui.submission.controller import SubmissionController, environment_for
 from desktop_app.ui.thumbnails import PreviewFetcher
 from desktop_app.ui.widgets.custody_log_view import CustodyLogWidget
 from desktop_app.ui.widgets.locked_page import locked_page
@@ -102,6 +105,7 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         reports: ReportService | None = None,
         cybertipline: CyberTiplineService | None = None,
+        submissions: SubmissionService | None = None,
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -143,8 +147,12 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.queue_page, "Queue")
         self.tabs.addTab(self.log_view, "Custody log")
         self.reports_page: ReportsPage | None = None
+        self.submissions: SubmissionController | None = None
+        if reports is not None and submissions is not None:
+            self.submissions = SubmissionController(submissions, pool, self, self._submission_environment, reports)
+            self.submissions.status_changed.connect(self._refresh_log_when_seen)  # each step is a custody event
         if reports is not None:
-            self.reports_page = ReportsPage(reports, pool, cybertipline=cybertipline)
+            self.reports_page = ReportsPage(reports, pool, cybertipline=cybertipline, submissions=self.submissions)
             self.reports_page.message.connect(self._show_message)
             self.tabs.addTab(self.reports_page, "Reports")
         # The workspace facts belong with the log; the queue gets the whole width.
@@ -388,6 +396,12 @@ class MainWindow(QMainWindow):
         if self.reports_page is not None:
             self.reports_page.reload()
         self.verify_vault()
+        if self.submissions is not None:
+            self.submissions.offer_resume()  # reports left open at NCMEC, with the time NCMEC keeps them
+
+    def _submission_environment(self) -> Environment:
+        credentials = self.cybertipline.credentials if self.cybertipline is not None else None
+        return environment_for(self.settings.cybertipline_endpoint, credentials)
 
     def _show_locked(self) -> None:
         # Other dialogs (settings, change passphrase) have no business over a locked window.
@@ -434,7 +448,10 @@ class MainWindow(QMainWindow):
         """Open the CyberTipline connection dialog (NCMEC address and credentials)."""
         if self.cybertipline is None:
             return None
-        dialog = CyberTiplineDialog(self.cybertipline, self.settings, self._settings_path, self._pool, self)
+        practice = self.submissions.service.practice if self.submissions is not None else None
+        dialog = CyberTiplineDialog(
+            self.cybertipline, self.settings, self._settings_path, self._pool, self, practice=practice
+        )
         dialog.setModal(True)
         dialog.settings_saved.connect(self._settings_saved)
         if self.reports_page is not None:
@@ -490,6 +507,8 @@ class MainWindow(QMainWindow):
         self._auto_lock.stop()
         self._generation += 1  # reads still in flight must not repaint a closed window
         self.intake.shutdown()
+        if self.submissions is not None:
+            self.submissions.shutdown()  # quitting must not wait for a long upload; the report stays resumable
         if self.unlock_dialog is not None:
             self.unlock_dialog.close()
         self.review.shutdown()

@@ -1,4 +1,4 @@
-"""Schema v5: a workspace written before row tags existed is migrated, verified, then bound."""
+"""Schema v6: a workspace written before row tags existed is migrated, verified, then bound."""
 
 import os
 import sqlite3
@@ -7,17 +7,18 @@ from contextlib import closing
 import pytest
 
 from desktop_app.core.domain.events import EventType
-from desktop_app.core.domain.items import ReviewState
+from desktop_app.core.domain.items import ItemKind, ReviewState
+from desktop_app.core.errors import ItemRecordDamaged
 from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage import row_tags
-from desktop_app.core.storage.row_tags import BOUND, RowTampered
+from desktop_app.core.storage.row_tags import BOUND
 from tests.conftest import PASSPHRASE, fast_kdf
 
 
-def make_pre_v5_workspace(paths, tmp_path, monkeypatch) -> dict[str, str]:
-    """What the code before schema v5 left behind: no tag column, no binding event, untagged rows."""
+def make_pre_v6_workspace(paths, tmp_path, monkeypatch) -> dict[str, str]:
+    """What the code before schema v6 left behind: no tag column, no binding event, untagged rows."""
     with monkeypatch.context() as patch:
         patch.setattr(row_tags.RowTags, "retag", lambda self, conn, table, row_id: None)
         patch.setattr(Workspace, "_settle_storage", lambda self, conn: None)
@@ -36,7 +37,7 @@ def make_pre_v5_workspace(paths, tmp_path, monkeypatch) -> dict[str, str]:
     with closing(sqlite3.connect(paths.workspace / "workspace.db", isolation_level=None)) as conn:
         for table in BOUND:
             conn.execute(f"ALTER TABLE {table} DROP COLUMN row_tag")
-        conn.execute("PRAGMA user_version = 4")
+        conn.execute("PRAGMA user_version = 5")
     return ids
 
 
@@ -47,11 +48,11 @@ def test_a_new_workspace_is_bound_from_its_first_entries(workspace):
     assert workspace.reconciliation is not None and workspace.reconciliation.tags_required
 
 
-def test_a_pre_v5_workspace_is_migrated_with_a_backup_then_bound_at_a_verified_unlock(paths, tmp_path, monkeypatch):
-    ids = make_pre_v5_workspace(paths, tmp_path, monkeypatch)
+def test_a_pre_v6_workspace_is_migrated_with_a_backup_then_bound_at_a_verified_unlock(paths, tmp_path, monkeypatch):
+    ids = make_pre_v6_workspace(paths, tmp_path, monkeypatch)
     workspace = Workspace.open(paths)
     try:
-        assert list(paths.workspace.glob("workspace.pre-migration-v4.*.bak"))
+        assert list(paths.workspace.glob("workspace.pre-migration-v5.*.bak"))
         with workspace.db.read() as reader:  # migrated, nothing tagged yet: no keys at open
             assert row_tags.RowTags(b"k" * 32, False).untagged(reader.conn)["items"] == 2
         assert workspace.unlock(PASSPHRASE).ok
@@ -65,15 +66,18 @@ def test_a_pre_v5_workspace_is_migrated_with_a_backup_then_bound_at_a_verified_u
             conn.execute("UPDATE items SET row_tag = NULL WHERE item_id = ?", (ids["two.bin"],))
         verification = workspace.verify_log()
         assert not verification.ok and "has no row tag" in (verification.problem or "")
-        with pytest.raises(RowTampered):
-            ItemService(workspace).list_items()
+        listed = {item.item_id: item for item in ItemService(workspace).list_items()}
+        assert listed[ids["two.bin"]].kind == ItemKind.DAMAGED  # shown as damaged, the rest still listed
+        assert listed[ids["one.bin"]].kind == ItemKind.FILE
+        with pytest.raises(ItemRecordDamaged, match="no longer match"):
+            ItemService(workspace).read_bytes(ids["two.bin"])
     finally:
         workspace.close()
 
 
-def test_a_pre_v5_workspace_that_fails_verification_is_not_bound(paths, tmp_path, monkeypatch):
+def test_a_pre_v6_workspace_that_fails_verification_is_not_bound(paths, tmp_path, monkeypatch):
     """Binding after a failed verification would bless the tampering with fresh tags."""
-    ids = make_pre_v5_workspace(paths, tmp_path, monkeypatch)
+    ids = make_pre_v6_workspace(paths, tmp_path, monkeypatch)
     with closing(sqlite3.connect(paths.workspace / "workspace.db", isolation_level=None)) as conn:
         conn.execute("UPDATE items SET state = 'dismissed' WHERE item_id = ?", (ids["two.bin"],))
     workspace = Workspace.open(paths)

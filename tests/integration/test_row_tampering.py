@@ -118,8 +118,10 @@ def test_swapping_two_items_blob_ids_is_detected(populated):
         ("UPDATE items SET blob_id = ? WHERE item_id = ?", (blob_b, ids["a.txt"])),
     )
     verify_fails(profile, "FAILED VERIFICATION", "disagree with the custody log", ids["a.txt"][:12])
-    listed = run(profile, "items")
-    assert listed.returncode == 2 and "changed outside Evidence Desk" in listed.stderr  # never the other's bytes
+    listed = {row["item_id"]: row for row in map(json.loads, run(profile, "items", "--json").stdout.splitlines())}
+    for name in ("a.txt", "b.txt"):  # shown as damaged, holding nothing: never the other's bytes
+        assert listed[ids[name]]["kind"] == "damaged" and "no longer match" in listed[ids[name]]["detail"]
+    assert listed[ids["c.txt"]]["kind"] == "file"
 
 
 def test_moving_a_source_to_another_item_is_detected(populated):

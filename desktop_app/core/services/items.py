@@ -19,7 +19,7 @@ from typing import Any
 from desktop_app.core.crypto.stream import EncryptedFile
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.domain.items import Item, ItemKind, RevealMode, ReviewState, SourceFields, viewed_item_ids
-from desktop_app.core.errors import DismissReasonRequired, ItemHasNoContent, ItemNotFound
+from desktop_app.core.errors import DismissReasonRequired, ItemHasNoContent, ItemNotFound, ItemRecordDamaged
 from desktop_app.core.intake.analysis import Analyse, Append
 from desktop_app.core.intake.importer import Importer, IntakeLimits
 from desktop_app.core.intake.manifest import read_manifest
@@ -133,9 +133,16 @@ class ItemService:
     # -- intake --------------------------------------------------------------------------------
 
     def import_paths(
-        self, paths: Sequence[PathLike], manifest: PathLike | None = None, cancel: CancelToken | None = None
+        self,
+        paths: Sequence[PathLike],
+        manifest: PathLike | None = None,
+        cancel: CancelToken | None = None,
+        allow_outside: Sequence[PathLike] = (),
     ) -> ProgressGenerator[ImportSummary]:
         """Import files and folders (and a manifest's rows); yields ``ImportProgress``.
+
+        A manifest row naming a file outside the manifest's folder and ``paths`` becomes a finding
+        unless the reviewer confirmed it in ``allow_outside`` (files, or folders to allow below).
 
         A manifest that cannot be used at all raises ``ManifestUnreadable`` before anything is
         taken in; bad rows only become findings in the summary. Cancelling while scanning raises
@@ -144,7 +151,7 @@ class ItemService:
         """
         self._workspace.vault()  # fail now, not after a long walk, if the workspace is locked
         parsed = read_manifest(_abs_bytes(manifest), self._limits.max_manifest_size) if manifest is not None else None
-        walk = scan([_abs_bytes(p) for p in paths], parsed, cancel)
+        walk = scan([_abs_bytes(p) for p in paths], parsed, cancel, [_abs_bytes(p) for p in allow_outside])
         while True:
             try:
                 step = next(walk)
@@ -278,6 +285,8 @@ class ItemService:
             item = self._store.load(reader.conn, item_id, viewed=False)
         if item is None:
             raise ItemNotFound(f"Item {item_id} is not in this workspace.")
+        if item.kind == ItemKind.DAMAGED:  # never hand out a blob through a record that does not check out
+            raise ItemRecordDamaged(item.outcome_detail)
         if item.blob_id is None:
             raise ItemHasNoContent("This item holds no preserved content (a link, a device, or an unread file).")
         return item.blob_id, item.digests.sha256 if item.digests is not None else None

@@ -3,7 +3,7 @@
 Opening takes the instance lock, opens (and if needed migrates) the database and looks at the blob
 folder, changing nothing; no key is needed for that. Unlocking derives the master key, verifies the
 custody log against the anchor and the tables against the log, and logs the outcome; only a passed
-verification lets it tidy the blob folder (quarantine, never deletion) and tag pre-v5 rows. Every
+verification lets it tidy the blob folder (quarantine, never deletion) and tag pre-v6 rows. Every
 action that changes the workspace writes its custody event in the same transaction as the change.
 """
 
@@ -30,7 +30,13 @@ from desktop_app.core.crypto.keys import (
 )
 from desktop_app.core.crypto.signed_note import verifier_key_string
 from desktop_app.core.domain.events import CustodyEvent, EventType
-from desktop_app.core.errors import LogIntegrityError, WorkspaceExists, WorkspaceLocked, WorkspaceMissing
+from desktop_app.core.errors import (
+    KdfParametersRejected,
+    LogIntegrityError,
+    WorkspaceExists,
+    WorkspaceLocked,
+    WorkspaceMissing,
+)
 from desktop_app.core.platform.instance_lock import InstanceLock
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.secrets import SecretStore
@@ -38,7 +44,7 @@ from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.storage import vault as vault_module
 from desktop_app.core.storage.anchor import Anchor, anchor_path, read_anchor, write_anchor
 from desktop_app.core.storage.custody_log import CustodyLog, LoggedEvent, LogKeys, Verification
-from desktop_app.core.storage.database import WorkspaceDatabase, sqlite_version
+from desktop_app.core.storage.database import WorkspaceDatabase, damage_is_typed, sqlite_version
 from desktop_app.core.storage.fields import FieldCipher
 from desktop_app.core.storage.reconciliation import LogReplay, Reconciliation, reconcile
 from desktop_app.core.storage.row_tags import RowTags, row_tag_key
@@ -106,7 +112,7 @@ class Workspace:
         """
         if not database.exists():
             return None
-        with closing(sqlite3.connect(database)) as conn:
+        with closing(sqlite3.connect(database)) as conn, damage_is_typed(database):
             try:
                 return _meta(conn, "workspace_id") is not None
             except sqlite3.OperationalError as exc:
@@ -126,6 +132,7 @@ class Workspace:
             raise WorkspaceMissing(
                 f"There is no workspace in {paths.workspace}. Create one with 'evidence-desk init' or the app."
             )
+        paths.make_private()
         # The instance lock comes first: only then is this process the database's sole user.
         lock = InstanceLock(paths.workspace / "instance.lock")
         try:
@@ -154,7 +161,7 @@ class Workspace:
                 f"{paths.workspace}. Restore the workspace from a backup; only remove {orphans[0]} if you "
                 "deliberately retired that workspace."
             )
-        paths.workspace.mkdir(parents=True, exist_ok=True)
+        paths.make_private()
         lock = InstanceLock(paths.workspace / "instance.lock")
         try:
             database_path = paths.workspace / DATABASE_NAME
@@ -272,8 +279,11 @@ class Workspace:
         self._rewrap_passphrase(self._master_from_passphrase(current), new)
 
     def _rewrap_passphrase(self, master: bytes, new_passphrase: str) -> None:
-        old = kdf.KdfParams.from_json(self._slot("passphrase")[0])
-        params = kdf.KdfParams.fresh(old.memory_kib, old.iterations, old.lanes)
+        try:
+            old = kdf.KdfParams.from_json(self._slot("passphrase")[0])
+            params = kdf.KdfParams.fresh(old.memory_kib, old.iterations, old.lanes)
+        except KdfParametersRejected:  # damaged or tampered settings: the recovery key's way out
+            params = kdf.calibrate()
         wrapped = wrap_with_passphrase(master, new_passphrase, params, self.workspace_id)
         with self.db.write() as conn:
             conn.execute(
@@ -496,7 +506,7 @@ class Workspace:
         return replace(verification, problem=self.reconciliation.problem)
 
     def _settle_storage(self, conn: sqlite3.Connection) -> None:
-        """After a passed verification: tidy the blob folder, tag rows from before schema v5; log both."""
+        """After a passed verification: tidy the blob folder, tag rows from before schema v6; log both."""
         self.sweep_report = vault_module.tidy(self.blob_dir, self.sweep_report)
         if not self.sweep_report.clean:
             self._append(

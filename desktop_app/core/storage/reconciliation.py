@@ -14,14 +14,15 @@ vault and the reports, and compares it with the rows, both ways:
 * every blob row was stored by an event (``item.added`` with ``new_blob`` or ``evidence.stored``
   with ``new``) and not destroyed since, and every such blob has its row;
 * every report has its ``report.created``, and its status is the ``to`` of its latest
-  ``report.status-changed`` (``draft`` without one);
+  ``report.status-changed`` (``draft`` without one), or, once ``submission.*`` entries name it,
+  the state of its row in ``submissions`` (not yet replayed from the submission's own entries);
 * the reporter profile exists exactly when a ``reporter-profile.saved`` says so; every cached
   NCMEC schema was fetched (``cybertipline.schema-fetched`` with its SHA-256), every fetched one
   is cached, and the one in force is the one fetched last;
 * a report's tag covers the accounts it names (``report_accounts``), and no account row names a
   report that does not exist;
 * every row of those tables carries a valid row tag once the log records that rows are tagged
-  (``storage.rows-bound``: at creation, or at the first verified unlock after schema v5).
+  (``storage.rows-bound``: at creation, or at the first verified unlock after schema v6).
 
 One pass over the log and one over each table: linear, and cheap next to the log's own
 verification (only entries of the kinds above are parsed). Read-only; needs the keys (the events
@@ -41,6 +42,7 @@ MAX_LISTED = 20  # discrepancies kept in full; the count is always exact
 _TYPE_MARKER = b'"type":"'
 _SUBJECT_MARKER = b',"subject":'
 _TO_MARKER = b'"to":"'
+_SUBMISSION_PREFIX = b"submission."
 _RELEVANT = {
     str(kind).encode(): kind
     for kind in (
@@ -112,6 +114,8 @@ class LogReplay:
         self.blobs: set[str] = set()
         self.destroyed: set[str] = set()
         self.reports: dict[str, str] = {}  # id -> status
+        self.submitted: set[str] = set()  # reports with submission entries: status is the submission's state
+        self.submission_states: dict[str, str] = {}  # filled from the submissions table by ``reconcile``
         self.profiles: set[int] = set()  # {1} once a reporter profile was saved
         self.schemas: set[str] = set()  # SHA-256 of every XSD fetched
         self.latest_schema: str | None = None
@@ -124,6 +128,8 @@ class LogReplay:
         start = plaintext.rfind(_TYPE_MARKER) + len(_TYPE_MARKER)
         kind = _RELEVANT.get(plaintext[start:-2])
         if kind is None:
+            if plaintext.startswith(_SUBMISSION_PREFIX, start):  # its status follows the submission now
+                self.submitted.add(_subject(plaintext) or "")
             return
         if kind is EventType.ITEM_ANALYSED:  # the commonest kind after additions: only the subject counts
             self.analysed.add(_subject(plaintext) or "")
@@ -205,6 +211,8 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
     found = _Findings()
     rows = 0
     present = present_tables(conn)
+    if expected.submitted:  # a submitted report's status mirrors its submission's state
+        expected.submission_states = dict(conn.execute("SELECT report_id, state FROM submissions").fetchall())
     for table, check in (
         ("items", _check_item),
         ("item_sources", _check_source),
@@ -305,6 +313,8 @@ def _check_blob(values: tuple[Any, ...], expected: LogReplay, found: _Findings) 
 def _check_report(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
     report_id, status = values[0], values[3]
     logged = expected.reports.get(report_id)
+    if report_id in expected.submitted and logged is not None:
+        logged = expected.submission_states.get(report_id, "no submission record")
     if logged is None:
         found.add("reports", report_id, "not-in-log", f"report {report_id} is not in the log.")
     elif status != logged:

@@ -1,4 +1,4 @@
-r"""Row tags (schema v5): what binds a row's clear columns to each other and to its sealed cells.
+r"""Row tags (schema v6): what binds a row's clear columns to each other and to its sealed cells.
 
 Sealed cells are bound to their table, column and row id (``FieldCipher``), but the links between
 rows and the columns that sort and filter are clear: which blob an item holds, which item a source
@@ -19,7 +19,7 @@ more value: its children's values, sorted and concatenated, as bytes): one type 
 and ``B``, a 4-byte big-endian length and the bytes. The key is HKDF-SHA-256 of the ``fields``
 subkey with an empty salt and info ``evidence-desk/v1/row-tag``.
 
-Workspaces created before schema v5 get their tags at the first unlock whose verification passed
+Workspaces created before schema v6 get their tags at the first unlock whose verification passed
 (logged as ``storage.rows-bound``); from that point on, in the log's order, an untagged row is as
 bad as a wrongly tagged one.
 """
@@ -76,8 +76,8 @@ class RowTampered(EvidenceDeskError):
     code = "row-tampered"
 
 
-def v5_row_tags(conn: sqlite3.Connection) -> None:
-    """Schema v5: a ``row_tag`` column on every bound table (filled at the next unlock: no keys here)."""
+def v6_row_tags(conn: sqlite3.Connection) -> None:
+    """Schema v6: a ``row_tag`` column on every bound table (filled at the next unlock: no keys here)."""
     for table in BOUND:
         conn.execute(f"ALTER TABLE {table} ADD COLUMN row_tag BLOB")
 
@@ -182,7 +182,7 @@ class RowTags:
         }
 
     def tag_all_untagged(self, conn: sqlite3.Connection) -> dict[str, int]:
-        """Tag every untagged row (the one-time binding of a workspace from before schema v5)."""
+        """Tag every untagged row (the one-time binding of a workspace from before schema v6)."""
         counts: dict[str, int] = {}
         for table in present_tables(conn):
             columns = BOUND[table]
@@ -198,5 +198,5 @@ class RowTags:
 
 
 def present_tables(conn: sqlite3.Connection) -> list[str]:
-    """The bound tables this database has, with their tag column (all of them from schema v5 on)."""
+    """The bound tables this database has, with their tag column (all of them from schema v6 on)."""
     return [table for table in BOUND if any(row[1] == "row_tag" for row in conn.execute(f"PRAGMA table_info({table})"))]

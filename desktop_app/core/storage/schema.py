@@ -9,8 +9,9 @@ duplicate lookups need neither plaintext names nor plaintext hashes.
 import sqlite3
 
 from desktop_app.core.storage.ncmec_schemas import v4_ncmec_schemas
-from desktop_app.core.storage.row_tags import v5_row_tags
+from desktop_app.core.storage.row_tags import v6_row_tags
 from desktop_app.core.storage.schema_reports import v3_reports
+from desktop_app.core.storage.submissions import v5_submissions
 
 _V1 = """
 CREATE TABLE workspace_meta (
@@ -112,6 +113,7 @@ def _v2(conn: sqlite3.Connection) -> None:
     _run(_V2, conn)
 
 
-# v3 (issue 4): report drafts and the reporter profile; v4: NCMEC's XSDs; v5 (issue 15): row tags
-# binding the links between rows. Each is kept beside the storage code that owns it.
-MIGRATIONS = [_v1, _v2, v3_reports, v4_ncmec_schemas, v5_row_tags]
+# v3 (issue 4): report drafts and the reporter profile; v4: NCMEC's XSDs; v5 (issue 9): submissions
+# and preservation holds; v6 (issue 15): row tags binding the links between rows. Each is kept
+# beside the storage code that owns it.
+MIGRATIONS = [_v1, _v2, v3_reports, v4_ncmec_schemas, v5_submissions, v6_row_tags]

@@ -27,7 +27,7 @@ from desktop_app.core.crypto import stream
 from desktop_app.core.crypto.aead import OpenFailed, open_sealed, seal
 from desktop_app.core.errors import BlobIntegrityError, BlobMissing
 from desktop_app.core.hashing.parallel import ParallelDigests
-from desktop_app.core.platform.files import fsync_directory
+from desktop_app.core.platform.files import fsync_directory, open_private, private_dir
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 from desktop_app.core.storage.database import WorkspaceDatabase
 from desktop_app.core.storage.fields import FieldCipher, FieldDamaged
@@ -130,7 +130,7 @@ def tidy(directory: Path, found: SweepReport) -> SweepReport:
     Call only after verification passed. Moves are renames within the workspace; an id listed as
     unreferenced but since taken by a row (a race the instance lock rules out) is left alone.
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     held = quarantine_dir(directory)
     removed = 0
     with os.scandir(directory) as entries:
@@ -139,7 +139,7 @@ def tidy(directory: Path, found: SweepReport) -> SweepReport:
                 os.unlink(entry.path)  # ciphertext under a key that was never stored
                 removed += 1
     if found.unreferenced_blobs:
-        held.mkdir(parents=True, exist_ok=True)
+        private_dir(held)
     for blob_id in found.unreferenced_blobs:
         if (directory / blob_id).exists():
             os.replace(directory / blob_id, held / blob_id)
@@ -207,7 +207,8 @@ class BlobWriter:
             raise ValueError("the vault needs SHA-256 among the digests")  # a bug in the caller
         self._file_key = stream.new_file_key()
         self._temp = vault.directory / f"{TEMP_PREFIX}{secrets.token_hex(16)}"
-        self._handle: BinaryIO = open(self._temp, "xb")  # noqa: SIM115 - closed in seal/abort
+        # Owner-only (0600) whatever the umask; closed in seal/abort.
+        self._handle: BinaryIO = os.fdopen(open_private(self._temp, os.O_WRONLY | os.O_EXCL), "wb")
         self._encryptor = stream.StreamEncryptor(self._file_key, self._handle, CIPHER)
         self.size = 0
 
@@ -254,7 +255,7 @@ class EvidenceVault:
         self.directory = directory
         self._db = db
         self._keys = keys
-        directory.mkdir(parents=True, exist_ok=True)
+        private_dir(directory)
 
     def sha256_index(self, sha256_hex: str) -> bytes:
         """The blind index of a SHA-256: lets duplicates be found without storing the hash in clear."""
