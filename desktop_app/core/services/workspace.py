@@ -44,7 +44,13 @@ from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.storage import vault as vault_module
 from desktop_app.core.storage.anchor import Anchor, anchor_path, read_anchor, write_anchor
 from desktop_app.core.storage.custody_log import CustodyLog, LoggedEvent, LogKeys, Verification
-from desktop_app.core.storage.database import WorkspaceDatabase, damage_is_typed, sqlite_version
+from desktop_app.core.storage.database import (
+    WorkspaceDatabase,
+    damage_is_typed,
+    damaged,
+    is_damage,
+    sqlite_version,
+)
 from desktop_app.core.storage.fields import FieldCipher
 from desktop_app.core.storage.reconciliation import LogReplay, Reconciliation, reconcile
 from desktop_app.core.storage.row_tags import RowTags, row_tag_key
@@ -499,7 +505,12 @@ class Workspace:
         verification = log.verify(conn, notes)
         if replay is None or not verification.ok:
             return verification
-        self.reconciliation = reconcile(conn, replay, self.fields().rows)
+        try:
+            self.reconciliation = reconcile(conn, replay, self.fields().rows)
+        except sqlite3.DatabaseError as error:  # a damaged table page: a failed answer, like the log's own
+            if not is_damage(error):
+                raise
+            return replace(verification, problem=damaged(self.db.path, error).message)
         self._state().rows_bound = self.reconciliation.tags_required
         if self.reconciliation.ok:
             return verification
