@@ -1,7 +1,7 @@
 """The workspace itself: ``init``, ``log verify``, ``log show``, ``checkpoint export``.
 
     evidence-desk [--profile-dir DIR] init [--reviewer NAME]
-    evidence-desk [--profile-dir DIR] log verify [--checkpoint FILE]... [--structure-only] [--json]
+    evidence-desk [--profile-dir DIR] log verify [--checkpoint FILE]... [--structure-only] [--skip-vault] [--json]
     evidence-desk [--profile-dir DIR] log show [--json] [--type TYPE]
     evidence-desk [--profile-dir DIR] checkpoint export [-o FILE]
 
@@ -15,12 +15,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from desktop_app.cli import vault as vault_cli
 from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, json_text, opened, passphrase, paths, printable, unlocked
 from desktop_app.core.crypto import kdf
 from desktop_app.core.platform.secrets import system_secret_store
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.anchor import parse_anchor_text
 from desktop_app.core.storage.custody_log import Verification
+from desktop_app.core.storage.vault import VaultVerification
 
 
 def register(commands: Any) -> None:
@@ -44,6 +46,7 @@ def register(commands: Any) -> None:
         help="no passphrase: check chain, tree and signatures, not entry contents",
     )
     verify.add_argument("--json", action="store_true")
+    vault_cli.add_arguments(verify)
     verify.set_defaults(run=cmd_log_verify)
     show = log.add_parser("show", help="print the custody log")
     show.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -77,27 +80,29 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_verification(verification: Verification, as_json: bool) -> int:
+def _print_verification(verification: Verification, as_json: bool, vault: VaultVerification | None = None) -> int:
     if as_json:
-        print(
-            json_text(
-                {
-                    "ok": verification.ok,
-                    "entries": verification.entries,
-                    "checkpoints": verification.checkpoints,
-                    "with_keys": verification.with_keys,
-                    "first_bad_seq": verification.first_bad_seq,
-                    "problem": verification.problem,
-                }
-            )
-        )
+        record: dict[str, Any] = {
+            "ok": verification.ok,
+            "entries": verification.entries,
+            "checkpoints": verification.checkpoints,
+            "with_keys": verification.with_keys,
+            "first_bad_seq": verification.first_bad_seq,
+            "problem": verification.problem,
+        }
+        if vault is not None:
+            record["vault"] = vault_cli.as_json(vault)
+        print(json_text(record))
     elif verification.ok:
         scope = "content and structure" if verification.with_keys else "structure only (no keys)"
         print(f"Custody log intact: {verification.entries} entries, {verification.checkpoints} checkpoints, {scope}.")
     else:
         where = f" First bad entry: {verification.first_bad_seq}." if verification.first_bad_seq else ""
         print(f"CUSTODY LOG FAILED VERIFICATION: {printable(verification.problem)}{where}")
-    return EXIT_OK if verification.ok else EXIT_FAILED
+    if vault is not None and not as_json:
+        for line in vault_cli.as_text(vault).splitlines():
+            print(printable(line))  # blob ids come from the database: escaped
+    return EXIT_OK if verification.ok and (vault is None or vault.ok) else EXIT_FAILED
 
 
 def cmd_log_verify(args: argparse.Namespace) -> int:
@@ -108,7 +113,8 @@ def cmd_log_verify(args: argparse.Namespace) -> int:
         notes.append(anchor.note)
     workspace = opened(args) if args.structure_only else unlocked(args)
     try:
-        return _print_verification(workspace.verify_log(notes), args.json)
+        verification = workspace.verify_log(notes)
+        return _print_verification(verification, args.json, vault_cli.verify_vault(workspace, args))
     finally:
         workspace.close()
 

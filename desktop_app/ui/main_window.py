@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop_app import APP_NAME
 from desktop_app.core.domain.submission import Environment
 from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.progress import CancelToken
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.hashlists import HashListService
 from desktop_app.core.services.reports import ReportService
@@ -34,6 +35,7 @@ from desktop_app.core.services.submission import SubmissionService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from desktop_app.core.storage.custody_log import Verification
+from desktop_app.core.storage.vault import VaultVerification
 from desktop_app.ui.auto_lock import AutoLockController
 from desktop_app.ui.checkpoint_export import CheckpointExport, default_file_name, export_checkpoint
 from desktop_app.ui.dialogs.about import AboutDialog, keyring_notice, shipped_components
@@ -52,7 +54,7 @@ from desktop_app.ui.widgets.custody_log_view import CustodyLogWidget
 from desktop_app.ui.widgets.locked_page import locked_page
 from desktop_app.ui.widgets.page_tabs import PageTabsWidget
 from desktop_app.ui.widgets.workspace_status import WorkspaceStatusWidget, sweep_text
-from desktop_app.ui.worker import WorkerPool
+from desktop_app.ui.worker import Worker, WorkerPool
 from desktop_app.ui.workspace_snapshot import WorkspaceSnapshot, load_snapshot
 
 _UNLOCKED_PAGE, _LOCKED_PAGE = 0, 1
@@ -191,6 +193,8 @@ class MainWindow(QMainWindow):
         self.checkpoint_timer.start()
         self._log_alert = ""
         self._sweep_alert = ""
+        self._vault_alert = ""
+        self._vault_worker: Worker | None = None
         if verification is not None:
             self._show_verification(verification)
         if workspace.is_unlocked:
@@ -271,6 +275,30 @@ class MainWindow(QMainWindow):
         worker.finished.connect(lambda: self.log_view.verify_button.setEnabled(self.workspace.is_unlocked))
         worker.finished.connect(self.refresh)
 
+    def verify_vault(self) -> None:
+        """Authenticate every evidence blob in the background, with progress in the status panel."""
+        if self._vault_worker is not None or not self.workspace.is_unlocked:
+            return
+        token = CancelToken()  # checked between blobs; locking cancels it
+        worker = Worker(self.workspace.verify_vault, token, cancel=token)
+        worker.progress.connect(self.status_panel.show_vault_progress)
+        worker.result.connect(self._vault_verified)
+        worker.error.connect(
+            lambda exc: self.status_panel.show_vault_error(
+                exc.message if isinstance(exc, EvidenceDeskError) else "An unexpected error stopped it."
+            )
+        )
+        worker.finished.connect(self._vault_finished)
+        self._vault_worker = self._pool.start(worker)
+
+    def _vault_verified(self, result: VaultVerification) -> None:
+        self.status_panel.show_vault(result, datetime.now(UTC))
+        self._vault_alert = "" if result.ok else "Evidence files failed verification."
+        self._update_alert()
+
+    def _vault_finished(self) -> None:
+        self._vault_worker = None
+
     def checkpoint_if_due(self) -> None:
         """Sign the daily checkpoint in a worker if it is due (the timer calls this hourly)."""
         if self.workspace.is_unlocked:
@@ -285,7 +313,7 @@ class MainWindow(QMainWindow):
 
     def _update_alert(self) -> None:
         # What the status panel warns about must not go unseen while the queue hides the panel.
-        alerts = [text for text in (self._log_alert, self._sweep_alert) if text]
+        alerts = [text for text in (self._log_alert, self._sweep_alert, self._vault_alert) if text]
         self.queue_page.show_alert(" ".join(alerts) + " See the Custody log tab." if alerts else "")
 
     def _verified(self, verification: Verification) -> None:
@@ -316,6 +344,8 @@ class MainWindow(QMainWindow):
         """Lock now: drop the keys, clear decrypted rows, hide the views, ask for the passphrase."""
         # An import stops at its next file; what it finished stays, consistent (one transaction each).
         self.intake.cancel()
+        if self._vault_worker is not None:
+            self._vault_worker.cancel()  # the pass stops at its next blob; keys go with the lock
         if self.reports_page is not None:
             self.reports_page.flush()  # the draft being typed is saved (encrypted) before the keys go
         # Synchronous on purpose: locking is one small write and a checkpoint, and the keys must be
@@ -380,6 +410,7 @@ class MainWindow(QMainWindow):
             self.reports_page.reload()
         if self.lists_page is not None:
             self.lists_page.reload()
+        self.verify_vault()
         if self.submissions is not None:
             self.submissions.offer_resume()  # reports left open at NCMEC, with the time NCMEC keeps them
 

@@ -125,10 +125,14 @@ def test_sealed_cells_cannot_be_moved_between_items(queue, workspace):
     with workspace.db.write() as conn:
         (meta,) = conn.execute("SELECT meta_ct FROM items WHERE item_id = ?", (a,)).fetchone()
         conn.execute("UPDATE items SET meta_ct = ? WHERE item_id = ?", (meta, b))
+    listed = {item.item_id: item for item in service.list_items()}  # the row tag no longer matches
+    assert listed[b].kind == ItemKind.DAMAGED and "no longer match" in listed[b].outcome_detail
+    assert listed[a].kind == ItemKind.FILE and listed[a].display_name == "a.txt"
+    with workspace.db.write() as conn:
+        workspace.fields().rows.retag(conn, "items", b)  # even with a valid tag, the cell is bound to its row
     listed = {item.item_id: item for item in service.list_items()}  # the moved cell does not open
     assert listed[b].kind == ItemKind.DAMAGED and listed[b].outcome == IntakeOutcome.RECORD_DAMAGED
-    assert "cannot be read" in listed[b].outcome_detail
-    assert listed[a].kind == ItemKind.FILE and listed[a].display_name == "a.txt"
+    assert "cannot be read" in listed[b].outcome_detail and "encrypted field" in listed[b].outcome_detail
 
 
 def test_nothing_sensitive_in_clear_columns(queue, workspace):

@@ -120,8 +120,9 @@ def test_sweep_removes_leftovers_and_reports_missing_blobs(workspace):
     (workspace.blob_dir / ("0" * 32)).write_bytes(os.urandom(64))
     (workspace.blob_dir / gone.blob_id).unlink()
     report = vault_module.sweep(workspace.blob_dir, workspace.db)
-    assert (report.removed_temp_files, report.removed_unreferenced_blobs) == (1, 1)
+    assert (report.removed_temp_files, report.unreferenced_blobs) == (1, ["0" * 32])
     assert report.missing_blobs == [gone.blob_id]
     assert files_in(workspace) == [kept.blob_id]
+    assert (vault_module.quarantine_dir(workspace.blob_dir) / ("0" * 32)).exists()  # moved aside, not deleted
     with pytest.raises(BlobMissing):
         workspace.vault().read_bytes(gone.blob_id)

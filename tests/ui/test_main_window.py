@@ -193,3 +193,31 @@ def test_hourly_timer_signs_the_daily_checkpoint_when_due(qtbot, workspace, make
         window.checkpoint_timer.timeout.emit()
     assert workspace.latest_checkpoint() != before
     assert workspace.verify_log().ok
+
+
+def test_the_vault_is_verified_in_the_background_after_unlock(qtbot, paths, pool, make_window, shots_dir):
+    ws, _ = Workspace.create(paths, PASSPHRASE, "Test Reviewer", fast_kdf())
+    kept = run_to_completion(ws.store_blob([b"kept intact " * 1000]))
+    flipped = run_to_completion(ws.store_blob([b"to be damaged " * 1000]))
+    ws.close()
+    path = ws.blob_dir / flipped.blob_id
+    raw = bytearray(path.read_bytes())
+    raw[100] ^= 0x40  # damaged behind the app's back: the size is right, the sweep cannot see it
+    path.write_bytes(bytes(raw))
+    ws = Workspace.open(paths)
+    try:
+        assert ws.sweep_report.clean
+        ws.unlock(PASSPHRASE)
+        window = make_window(ws)
+        qtbot.waitUntil(lambda: window._vault_worker is None, timeout=10_000)
+        label = window.status_panel.vault_label.text()
+        assert "Evidence vault verification failed" in label and "1 of 2 files" in label, label
+        assert flipped.blob_id[:12] in label and kept.blob_id[:12] not in label
+        assert "Evidence files failed verification" in window.queue_page.alert.text()
+        window.tabs.setCurrentIndex(LOG_TAB)
+        assert window.status_panel.vault_label.isVisible()
+        grab(window, shots_dir / "vault-damaged.png")
+        window.close()
+    finally:
+        pool.wait_for_done(10_000)
+        ws.close()

@@ -24,6 +24,7 @@ class EventType(StrEnum):
     BLOB_STORED = "evidence.stored"
     BLOB_DESTROYED = "evidence.destroyed"
     SWEEP_REPORT = "storage.sweep"
+    ROWS_BOUND = "storage.rows-bound"
     LOG_VERIFIED = "log.verified"
     CHECKPOINT_SIGNED = "log.checkpoint-signed"
     SETTINGS_CHANGED = "settings.changed"
@@ -49,6 +50,7 @@ class EventType(StrEnum):
     DESK_KEY_CREATED = "bundle.desk-key-created"
     DESK_KEY_EXPORTED = "bundle.desk-key-exported"
     BACKUP_CREATED = "backup.created"  # recorded just before the snapshot, so the backup holds it
+    REPORT_STATUS_CHANGED = "report.status-changed"  # data: from, to; the submission flow writes it
     REPORTER_PROFILE_SAVED = "reporter-profile.saved"
     CYBERTIPLINE_CONNECTION_CHECKED = "cybertipline.connection-checked"
     CYBERTIPLINE_SCHEMA_FETCHED = "cybertipline.schema-fetched"

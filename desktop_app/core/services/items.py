@@ -19,7 +19,7 @@ from typing import Any
 from desktop_app.core.crypto.stream import EncryptedFile
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.domain.items import Item, ItemKind, RevealMode, ReviewState, SourceFields, viewed_item_ids
-from desktop_app.core.errors import DismissReasonRequired, ItemHasNoContent, ItemNotFound
+from desktop_app.core.errors import DismissReasonRequired, ItemHasNoContent, ItemNotFound, ItemRecordDamaged
 from desktop_app.core.intake.analysis import Analyse, Append
 from desktop_app.core.intake.importer import Importer, IntakeLimits
 from desktop_app.core.intake.manifest import read_manifest
@@ -279,19 +279,22 @@ class ItemService:
                 raise ItemHasNoContent("This item holds no preserved content, so there is nothing to reveal.")
             append(conn, EventType.ITEM_REVEALED, {"mode": str(mode)}, item_id)
 
-    def _blob_id(self, item_id: str) -> str:
+    def _blob_id(self, item_id: str) -> tuple[str, str | None]:
+        """The item's blob and the SHA-256 the item recorded for it (its row tag checked on the way)."""
         with self._workspace.db.read() as reader:
-            exists, blob_id = self._store.blob_of(reader.conn, item_id)
-        if not exists:
+            item = self._store.load(reader.conn, item_id, viewed=False)
+        if item is None:
             raise ItemNotFound(f"Item {item_id} is not in this workspace.")
-        if blob_id is None:
+        if item.kind == ItemKind.DAMAGED:  # never hand out a blob through a record that does not check out
+            raise ItemRecordDamaged(item.outcome_detail)
+        if item.blob_id is None:
             raise ItemHasNoContent("This item holds no preserved content (a link, a device, or an unread file).")
-        return blob_id
+        return item.blob_id, item.digests.sha256 if item.digests is not None else None
 
     def encrypted_file(self, item_id: str) -> EncryptedFile:
-        """The item's blob and key, for a sandboxed decoder (previews, analysis)."""
-        return self._workspace.vault().encrypted_file(self._blob_id(item_id))
+        """The item's blob and key, for a sandboxed decoder (previews, analysis); the blob must be the item's."""
+        return self._workspace.vault().encrypted_file(*self._blob_id(item_id))
 
     def read_bytes(self, item_id: str) -> bytes:
-        """The item's preserved bytes, authenticated, in memory (text items, exports, tests)."""
-        return self._workspace.vault().read_bytes(self._blob_id(item_id))
+        """The item's preserved bytes, authenticated and checked against the item's SHA-256, in memory."""
+        return self._workspace.vault().read_bytes(*self._blob_id(item_id))

@@ -1,15 +1,17 @@
 """The workspace: one reviewer's encrypted world, and every action on it.
 
-Opening takes the instance lock, opens (and if needed migrates) the database and sweeps crash
-leftovers; no key is needed for that. Unlocking derives the master key, verifies the custody log
-against the anchor, and logs the outcome. Every action that changes the workspace writes its
-custody event in the same transaction as the change.
+Opening takes the instance lock, opens (and if needed migrates) the database and looks at the blob
+folder, changing nothing; no key is needed for that. Unlocking derives the master key, verifies the
+custody log against the anchor and the tables against the log, and logs the outcome; only a passed
+verification lets it tidy the blob folder (quarantine, never deletion) and tag pre-v6 rows. Every
+action that changes the workspace writes its custody event in the same transaction as the change.
 """
 
 import os
 import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,10 +44,18 @@ from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.storage import vault as vault_module
 from desktop_app.core.storage.anchor import Anchor, anchor_path, read_anchor, write_anchor
 from desktop_app.core.storage.custody_log import CustodyLog, LoggedEvent, LogKeys, Verification
-from desktop_app.core.storage.database import WorkspaceDatabase, damage_is_typed, sqlite_version
+from desktop_app.core.storage.database import (
+    WorkspaceDatabase,
+    damage_is_typed,
+    damaged,
+    is_damage,
+    sqlite_version,
+)
 from desktop_app.core.storage.fields import FieldCipher
+from desktop_app.core.storage.reconciliation import LogReplay, Reconciliation, reconcile
+from desktop_app.core.storage.row_tags import RowTags, row_tag_key
 from desktop_app.core.storage.schema import MIGRATIONS
-from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultKeys
+from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultKeys, VaultVerification
 
 DATABASE_NAME = "workspace.db"
 CHECKPOINT_MAX_AGE = timedelta(days=1)
@@ -67,6 +77,8 @@ class _Unlocked:
         self.subkeys = subkeys
         self.signing_key = signing_key
         self.reviewer = reviewer
+        self.row_tag_key = row_tag_key(subkeys.fields)
+        self.rows_bound = False  # set from the log at unlock: whether every row must carry its tag
 
 
 class Workspace:
@@ -90,7 +102,9 @@ class Workspace:
         self.log_id = log_id
         self.public_key = Ed25519PublicKey.from_public_bytes(public)
         self.origin = f"evidence-desk/{workspace_id.hex()}"
-        self.sweep_report: SweepReport = vault_module.sweep(self.blob_dir, db)
+        # Only looked at now; tidied once verification has passed (nothing irreversible before).
+        self.sweep_report: SweepReport = vault_module.scan(self.blob_dir, db)
+        self.reconciliation: Reconciliation | None = None  # of the latest verification with keys
 
     # -- opening, creating, closing ------------------------------------------------------------
 
@@ -302,17 +316,8 @@ class Workspace:
         with self.db.write() as conn:
             for kind, data in events:
                 self._append(conn, kind, data)
-            if not self.sweep_report.clean:
-                self._append(
-                    conn,
-                    EventType.SWEEP_REPORT,
-                    {
-                        "removed_temp_files": self.sweep_report.removed_temp_files,
-                        "removed_unreferenced_blobs": self.sweep_report.removed_unreferenced_blobs,
-                        "missing_blobs": self.sweep_report.missing_blobs,
-                        "damaged_blobs": self.sweep_report.damaged_blobs,
-                    },
-                )
+            if verification.ok:
+                self._settle_storage(conn)
             if events:
                 self._append(conn, EventType.LOG_VERIFIED, self._verification_record(verification))
         self.checkpoint_if_due()
@@ -388,7 +393,7 @@ class Workspace:
                 witness = self._secrets.get(self._witness_name) if self._secrets else None
                 if witness:
                     notes.append(witness)
-                verification = self.custody_log().verify(reader.conn, notes)
+                verification = self._verify_and_reconcile(reader.conn, notes)  # issue 15: the tables too
         if record and self.is_unlocked:
             self.record(EventType.LOG_VERIFIED, self._verification_record(verification))
         return verification
@@ -455,8 +460,9 @@ class Workspace:
 
     def fields(self) -> FieldCipher:
         """The cipher for encrypted columns and blind indexes (needs the workspace unlocked)."""
-        keys = self._state().subkeys
-        return FieldCipher(keys.fields, keys.blind_index)
+        state = self._state()
+        rows = RowTags(state.row_tag_key, state.rows_bound)
+        return FieldCipher(state.subkeys.fields, state.subkeys.blind_index, rows)
 
     @property
     def blob_dir(self) -> Path:
@@ -484,3 +490,53 @@ class Workspace:
             blob_id, lambda conn: self._append(conn, EventType.BLOB_DESTROYED, {"reason": reason}, blob_id)
         )
         self.checkpoint()
+
+    def verify_vault(self, cancel: CancelToken | None = None) -> ProgressGenerator[VaultVerification]:
+        """Authenticate every blob against its recorded digest and size (read-only; yields progress)."""
+        return (yield from self.vault().verify_all(cancel))
+
+    # -- binding rows to the log (issue 15) ----------------------------------------------------
+
+    def _verify_and_reconcile(self, conn: sqlite3.Connection, notes: list[Any]) -> Verification:
+        """The log's verification and, when it passed with keys, the reconciliation of the tables with it.
+
+        The reconciliation replays the entries as the verification decrypts them (one pass over the
+        log), and runs on the same read snapshot. Read-only.
+        """
+        log = self.custody_log()
+        replay = LogReplay() if self.is_unlocked else None
+        log.on_entry = replay.feed if replay is not None else None
+        verification = log.verify(conn, notes)
+        if replay is None or not verification.ok:
+            return verification
+        try:
+            self.reconciliation = reconcile(conn, replay, self.fields().rows)
+        except sqlite3.DatabaseError as error:  # a damaged table page: a failed answer, like the log's own
+            if not is_damage(error):
+                raise
+            return replace(verification, problem=damaged(self.db.path, error).message)
+        self._state().rows_bound = self.reconciliation.tags_required
+        if self.reconciliation.ok:
+            return verification
+        return replace(verification, problem=self.reconciliation.problem)
+
+    def _settle_storage(self, conn: sqlite3.Connection) -> None:
+        """After a passed verification: tidy the blob folder, tag rows from before schema v6; log both."""
+        self.sweep_report = vault_module.tidy(self.blob_dir, self.sweep_report)
+        if not self.sweep_report.clean:
+            self._append(
+                conn,
+                EventType.SWEEP_REPORT,
+                {
+                    "removed_temp_files": self.sweep_report.removed_temp_files,
+                    "quarantined_blobs": self.sweep_report.unreferenced_blobs,
+                    "restored_blobs": self.sweep_report.restored_blobs,
+                    "missing_blobs": self.sweep_report.missing_blobs,
+                    "damaged_blobs": self.sweep_report.damaged_blobs,
+                },
+            )
+        state = self._state()
+        if not state.rows_bound:
+            counts = RowTags(state.row_tag_key, False).tag_all_untagged(conn)
+            self._append(conn, EventType.ROWS_BOUND, counts)
+            state.rows_bound = True

@@ -15,7 +15,7 @@ that takes a checkpoint kept elsewhere (the anchor file, an exported note), pass
 
 import hashlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -89,6 +89,9 @@ class CustodyLog:
     """Appends to and verifies the log tables. Callers own the transaction (one per action)."""
 
     def __init__(self, log_id: bytes, origin: str, public_key: Ed25519PublicKey, keys: LogKeys | None) -> None:
+        # Sees every entry's plaintext as verification with keys authenticates it, so a pass that
+        # needs the events (the tables' reconciliation) costs no second decryption of the log.
+        self.on_entry: Callable[[int, bytes], None] | None = None
         self.log_id = log_id
         self.origin = origin
         self.public_key = public_key
@@ -151,6 +154,19 @@ class CustodyLog:
         """The newest stored checkpoint note."""
         row = conn.execute("SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1").fetchone()
         return str(row[0]) if row else None
+
+    def plaintexts(self, conn: sqlite3.Connection) -> Iterator[tuple[int, bytes]]:
+        """Every entry's canonical JSON in order, undecoded (for passes that parse only some entries)."""
+        aead = AESGCM(self._require_keys().entry)
+        prev_hash = _GENESIS
+        for seq, nonce, ciphertext, entry_hash in conn.execute(
+            "SELECT seq, nonce, ciphertext, entry_hash FROM log_entries ORDER BY seq"
+        ):
+            try:
+                yield seq, aead.decrypt(nonce, ciphertext, _entry_ad(self.log_id, seq, prev_hash))
+            except InvalidTag:
+                raise LogIntegrityError(f"Custody log entry {seq} cannot be authenticated.", seq) from None
+            prev_hash = entry_hash
 
     def events(self, conn: sqlite3.Connection) -> Iterator[LoggedEvent]:
         """Decrypt every entry in order. Assumes a verified log; raises on an entry that fails to open."""
@@ -242,6 +258,8 @@ class CustodyLog:
                     plaintext = aead.decrypt(nonce, ciphertext, ad)
                 except InvalidTag:
                     raise _Problem(f"Custody log entry {seq} cannot be authenticated.", seq) from None
+                if self.on_entry is not None:
+                    self.on_entry(seq, plaintext)
                 if _CHECKPOINT_MARKER in plaintext:
                     event = CustodyEvent.from_json(plaintext)
                     if event.type == EventType.CHECKPOINT_SIGNED:

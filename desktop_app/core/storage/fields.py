@@ -16,6 +16,7 @@ from typing import Any
 
 from desktop_app.core.crypto.aead import OpenFailed, mac, open_sealed, seal
 from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.storage.row_tags import RowTags, row_tag_key
 
 
 class FieldDamaged(EvidenceDeskError):
@@ -31,9 +32,11 @@ def _ad(table: str, column: str, row_id: str) -> bytes:
 class FieldCipher:
     """Seals and opens column values bound to (table, column, row id)."""
 
-    def __init__(self, fields_key: bytes, blind_index_key: bytes) -> None:
+    def __init__(self, fields_key: bytes, blind_index_key: bytes, rows: RowTags | None = None) -> None:
         self._key = fields_key
         self._index_key = blind_index_key
+        # The row tags travel with the cipher, so every store that seals cells also tags rows.
+        self.rows = rows if rows is not None else RowTags(row_tag_key(fields_key), required=False)
 
     def seal(self, table: str, column: str, row_id: str, value: bytes) -> bytes:
         """Encrypt one value for one cell."""

@@ -19,6 +19,7 @@ from desktop_app.core.domain.items import Digests, IntakeOutcome, Item, ItemKind
 from desktop_app.core.domain.media import MediaAnalysis, MediaKind, PdqHash, RenderProblem, VideoFrameHash
 from desktop_app.core.errors import ItemRecordDamaged
 from desktop_app.core.storage.fields import FieldCipher, FieldDamaged
+from desktop_app.core.storage.row_tags import RowTampered
 
 _FORMAT = 1
 # Enum lookups by value through plain dicts: ``Enum(value)`` costs a few microseconds, and listing
@@ -28,12 +29,14 @@ _KINDS = {str(member): member for member in ItemKind if member is not ItemKind.D
 _STATES = {str(member): member for member in ReviewState}
 # What reading a row that was altered or corrupted raises: an unknown kind or state (KeyError), a
 # bad time or JSON (ValueError), a sealed cell that does not open (FieldDamaged), a wrong shape.
-_DAMAGE = (KeyError, ValueError, TypeError, AttributeError, binascii.Error, FieldDamaged)
+_DAMAGE = (KeyError, ValueError, TypeError, AttributeError, binascii.Error, FieldDamaged, RowTampered)
 
 
 def _damage_reason(problem: Exception) -> str:
     if isinstance(problem, FieldDamaged):
         return "an encrypted field does not open"
+    if isinstance(problem, RowTampered):
+        return "its links or values no longer match what the workspace wrote"
     if isinstance(problem, KeyError) and problem.args:
         return f"a value this version does not know: {str(problem.args[0])[:40]!r}"
     return "a value in it is malformed"
@@ -221,7 +224,9 @@ def analysis_from_json(data: dict[str, Any]) -> MediaAnalysis:
     )
 
 
-_ITEM_COLUMNS = "item_id, kind, state, added_at, blob_id, meta_ct, analysis_ct, review_ct"
+# The columns of ``row_tags.BOUND["items"]``, in its order, then the tag.
+_ITEM_COLUMNS = "item_id, kind, state, added_at, blob_id, meta_ct, analysis_ct, review_ct, row_tag"
+_SOURCE_COLUMNS = "source_id, item_id, added_at, source_index, source_ct, row_tag"
 
 
 class ItemCache:
@@ -262,7 +267,7 @@ class SealedQueue:
     """Item and source rows as fetched, not yet decrypted."""
 
     rows: list[tuple[Any, ...]]
-    sources: dict[str, list[tuple[str, str, bytes]]]
+    sources: dict[str, list[tuple[Any, ...]]]  # item id -> source rows (``_SOURCE_COLUMNS``)
 
 
 class ItemStore:
@@ -294,6 +299,7 @@ class ItemStore:
                 self._fields.seal_json("items", "meta_ct", item_id, meta_to_json(meta)),
             ),
         )
+        self._fields.rows.retag(conn, "items", item_id)
 
     def _source_index(self, source: ItemSource, record: ItemMeta | None) -> bytes:
         return self._fields.blind_index("item-source", source_key(source, record))
@@ -312,6 +318,7 @@ class ItemStore:
                 self._fields.seal_json("item_sources", "source_ct", source.source_id, source_to_json(source)),
             ),
         )
+        self._fields.rows.retag(conn, "item_sources", source.source_id)
 
     def has_source(self, conn: sqlite3.Connection, item_id: str, source: ItemSource) -> bool:
         """Whether the item already has a source from the same place."""
@@ -332,15 +339,19 @@ class ItemStore:
 
     def set_analysis(self, conn: sqlite3.Connection, item_id: str, analysis: MediaAnalysis) -> None:
         """Record what decoding found."""
+        self._fields.rows.check_stored(conn, "items", item_id)
         sealed = self._fields.seal_json("items", "analysis_ct", item_id, analysis_to_json(analysis))
         conn.execute("UPDATE items SET analysis_ct = ? WHERE item_id = ?", (sealed, item_id))
+        self._fields.rows.retag(conn, "items", item_id)
 
     def set_state(self, conn: sqlite3.Connection, item_id: str, state: ReviewState, reason: str) -> None:
         """Change the review state; the reason is kept sealed (and cleared when there is none)."""
+        self._fields.rows.check_stored(conn, "items", item_id)
         review = (
             self._fields.seal_json("items", "review_ct", item_id, {"v": _FORMAT, "reason": reason}) if reason else None
         )
         conn.execute("UPDATE items SET state = ?, review_ct = ? WHERE item_id = ?", (str(state), review, item_id))
+        self._fields.rows.retag(conn, "items", item_id)
 
     # -- lookups inside a transaction ----------------------------------------------------------
 
@@ -369,10 +380,9 @@ class ItemStore:
     def sources_of(self, conn: sqlite3.Connection, item_id: str) -> list[ItemSource]:
         """An item's sources, oldest first."""
         rows = conn.execute(
-            "SELECT source_id, added_at, source_ct FROM item_sources WHERE item_id = ? ORDER BY added_at, source_id",
-            (item_id,),
+            f"SELECT {_SOURCE_COLUMNS} FROM item_sources WHERE item_id = ? ORDER BY added_at, source_id", (item_id,)
         )
-        return [self._source(source_id, added_at, sealed) for source_id, added_at, sealed in rows]
+        return [self._source(row) for row in rows]
 
     @staticmethod
     def blob_of(conn: sqlite3.Connection, item_id: str) -> tuple[bool, str | None]:
@@ -387,19 +397,22 @@ class ItemStore:
         # (a measurable share of listing 100,000 items).
         return json.loads(self._fields.open(table, column, row_id, sealed).decode("utf-8"))
 
-    def _source(self, source_id: str, added_at: str, sealed: bytes) -> ItemSource:
+    def _source(self, row: tuple[Any, ...]) -> ItemSource:
+        self._fields.rows.check("item_sources", row[:-1], row[-1])  # the source belongs to this item
+        source_id, _, added_at, _, sealed, _ = row
         data = self._open_json("item_sources", "source_ct", source_id, sealed)
         return source_from_json(source_id, datetime.fromisoformat(added_at), data)
 
     def _item_or_damaged(self, row: tuple[Any, ...], raw_sources: tuple[Any, ...], viewed: bool) -> Item:
         """The item, or a stand-in marked damaged: one unreadable row never hides the rest of the queue."""
         try:
-            return self._item(row, tuple(self._source(*raw) for raw in raw_sources), viewed)
+            return self._item(row, tuple(self._source(raw) for raw in raw_sources), viewed)
         except _DAMAGE as problem:
             return damaged_item(row, problem, viewed)
 
     def _item(self, row: tuple[Any, ...], sources: tuple[ItemSource, ...], viewed: bool) -> Item:
-        item_id, kind, state, added_at, blob_id, meta_ct, analysis_ct, review_ct = row
+        self._fields.rows.check("items", row[:-1], row[-1])  # its blob, kind, state and time are its own
+        item_id, kind, state, added_at, blob_id, meta_ct, analysis_ct, review_ct, _ = row
         meta = meta_from_json(self._open_json("items", "meta_ct", item_id, meta_ct))
         analysis = None
         if analysis_ct is not None:
@@ -425,11 +438,9 @@ class ItemStore:
     @staticmethod
     def fetch_all(conn: sqlite3.Connection) -> "SealedQueue":
         """Every item and source row, still sealed: two queries, no decryption (quick under a lock)."""
-        sources: dict[str, list[tuple[str, str, bytes]]] = {}
-        for source_id, item_id, added_at, sealed in conn.execute(
-            "SELECT source_id, item_id, added_at, source_ct FROM item_sources ORDER BY added_at, source_id"
-        ):
-            sources.setdefault(item_id, []).append((source_id, added_at, sealed))
+        sources: dict[str, list[tuple[Any, ...]]] = {}
+        for row in conn.execute(f"SELECT {_SOURCE_COLUMNS} FROM item_sources ORDER BY added_at, source_id"):
+            sources.setdefault(row[1], []).append(row)
         rows = conn.execute(f"SELECT {_ITEM_COLUMNS} FROM items ORDER BY added_at, item_id").fetchall()
         return SealedQueue(rows, sources)
 
@@ -458,7 +469,6 @@ class ItemStore:
         if row is None:
             return None
         raw_sources = conn.execute(
-            "SELECT source_id, added_at, source_ct FROM item_sources WHERE item_id = ? ORDER BY added_at, source_id",
-            (item_id,),
+            f"SELECT {_SOURCE_COLUMNS} FROM item_sources WHERE item_id = ? ORDER BY added_at, source_id", (item_id,)
         ).fetchall()
         return self._item_or_damaged(row, tuple(raw_sources), viewed)

@@ -50,25 +50,29 @@ class SchemaStore:
         """Store ``schema``, or move an identical one's fetch time forward; True if the bytes are new."""
         known = conn.execute("SELECT 1 FROM ncmec_schemas WHERE sha256 = ?", (schema.sha256,)).fetchone()
         if known is not None:
+            self._fields.rows.check_stored(conn, "ncmec_schemas", schema.sha256)
             conn.execute(
                 "UPDATE ncmec_schemas SET fetched_at = ?, endpoint = ? WHERE sha256 = ?",
                 (schema.fetched_at.isoformat(), schema.endpoint, schema.sha256),
             )
+            self._fields.rows.retag(conn, "ncmec_schemas", schema.sha256)
             return False
         sealed = self._fields.seal("ncmec_schemas", "xsd_ct", schema.sha256, schema.data)
         conn.execute(
             "INSERT INTO ncmec_schemas (sha256, fetched_at, endpoint, xsd_ct) VALUES (?, ?, ?, ?)",
             (schema.sha256, schema.fetched_at.isoformat(), schema.endpoint, sealed),
         )
+        self._fields.rows.retag(conn, "ncmec_schemas", schema.sha256)
         return True
 
     def latest(self, conn: sqlite3.Connection) -> StoredSchema | None:
         """The most recently fetched XSD, or None if none was ever fetched."""
         row = conn.execute(
-            "SELECT sha256, fetched_at, endpoint, xsd_ct FROM ncmec_schemas ORDER BY fetched_at DESC LIMIT 1"
+            "SELECT sha256, fetched_at, endpoint, xsd_ct, row_tag FROM ncmec_schemas ORDER BY fetched_at DESC LIMIT 1"
         ).fetchone()
         if row is None:
             return None
-        sha256, fetched_at, endpoint, sealed = row
+        self._fields.rows.check("ncmec_schemas", row[:-1], row[-1])  # the one in force is one we fetched
+        sha256, fetched_at, endpoint, sealed, _ = row
         data = self._fields.open("ncmec_schemas", "xsd_ct", sha256, sealed)
         return StoredSchema(sha256, datetime.fromisoformat(fetched_at), endpoint, data)

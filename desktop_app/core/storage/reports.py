@@ -16,6 +16,7 @@ from typing import Any
 from desktop_app.core.cybertipline.model import Node, ReportDraft
 from desktop_app.core.cybertipline.schema import REPORT
 from desktop_app.core.storage.fields import FieldCipher
+from desktop_app.core.storage.row_tags import all_children_values, children_value
 
 RECORD_FORMAT = 1
 DRAFT = "draft"
@@ -78,7 +79,7 @@ class ReportRecord:
         return ReportRecord.from_json(self.report_id, self.created_at, self.updated_at, self.status, self.to_json())
 
 
-_COLUMNS = "report_id, created_at, updated_at, status, draft_ct"
+_COLUMNS = "report_id, created_at, updated_at, status, draft_ct"  # row_tags.BOUND["reports"], in order
 
 
 class ReportStore:
@@ -101,19 +102,24 @@ class ReportStore:
                 self._seal(record),
             ),
         )
+        self._fields.rows.retag(conn, "reports", record.report_id)
 
     def update(self, conn: sqlite3.Connection, record: ReportRecord) -> None:
         """Replace a report's sealed content and its update time."""
+        self._fields.rows.check_stored(conn, "reports", record.report_id)
         conn.execute(
             "UPDATE reports SET updated_at = ?, status = ?, draft_ct = ? WHERE report_id = ?",
             (record.updated_at.isoformat(), record.status, self._seal(record), record.report_id),
         )
+        self._fields.rows.retag(conn, "reports", record.report_id)
 
     def _seal(self, record: ReportRecord) -> bytes:
         return self._fields.seal_json("reports", "draft_ct", record.report_id, record.to_json())
 
-    def _open(self, row: tuple[Any, ...]) -> ReportRecord:
-        report_id, created_at, updated_at, status, sealed = row
+    def _open(self, row: tuple[Any, ...], accounts: bytes) -> ReportRecord:
+        # Its status, times and the accounts it names are its own (the tag covers them).
+        self._fields.rows.check("reports", (*row[:-1], accounts), row[-1])
+        report_id, created_at, updated_at, status, sealed, _ = row
         data = self._fields.open_json("reports", "draft_ct", report_id, sealed)
         return ReportRecord.from_json(
             report_id, datetime.fromisoformat(created_at), datetime.fromisoformat(updated_at), status, data
@@ -121,13 +127,14 @@ class ReportStore:
 
     def load(self, conn: sqlite3.Connection, report_id: str) -> ReportRecord | None:
         """One report, or None."""
-        row = conn.execute(f"SELECT {_COLUMNS} FROM reports WHERE report_id = ?", (report_id,)).fetchone()
-        return self._open(row) if row is not None else None
+        row = conn.execute(f"SELECT {_COLUMNS}, row_tag FROM reports WHERE report_id = ?", (report_id,)).fetchone()
+        return self._open(row, children_value(conn, "reports", report_id)) if row is not None else None
 
     def load_all(self, conn: sqlite3.Connection) -> list[ReportRecord]:
         """Every report, most recently changed first."""
-        rows = conn.execute(f"SELECT {_COLUMNS} FROM reports ORDER BY updated_at DESC, report_id").fetchall()
-        return [self._open(row) for row in rows]
+        rows = conn.execute(f"SELECT {_COLUMNS}, row_tag FROM reports ORDER BY updated_at DESC, report_id").fetchall()
+        accounts = all_children_values(conn, "reports")
+        return [self._open(row, accounts.get(row[0], b"")) for row in rows]
 
     def ncmec_report_ids(self, conn: sqlite3.Connection) -> dict[int, str]:
         """NCMEC's report id -> the report it was recorded for, over every report of the workspace.
@@ -156,11 +163,13 @@ class ReportStore:
 
     def set_accounts(self, conn: sqlite3.Connection, report_id: str, accounts: Iterable[str]) -> None:
         """Replace the accounts a report names (normalised keys, see ``services.reports.account_keys``)."""
+        self._fields.rows.check_stored(conn, "reports", report_id)
         conn.execute("DELETE FROM report_accounts WHERE report_id = ?", (report_id,))
         conn.executemany(
             "INSERT OR IGNORE INTO report_accounts (report_id, account_index) VALUES (?, ?)",
             [(report_id, self._account_index(account)) for account in set(accounts)],
         )
+        self._fields.rows.retag(conn, "reports", report_id)  # the report's tag covers its accounts
 
     def reports_naming(self, conn: sqlite3.Connection, accounts: Iterable[str]) -> dict[str, set[str]]:
         """The reports naming any of ``accounts``: report id -> the accounts it names among them."""
@@ -177,10 +186,13 @@ class ReportStore:
 
     def load_profile(self, conn: sqlite3.Connection) -> Node | None:
         """The saved ``<reporter>`` element, or None if none was saved."""
-        row = conn.execute("SELECT profile_ct FROM reporter_profile WHERE profile_id = 1").fetchone()
+        row = conn.execute(
+            "SELECT profile_id, updated_at, profile_ct, row_tag FROM reporter_profile WHERE profile_id = 1"
+        ).fetchone()
         if row is None:
             return None
-        data = self._fields.open_json("reporter_profile", "profile_ct", "1", row[0])
+        self._fields.rows.check("reporter_profile", row[:-1], row[-1])
+        data = self._fields.open_json("reporter_profile", "profile_ct", "1", row[2])
         return Node.from_data(REPORT.child("reporter"), data["reporter"])
 
     def save_profile(self, conn: sqlite3.Connection, reporter: Node, updated_at: datetime) -> None:
@@ -193,3 +205,4 @@ class ReportStore:
             "ON CONFLICT (profile_id) DO UPDATE SET updated_at = excluded.updated_at, profile_ct = excluded.profile_ct",
             (updated_at.isoformat(), sealed),
         )
+        self._fields.rows.retag(conn, "reporter_profile", 1)

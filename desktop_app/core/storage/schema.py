@@ -10,6 +10,7 @@ import sqlite3
 
 from desktop_app.core.storage.bundle_recipients import v6_bundle_recipients
 from desktop_app.core.storage.ncmec_schemas import v4_ncmec_schemas
+from desktop_app.core.storage.row_tags import v8_row_tags
 from desktop_app.core.storage.schema_hashlists import v7_hashlists
 from desktop_app.core.storage.schema_reports import v3_reports
 from desktop_app.core.storage.submissions import v5_submissions
@@ -115,6 +116,15 @@ def _v2(conn: sqlite3.Connection) -> None:
 
 
 # v3 (issue 4): report drafts and the reporter profile; v4: NCMEC's XSDs; v5 (issue 9): submissions
-# and preservation holds; v6 (issue 10): bundle recipients; v7 (issue 12): hash lists. Each is kept
-# beside the storage code that owns it.
-MIGRATIONS = [_v1, _v2, v3_reports, v4_ncmec_schemas, v5_submissions, v6_bundle_recipients, v7_hashlists]
+# and preservation holds; v6 (issue 10): bundle recipients; v7 (issue 12): hash lists; v8 (issue 15):
+# row tags binding the links between rows. Each is kept beside the storage code that owns it.
+MIGRATIONS = [
+    _v1,
+    _v2,
+    v3_reports,
+    v4_ncmec_schemas,
+    v5_submissions,
+    v6_bundle_recipients,
+    v7_hashlists,
+    v8_row_tags,
+]

@@ -3,23 +3,25 @@
 A blob is written as an age-layout STREAM payload (``crypto.stream``) to ``blobs/tmp-<random>``,
 fsynced, renamed to ``blobs/<blob id>``, the directory fsynced, and only then is the database row
 (wrapped file key, blind index, encrypted metadata) committed, together with its custody event.
-A crash at any point leaves either nothing referenced or a complete blob; ``sweep()`` removes
-the leftovers. Many small blobs can be sealed one by one and committed together
-(``commit_batch``): one directory fsync and one transaction for the lot. Names on disk are
-random, never derived from content or original names.
+A crash at any point leaves either nothing referenced or a complete blob; ``scan()`` finds the
+leftovers and ``tidy()`` clears them once verification passed (see ``SweepReport``). Many small
+blobs can be sealed one by one and committed together (``commit_batch``): one directory fsync and
+one transaction for the lot. Names on disk are random, never derived from content or original
+names. Reading checks the blob's row tag, every chunk, and the SHA-256 against the record.
 
 Destroying a blob deletes its wrapped key (with ``secure_delete=ON`` the bytes are zeroed) and
 then the file: without the key the ciphertext is noise (cryptographic erase).
 """
 
+import hashlib
 import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from desktop_app.core.crypto import stream
 from desktop_app.core.crypto.aead import OpenFailed, open_sealed, seal
@@ -29,8 +31,10 @@ from desktop_app.core.platform.files import fsync_directory, open_private, priva
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 from desktop_app.core.storage.database import WorkspaceDatabase
 from desktop_app.core.storage.fields import FieldCipher, FieldDamaged
+from desktop_app.core.storage.row_tags import BOUND, RowTampered
 
 TEMP_PREFIX = "tmp-"
+_BLOB_ROW = f"SELECT {', '.join(BOUND['blobs'])}, row_tag FROM blobs"
 CIPHER = stream.Cipher.AES_256_GCM
 # Called inside the write transaction that commits a blob row, to add the custody event
 # (and whatever else belongs to the same action) atomically.
@@ -59,44 +63,121 @@ class StoredBlob:
 
 @dataclass(frozen=True)
 class SweepReport:
-    """What the start-up sweep found and did."""
+    """What the sweep of the blob folder found and, once applied (``tidy``), did.
+
+    ``scan`` only looks; ``tidy`` acts, and only after the workspace's verification has passed:
+    nothing irreversible happens to evidence before then. Temp files are ciphertext whose key was
+    never stored (noise), so they are deleted. Blob files no row names are *quarantined*, never
+    deleted: they may be newer evidence that a restored older database does not know about, and
+    ``tidy`` moves them back as soon as a row names them again.
+    """
 
     removed_temp_files: int = 0
-    removed_unreferenced_blobs: int = 0
+    unreferenced_blobs: list[str] = field(default_factory=list)  # quarantined once tidied
     missing_blobs: list[str] = field(default_factory=list)
     damaged_blobs: list[str] = field(default_factory=list)
+    restored_blobs: list[str] = field(default_factory=list)  # back from quarantine once tidied
+    applied: bool = False
 
     @property
     def clean(self) -> bool:
         """Whether the sweep found nothing at all."""
         return not (
-            self.removed_temp_files or self.removed_unreferenced_blobs or self.missing_blobs or self.damaged_blobs
+            self.removed_temp_files
+            or self.unreferenced_blobs
+            or self.missing_blobs
+            or self.damaged_blobs
+            or self.restored_blobs
         )
 
 
-def sweep(directory: Path, db: WorkspaceDatabase) -> SweepReport:
-    """Remove crash leftovers and report rows whose blobs are gone or the wrong size. Needs no keys."""
-    private_dir(directory)
+QUARANTINE = "quarantine"
+
+
+def quarantine_dir(directory: Path) -> Path:
+    """Where unreferenced blob files are moved aside (beside the blob folder, inside the workspace)."""
+    return directory.parent / QUARANTINE / directory.name
+
+
+def scan(directory: Path, db: WorkspaceDatabase) -> SweepReport:
+    """Look at the blob folder against the ``blobs`` table. Read-only; needs no keys."""
     with db.read() as reader:
-        expected = {row["blob_id"]: row["stored_size"] for row in reader.query("SELECT * FROM blobs")}
-    temp = unreferenced = 0
+        expected = {row[0]: row[1] for row in reader.conn.execute("SELECT blob_id, stored_size FROM blobs")}
+    temp = 0
+    unreferenced: list[str] = []
     present: dict[str, int] = {}
+    if directory.is_dir():
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.startswith(TEMP_PREFIX):
+                    temp += 1
+                elif entry.name not in expected:
+                    unreferenced.append(entry.name)
+                else:
+                    present[entry.name] = entry.stat().st_size
+    held = quarantine_dir(directory)
+    quarantined = set(os.listdir(held)) if held.is_dir() else set()
+    absent = sorted(b for b in expected if b not in present)
+    restorable = [b for b in absent if b in quarantined]
+    missing = [b for b in absent if b not in quarantined]
+    damaged = sorted(b for b, size in present.items() if size != expected[b])
+    return SweepReport(temp, sorted(unreferenced), missing, damaged, restorable)
+
+
+def tidy(directory: Path, found: SweepReport) -> SweepReport:
+    """Apply a ``scan``: delete temp files, quarantine unreferenced blobs, restore referenced ones.
+
+    Call only after verification passed. Moves are renames within the workspace; an id listed as
+    unreferenced but since taken by a row (a race the instance lock rules out) is left alone.
+    """
+    private_dir(directory)
+    held = quarantine_dir(directory)
+    removed = 0
     with os.scandir(directory) as entries:
         for entry in entries:
             if entry.name.startswith(TEMP_PREFIX):
-                os.unlink(entry.path)
-                temp += 1
-            elif entry.name not in expected:
-                # Renamed into place but its row never committed: ciphertext whose key was never stored.
-                os.unlink(entry.path)
-                unreferenced += 1
-            else:
-                present[entry.name] = entry.stat().st_size
-    if temp or unreferenced:
+                os.unlink(entry.path)  # ciphertext under a key that was never stored
+                removed += 1
+    if found.unreferenced_blobs:
+        private_dir(held)
+    for blob_id in found.unreferenced_blobs:
+        if (directory / blob_id).exists():
+            os.replace(directory / blob_id, held / blob_id)
+    for blob_id in found.restored_blobs:
+        os.replace(held / blob_id, directory / blob_id)
+    if removed or found.unreferenced_blobs or found.restored_blobs:
         fsync_directory(directory)
-    missing = sorted(b for b in expected if b not in present)
-    damaged = sorted(b for b, size in present.items() if size != expected[b])
-    return SweepReport(temp, unreferenced, missing, damaged)
+        if held.is_dir():
+            fsync_directory(held)
+    return replace(found, removed_temp_files=removed, applied=True)
+
+
+def sweep(directory: Path, db: WorkspaceDatabase) -> SweepReport:
+    """``scan`` then ``tidy`` at once (for callers that verified already, and tests)."""
+    return tidy(directory, scan(directory, db))
+
+
+@dataclass(frozen=True)
+class BlobProblem:
+    """One blob that failed vault verification."""
+
+    blob_id: str
+    code: str  # missing | unreadable-key | damaged | digest-mismatch | size-mismatch | tampered-row
+    message: str
+
+
+@dataclass(frozen=True)
+class VaultVerification:
+    """The outcome of authenticating every blob of the vault."""
+
+    blobs: int
+    bytes: int
+    problems: tuple[BlobProblem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether every blob authenticated and matched its recorded digest and size."""
+        return not self.problems
 
 
 @dataclass(frozen=True, repr=False)
@@ -255,65 +336,158 @@ class EvidenceVault:
                 final.stat().st_size,
             ),
         )
+        self._keys.fields.rows.retag(conn, "blobs", blob_id)
         return StoredBlob(blob_id, blob.size, sha256, created=True, digests=blob.digests)
 
-    def _file_key(self, blob_id: str) -> bytes:
+    def _row(self, blob_id: str) -> tuple[Any, ...]:
+        """The blob's row (``BOUND["blobs"]`` order), its tag checked."""
         with self._db.read() as reader:
-            rows = list(reader.query("SELECT wrapped_key FROM blobs WHERE blob_id = ?", [blob_id]))
-        if not rows:
+            row = reader.conn.execute(_BLOB_ROW + " WHERE blob_id = ?", (blob_id,)).fetchone()
+        if row is None:
             raise BlobMissing(f"Evidence blob {blob_id} is not in this workspace.")
         try:
-            return open_sealed(self._keys.dek_wrap, rows[0]["wrapped_key"], b"dek-v1\x00" + blob_id.encode())
+            self._keys.fields.rows.check("blobs", row[:-1], row[-1])
+        except RowTampered:
+            raise BlobIntegrityError(f"The record of evidence blob {blob_id} was altered outside the app.") from None
+        return tuple(row[:-1])
+
+    def _open_key(self, blob_id: str, wrapped: bytes) -> bytes:
+        try:
+            return open_sealed(self._keys.dek_wrap, wrapped, b"dek-v1\x00" + blob_id.encode())
         except OpenFailed:
             raise BlobIntegrityError(f"The key record of evidence blob {blob_id} was altered.") from None
 
-    def encrypted_file(self, blob_id: str) -> stream.EncryptedFile:
-        """The blob's file and key, for a decoder that decrypts in memory (never to disk)."""
-        return stream.EncryptedFile(self.directory / blob_id, self._file_key(blob_id), CIPHER)
+    def _open_meta(self, blob_id: str, sealed: bytes) -> dict[str, Any]:
+        try:
+            result: dict[str, Any] = self._keys.fields.open_json("blobs", "meta_ct", blob_id, sealed)
+        except FieldDamaged:
+            raise BlobIntegrityError(f"The metadata of evidence blob {blob_id} was altered.") from None
+        return result
 
-    def iter_plaintext(self, blob_id: str) -> Iterator[bytes]:
+    def _file_key(self, blob_id: str) -> bytes:
+        return self._open_key(blob_id, self._row(blob_id)[1])
+
+    def encrypted_file(self, blob_id: str, expected_sha256: str | None = None) -> stream.EncryptedFile:
+        """The blob's file and key, for a decoder that decrypts in memory (never to disk).
+
+        ``expected_sha256`` (what the item holding the blob recorded) must be the blob's recorded
+        digest: a decoder that reads only part of a blob never reaches the end-of-stream digest check.
+        """
+        row = self._row(blob_id)
+        if expected_sha256 is not None:
+            self._check_recorded(blob_id, str(self._open_meta(blob_id, row[3])["sha256"]), expected_sha256)
+        return stream.EncryptedFile(self.directory / blob_id, self._open_key(blob_id, row[1]), CIPHER)
+
+    @staticmethod
+    def _check_recorded(blob_id: str, recorded: str, expected: str) -> None:
+        if expected != recorded:
+            raise BlobIntegrityError(
+                f"Evidence blob {blob_id} is not the content its item recorded (SHA-256 {recorded[:12]}… "
+                f"where the item says {expected[:12]}…): the item's link to it was changed."
+            )
+
+    def iter_plaintext(self, blob_id: str, expected_sha256: str | None = None) -> Iterator[bytes]:
         """Stream a blob's plaintext; each chunk is authenticated, the stream's end only at the end.
 
-        Consumers that must not act on unverified content (a viewer) use ``read_bytes``.
+        The end also checks the SHA-256 of what was read against the blob's sealed record (and
+        ``expected_sha256``, what the item holding it recorded): a blob swapped in under another
+        item's record fails here even though its own chunks authenticate. Consumers that must not
+        act on unverified content (a viewer) use ``read_bytes``.
         """
-        file_key = self._file_key(blob_id)
+        row = self._row(blob_id)
+        file_key = self._open_key(blob_id, row[1])
+        recorded = str(self._open_meta(blob_id, row[3])["sha256"])
+        if expected_sha256 is not None:
+            self._check_recorded(blob_id, recorded, expected_sha256)
         try:
             handle = open(self.directory / blob_id, "rb")  # noqa: SIM115 - closed below
         except FileNotFoundError:
             raise BlobMissing(
                 f"Evidence blob {blob_id} is recorded but its file is gone. Restore the workspace from a backup."
             ) from None
+        digest = hashlib.sha256()
         with handle:
             try:
-                yield from stream.iter_decrypt(file_key, handle, CIPHER)
+                for chunk in stream.iter_decrypt(file_key, handle, CIPHER):
+                    digest.update(chunk)
+                    yield chunk
             except stream.StreamError as exc:
                 raise BlobIntegrityError(f"Evidence blob {blob_id} failed authentication ({exc}).") from None
+        if digest.hexdigest() != recorded:
+            raise BlobIntegrityError(f"Evidence blob {blob_id} does not match its recorded SHA-256.")
 
-    def read_bytes(self, blob_id: str) -> bytes:
-        """The whole plaintext in memory, returned only once every chunk has authenticated."""
+    def read_bytes(self, blob_id: str, expected_sha256: str | None = None) -> bytes:
+        """The whole plaintext in memory, returned only once every chunk and the digest have checked out."""
         out = bytearray()
-        for chunk in self.iter_plaintext(blob_id):
+        for chunk in self.iter_plaintext(blob_id, expected_sha256):
             out += chunk
         return bytes(out)
 
     def metadata(self, blob_id: str) -> dict[str, object]:
         """The decrypted metadata of a blob (size, sha256, stored_at)."""
+        return dict(self._open_meta(blob_id, self._row(blob_id)[3]))
+
+    def verify_all(self, cancel: CancelToken | None = None) -> ProgressGenerator[VaultVerification]:
+        """Authenticate every blob: its row, key, every chunk, and its size and SHA-256 against the record.
+
+        Read-only. Yields ``Progress`` in bytes of ciphertext (for a bar over a big vault); one bad
+        blob is a finding, not the end of the pass.
+        """
         with self._db.read() as reader:
-            rows = list(reader.query("SELECT meta_ct FROM blobs WHERE blob_id = ?", [blob_id]))
-        if not rows:
-            raise BlobMissing(f"Evidence blob {blob_id} is not in this workspace.")
+            rows = reader.conn.execute(_BLOB_ROW + " ORDER BY blob_id").fetchall()
+        total = sum(int(row[4]) for row in rows)
+        done = 0
+        problems: list[BlobProblem] = []
+        checked_bytes = 0
+        for row in rows:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            blob_id = str(row[0])
+            problem = self._verify_one(row)
+            if problem is not None:
+                problems.append(problem)
+            done += int(row[4])
+            checked_bytes += int(row[4])
+            yield Progress(done, total, blob_id)
+        return VaultVerification(len(rows), checked_bytes, tuple(problems))
+
+    def _verify_one(self, row: tuple[Any, ...]) -> BlobProblem | None:
+        blob_id, wrapped, _, meta_ct, stored_size, tag = row
+        if not self._keys.fields.rows.matches("blobs", row[:-1], tag):
+            return BlobProblem(blob_id, "tampered-row", "its record was changed outside the app")
         try:
-            result: dict[str, object] = self._keys.fields.open_json("blobs", "meta_ct", blob_id, rows[0]["meta_ct"])
-        except FieldDamaged:
-            raise BlobIntegrityError(f"The metadata of evidence blob {blob_id} was altered.") from None
-        return result
+            file_key = self._open_key(blob_id, wrapped)
+            meta = self._open_meta(blob_id, meta_ct)
+        except BlobIntegrityError as exc:
+            return BlobProblem(blob_id, "unreadable-key", str(exc))
+        path = self.directory / blob_id
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            return BlobProblem(blob_id, "missing", "its file is gone")
+        digest, size = hashlib.sha256(), 0
+        with handle:
+            if os.fstat(handle.fileno()).st_size != stored_size:
+                return BlobProblem(blob_id, "size-mismatch", "its file is not the size it was written with")
+            try:
+                for chunk in stream.iter_decrypt(file_key, handle, CIPHER):
+                    digest.update(chunk)
+                    size += len(chunk)
+            except stream.StreamError as exc:
+                return BlobProblem(blob_id, "damaged", f"it fails authentication ({exc})")
+        if digest.hexdigest() != meta.get("sha256") or size != meta.get("size"):
+            return BlobProblem(blob_id, "digest-mismatch", "its content does not match its recorded SHA-256 and size")
+        return None
 
     def destroy(self, blob_id: str, on_commit: Callable[[sqlite3.Connection], object]) -> None:
         """Cryptographic erase: delete the wrapped key (and log it, via ``on_commit``), then the file."""
         with self._db.write() as conn:
+            holders = [r[0] for r in conn.execute("SELECT item_id FROM items WHERE blob_id = ?", (blob_id,))]
             deleted = conn.execute("DELETE FROM blobs WHERE blob_id = ?", (blob_id,)).rowcount
             if not deleted:
                 raise BlobMissing(f"Evidence blob {blob_id} is not in this workspace.")
+            for item_id in holders:  # ON DELETE SET NULL changed the item's link: its tag follows
+                self._keys.fields.rows.retag(conn, "items", item_id)
             on_commit(conn)
         (self.directory / blob_id).unlink(missing_ok=True)
         fsync_directory(self.directory)

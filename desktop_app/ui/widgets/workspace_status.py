@@ -5,8 +5,9 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
+from desktop_app.core.progress import Progress
 from desktop_app.core.storage.custody_log import Verification
-from desktop_app.core.storage.vault import SweepReport
+from desktop_app.core.storage.vault import SweepReport, VaultVerification
 from desktop_app.ui.theme import monospace_font, set_role
 from desktop_app.ui.workspace_snapshot import WorkspaceSnapshot
 
@@ -60,6 +61,19 @@ def verification_text(verification: Verification, when: datetime) -> str:
     return f"Custody log verification failed at {stamp}.\n{verification.problem}{first_bad}"
 
 
+def vault_text(result: VaultVerification, when: datetime) -> str:
+    """The vault verification's outcome at a glance."""
+    stamp = when.astimezone().strftime("%H:%M")
+    if result.ok:
+        return f"Evidence vault intact — {result.blobs:,} files authenticated, verified {stamp}"
+    first = result.problems[0]
+    more = f" (and {len(result.problems) - 1:,} more)" if len(result.problems) > 1 else ""
+    return (
+        f"Evidence vault verification failed at {stamp}: {len(result.problems):,} of {result.blobs:,} files.\n"
+        f"File {first.blob_id[:12]}… {first.message}{more}. Restore the workspace from a backup."
+    )
+
+
 def _count(count: int, one: str, many: str) -> str:
     return f"{count:,} {one if count == 1 else many}"
 
@@ -76,10 +90,12 @@ def sweep_text(sweep: SweepReport) -> str:
             _count(sweep.removed_temp_files, "unfinished temporary file was", "unfinished temporary files were")
             + " removed"
         )
-    if sweep.removed_unreferenced_blobs:
-        parts.append(
-            _count(sweep.removed_unreferenced_blobs, "unreferenced file was", "unreferenced files were") + " removed"
-        )
+    if sweep.unreferenced_blobs:
+        verb = "moved to the quarantine folder" if sweep.applied else "found (kept until the log is verified)"
+        parts.append(_count(len(sweep.unreferenced_blobs), "unreferenced evidence file", "unreferenced evidence files"))
+        parts[-1] += f" {verb}"
+    if sweep.restored_blobs:
+        parts.append(_count(len(sweep.restored_blobs), "quarantined file is", "quarantined files are") + " back in use")
     text = ". ".join(part[0].upper() + part[1:] for part in parts)
     if sweep.missing_blobs or sweep.damaged_blobs:
         text += ". Restore the workspace from a backup to recover them"
@@ -122,6 +138,10 @@ class WorkspaceStatusWidget(QFrame):
         storage = _form()
         storage.addRow(_field_name("Journal"), self.journal_value)
         storage.addRow(_field_name("SQLite"), self.sqlite_value)
+        self.vault_label = QLabel("Evidence vault not verified yet in this session.")
+        self.vault_label.setWordWrap(True)
+        self.vault_label.setProperty("role", "neutral")
+        self.vault_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.sweep_section = _section("Start-up check")
         self.sweep_label = QLabel()
@@ -141,6 +161,7 @@ class WorkspaceStatusWidget(QFrame):
         layout.addSpacing(10)
         layout.addWidget(_section("Storage"))
         layout.addLayout(storage)
+        layout.addWidget(self.vault_label)
         layout.addSpacing(10)
         layout.addWidget(self.sweep_section)
         layout.addWidget(self.sweep_label)
@@ -181,6 +202,22 @@ class WorkspaceStatusWidget(QFrame):
         """Show that verification could not run at all."""
         self.verification_label.setText(f"Verification could not run.\n{message}")
         set_role(self.verification_label, "problem")
+
+    def show_vault_progress(self, progress: Progress) -> None:
+        """Show how far the vault verification has come."""
+        share = f" {100 * progress.done // progress.total}%" if progress.total else ""
+        self.vault_label.setText(f"Verifying the evidence vault…{share}")
+        set_role(self.vault_label, "neutral")
+
+    def show_vault(self, result: VaultVerification, when: datetime) -> None:
+        """Show the outcome of a vault verification (green when intact, red with the first problem)."""
+        self.vault_label.setText(vault_text(result, when))
+        set_role(self.vault_label, "ok" if result.ok else "problem")
+
+    def show_vault_error(self, message: str) -> None:
+        """Show that the vault verification stopped without an answer."""
+        self.vault_label.setText(f"Evidence vault verification did not finish.\n{message}")
+        set_role(self.vault_label, "neutral")
 
     def show_locked(self) -> None:
         """Hide what only an unlocked workspace should show."""
