@@ -1,4 +1,4 @@
-"""Schema v6: a workspace written before row tags existed is migrated, verified, then bound."""
+"""Schema v8: a workspace written before row tags existed is migrated, verified, then bound."""
 
 import os
 import sqlite3
@@ -17,8 +17,8 @@ from desktop_app.core.storage.row_tags import BOUND
 from tests.conftest import PASSPHRASE, fast_kdf
 
 
-def make_pre_v6_workspace(paths, tmp_path, monkeypatch) -> dict[str, str]:
-    """What the code before schema v6 left behind: no tag column, no binding event, untagged rows."""
+def make_pre_v8_workspace(paths, tmp_path, monkeypatch) -> dict[str, str]:
+    """What the code before schema v8 left behind: no tag column, no binding event, untagged rows."""
     with monkeypatch.context() as patch:
         patch.setattr(row_tags.RowTags, "retag", lambda self, conn, table, row_id: None)
         patch.setattr(Workspace, "_settle_storage", lambda self, conn: None)
@@ -37,7 +37,7 @@ def make_pre_v6_workspace(paths, tmp_path, monkeypatch) -> dict[str, str]:
     with closing(sqlite3.connect(paths.workspace / "workspace.db", isolation_level=None)) as conn:
         for table in BOUND:
             conn.execute(f"ALTER TABLE {table} DROP COLUMN row_tag")
-        conn.execute("PRAGMA user_version = 5")
+        conn.execute("PRAGMA user_version = 7")
     return ids
 
 
@@ -48,11 +48,11 @@ def test_a_new_workspace_is_bound_from_its_first_entries(workspace):
     assert workspace.reconciliation is not None and workspace.reconciliation.tags_required
 
 
-def test_a_pre_v6_workspace_is_migrated_with_a_backup_then_bound_at_a_verified_unlock(paths, tmp_path, monkeypatch):
-    ids = make_pre_v6_workspace(paths, tmp_path, monkeypatch)
+def test_a_pre_v8_workspace_is_migrated_with_a_backup_then_bound_at_a_verified_unlock(paths, tmp_path, monkeypatch):
+    ids = make_pre_v8_workspace(paths, tmp_path, monkeypatch)
     workspace = Workspace.open(paths)
     try:
-        assert list(paths.workspace.glob("workspace.pre-migration-v5.*.bak"))
+        assert list(paths.workspace.glob("workspace.pre-migration-v7.*.bak"))
         with workspace.db.read() as reader:  # migrated, nothing tagged yet: no keys at open
             assert row_tags.RowTags(b"k" * 32, False).untagged(reader.conn)["items"] == 2
         assert workspace.unlock(PASSPHRASE).ok
@@ -75,9 +75,9 @@ def test_a_pre_v6_workspace_is_migrated_with_a_backup_then_bound_at_a_verified_u
         workspace.close()
 
 
-def test_a_pre_v6_workspace_that_fails_verification_is_not_bound(paths, tmp_path, monkeypatch):
+def test_a_pre_v8_workspace_that_fails_verification_is_not_bound(paths, tmp_path, monkeypatch):
     """Binding after a failed verification would bless the tampering with fresh tags."""
-    ids = make_pre_v6_workspace(paths, tmp_path, monkeypatch)
+    ids = make_pre_v8_workspace(paths, tmp_path, monkeypatch)
     with closing(sqlite3.connect(paths.workspace / "workspace.db", isolation_level=None)) as conn:
         conn.execute("UPDATE items SET state = 'dismissed' WHERE item_id = ?", (ids["two.bin"],))
     workspace = Workspace.open(paths)
