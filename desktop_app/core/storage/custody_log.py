@@ -15,7 +15,7 @@ that takes a checkpoint kept elsewhere (the anchor file, an exported note), pass
 
 import hashlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from desktop_app.core.crypto.aead import NONCE_LENGTH, mac, seal
-from desktop_app.core.crypto.merkle import CompactRange
+from desktop_app.core.crypto.merkle import CompactRange, root_of
 from desktop_app.core.crypto.signed_note import Checkpoint, CheckpointError, parse_and_verify, sign_checkpoint
 from desktop_app.core.domain.events import CustodyEvent, EventType
 from desktop_app.core.errors import LogIntegrityError
@@ -77,6 +77,12 @@ def _entry_ad(log_id: bytes, seq: int, prev_hash: bytes) -> bytes:
 
 def _head_mac(key: bytes, log_id: bytes, seq: int, head_hash: bytes) -> bytes:
     return mac(key, _HEAD_DOMAIN + log_id + seq.to_bytes(8, "big") + head_hash)
+
+
+def is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite says the file itself is damaged (as opposed to busy, locked or misused)."""
+    text = str(exc).lower()
+    return type(exc) is sqlite3.DatabaseError or "malformed" in text or "not a database" in text
 
 
 class _Problem(Exception):
@@ -133,17 +139,31 @@ class CustodyLog:
         row = conn.execute("SELECT seq FROM log_head WHERE id = 1").fetchone()
         return int(row[0]) if row else 0
 
-    def sign_checkpoint(self, conn: sqlite3.Connection, signing_key: Ed25519PrivateKey, actor: str) -> str:
-        """Sign the current tree, store the note and announce it in the log (caller's transaction)."""
-        tree = CompactRange()
-        for (entry_hash,) in conn.execute("SELECT entry_hash FROM log_entries ORDER BY seq"):
-            tree.append(entry_hash)
-        checkpoint = Checkpoint(self.origin, tree.size, tree.root())
+    def leaf_hashes(self, conn: sqlite3.Connection) -> list[bytes]:
+        """Every entry hash in order: the leaves of the log's Merkle tree."""
+        return [bytes(h) for (h,) in conn.execute("SELECT entry_hash FROM log_entries ORDER BY seq")]
+
+    def sign_checkpoint(
+        self,
+        conn: sqlite3.Connection,
+        signing_key: Ed25519PrivateKey,
+        actor: str,
+        before_signing: Callable[[list[bytes], Checkpoint], None] | None = None,
+    ) -> str:
+        """Sign the current tree, store the note and announce it in the log (caller's transaction).
+
+        ``before_signing`` sees the leaves and the checkpoint about to be signed and may raise to
+        refuse it (the workspace checks that it extends the anchored checkpoint).
+        """
+        leaves = self.leaf_hashes(conn)
+        checkpoint = Checkpoint(self.origin, len(leaves), root_of(leaves))
+        if before_signing is not None:
+            before_signing(leaves, checkpoint)
         note = sign_checkpoint(checkpoint, self.origin, signing_key)
-        conn.execute("INSERT OR IGNORE INTO log_checkpoints (size, note) VALUES (?, ?)", (tree.size, note))
+        conn.execute("INSERT OR IGNORE INTO log_checkpoints (size, note) VALUES (?, ?)", (checkpoint.size, note))
         self.append(
             conn,
-            CustodyEvent(EventType.CHECKPOINT_SIGNED, actor, {"size": tree.size, "root": checkpoint.root.hex()}),
+            CustodyEvent(EventType.CHECKPOINT_SIGNED, actor, {"size": checkpoint.size, "root": checkpoint.root.hex()}),
         )
         return note
 
@@ -166,30 +186,34 @@ class CustodyLog:
             prev_hash = entry_hash
             yield LoggedEvent(seq, CustodyEvent.from_json(plaintext))
 
-    def verify(self, conn: sqlite3.Connection, external: list[str] | tuple[str, ...] = ()) -> Verification:
-        """Check the whole log; with keys also every entry's content and the head's seal.
+    def verify(self, conn: sqlite3.Connection, external: Sequence[str | tuple[str, str]] = ()) -> Verification:
+        """Check the whole log; with keys also every entry's content and the head's seal. Read-only.
 
         ``external`` holds checkpoint notes kept outside the database (the anchor file, exported
-        notes): the only defence against a restored older copy of the whole file.
+        notes), optionally as ``(label, note)`` so a failure can name which one the log contradicts:
+        the only defence against a restored older copy of the whole file.
         """
-        stored = conn.execute("SELECT size, note FROM log_checkpoints ORDER BY size").fetchall()
-        checkpoints: dict[int, list[tuple[str, Checkpoint]]] = {}
-        announced: dict[int, bytes] = {}
-        count = 0
+        count, stored = 0, 0
         try:
-            for label, size_column, note in [("checkpoint", s, n) for s, n in stored] + [
-                ("external checkpoint", None, n) for n in external
-            ]:
+            rows = conn.execute("SELECT size, note FROM log_checkpoints ORDER BY size").fetchall()
+            stored = len(rows)
+            checkpoints: dict[int, list[tuple[str, Checkpoint]]] = {}
+            announced: dict[int, bytes] = {}
+            sources: list[tuple[tuple[str, str], int | None]] = [(("checkpoint", n), s) for s, n in rows]
+            for item in external:
+                sources.append((item if isinstance(item, tuple) else ("external checkpoint", item), None))
+            for (label, note), size_column in sources:
                 checkpoint = self._open_checkpoint(label, note, size_column)
                 checkpoints.setdefault(checkpoint.size, []).append((label, checkpoint))
             count = self._verify_entries(conn, checkpoints, announced)
             self._verify_head(conn, count)
             for size, entries in sorted(checkpoints.items()):
                 if size > count:
-                    label = entries[0][0]
+                    label, checkpoint = entries[-1]
                     raise _Problem(
-                        f"A {label} covers {size} entries but the log has only {count}: entries were "
-                        "removed, or an older copy of the workspace was restored.",
+                        f"The {label} (size {size}, root {checkpoint.root.hex()[:16]}…) covers {size} entries but "
+                        f"the log has only {count}: entries were removed, or an older copy of the workspace was "
+                        "restored.",
                         count + 1,
                     )
             stored_roots = {
@@ -202,8 +226,13 @@ class CustodyLog:
                 if (size, root) not in stored_roots:
                     raise _Problem(f"The checkpoint at size {size} announced in the log is missing.", size + 1)
         except _Problem as problem:
-            return Verification(count, len(stored), self._keys is not None, str(problem), problem.seq)
-        return Verification(count, len(stored), self._keys is not None)
+            return Verification(count, stored, self._keys is not None, str(problem), problem.seq)
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            problem_text = f"The workspace database is damaged ({exc}); the custody log cannot be read in full."
+            return Verification(count, stored, self._keys is not None, problem_text, count + 1)
+        return Verification(count, stored, self._keys is not None)
 
     def _open_checkpoint(self, label: str, note: str, size_column: int | None) -> Checkpoint:
         try:
@@ -249,7 +278,11 @@ class CustodyLog:
             tree.append(entry_hash)
             for label, checkpoint in checkpoints.get(seq, ()):
                 if checkpoint.root != tree.root():
-                    raise _Problem(f"The {label} at size {seq} does not match the log: history was rewritten.", seq)
+                    raise _Problem(
+                        f"The {label} at size {seq} (root {checkpoint.root.hex()[:16]}…) does not match the log: "
+                        "history was rewritten.",
+                        seq,
+                    )
             prev_hash, expected = entry_hash, seq + 1
         return expected - 1
 
