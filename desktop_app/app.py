@@ -22,15 +22,12 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.core.cybertipline.endpoint import CredentialStore
 from desktop_app.core.decoding.pool import DecoderPool
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.platform.logging_setup import configure_logging
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.secrets import SecretStore, system_secret_store
-from desktop_app.core.services.cybertipline import CyberTiplineService
-from desktop_app.core.services.items import ItemService
-from desktop_app.core.services.reports import ReportService
+from desktop_app.core.services.wiring import build_services
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from desktop_app.core.storage.custody_log import Verification
@@ -156,19 +153,18 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
         except Exception:
             crash.report_fatal(sys.exc_info())
             return EXIT_BUG
-        items = ItemService(workspace, decoders.submit_analyse)
-        cybertipline = CyberTiplineService(workspace, CredentialStore(secrets), settings.cybertipline_endpoint)
+        services = build_services(workspace, settings, secrets, decoders.submit_analyse)
         window = MainWindow(
             workspace,
             settings,
             paths.settings_file,
             pool,
             auto_lock,
-            items,
-            preview_fetcher(items, decoders),
+            services.items,
+            preview_fetcher(services.items, decoders),
             verification,
-            reports=ReportService(workspace, items, xsd=cybertipline.current_xsd),
-            cybertipline=cybertipline,
+            reports=services.reports,
+            cybertipline=services.cybertipline,
         )
         auto_lock.install(app)
         app.setQuitOnLastWindowClosed(True)

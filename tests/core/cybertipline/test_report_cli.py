@@ -13,7 +13,7 @@ from tests.core.cybertipline.samples import good_draft, minimal_file_details, mi
 
 def run(*args, stdin=None):
     return subprocess.run(
-        [sys.executable, "-m", "desktop_app.report_cli", "report", "validate", *map(str, args)],
+        [sys.executable, "-m", "desktop_app.cli", "report", "validate", *map(str, args)],
         capture_output=True,
         input=stdin,
         timeout=120,

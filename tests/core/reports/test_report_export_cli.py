@@ -19,7 +19,7 @@ from tests.core.reports.helpers import compiled_xsd, import_uploads
 def run(profile, *args, cwd=None):
     env = {**os.environ, "EVIDENCE_DESK_PROFILE_DIR": str(profile), "EVIDENCE_DESK_PASSPHRASE": PASSPHRASE}
     return subprocess.run(
-        [sys.executable, "-m", "desktop_app.report_cli", "report", *map(str, args)],
+        [sys.executable, "-m", "desktop_app.cli", "report", *map(str, args)],
         env=env,
         capture_output=True,
         text=True,

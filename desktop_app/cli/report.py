@@ -1,4 +1,4 @@
-"""CyberTipline report commands for the command line, registered into ``cli.py``'s grammar.
+"""CyberTipline reports: ``report validate``, ``report list``, ``report export-xml``.
 
     evidence-desk report validate FILE.xml [--json] [--xsd PATH]
     evidence-desk [--profile-dir DIR] report list [--json]
@@ -14,8 +14,8 @@ unusable XSD).
 and ``fileDetails-NN.xml``, owner-readable only) into a folder, exactly as they would be sent,
 except the report and file ids NCMEC assigns on submission, which file details carry as
 placeholders until then. A report NCMEC would reject is not exported (exit 1, findings printed).
-Both open the workspace like every other command (``cli._unlocked``: passphrase from
-``--passphrase-file``, ``EVIDENCE_DESK_PASSPHRASE`` or a prompt) and, like the app, check reports
+Both open the workspace like every other command (passphrase from ``--passphrase-file``,
+``EVIDENCE_DESK_PASSPHRASE`` or a prompt) and get the services the app gets, so reports are checked
 against NCMEC's schema too once the workspace has fetched it.
 """
 
@@ -24,23 +24,23 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from desktop_app.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_OK, print_findings, services
 from desktop_app.core.cybertipline.findings import Finding, Severity
 from desktop_app.core.cybertipline.validate import DocumentCheck, check_document
 from desktop_app.core.cybertipline.xsd import load_xsd
-from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.errors import EvidenceDeskError, ReportHasErrors
 
-EXIT_VALID, EXIT_INVALID, EXIT_CANNOT_RUN = 0, 1, 2
+EXIT_VALID, EXIT_INVALID, EXIT_CANNOT_RUN = EXIT_OK, EXIT_FAILED, EXIT_ERROR
 
 
-def add_report_commands(subparsers: Any) -> None:
-    """Register ``report ...`` on the top-level command parser's subparsers."""
-    report = subparsers.add_parser("report", help="CyberTipline reports")
-    commands = report.add_subparsers(dest="report_command", required=True)
-    validate = commands.add_parser(
+def register(commands: Any) -> None:
+    """Add ``report ...`` to the top-level grammar."""
+    report = commands.add_parser("report", help="CyberTipline reports")
+    reports = report.add_subparsers(dest="report_command", required=True)
+    validate = reports.add_parser(
         "validate",
         help="check a report or file-details XML document; exit 1 if NCMEC would reject it",
         description="Check a <report> or <fileDetails> document against Evidence Desk's model of NCMEC's schema, "
@@ -50,10 +50,10 @@ def add_report_commands(subparsers: Any) -> None:
     validate.add_argument("--json", action="store_true", help="print the result as one JSON object")
     validate.add_argument("--xsd", metavar="PATH", help="also validate against this XSD (e.g. NCMEC's, from /xsd)")
     validate.set_defaults(run=cmd_report_validate)
-    listing = commands.add_parser("list", help="list the workspace's reports")
+    listing = reports.add_parser("list", help="list the workspace's reports")
     listing.add_argument("--json", action="store_true", help="one JSON object per report")
     listing.set_defaults(run=cmd_report_list)
-    export = commands.add_parser(
+    export = reports.add_parser(
         "export-xml",
         help="write a report's XML documents into a folder; exit 1 if NCMEC would reject the report",
         description="Write report.xml and one fileDetails-NN.xml per file, exactly as they would be sent (the ids "
@@ -105,38 +105,16 @@ def _print_text(name: str, result: DocumentCheck) -> None:
         f"{name}: {result.kind or 'unreadable'} {verdict}: {counts['error']} errors, {counts['warning']} warnings, "
         f"{counts['hint']} hints; checked against {schema}"
     )
-    _print_findings(result.findings)
+    print_findings(result.findings)
 
 
 # -- workspace reports ---------------------------------------------------------------------------
 
 
-def _report_service(args: argparse.Namespace) -> tuple[Any, Any]:
-    """The unlocked workspace and its report service (the caller closes the workspace)."""
-    # Imported here: cli.py registers these commands, so a module-level import would be circular.
-    from desktop_app.cli import _unlocked
-    from desktop_app.core.services.cybertipline import cached_schema
-    from desktop_app.core.services.items import ItemService
-    from desktop_app.core.services.reports import ReportService
-
-    workspace = _unlocked(args)
-    try:
-        # As in the app: once the workspace has fetched NCMEC's schema, every check includes it.
-        schema = cached_schema(workspace)
-    except BaseException:
-        workspace.close()
-        raise
-    xsd = schema.compiled if schema is not None else None
-    return workspace, ReportService(workspace, ItemService(workspace), xsd=lambda: xsd)
-
-
 def cmd_report_list(args: argparse.Namespace) -> int:
     """List the workspace's reports, most recently changed first."""
-    workspace, service = _report_service(args)
-    try:
-        summaries = service.list_reports()
-    finally:
-        workspace.close()
+    with services(args) as wired:
+        summaries = wired.reports.list_reports()
     for summary in summaries:
         if args.json:
             record = {key: value for key, value in vars(summary).items()}
@@ -163,10 +141,8 @@ def _write_private(path: Path, data: bytes) -> None:
 
 def cmd_report_export_xml(args: argparse.Namespace) -> int:
     """Write one report's documents into a folder."""
-    from desktop_app.core.errors import ReportHasErrors
-
-    workspace, service = _report_service(args)
-    try:
+    with services(args) as wired:
+        service = wired.reports
         report_id = service.resolve_id(args.report)
         folder = Path(args.output) if args.output else Path(f"report-{report_id[:8]}")
         # Checked before exporting: the export is logged, and nothing should be logged that is not written.
@@ -183,10 +159,8 @@ def cmd_report_export_xml(args: argparse.Namespace) -> int:
                 print(json.dumps({"report": report_id, "exported": False, "findings": [f.to_json() for f in findings]}))
             else:
                 print(f"{report_id}: not exported. {refused.message}")
-                _print_findings(findings)
+                print_findings(findings)
             return EXIT_INVALID
-    finally:
-        workspace.close()
     folder.mkdir(parents=True, exist_ok=True)
     for document in export.documents:
         _write_private(folder / document.name, document.data)
@@ -210,7 +184,7 @@ def cmd_report_export_xml(args: argparse.Namespace) -> int:
         print(f"  {entry['name']:<22} {entry['bytes']:>8} bytes  sha256 {entry['sha256']}")
     if any(d.placeholder_ids for d in export.documents):
         print("  File details carry placeholder reportId/fileId values; NCMEC assigns the real ones on submission.")
-    _print_findings(list(export.findings))
+    print_findings(list(export.findings))
     return EXIT_VALID
 
 
@@ -218,30 +192,3 @@ class ExportTargetExists(EvidenceDeskError):
     """The export folder already holds report documents; nothing is overwritten."""
 
     code = "export-target-exists"
-
-
-def _print_findings(findings: list[Finding]) -> None:
-    for finding in findings:
-        print(f"{str(finding.severity).upper():<8} {finding.path or '-'}  [{finding.code}] {finding.message}")
-        if finding.why:
-            print(f"{'':<8} why: {finding.why}")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``report ...`` on its own (``python -m desktop_app.report_cli report validate ...``)."""
-    parser = argparse.ArgumentParser(prog="evidence-desk")
-    # The same global options as cli.py, which registers these commands into its own grammar.
-    parser.add_argument("--profile-dir", help="keep all data, settings and logs under this folder")
-    parser.add_argument("--passphrase-file", help="read the passphrase from this file (first line)")
-    add_report_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        code: int = args.run(args)
-    except EvidenceDeskError as error:
-        print(f"evidence-desk: {error.message} [{error.code}]", file=sys.stderr)
-        return EXIT_CANNOT_RUN
-    return code
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,0 +1,45 @@
+"""Headless commands on the same core as the app: for scripts, support and counsel.
+
+One module per command group registers its commands here (``register(commands)``); every command
+that opens a workspace gets its services from ``core.services.wiring``, as the app does.
+
+The passphrase comes from ``--passphrase-file``, else ``EVIDENCE_DESK_PASSPHRASE``, else a prompt.
+Exit codes: 0 success; 1 the command's check failed (the custody log failed verification, some
+items had problems, NCMEC would reject the report); 2 an error the user can act on.
+"""
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from desktop_app import __version__
+from desktop_app.cli import intake, report, workspace
+from desktop_app.cli.common import EXIT_ERROR
+from desktop_app.core.errors import EvidenceDeskError
+
+COMMAND_GROUPS = (workspace, intake, report)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    parser = argparse.ArgumentParser(prog="evidence-desk", description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--profile-dir", help="keep all data, settings and logs under this folder")
+    parser.add_argument("--passphrase-file", help="read the passphrase from this file (first line)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for group in COMMAND_GROUPS:
+        group.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; expected failures print their message and exit 2."""
+    args = build_parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except EvidenceDeskError as error:
+        print(f"evidence-desk: {error.message} [{error.code}]", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,41 @@
+"""The services that act on an unlocked workspace, built in one place for the app and the CLI.
+
+The app (``app.py``) and every CLI command get their item, CyberTipline and report services from
+``build_services`` so that the two cannot drift: the same collaborators, the same NCMEC schema in
+every report check, the same decoder hook when one is given.
+"""
+
+from dataclasses import dataclass
+
+from desktop_app.core.cybertipline.endpoint import CredentialStore
+from desktop_app.core.intake.analysis import Analyse
+from desktop_app.core.platform.secrets import SecretStore
+from desktop_app.core.services.cybertipline import CyberTiplineService
+from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.reports import ReportService
+from desktop_app.core.services.workspace import Workspace
+from desktop_app.core.settings import AppSettings
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything the app and the CLI do to an unlocked workspace goes through one of these."""
+
+    workspace: Workspace
+    items: ItemService
+    cybertipline: CyberTiplineService
+    reports: ReportService
+
+
+def build_services(
+    workspace: Workspace,
+    settings: AppSettings,
+    secrets: SecretStore | None,
+    analyse: Analyse | None = None,
+) -> Services:
+    """Wire the services of an unlocked workspace; ``analyse`` is the decoder pool's hook, if any."""
+    items = ItemService(workspace, analyse)
+    cybertipline = CyberTiplineService(workspace, CredentialStore(secrets), settings.cybertipline_endpoint)
+    # Once the workspace has fetched NCMEC's schema, every report check includes it.
+    reports = ReportService(workspace, items, xsd=cybertipline.current_xsd)
+    return Services(workspace, items, cybertipline, reports)
