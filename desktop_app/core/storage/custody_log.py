@@ -178,13 +178,16 @@ class CustodyLog:
         aead = AESGCM(keys.entry)
         prev_hash = _GENESIS
         rows = conn.execute("SELECT seq, nonce, ciphertext, entry_hash FROM log_entries ORDER BY seq")
-        for seq, nonce, ciphertext, entry_hash in rows:
-            try:
-                plaintext = aead.decrypt(nonce, ciphertext, _entry_ad(self.log_id, seq, prev_hash))
-            except InvalidTag:
-                raise LogIntegrityError(f"Custody log entry {seq} cannot be authenticated.", seq) from None
-            prev_hash = entry_hash
-            yield LoggedEvent(seq, CustodyEvent.from_json(plaintext))
+        try:  # the cursor is closed even when a bad entry stops the reader half-way
+            for seq, nonce, ciphertext, entry_hash in rows:
+                try:
+                    plaintext = aead.decrypt(nonce, ciphertext, _entry_ad(self.log_id, seq, prev_hash))
+                except (InvalidTag, TypeError, ValueError, AttributeError):
+                    raise LogIntegrityError(f"Custody log entry {seq} cannot be authenticated.", seq) from None
+                prev_hash = entry_hash
+                yield LoggedEvent(seq, CustodyEvent.from_json(plaintext))
+        finally:
+            rows.close()
 
     def verify(self, conn: sqlite3.Connection, external: Sequence[str | tuple[str, str]] = ()) -> Verification:
         """Check the whole log; with keys also every entry's content and the head's seal. Read-only.
@@ -261,8 +264,16 @@ class CustodyLog:
         for seq, nonce, ciphertext, entry_hash in conn.execute(
             "SELECT seq, nonce, ciphertext, entry_hash FROM log_entries ORDER BY seq"
         ):
+            if not isinstance(seq, int):
+                raise _Problem(
+                    f"A custody log row after entry {expected - 1} has no sequence number ({seq!r}).", expected
+                )
+            if seq < expected:
+                raise _Problem(f"Custody log entry {seq} appears more than once.", seq)
             if seq != expected:
                 raise _Problem(f"Custody log entry {expected} is missing (next present is {seq}).", expected)
+            if not (isinstance(nonce, bytes) and isinstance(ciphertext, bytes) and isinstance(entry_hash, bytes)):
+                raise _Problem(f"Custody log entry {seq} is malformed (a column is not bytes).", seq)
             ad = domain + log_id + seq.to_bytes(8, "big") + prev_hash
             if sha256(b"\x00" + ad + nonce + ciphertext).digest() != entry_hash:
                 raise _Problem(f"Custody log entry {seq} was altered (hash or chain mismatch).", seq)
