@@ -209,7 +209,8 @@ class CustodyLog:
                 checkpoint = self._open_checkpoint(label, note, size_column)
                 checkpoints.setdefault(checkpoint.size, []).append((label, checkpoint))
             count = self._verify_entries(conn, checkpoints, announced)
-            self._verify_head(conn, count)
+            # Checkpoints the log falls short of come before the head's seal: a restored or cut log
+            # is best explained by naming the checkpoint it contradicts.
             for size, entries in sorted(checkpoints.items()):
                 if size > count:
                     label, checkpoint = entries[-1]
@@ -219,6 +220,7 @@ class CustodyLog:
                         "restored.",
                         count + 1,
                     )
+            self._verify_head(conn, count)
             stored_roots = {
                 (size, cp.root)
                 for size, entries in checkpoints.items()
