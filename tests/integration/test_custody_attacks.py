@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.integration.test_cli import PASSPHRASE, run
+from tests.integration.test_cli import run
 
 ACK_REASON = "Restored the data folder from last week's backup after a disk failure; counsel told."
 
