@@ -596,7 +596,12 @@ class Workspace:
                 raise TamperingDetected(self._alarm.summary(), min(old.size, new.size) + 1)
 
     def checkpoint_if_due(self, max_age: timedelta = CHECKPOINT_MAX_AGE) -> str | None:
-        """Sign a checkpoint if the newest is older than ``max_age`` and the log has grown since."""
+        """Sign a checkpoint if the newest is older than ``max_age`` and the log has grown since.
+
+        Never while tampering stands: that is the signature detection must not be laundered by.
+        """
+        if self._alarm is not None:
+            return None
         with self.db.write() as conn:
             log = self.custody_log()
             latest = conn.execute("SELECT max(size) FROM log_checkpoints").fetchone()[0]
