@@ -91,6 +91,14 @@ class _Problem(Exception):
         self.seq = seq
 
 
+def _sequence_problem(seq: object, expected: int) -> _Problem:
+    if not isinstance(seq, int):
+        return _Problem(f"A custody log row after entry {expected - 1} has no sequence number ({seq!r}).", expected)
+    if seq < expected:
+        return _Problem(f"Custody log entry {seq} appears more than once.", seq)
+    return _Problem(f"Custody log entry {expected} is missing (next present is {seq}).", expected)
+
+
 class CustodyLog:
     """Appends to and verifies the log tables. Callers own the transaction (one per action)."""
 
@@ -266,18 +274,14 @@ class CustodyLog:
         for seq, nonce, ciphertext, entry_hash in conn.execute(
             "SELECT seq, nonce, ciphertext, entry_hash FROM log_entries ORDER BY seq"
         ):
-            if not isinstance(seq, int):
-                raise _Problem(
-                    f"A custody log row after entry {expected - 1} has no sequence number ({seq!r}).", expected
-                )
-            if seq < expected:
-                raise _Problem(f"Custody log entry {seq} appears more than once.", seq)
             if seq != expected:
-                raise _Problem(f"Custody log entry {expected} is missing (next present is {seq}).", expected)
-            if not (isinstance(nonce, bytes) and isinstance(ciphertext, bytes) and isinstance(entry_hash, bytes)):
-                raise _Problem(f"Custody log entry {seq} is malformed (a column is not bytes).", seq)
+                raise _sequence_problem(seq, expected)
             ad = domain + log_id + seq.to_bytes(8, "big") + prev_hash
-            if sha256(b"\x00" + ad + nonce + ciphertext).digest() != entry_hash:
+            try:
+                recomputed = sha256(b"\x00" + ad + nonce + ciphertext).digest()
+            except TypeError:  # a column edited to text or NULL
+                raise _Problem(f"Custody log entry {seq} is malformed (a column is not bytes).", seq) from None
+            if recomputed != entry_hash:
                 raise _Problem(f"Custody log entry {seq} was altered (hash or chain mismatch).", seq)
             if aead is not None:
                 try:
