@@ -5,11 +5,15 @@ import sqlite3
 from contextlib import closing
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.errors import AcknowledgementReasonRequired, NothingToAcknowledge, TamperingDetected
+from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, fast_kdf
+from tests.core.test_custody_log import TABLES, apply_attack, fill
 
 
 def cut_log_behind_the_apps_back(paths, keep: int) -> None:
@@ -101,3 +105,53 @@ def test_a_failed_verification_writes_nothing_to_the_database(paths):
     finally:
         ws.close()
     assert dump() == before
+
+
+# --- the property test, one step further: a tampering followed by an ordinary command ---------------
+
+
+@pytest.fixture(scope="module")
+def pristine_profile(tmp_path_factory):
+    """A closed workspace with 40-odd entries and several checkpoints, anchored: copied per example."""
+    root = tmp_path_factory.mktemp("pristine") / "profile"
+    ws, _ = Workspace.create(AppPaths.resolve(root), PASSPHRASE, "R", fast_kdf())
+    fill(ws, 30, 8)
+    ws.close()
+    return root
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    kind=st.sampled_from(["mutate", "mutate", "delete", "reorder", "truncate"]),
+    table=st.sampled_from(sorted(TABLES)),
+    pick=st.integers(0, 10_000),
+    column_pick=st.integers(0, 10),
+    position=st.integers(0, 10_000),
+    delta=st.integers(0, 254),
+)
+@pytest.mark.slow
+def test_no_ordinary_command_launders_a_tampering(
+    pristine_profile, tmp_path_factory, kind, table, pick, column_pick, position, delta
+):
+    root = tmp_path_factory.mktemp("attacked") / "profile"
+    shutil.copytree(pristine_profile, root)
+    paths = AppPaths.resolve(root)
+    with closing(sqlite3.connect(paths.workspace / "workspace.db", isolation_level=None)) as conn:
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+            conn.execute(f"DROP TRIGGER {name}")
+        apply_attack(conn, kind, table, pick, column_pick, position, delta)
+    ws = Workspace.open(paths)  # one more ordinary command: unlock, act, lock
+    try:
+        ws.unlock(PASSPHRASE)
+        ws.record(EventType.SETTINGS_CHANGED, {"routine": True})
+    except TamperingDetected:
+        pass
+    finally:
+        ws.close()
+    ws = Workspace.open(paths)  # then 'log verify'
+    try:
+        verification = ws.unlock(PASSPHRASE)
+        assert not verification.ok or ws.tampering is not None, (kind, table, pick, column_pick, position, delta)
+    finally:
+        ws.close()
+    shutil.rmtree(root)
