@@ -18,7 +18,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from desktop_app import __version__
@@ -31,15 +30,12 @@ from desktop_app.core.crypto.keys import (
     unwrap_with_passphrase,
     wrap_with_passphrase,
 )
-from desktop_app.core.crypto.merkle import consistency_proof, verify_consistency
-from desktop_app.core.crypto.signed_note import Checkpoint, CheckpointError, parse_and_verify, verifier_key_string
+from desktop_app.core.crypto.signed_note import verifier_key_string
 from desktop_app.core.domain.events import CustodyEvent, EventType
 from desktop_app.core.errors import (
     AcknowledgementReasonRequired,
-    CheckpointUnreadable,
     LogIntegrityError,
     NothingToAcknowledge,
-    TamperingDetected,
     WorkspaceExists,
     WorkspaceLocked,
     WorkspaceMissing,
@@ -48,13 +44,14 @@ from desktop_app.core.platform.instance_lock import InstanceLock
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.secrets import SecretStore
 from desktop_app.core.progress import CancelToken, ProgressGenerator
+from desktop_app.core.services.anchoring import Anchoring
 from desktop_app.core.storage import vault as vault_module
-from desktop_app.core.storage.anchor import Anchor, anchor_path, read_anchor, superseded_path, write_anchor
+from desktop_app.core.storage.anchor import Anchor
 from desktop_app.core.storage.custody_log import CustodyLog, LoggedEvent, LogKeys, Verification
 from desktop_app.core.storage.database import WorkspaceDatabase, sqlite_version
 from desktop_app.core.storage.fields import FieldCipher
 from desktop_app.core.storage.schema import MIGRATIONS
-from desktop_app.core.storage.tamper_alarm import TamperAlarm, alarm_path, clear_alarm, raise_alarm, read_alarm
+from desktop_app.core.storage.tamper_alarm import TamperAlarm
 from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultKeys
 
 DATABASE_NAME = "workspace.db"
@@ -95,9 +92,6 @@ class Workspace:
     ) -> None:
         self.paths = paths
         self.db = db
-        # A second copy of the latest checkpoint, outside the file system: restoring both the data
-        # and the config folder from a backup still meets a checkpoint the old log cannot satisfy.
-        self._secrets = secrets
         self._lock = lock
         self._unlocked: _Unlocked | None = None
         with db.read() as reader:
@@ -109,7 +103,9 @@ class Workspace:
         self.public_key = Ed25519PublicKey.from_public_bytes(public)
         self.origin = f"evidence-desk/{workspace_id.hex()}"
         # Read before anything else: an unacknowledged alarm blocks every write from here on.
-        self._alarm: TamperAlarm | None = read_alarm(self.alarm_file)
+        self.anchoring = Anchoring(
+            paths.anchors, workspace_id.hex(), self.origin, self.public_key, self.verifier_key(), secrets
+        )
         self.recovery_slot_problem: str | None = None
         self.sweep_report: SweepReport = vault_module.sweep(self.blob_dir, db)
 
@@ -332,7 +328,7 @@ class Workspace:
         # append would re-seal a damaged head and the first checkpoint would bless a damaged log.
         verification = self.check_log(external_notes)
         if not verification.ok:
-            self._raise_alarm(verification)
+            self.anchoring.raise_alarm_for(verification)
         if self._alarm is not None:
             return verification
         with self.db.write() as conn:
@@ -435,7 +431,7 @@ class Workspace:
     @property
     def anchor_file(self) -> Path:
         """Where this workspace's anchor lives."""
-        return anchor_path(self.paths.anchors, self.workspace_id.hex())
+        return self.anchoring.anchor_file
 
     def verifier_key(self) -> str:
         """The one-line public key that verifies this workspace's checkpoints."""
@@ -444,20 +440,19 @@ class Workspace:
     @property
     def alarm_file(self) -> Path:
         """Where this workspace's tampering state lives (beside the anchor, outside the data folder)."""
-        return alarm_path(self.paths.anchors, self.workspace_id.hex())
+        return self.anchoring.alarm_file
 
     @property
     def tampering(self) -> TamperAlarm | None:
         """The unacknowledged tampering alarm, or None."""
-        return self._alarm
+        return self.anchoring.alarm
+
+    @property
+    def _alarm(self) -> TamperAlarm | None:
+        return self.anchoring.alarm
 
     def _refuse_if_tampered(self) -> None:
-        if self._alarm is not None:
-            raise TamperingDetected(self._alarm.summary(), self._alarm.first.first_bad_seq)
-
-    def _raise_alarm(self, verification: Verification) -> None:
-        problem = verification.problem or "verification failed"
-        self._alarm = raise_alarm(self.alarm_file, problem, verification.first_bad_seq, verification.entries)
+        self.anchoring.refuse_if_tampered()
 
     def check_log(self, external_notes: Iterable[str | tuple[str, str]] = ()) -> Verification:
         """Verify the log against the anchor, the keyring witness and ``external_notes``. Writes nothing.
@@ -465,33 +460,17 @@ class Workspace:
         This is the single place verification happens; reconciling the other tables with the log
         belongs here too, after the log itself has verified.
         """
-        notes: list[str | tuple[str, str]] = list(external_notes)
-        try:
-            anchor = read_anchor(self.anchor_file)
-        except CheckpointUnreadable as exc:
-            return Verification(0, 0, self.is_unlocked, f"The anchor file is damaged: {exc.message}", None)
-        if anchor is not None and anchor.verifier_key != self.verifier_key():
-            return Verification(
-                0,
-                0,
-                self.is_unlocked,
-                "The workspace's signing key differs from the one pinned in its anchor file: the database "
-                "was replaced.",
-                None,
-            )
-        if anchor is not None:
-            notes.append((f"anchored checkpoint in {self.anchor_file}", anchor.note))
-        witness = self._secrets.get(self._witness_name) if self._secrets else None
-        if witness:
-            notes.append(("checkpoint kept in the system keyring", witness))
+        problem, anchored = self.anchoring.notes_for_verification()
+        if problem is not None:
+            return Verification(0, 0, self.is_unlocked, problem, None)
         with self.db.read() as reader:
-            return self.custody_log().verify(reader.conn, notes)
+            return self.custody_log().verify(reader.conn, [*external_notes, *anchored])
 
     def verify_log(self, external_notes: Iterable[str | tuple[str, str]] = (), record: bool = True) -> Verification:
         """Verify (read-only, first), raise the alarm on failure, and record a success when unlocked."""
         verification = self.check_log(external_notes)
         if not verification.ok:
-            self._raise_alarm(verification)
+            self.anchoring.raise_alarm_for(verification)
         elif record and self.is_unlocked and self._alarm is None:
             self.record(EventType.LOG_VERIFIED, self._verification_record(verification))
         return verification
@@ -511,10 +490,6 @@ class Workspace:
         if alarm is None:
             raise NothingToAcknowledge("No tampering is on record for this workspace; there is nothing to acknowledge.")
         now = self.check_log()
-        try:
-            superseded = read_anchor(self.anchor_file)
-        except CheckpointUnreadable:
-            superseded = None
         log = self.custody_log()
         with self.db.write() as conn:
             log.append(
@@ -526,18 +501,13 @@ class Workspace:
                         "reason": reason.strip(),
                         "detections": [d.to_dict() for d in alarm.detections],
                         "verification_now": self._verification_record(now),
-                        "superseded_anchor": superseded.note if superseded else None,
+                        "superseded_anchor": self.anchoring.anchored_note(),
                     },
                 ),
             )
             note = log.sign_checkpoint(conn, state.signing_key, state.reviewer)
             _set_meta(conn, "last_checkpoint_at", datetime.now(UTC).isoformat().encode())
-        if self.anchor_file.exists():
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-            os.replace(self.anchor_file, superseded_path(self.anchor_file, stamp))
-        self._publish_anchor(note, force=True)
-        clear_alarm(self.alarm_file)
-        self._alarm = None
+        self.anchoring.supersede(note)
         return note
 
     @staticmethod
@@ -559,41 +529,11 @@ class Workspace:
         self._refuse_if_tampered()
         with self.db.write() as conn:
             note = self.custody_log().sign_checkpoint(
-                conn, state.signing_key, state.reviewer, self._require_extends_anchor
+                conn, state.signing_key, state.reviewer, self.anchoring.require_extends
             )
             _set_meta(conn, "last_checkpoint_at", datetime.now(UTC).isoformat().encode())
-        self._publish_anchor(note)
+        self.anchoring.publish(note)
         return note
-
-    def _anchored_checkpoints(self) -> list[tuple[str, Checkpoint]]:
-        """The checkpoints kept outside the database that a new one must extend."""
-        found: list[tuple[str, Checkpoint]] = []
-        try:
-            anchor = read_anchor(self.anchor_file)
-        except CheckpointUnreadable:
-            anchor = None  # a damaged anchor is replaced by a good one; the keyring copy still binds
-        witness = self._secrets.get(self._witness_name) if self._secrets else None
-        for label, note in (("anchored checkpoint", anchor.note if anchor else None), ("keyring checkpoint", witness)):
-            if not note:
-                continue
-            try:
-                found.append((label, parse_and_verify(note, self.origin, self.public_key)))
-            except (CheckpointError, InvalidSignature):
-                continue  # not ours: verification reports it; it binds nothing
-        return found
-
-    def _require_extends_anchor(self, leaves: list[bytes], new: Checkpoint) -> None:
-        for label, old in self._anchored_checkpoints():
-            consistent = old.size <= new.size and verify_consistency(
-                old.size, new.size, old.root, new.root, consistency_proof(leaves, old.size, new.size)
-            )
-            if not consistent:
-                problem = (
-                    f"A new checkpoint at size {new.size} would not extend the {label} (size {old.size}, root "
-                    f"{old.root.hex()[:16]}…): history it covers is gone or different."
-                )
-                self._alarm = raise_alarm(self.alarm_file, problem, min(old.size, new.size) + 1, new.size)
-                raise TamperingDetected(self._alarm.summary(), min(old.size, new.size) + 1)
 
     def checkpoint_if_due(self, max_age: timedelta = CHECKPOINT_MAX_AGE) -> str | None:
         """Sign a checkpoint if the newest is older than ``max_age`` and the log has grown since.
@@ -620,29 +560,10 @@ class Workspace:
         """The verifier key and the latest checkpoint: what the anchor holds and exports carry."""
         return Anchor(self.verifier_key(), self.latest_checkpoint() or "").to_text()
 
-    @property
-    def _witness_name(self) -> str:
-        return f"checkpoint/{self.workspace_id.hex()}"
-
-    def _publish_anchor(self, note: str | None = None, force: bool = False) -> None:
-        """Write ``note`` (default: the newest stored) to the anchor and the keyring witness.
-
-        Without ``force`` (only an acknowledgement forces), a note that does not extend the
-        published one is refused: ``checkpoint()`` checked it before signing, this catches callers
-        that did not.
-        """
-        note = note or self.latest_checkpoint()
-        if note is None:
-            return
-        if not force:
-            self._refuse_if_tampered()
-            new = parse_and_verify(note, self.origin, self.public_key)
-            for label, old in self._anchored_checkpoints():
-                if old.size > new.size or (old.size == new.size and old.root != new.root):
-                    raise TamperingDetected(f"Refusing to replace the {label} (size {old.size}) with size {new.size}.")
-        write_anchor(self.anchor_file, Anchor(self.verifier_key(), note))
-        if self._secrets is not None:
-            self._secrets.set(self._witness_name, note)
+    def _publish_anchor(self) -> None:
+        note = self.latest_checkpoint()
+        if note is not None:
+            self.anchoring.publish(note)
 
     # -- the vault -----------------------------------------------------------------------------
 
