@@ -457,14 +457,18 @@ class Workspace:
     def check_log(self, external_notes: Iterable[str | tuple[str, str]] = ()) -> Verification:
         """Verify the log against the anchor, the keyring witness and ``external_notes``. Writes nothing.
 
-        This is the single place verification happens; reconciling the other tables with the log
-        belongs here too, after the log itself has verified.
+        The single place verification happens: unlocking, ``log verify`` and the app's Verify all
+        come here, and a failed answer raises the alarm in the callers.
         """
         problem, anchored = self.anchoring.notes_for_verification()
         if problem is not None:
             return Verification(0, 0, self.is_unlocked, problem, None)
         with self.db.read() as reader:
-            return self.custody_log().verify(reader.conn, [*external_notes, *anchored])
+            verification = self.custody_log().verify(reader.conn, [*external_notes, *anchored])
+            # Reconciling the other tables with the log (every item, source, state and report status
+            # has its event, and vice versa) belongs here: same read snapshot, only once the log
+            # itself has verified, its failure returned as a failed Verification like the log's.
+            return verification
 
     def verify_log(self, external_notes: Iterable[str | tuple[str, str]] = (), record: bool = True) -> Verification:
         """Verify (read-only, first), raise the alarm on failure, and record a success when unlocked."""
