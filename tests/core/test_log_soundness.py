@@ -155,3 +155,25 @@ def test_no_ordinary_command_launders_a_tampering(
     finally:
         ws.close()
     shutil.rmtree(root)
+
+
+def test_a_new_passphrase_given_with_the_recovery_key_waits_for_the_acknowledgement(paths, tmp_path):
+    ws, recovery = Workspace.create(paths, PASSPHRASE, "R", fast_kdf())
+    ws.close()
+    with closing(sqlite3.connect(paths.workspace / "workspace.db")) as conn, conn:
+        (mac,) = conn.execute("SELECT mac FROM log_head").fetchone()
+        conn.execute("UPDATE log_head SET mac = ?", (bytes([mac[0] ^ 1]) + mac[1:],))
+    ws = Workspace.open(paths)
+    try:
+        assert not ws.unlock_with_recovery_key(recovery.text, "the new passphrase").ok
+        assert ws.tampering is not None
+        ws.acknowledge_tampering("The head seal was damaged by a disk repair tool; checked with IT.")
+        kinds = [e.event.type for e in ws.events()]
+        assert kinds.index(EventType.TAMPERING_ACKNOWLEDGED) < kinds.index(EventType.PASSPHRASE_CHANGED)
+    finally:
+        ws.close()
+    ws = Workspace.open(paths)
+    try:
+        assert ws.unlock("the new passphrase").ok
+    finally:
+        ws.close()

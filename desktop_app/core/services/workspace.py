@@ -79,6 +79,7 @@ class _Unlocked:
 
     def __init__(self, master: bytes, subkeys: Subkeys, signing_key: Ed25519PrivateKey, reviewer: str) -> None:
         self.master = master  # kept only to re-create a damaged recovery slot
+        self.pending_passphrase: str | None = None
         self.subkeys = subkeys
         self.signing_key = signing_key
         self.reviewer = reviewer
@@ -286,6 +287,10 @@ class Workspace:
         verification = self._unlock_with_master(master, [(EventType.WORKSPACE_UNLOCKED_WITH_RECOVERY_KEY, {})])
         if self._alarm is None:
             self._rewrap_passphrase(master, new_passphrase)
+        else:
+            # Nothing is written while tampering stands: the new passphrase is set (and logged)
+            # right after the acknowledgement, in this session; locking first forgets it.
+            self._state().pending_passphrase = new_passphrase
         return verification
 
     def change_passphrase(self, current: str, new: str) -> None:
@@ -512,6 +517,9 @@ class Workspace:
             note = log.sign_checkpoint(conn, state.signing_key, state.reviewer)
             _set_meta(conn, "last_checkpoint_at", datetime.now(UTC).isoformat().encode())
         self.anchoring.supersede(note)
+        if state.pending_passphrase is not None:
+            pending, state.pending_passphrase = state.pending_passphrase, None
+            self._rewrap_passphrase(state.master, pending)
         return note
 
     @staticmethod
