@@ -14,12 +14,12 @@ import sys
 from collections.abc import Callable, Sequence
 
 from desktop_app import __version__
-from desktop_app.cli import intake, report, workspace
+from desktop_app.cli import intake, report, sandbox, workspace
 from desktop_app.cli.common import EXIT_ERROR, EXIT_FAILED
 from desktop_app.core.errors import DatabaseDamaged, EvidenceDeskError, LogIntegrityError
 from desktop_app.core.storage.custody_log import is_damage
 
-COMMAND_GROUPS = (workspace, intake, report)
+COMMAND_GROUPS = (workspace, intake, report, sandbox)
 
 
 def build_parser() -> argparse.ArgumentParser:

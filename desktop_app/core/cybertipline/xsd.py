@@ -53,6 +53,15 @@ def parse_xsd_tree(source: bytes | Path) -> Any:
 
 
 @dataclass(frozen=True)
+class SchemaProblem:
+    """One libxml2 validation error: the node's path, libxml2's error type name and its message."""
+
+    path: str | None
+    type_name: str
+    message: str
+
+
+@dataclass(frozen=True)
 class CompiledXsd:
     """A compiled schema and the SHA-256 of the bytes it came from (to name it in findings and logs)."""
 
@@ -71,6 +80,14 @@ class CompiledXsd:
             entries = [(entry.path, entry.message) for entry in self._schema.error_log]
         rejects = "NCMEC's schema rejects this"
         return [error(_model_path(path), "xsd-invalid", f"{rejects}: {message}") for path, message in entries]
+
+    def problems(self, document: Any) -> list[SchemaProblem]:
+        """libxml2's own account of what is wrong (empty when valid), for callers that word it themselves."""
+        tree = document if hasattr(document, "getroot") else etree.ElementTree(document)
+        with self._lock:
+            if self._schema.validate(tree):
+                return []
+            return [SchemaProblem(entry.path, entry.type_name, entry.message) for entry in self._schema.error_log]
 
     def validate_bytes(self, data: bytes) -> list[Finding]:
         """Validate serialized bytes (as they would be sent)."""

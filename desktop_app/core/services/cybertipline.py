@@ -67,6 +67,13 @@ def cached_schema(workspace: Workspace) -> NcmecSchema | None:
     )
 
 
+def cached_schema_bytes(workspace: Workspace) -> bytes | None:
+    """The bytes of the newest XSD the workspace fetched from NCMEC (for the practice server's ``/xsd``)."""
+    with workspace.db.read() as reader:
+        stored = SchemaStore(workspace.fields()).latest(reader.conn)
+    return stored.data if stored is not None else None
+
+
 class CyberTiplineService:
     """NCMEC's endpoint for one unlocked workspace. ``endpoint`` follows the reviewer's setting."""
 
