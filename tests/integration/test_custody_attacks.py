@@ -247,3 +247,18 @@ def test_malformed_database_page_is_a_typed_error(tmp_path):
     refused = run(profile, "items", check_code=2)
     assert "[database-damaged]" in refused.stderr
     no_traceback(refused)
+
+
+def test_deleting_the_anchor_does_not_hide_a_restored_older_data_folder(tmp_path):
+    profile = tmp_path / "profile"
+    run(profile, "init", check_code=0)
+    shutil.copytree(profile / "data", tmp_path / "old-data")
+    run(profile, "log", "verify", check_code=0)
+    shutil.rmtree(profile / "data")
+    shutil.copytree(tmp_path / "old-data", profile / "data")
+    anchor_file(profile).unlink()  # no keyring on this system: the anchor was the only witness
+    failed = run(profile, "log", "verify", check_code=1)
+    assert "anchor file" in failed.stdout and "is missing" in failed.stdout
+    run(profile, "items", check_code=1)
+    run(profile, "log", "acknowledge", "--reason", "Moved the profile; the anchor was not copied.", check_code=0)
+    run(profile, "log", "verify", check_code=0)

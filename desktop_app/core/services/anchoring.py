@@ -80,9 +80,16 @@ class Anchoring:
                 "was replaced.",
                 [],
             )
-        notes: list[Note] = []
-        if anchor is not None:
-            notes.append((f"anchored checkpoint in {self.anchor_file}", anchor.note))
+        if anchor is None:
+            # Written when the workspace is created and only ever replaced: a missing anchor is a
+            # deleted one (the cheapest way to hide a restored older data folder) or a moved profile.
+            return (
+                f"The anchor file {self.anchor_file} is missing: it was deleted, or the data folder was "
+                "moved without the anchors folder. Put it back, or verify against an exported checkpoint "
+                "(--checkpoint) and acknowledge.",
+                [],
+            )
+        notes: list[Note] = [(f"anchored checkpoint in {self.anchor_file}", anchor.note)]
         witness = self._secrets.get(self._witness_name) if self._secrets else None
         if witness:
             notes.append(("checkpoint kept in the system keyring", witness))

@@ -187,8 +187,8 @@ class Workspace:
         except BaseException:
             lock.release()
             raise
+        workspace._publish_anchor()  # first: unlocking verifies against it, and a missing anchor fails
         workspace._unlock_with_master(master, [])
-        workspace._publish_anchor()
         return workspace, recovery
 
     @staticmethod
