@@ -14,6 +14,7 @@ workspace cannot be opened (in use by another instance, too new, unsupported SQL
 import argparse
 import gc
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,12 +26,13 @@ from desktop_app import APP_NAME, __version__
 from desktop_app.core.decoding.pool import DecoderPool
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.platform.logging_setup import configure_logging
-from desktop_app.core.platform.paths import AppPaths
+from desktop_app.core.platform.paths import PROFILE_ENV, AppPaths
 from desktop_app.core.platform.secrets import SecretStore, system_secret_store
-from desktop_app.core.services.wiring import build_services
+from desktop_app.core.services.wiring import Services, build_services
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from desktop_app.core.storage.custody_log import Verification
+from desktop_app.ui import smoke
 from desktop_app.ui.auto_lock import AutoLockController
 from desktop_app.ui.crash import CrashHandler
 from desktop_app.ui.dialogs.create_workspace import CreateWorkspaceDialog
@@ -56,6 +58,8 @@ def parse_args(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str
     parser = argparse.ArgumentParser(prog="evidence-desk-gui", description=f"{APP_NAME} {__version__}")
     parser.add_argument("--profile-dir", help="keep every file (workspace, settings, logs) under this folder")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    # Release checks only (ui/smoke.py): a new workspace in a throw-away profile, one import, verify, exit.
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_known_args(argv)
 
 
@@ -112,17 +116,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the desktop app; returns the process exit code."""
     shield_none()  # before any Qt call: see ui/pyside_fixes.py
     args, qt_args = parse_args(argv)
+    if args.smoke_test and (refusal := smoke.check_profile(args.profile_dir or os.environ.get(PROFILE_ENV))):
+        return smoke.refuse(refusal)
     paths = AppPaths.resolve(args.profile_dir)
     logging_setup = configure_logging(paths.logs)
     log.info("%s %s starting", APP_NAME, __version__)
     try:
-        return _run(paths, qt_args, logging_setup.ring_buffer.lines)
+        return _run(paths, qt_args, logging_setup.ring_buffer.lines, args.smoke_test)
     finally:
         log.info("%s stopped", APP_NAME)
         logging_setup.close()
 
 
-def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLog") -> int:
+def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLog", smoke_test: bool = False) -> int:
     app = _application(qt_args)
     switch_interval = favour_the_gui_thread()
     gc_thresholds = defer_full_collections()  # full collections happen on lock: ui/interpreter.py
@@ -135,12 +141,15 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
     # Nothing starts until the first decoding job: the worker processes spawn on demand.
     decoders = DecoderPool()
     workspace: Workspace | None = None
+    services: Services | None = None
     # Closing a start-up dialog must not end the app before the main window exists.
     app.setQuitOnLastWindowClosed(False)
     try:
         verification: Verification | None = None
         try:
-            if Workspace.exists(paths):
+            if smoke_test:
+                workspace = smoke.create_workspace(paths, secrets)
+            elif Workspace.exists(paths):
                 opened = open_and_unlock(paths, pool, secrets)
                 if isinstance(opened, int):
                     return opened
@@ -165,15 +174,23 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
             verification,
             reports=services.reports,
             cybertipline=services.cybertipline,
+            submissions=services.submissions,
+            keyring_available=secrets is not None,
         )
         auto_lock.install(app)
         app.setQuitOnLastWindowClosed(True)
         window.show()
-        return app.exec()
+        driver = smoke.SmokeTest(window, services.items, paths.data.parent / "smoke-test-input") if smoke_test else None
+        if driver is not None:
+            driver.start()
+        status = app.exec()
+        return status if driver is None else driver.exit_code
     finally:
         auto_lock.uninstall()
         pool.wait_for_done()
         decoders.close()  # after the pools: no worker is waiting on a decoder any more
+        if services is not None:
+            services.close()  # stops the practice server if Practice was used
         if workspace is not None:
             workspace.close()  # locks, which seals a checkpoint if the log grew
         crash.uninstall()

@@ -2,15 +2,18 @@
 
 import argparse
 import getpass
+import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
+from desktop_app.core.crypto.kdf import MAX_PASSPHRASE_BYTES
 from desktop_app.core.cybertipline.findings import Finding
 from desktop_app.core.errors import EvidenceDeskError, PassphraseRejected, TamperingDetected
 from desktop_app.core.intake.analysis import Analyse
+from desktop_app.core.platform.files import read_at_most
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.secrets import system_secret_store
 from desktop_app.core.services.wiring import Services, build_services
@@ -29,10 +32,76 @@ class UsageError(EvidenceDeskError):
     code = "usage"
 
 
+class InputTooLarge(EvidenceDeskError):
+    """A file named on the command line is larger than the command will ever read."""
+
+    code = "input-too-large"
+
+
+class InputUnreadable(EvidenceDeskError):
+    """A file named on the command line cannot be read."""
+
+    code = "input-unreadable"
+
+
+# What must not reach a terminal from a value we did not write ourselves (a file name, a link
+# target, a document's text): C0 and C1 controls and DEL (escape sequences retitle or repaint the
+# terminal, a newline forges a line) and the bidirectional overrides and isolates (they reorder
+# what is shown, so "evil\u202egpj.exe" reads as "evilexe.jpg").
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# In JSON text the C0 controls are already escaped by ``json.dumps``; the rest may appear raw.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+def printable(value: object) -> str:
+    """``value`` as text safe for a terminal: control and bidi characters become visible escapes.
+
+    Every value from outside (paths, names, details, messages quoting a document) goes through
+    this before it is printed as text; JSON output goes through ``json_text``.
+    """
+    return _UNSAFE.sub(_escape, str(value))
+
+
+def json_text(document: object) -> str:
+    """One JSON document on one line, with every terminal-steering character written as a JSON escape."""
+    text = json.dumps(document, ensure_ascii=False)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def read_capped(name: str, limit: int, what: str) -> bytes:
+    """Read the file ``name`` (``-``: standard input), refusing it without reading on past ``limit`` bytes."""
+    try:
+        data = sys.stdin.buffer.read(limit + 1) if name == "-" else read_at_most(name, limit)
+    except OSError as problem:
+        reason = problem.strerror or problem
+        raise InputUnreadable(f"Evidence Desk cannot read {what} {printable(name)}: {reason}.") from None
+    if len(data) > limit:
+        raise InputTooLarge(
+            f"{what[:1].upper()}{what[1:]} {printable(name)} is larger than {limit:,} bytes, more than any genuine "
+            f"{what} holds; nothing was done. Check that you named the right file."
+        )
+    return data
+
+
 def passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
     """The passphrase from ``--passphrase-file``, else the environment, else a prompt."""
     if args.passphrase_file:
-        return Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+        # At most one passphrase and its line ending; a larger file is not a passphrase file.
+        raw = read_capped(args.passphrase_file, MAX_PASSPHRASE_BYTES + 2, "the passphrase file")
+        try:
+            return raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise PassphraseRejected(
+                f"The passphrase file {printable(args.passphrase_file)} is not UTF-8 text; save it as UTF-8."
+            ) from None
     if os.environ.get(PASSPHRASE_ENV):
         # Taken out of the environment so the decoder processes we spawn never inherit it.
         return os.environ.pop(PASSPHRASE_ENV)
@@ -87,7 +156,11 @@ def services(args: argparse.Namespace, analyse: Analyse | None = None) -> Iterat
     workspace = unlocked(args)
     try:
         settings = AppSettings.load(paths(args).settings_file)
-        yield build_services(workspace, settings, system_secret_store(), analyse)
+        wired = build_services(workspace, settings, system_secret_store(), analyse)
+        try:
+            yield wired
+        finally:
+            wired.close()
     finally:
         workspace.close()
 
@@ -95,6 +168,7 @@ def services(args: argparse.Namespace, analyse: Analyse | None = None) -> Iterat
 def print_findings(findings: list[Finding]) -> None:
     """One line per finding, with the referral hint's reason below it."""
     for finding in findings:
-        print(f"{str(finding.severity).upper():<8} {finding.path or '-'}  [{finding.code}] {finding.message}")
+        where, message = printable(finding.path or "-"), printable(finding.message)
+        print(f"{str(finding.severity).upper():<8} {where}  [{finding.code}] {message}")
         if finding.why:
-            print(f"{'':<8} why: {finding.why}")
+            print(f"{'':<8} why: {printable(finding.why)}")

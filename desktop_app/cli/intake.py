@@ -1,7 +1,7 @@
 """Intake: ``hash`` (no workspace), ``import`` and ``items``.
 
     evidence-desk hash FILE... [--json]
-    evidence-desk [--profile-dir DIR] import PATH... [--manifest FILE] [--json]
+    evidence-desk [--profile-dir DIR] import PATH... [--manifest FILE] [--allow-outside PATH]... [--json]
     evidence-desk [--profile-dir DIR] items [--json]
 
 ``hash`` and ``import`` exit 1 when some items could not be read as they were.
@@ -9,7 +9,6 @@
 
 import argparse
 import base64
-import json
 import os
 import sys
 import time
@@ -17,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, UsageError, services
+from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, UsageError, json_text, printable, services
 from desktop_app.core.domain.items import Item, ItemSource
 from desktop_app.core.domain.media import MediaAnalysis
 from desktop_app.core.intake.digest import digest_file
@@ -36,6 +35,14 @@ def register(commands: Any) -> None:
     import_ = commands.add_parser("import", help="take files, folders and a manifest into the workspace")
     import_.add_argument("paths", nargs="*", metavar="PATH")
     import_.add_argument("--manifest", metavar="FILE", help="a CSV or JSON manifest from the platform")
+    import_.add_argument(
+        "--allow-outside",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="let manifest rows name this file (or files below this folder) although it is outside the "
+        "manifest's folder; repeatable",
+    )
     import_.add_argument("--json", action="store_true", help="the summary as one JSON object")
     import_.set_defaults(run=cmd_import)
 
@@ -112,11 +119,11 @@ def cmd_hash(args: argparse.Namespace) -> int:
         records[path].update(_analysis_json(analysis))
     for record in records.values():
         if args.json:
-            print(json.dumps(record, ensure_ascii=False))
+            print(json_text(record))
             continue
-        print(record["path"])
+        print(printable(record["path"]))
         if "sha256" not in record or record["outcome"] != "ok":
-            print(f"  {record['outcome']}: {record['detail']}")
+            print(f"  {record['outcome']}: {printable(record['detail'])}")
         for key in ("md5", "sha1", "sha256"):
             if key in record:
                 print(f"  {key:<7} {record[key]}")
@@ -169,7 +176,7 @@ def _print_summary(summary: ImportSummary, as_json: bool) -> None:
     findings = [vars(finding) for finding in summary.findings]
     if as_json:
         print(
-            json.dumps(
+            json_text(
                 {
                     "results": [_result_json(r) for r in summary.results],
                     "findings": findings,
@@ -180,17 +187,17 @@ def _print_summary(summary: ImportSummary, as_json: bool) -> None:
                     "analysed": summary.analysed,
                     "ok": summary.ok,
                 },
-                ensure_ascii=False,
             )
         )
         return
     for result in summary.results:
         status = "new" if result.new_item else "more-source" if result.new_source else "unchanged"
-        detail = f"  ({result.detail})" if result.detail else ""
-        print(f"{result.outcome!s:<20} {status:<12} {(result.item_id or '-')[:12]:<12} {result.display_path}{detail}")
+        detail = f"  ({printable(result.detail)})" if result.detail else ""
+        shown = printable(result.display_path)
+        print(f"{result.outcome!s:<20} {status:<12} {(result.item_id or '-')[:12]:<12} {shown}{detail}")
     for finding in summary.findings:
-        where = f"row {finding.row}" + (f" ({finding.field})" if finding.field else "")
-        print(f"manifest {finding.severity}: {where}: {finding.message}")
+        where = f"row {finding.row}" + (f" ({printable(finding.field)})" if finding.field else "")
+        print(f"manifest {finding.severity}: {where}: {printable(finding.message)}")
     problems = len(summary.problems)
     print(
         f"{'Cancelled. ' if summary.cancelled else ''}{summary.items_added} new items, "
@@ -216,7 +223,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         with services(args, analyse=pool.submit_analyse if pool is not None else None) as wired:
             token = CancelToken()
-            steps = wired.items.import_paths([os.fsencode(p) for p in args.paths], args.manifest, token)
+            steps = wired.items.import_paths(
+                [os.fsencode(p) for p in args.paths],
+                args.manifest,
+                token,
+                allow_outside=[os.fsencode(p) for p in args.allow_outside],
+            )
             summary = _drive_import(steps, token, show=sys.stderr.isatty() and not args.json)
     finally:
         if pool is not None:
@@ -269,14 +281,14 @@ def cmd_items(args: argparse.Namespace) -> int:
         items = wired.items.list_items()
     for item in items:
         if args.json:
-            print(json.dumps(_item_json(item), ensure_ascii=False))
+            print(json_text(_item_json(item)))
             continue
         sha = item.digests.sha256[:12] if item.digests else "-"
         quality = str(item.analysis.pdq.quality) if item.analysis and item.analysis.pdq else "-"
         size = f"{item.size:,}" if item.size is not None else "-"
         print(
-            f"{item.item_id[:12]}  {item.kind!s:<7} {item.state!s:<10} {item.outcome!s:<20} {size:>14}  {sha:<12} "
-            f"q={quality:<4} {'viewed ' if item.viewed else ''}{item.display_name}"
+            f"{printable(item.item_id[:12])}  {item.kind!s:<7} {item.state!s:<10} {item.outcome!s:<20} "
+            f"{size:>14}  {sha:<12} q={quality:<4} {'viewed ' if item.viewed else ''}{printable(item.display_name)}"
         )
     if not args.json:
         print(f"{len(items)} items.", file=sys.stderr)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from desktop_app import __version__
 from desktop_app.cli import intake, report, sandbox, workspace
-from desktop_app.cli.common import EXIT_ERROR, EXIT_FAILED
+from desktop_app.cli.common import EXIT_ERROR, EXIT_FAILED, printable
 from desktop_app.core.errors import DatabaseDamaged, EvidenceDeskError, LogIntegrityError
 from desktop_app.core.storage.custody_log import is_damage
 
@@ -41,10 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except LogIntegrityError as error:  # tampering detected or a log that cannot be read: a failed check
-        print(f"evidence-desk: {error.message} [{error.code}]", file=sys.stderr)
+        print(f"evidence-desk: {printable(error.message)} [{error.code}]", file=sys.stderr)
         return EXIT_FAILED
     except EvidenceDeskError as error:
-        print(f"evidence-desk: {error.message} [{error.code}]", file=sys.stderr)
+        print(f"evidence-desk: {printable(error.message)} [{error.code}]", file=sys.stderr)
         return EXIT_ERROR
     except sqlite3.DatabaseError as exc:
         if not is_damage(exc):

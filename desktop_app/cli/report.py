@@ -1,5 +1,7 @@
 """CyberTipline reports: ``report validate``, ``report list``, ``report export-xml``.
 
+(Submitting them, ``report submit``/``resume``/``retract``/``status``/``new``, is in ``cli.submission``.)
+
     evidence-desk report validate FILE.xml [--json] [--xsd PATH]
     evidence-desk [--profile-dir DIR] report list [--json]
     evidence-desk [--profile-dir DIR] report export-xml REPORT [-o DIR] [--json]
@@ -21,15 +23,25 @@ against NCMEC's schema too once the workspace has fetched it.
 
 import argparse
 import hashlib
-import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_OK, print_findings, services
+from desktop_app.cli import submission
+from desktop_app.cli.common import (
+    EXIT_ERROR,
+    EXIT_FAILED,
+    EXIT_OK,
+    json_text,
+    print_findings,
+    printable,
+    read_capped,
+    services,
+)
 from desktop_app.core.cybertipline.findings import Finding, Severity
 from desktop_app.core.cybertipline.validate import DocumentCheck, check_document
+from desktop_app.core.cybertipline.xmlsafe import MAX_DOCUMENT_BYTES
 from desktop_app.core.cybertipline.xsd import load_xsd
 from desktop_app.core.errors import EvidenceDeskError, ReportHasErrors
 
@@ -63,19 +75,16 @@ def register(commands: Any) -> None:
     export.add_argument("-o", "--output", metavar="DIR", help="the folder to write into (default: ./report-ID)")
     export.add_argument("--json", action="store_true", help="print the result as one JSON object")
     export.set_defaults(run=cmd_report_export_xml)
+    submission.register_report_commands(reports)  # submit, resume, retract, status, new (cli/submission.py)
 
 
 def cmd_report_validate(args: argparse.Namespace) -> int:
     """Validate one document and print its findings."""
-    try:
-        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
-    except OSError as problem:
-        print(f"evidence-desk: cannot read {args.file}: {problem.strerror or problem}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
+    data = read_capped(args.file, MAX_DOCUMENT_BYTES, "the document")  # an error here exits 2
     xsd = load_xsd(Path(args.xsd)) if args.xsd else None
     result = check_document(data, xsd=xsd)
     if args.json:
-        print(json.dumps(_as_json(args.file, result), ensure_ascii=False))
+        print(json_text(_as_json(args.file, result)))
     else:
         _print_text(args.file, result)
     return EXIT_INVALID if any(f.severity is Severity.ERROR for f in result.findings) else EXIT_VALID
@@ -102,8 +111,8 @@ def _print_text(name: str, result: DocumentCheck) -> None:
     schema = f"XSD {result.xsd_sha256[:12]}…" if result.xsd_sha256 else "model only (no --xsd)"
     verdict = "VALID" if counts["error"] == 0 else "INVALID"
     print(
-        f"{name}: {result.kind or 'unreadable'} {verdict}: {counts['error']} errors, {counts['warning']} warnings, "
-        f"{counts['hint']} hints; checked against {schema}"
+        f"{printable(name)}: {result.kind or 'unreadable'} {verdict}: {counts['error']} errors, "
+        f"{counts['warning']} warnings, {counts['hint']} hints; checked against {schema}"
     )
     print_findings(result.findings)
 
@@ -120,12 +129,13 @@ def cmd_report_list(args: argparse.Namespace) -> int:
             record = {key: value for key, value in vars(summary).items()}
             record["created_at"] = summary.created_at.isoformat()
             record["updated_at"] = summary.updated_at.isoformat()
-            print(json.dumps(record, ensure_ascii=False))
+            print(json_text(record))
             continue
         print(
-            f"{summary.report_id[:12]}  {summary.updated_at:%Y-%m-%d %H:%M}Z  {summary.status:<8} "
+            f"{printable(summary.report_id[:12])}  {summary.updated_at:%Y-%m-%d %H:%M}Z  "
+            f"{printable(summary.status):<8} "
             f"{summary.files:>3} files  {summary.errors:>3} errors  {summary.warnings:>3} warnings  "
-            f"{summary.incident_type or '(no incident type)'}"
+            f"{printable(summary.incident_type or '(no incident type)')}"
         )
     if not args.json:
         print(f"{len(summaries)} reports.", file=sys.stderr)
@@ -149,16 +159,16 @@ def cmd_report_export_xml(args: argparse.Namespace) -> int:
         clashes = sorted(folder.glob("report.xml")) + sorted(folder.glob("fileDetails-*.xml"))
         if clashes:
             raise ExportTargetExists(
-                f"{clashes[0]} already exists; choose another folder with -o. Nothing was written."
+                f"{printable(clashes[0])} already exists; choose another folder with -o. Nothing was written."
             )
         try:
             export = service.export_xml(report_id)
         except ReportHasErrors as refused:
             findings = [f for f in refused.findings if isinstance(f, Finding)]
             if args.json:
-                print(json.dumps({"report": report_id, "exported": False, "findings": [f.to_json() for f in findings]}))
+                print(json_text({"report": report_id, "exported": False, "findings": [f.to_json() for f in findings]}))
             else:
-                print(f"{report_id}: not exported. {refused.message}")
+                print(f"{printable(report_id)}: not exported. {printable(refused.message)}")
                 print_findings(findings)
             return EXIT_INVALID
     folder.mkdir(parents=True, exist_ok=True)
@@ -177,9 +187,9 @@ def cmd_report_export_xml(args: argparse.Namespace) -> int:
     if args.json:
         result = {"report": report_id, "exported": True, "folder": str(folder), "documents": written}
         result["findings"] = [f.to_json() for f in export.findings]
-        print(json.dumps(result, ensure_ascii=False))
+        print(json_text(result))
         return EXIT_VALID
-    print(f"{report_id}: {len(written)} documents written to {folder}")
+    print(f"{printable(report_id)}: {len(written)} documents written to {printable(folder)}")
     for entry in written:
         print(f"  {entry['name']:<22} {entry['bytes']:>8} bytes  sha256 {entry['sha256']}")
     if any(d.placeholder_ids for d in export.documents):

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, opened, passphrase, paths, unlocked
+from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, json_text, opened, passphrase, paths, printable, unlocked
 from desktop_app.core.crypto import kdf
 from desktop_app.core.errors import CheckpointUnreadable
 from desktop_app.core.platform.secrets import system_secret_store
@@ -84,7 +84,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     reviewer = args.reviewer or getpass.getuser()
     workspace, recovery = Workspace.create(where, chosen, reviewer, secrets=system_secret_store())
     try:
-        print(f"Created workspace {workspace.workspace_id.hex()} in {where.workspace}")
+        print(f"Created workspace {workspace.workspace_id.hex()} in {printable(where.workspace)}")
         print("\nRECOVERY KEY — shown once. Store it offline; it is the only way in without the passphrase:")
         print(f"\n    {recovery.text}\n")
         print("Checkpoint verifier key (give it to counsel; it proves the custody log's history):")
@@ -98,7 +98,7 @@ def _print_verification(verification: Verification, as_json: bool, workspace: Wo
     alarm = workspace.tampering
     if as_json:
         print(
-            json.dumps(
+            json_text(
                 {
                     "ok": verification.ok,
                     "entries": verification.entries,
@@ -115,9 +115,9 @@ def _print_verification(verification: Verification, as_json: bool, workspace: Wo
         print(f"Custody log intact: {verification.entries} entries, {verification.checkpoints} checkpoints, {scope}.")
     else:
         where = f" First bad entry: {verification.first_bad_seq}." if verification.first_bad_seq else ""
-        print(f"CUSTODY LOG FAILED VERIFICATION: {verification.problem}{where}")
+        print(f"CUSTODY LOG FAILED VERIFICATION: {printable(verification.problem)}{where}")
     if alarm is not None and not as_json:
-        print(f"TAMPERING DETECTED, NOT ACKNOWLEDGED: {alarm.summary()}")
+        print(f"TAMPERING DETECTED, NOT ACKNOWLEDGED: {printable(alarm.summary())}")
     return EXIT_OK if verification.ok and alarm is None else EXIT_FAILED
 
 
@@ -168,7 +168,7 @@ def cmd_log_acknowledge(args: argparse.Namespace) -> int:
         alarm = workspace.tampering
         workspace.acknowledge_tampering(args.reason)
         if alarm is not None:
-            print(f"Acknowledged: {alarm.first.problem}")
+            print(f"Acknowledged: {printable(alarm.first.problem)}")
         print("The acknowledgement is in the custody log; a new checkpoint was signed and anchored.")
         return _print_verification(workspace.verify_log(), False, workspace)
     finally:
@@ -187,7 +187,7 @@ def cmd_log_show(args: argparse.Namespace) -> int:
         event = logged.event
         if args.json:
             print(
-                json.dumps(
+                json_text(
                     {
                         "seq": logged.seq,
                         "time": event.time.isoformat(),
@@ -196,17 +196,16 @@ def cmd_log_show(args: argparse.Namespace) -> int:
                         "subject": event.subject,
                         "data": event.data,
                     },
-                    ensure_ascii=False,
                 )
             )
         else:
             details = json.dumps(event.data, ensure_ascii=False, sort_keys=True) if event.data else ""
             print(
                 f"{logged.seq:>6}  {event.time:%Y-%m-%d %H:%M:%S}Z  {event.type!s:<36} "
-                f"{event.subject or '-':<34} {event.actor}  {details}"
+                f"{printable(event.subject or '-'):<34} {printable(event.actor)}  {printable(details)}"
             )
     if alarm is not None:
-        print(f"evidence-desk: {alarm.summary()} [tampering-detected]", file=sys.stderr)
+        print(f"evidence-desk: {printable(alarm.summary())} [tampering-detected]", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
@@ -221,7 +220,7 @@ def cmd_checkpoint_export(args: argparse.Namespace) -> int:
         workspace.close()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
-        print(f"Checkpoint written to {args.output}", file=sys.stderr)
+        print(f"Checkpoint written to {printable(args.output)}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_OK

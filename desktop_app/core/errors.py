@@ -88,6 +88,18 @@ class BlobMissing(EvidenceDeskError):
     code = "blob-missing"
 
 
+class WorkspaceDamaged(EvidenceDeskError):
+    """SQLite found the workspace database file itself damaged (a malformed page, not a database)."""
+
+    code = "database-damaged"
+
+
+class ItemRecordDamaged(EvidenceDeskError):
+    """An item's row holds a value this version cannot read (an unknown state or kind, a bad time)."""
+
+    code = "item-record-damaged"
+
+
 class LogIntegrityError(EvidenceDeskError):
     """The custody log failed verification; ``seq`` names the first bad entry when known."""
 
@@ -261,3 +273,40 @@ class CyberTiplineRefused(EvidenceDeskError):
         self.response_code = response_code
         self.http_status = http_status
         self.request_id = request_id
+
+
+class CyberTiplineOutcomeUnknown(EvidenceDeskError):
+    """A request may have reached NCMEC but no usable answer came back (time-out, dropped connection)."""
+
+    code = "cybertipline-outcome-unknown"
+
+
+# -- submissions (issue 9) -----------------------------------------------------------------------
+
+
+class SubmissionRefused(EvidenceDeskError):
+    """A submission step that cannot start: the report has errors, is already at NCMEC, or needs a decision."""
+
+    code = "submission-refused"
+
+
+class SubmissionFailed(EvidenceDeskError):
+    """A submission stopped; ``status`` says where the report stands and what to do."""
+
+    code = "submission-failed"
+
+    def __init__(self, message: str, status: object = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class UploadMismatch(EvidenceDeskError):
+    """NCMEC's MD5 of an uploaded file differs from the MD5 of the bytes sent: the transfer was damaged."""
+
+    code = "upload-mismatch"
+
+
+class ReportSent(EvidenceDeskError):
+    """The report is with NCMEC (being sent, open there, or finished): it cannot be changed now."""
+
+    code = "report-sent"

@@ -25,16 +25,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import APP_NAME, __version__
+from desktop_app import APP_NAME
+from desktop_app.core.domain.submission import Environment
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.reports import ReportService
+from desktop_app.core.services.submission import SubmissionService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from desktop_app.core.storage.custody_log import Verification
 from desktop_app.ui.auto_lock import AutoLockController
 from desktop_app.ui.checkpoint_export import CheckpointExport, default_file_name, export_checkpoint
 from desktop_app.ui.custody.alerts import CustodyAlertController
+from desktop_app.ui.dialogs.about import AboutDialog, keyring_notice, shipped_components
 from desktop_app.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from desktop_app.ui.dialogs.cybertipline_dialog import CyberTiplineDialog
 from desktop_app.ui.dialogs.settings_dialog import SettingsDialog
@@ -43,6 +46,7 @@ from desktop_app.ui.intake import DropImporter, IntakeController, IntakePort
 from desktop_app.ui.models.custody_log import CustodyLogModel, LogRow, rows_from_events
 from desktop_app.ui.report.reports_page import ReportsPage
 from desktop_app.ui.review import ItemsPort, ReviewController
+from desktop_app.ui.submission.controller import SubmissionController, environment_for
 from desktop_app.ui.thumbnails import PreviewFetcher
 from desktop_app.ui.widgets.custody_log_view import CustodyLogWidget
 from desktop_app.ui.widgets.locked_page import locked_page
@@ -102,8 +106,11 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         reports: ReportService | None = None,
         cybertipline: CyberTiplineService | None = None,
+        submissions: SubmissionService | None = None,
+        keyring_available: bool = True,
     ) -> None:
         super().__init__(parent)
+        self.keyring_available = keyring_available
         self.workspace = workspace
         self.settings = settings
         self._settings_path = settings_path
@@ -143,8 +150,12 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.queue_page, "Queue")
         self.tabs.addTab(self.log_view, "Custody log")
         self.reports_page: ReportsPage | None = None
+        self.submissions: SubmissionController | None = None
+        if reports is not None and submissions is not None:
+            self.submissions = SubmissionController(submissions, pool, self, self._submission_environment, reports)
+            self.submissions.status_changed.connect(self._refresh_log_when_seen)  # each step is a custody event
         if reports is not None:
-            self.reports_page = ReportsPage(reports, pool, cybertipline=cybertipline)
+            self.reports_page = ReportsPage(reports, pool, cybertipline=cybertipline, submissions=self.submissions)
             self.reports_page.message.connect(self._show_message)
             self.tabs.addTab(self.reports_page, "Reports")
         # The workspace facts belong with the log; the queue gets the whole width.
@@ -169,6 +180,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         # Made now, not by the first message: making it later re-lays out and repaints the window.
         self.statusBar()
+        if not keyring_available:
+            self.statusBar().addPermanentWidget(keyring_notice(self._about))
         self._build_menus()
         for button, action in zip(self.queue_page.intake_buttons(), self.intake_actions, strict=True):
             button.clicked.connect(action.trigger)
@@ -370,6 +383,12 @@ class MainWindow(QMainWindow):
         self.intake.retry_analysis()
         if self.reports_page is not None:
             self.reports_page.reload()
+        if self.submissions is not None:
+            self.submissions.offer_resume()  # reports left open at NCMEC, with the time NCMEC keeps them
+
+    def _submission_environment(self) -> Environment:
+        credentials = self.cybertipline.credentials if self.cybertipline is not None else None
+        return environment_for(self.settings.cybertipline_endpoint, credentials)
 
     def _show_locked(self) -> None:
         # Other dialogs (settings, change passphrase) have no business over a locked window.
@@ -417,7 +436,10 @@ class MainWindow(QMainWindow):
         """Open the CyberTipline connection dialog (NCMEC address and credentials)."""
         if self.cybertipline is None:
             return None
-        dialog = CyberTiplineDialog(self.cybertipline, self.settings, self._settings_path, self._pool, self)
+        practice = self.submissions.service.practice if self.submissions is not None else None
+        dialog = CyberTiplineDialog(
+            self.cybertipline, self.settings, self._settings_path, self._pool, self, practice=practice
+        )
         dialog.setModal(True)
         dialog.settings_saved.connect(self._settings_saved)
         if self.reports_page is not None:
@@ -455,14 +477,18 @@ class MainWindow(QMainWindow):
         if isinstance(exc, EvidenceDeskError):
             QMessageBox.warning(self, "Export checkpoint", exc.message)
 
-    def _about(self) -> None:
-        QMessageBox.about(
+    def _about(self) -> AboutDialog:
+        dialog = AboutDialog(
+            self.workspace.paths,
+            shipped_components(),
+            self.keyring_available,
+            self.workspace.verifier_key(),
+            self.windowIcon(),
             self,
-            f"About {APP_NAME}",
-            f"<b>{APP_NAME}</b> {__version__}<p>Preserve evidence, keep a tamper-evident custody log and "
-            "report child sexual exploitation to NCMEC's CyberTipline.</p>"
-            f"<p>Verifier key of this workspace:<br><code>{self.workspace.verifier_key()}</code></p>",
         )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _import_dropped(self, paths: list[Path]) -> None:
         self.tabs.setCurrentIndex(QUEUE_TAB)
@@ -473,6 +499,8 @@ class MainWindow(QMainWindow):
         self._auto_lock.stop()
         self._generation += 1  # reads still in flight must not repaint a closed window
         self.intake.shutdown()
+        if self.submissions is not None:
+            self.submissions.shutdown()  # quitting must not wait for a long upload; the report stays resumable
         if self.unlock_dialog is not None:
             self.unlock_dialog.close()
         self.review.shutdown()

@@ -3,7 +3,8 @@
 A ``Worker`` runs a core callable, or a core progress generator, on a ``QThreadPool`` and reports
 back through four signals, always on the GUI thread:
 
-* ``progress(object)``: the generator's ``Progress`` records, throttled to at most 10 a second;
+* ``progress(object)``: the generator's ``Progress`` records, throttled to at most 10 a second, and
+  always the last one before the result;
 * ``result(object)``: the return value (a generator's ``StopIteration.value``);
 * ``error(object)``: the exception. Expected failures (``EvidenceDeskError``) are for the caller to
   show inline; anything else is a bug and is *also* handed to ``sys.excepthook``, which the crash
@@ -64,15 +65,23 @@ class _Job(QRunnable):
     def _drive(self, generator: Any) -> Any:
         worker = self._worker
         last = float("-inf")
+        held: Any = None  # the latest update the throttle held back
         while True:
             try:
                 update = next(generator)
             except StopIteration as stop:
+                if held is not None:
+                    # The last word before the result is never dropped: a view showing progress would
+                    # otherwise end on a stale picture (a step still "running" after the work is done).
+                    worker.raw_progressed.emit(held)
                 return stop.value
             now = time.monotonic()
             if now - last >= worker.progress_interval:
                 last = now
+                held = None
                 worker.raw_progressed.emit(update)
+            else:
+                held = update
 
 
 class Worker(QObject):

@@ -130,7 +130,9 @@ def make_window(qtbot, pool, auto_lock, paths):
     """
     windows = []
 
-    def make(ws, verification=None, items=None, fetch=None, settings=None, reports=None, cybertipline=None):
+    def make(
+        ws, verification=None, items=None, fetch=None, settings=None, reports=None, cybertipline=None, submissions=None
+    ):
         items = items if items is not None else ItemService(ws)
         window = MainWindow(
             ws,
@@ -143,6 +145,7 @@ def make_window(qtbot, pool, auto_lock, paths):
             verification,
             reports=reports,
             cybertipline=cybertipline,
+            submissions=submissions,
         )
         qtbot.addWidget(window)
         windows.append(window)

@@ -71,10 +71,27 @@ def test_generator_progress_is_throttled_and_result_returned(qtbot, pool):
         pool.start(worker)
     elapsed = time.monotonic() - started
     updates = [value for kind, value, _ in seen if kind == "progress"]
-    assert 2 <= len(updates) <= int(elapsed * 10) + 1
+    assert 2 <= len(updates) <= int(elapsed * 10) + 2  # + the last one, delivered before the result
     assert updates[0] == Progress(0, steps, "step 0")  # the first update is never held back
+    assert updates[-1] == Progress(steps - 1, steps, f"step {steps - 1}")  # nor the last
     assert [kind for kind, _, _ in seen][-2:] == ["result", "finished"]
     assert seen[-2][1] == "done"
+
+
+def test_the_last_progress_before_the_result_is_delivered_even_when_throttled(qtbot, pool):
+    def quick_generator():
+        yield Progress(0, 2, "started")
+        yield Progress(1, 2, "middle")  # within the throttle interval of the first: may be dropped
+        yield Progress(2, 2, "all done")  # the final picture: must arrive
+        return "done"
+
+    worker = Worker(quick_generator)
+    seen = record(worker)
+    with qtbot.waitSignal(worker.finished, timeout=10_000):
+        pool.start(worker)
+    updates = [value for kind, value, _ in seen if kind == "progress"]
+    assert updates[0].message == "started" and updates[-1].message == "all done"
+    assert [kind for kind, _, _ in seen][-3:] == ["progress", "result", "finished"]
 
 
 def test_cancel_reaches_the_generator(qtbot, pool):

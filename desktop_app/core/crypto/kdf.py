@@ -1,8 +1,17 @@
 """Passphrase key derivation: Argon2id with parameters calibrated per machine and capped on read.
 
 The parameters and salt live beside the wrapped master key. They are read from disk, so they are
-untrusted input: ``KdfParams.from_json`` refuses anything outside ``CAPS`` *before* the KDF runs,
-otherwise a tampered workspace could make unlock allocate gigabytes or spin for hours.
+untrusted input: ``KdfParams.from_json`` refuses anything outside the caps *before* the KDF runs,
+otherwise a tampered workspace could make unlock allocate gigabytes or spin for minutes. The
+parameters are bound into the key slot's associated data, but that is only checked after the KDF
+has run, so the caps are what stops the attack.
+
+The caps are derived from what ``calibrate`` can ever choose, not from what Argon2 allows: memory
+at most ``CALIBRATION_MAX_MEMORY_KIB`` and work (memory x passes) at most ``MAX_WORK_KIB_PASSES``,
+which is twice what calibration would pick on a machine far faster than today's desktops (256 MiB x
+6 passes in 0.75 s). The worst a tampered slot can then cost is a few seconds and 256 MiB (measured
+on a slow 2-core VM: 256 MiB x 3 passes in 2.1 s, so 256 MiB x 12 in about 8 s), where the old caps
+(2 GiB x 50 passes) allowed minutes and 2 GiB.
 """
 
 import json
@@ -19,11 +28,14 @@ ALGORITHM = "argon2id"
 KEY_LENGTH = 32
 SALT_LENGTH = 16
 
-# Floor from security.md 2.6 (m=64 MiB, t=3); the cap refuses parameters that no calibration of
-# ours would produce on any reasonable machine (2 GiB of memory, 50 passes, 16 lanes).
+# The floor (m=64 MiB, t=3) is OWASP's Argon2id recommendation raised a little.
 FLOOR_MEMORY_KIB = 64 * 1024
 FLOOR_ITERATIONS = 3
-MAX_MEMORY_KIB = 2 * 1024 * 1024
+CALIBRATION_TARGET_SECONDS = 0.75
+CALIBRATION_MAX_MEMORY_KIB = 256 * 1024
+# The caps refuse parameters that no calibration of ours would produce (see the module docstring).
+MAX_MEMORY_KIB = CALIBRATION_MAX_MEMORY_KIB
+MAX_WORK_KIB_PASSES = CALIBRATION_MAX_MEMORY_KIB * 12
 MAX_ITERATIONS = 50
 MAX_LANES = 16
 # Argon2's own minimum, and what tests may use to keep the suite fast.
@@ -31,9 +43,6 @@ MIN_MEMORY_KIB = 8 * 1024
 
 # Longer than any typed passphrase; keeps a pasted file from becoming the "passphrase".
 MAX_PASSPHRASE_BYTES = 4096
-
-CALIBRATION_TARGET_SECONDS = 0.75
-CALIBRATION_MAX_MEMORY_KIB = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -56,10 +65,17 @@ class KdfParams:
             problems.append(f"lanes {self.lanes}")
         if not 16 <= len(self.salt) <= 64:
             problems.append(f"salt of {len(self.salt)} bytes")
+        if not problems and self.memory_kib * self.iterations > MAX_WORK_KIB_PASSES:
+            problems.append(
+                f"{self.memory_kib // 1024} MiB x {self.iterations} passes, more work than Evidence Desk ever "
+                f"chooses ({MAX_WORK_KIB_PASSES // 1024} MiB-passes at most)"
+            )
         if problems:
             raise KdfParametersRejected(
-                "The workspace's key settings are out of range (" + ", ".join(problems) + "). The key "
-                "slot is damaged or was tampered with; unlock with the recovery key or restore a backup."
+                "The workspace's key settings are out of range (" + ", ".join(problems) + "), so they were not "
+                "run: unlocking with them could take minutes and gigabytes of memory. The key slot is damaged "
+                "or was tampered with; unlock with the recovery key (which sets fresh settings for this "
+                "machine) or restore a backup."
             )
 
     def to_json(self) -> str:
@@ -83,8 +99,12 @@ class KdfParams:
             raw = json.loads(text)
             if raw["alg"] != ALGORITHM:
                 raise ValueError(raw["alg"])
-            params = cls(int(raw["m"]), int(raw["t"]), int(raw["p"]), bytes.fromhex(raw["salt"]))
-        except (ValueError, KeyError, TypeError) as exc:
+            numbers = [raw[key] for key in ("m", "t", "p")]
+            # Whole numbers only: 1e999 is a float (inf) that int() cannot take, 3.7 would be truncated.
+            if not all(type(number) is int for number in numbers):
+                raise TypeError("the KDF numbers must be integers")
+            params = cls(numbers[0], numbers[1], numbers[2], bytes.fromhex(raw["salt"]))
+        except (ValueError, KeyError, TypeError, OverflowError, RecursionError) as exc:
             raise KdfParametersRejected(
                 "The workspace's key settings cannot be read. The key slot is damaged; unlock with the "
                 "recovery key or restore a backup."
@@ -135,5 +155,5 @@ def calibrate(target_seconds: float = CALIBRATION_TARGET_SECONDS) -> KdfParams:
     budget = target_seconds / per_kib_pass
     memory = int(min(CALIBRATION_MAX_MEMORY_KIB, budget / FLOOR_ITERATIONS)) // 1024 * 1024
     memory = max(FLOOR_MEMORY_KIB, memory)
-    iterations = max(FLOOR_ITERATIONS, min(MAX_ITERATIONS, round(budget / memory)))
+    iterations = max(FLOOR_ITERATIONS, min(MAX_ITERATIONS, MAX_WORK_KIB_PASSES // memory, round(budget / memory)))
     return KdfParams.fresh(memory, iterations)

@@ -3,7 +3,9 @@
 NCMEC updates its schema over time (api.md §3.0). The app validates offline against its own model
 (``schema``); with credentials it also fetches the live XSD. This module walks any XSD from the
 ``report`` and ``fileDetails`` roots, reduces it and the model to comparable facts (element and
-attribute paths, cardinality, value types, enum values) and lists the differences. An element,
+attribute paths, cardinality, value types, enum values, and the order of each sequence's
+elements) and lists the differences. Order matters as much as names: the model serializes a
+report in its declared order, so a sequence NCMEC reorders would make every report invalid. An element,
 attribute or enum value the XSD has and the model lacks is drift: the form cannot express it. One
 the model has and the XSD lacks would be rejected by NCMEC.
 
@@ -14,7 +16,7 @@ sequence, simple content extensions, enumerations and patterns). Anything else i
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,7 @@ class SchemaFacts:
     attributes: dict[str, AttributeFact]
     enums: dict[str, tuple[str, ...]]  # element or attribute path -> allowed values
     unsupported: list[str]
+    orders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sequence path -> child names in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +65,8 @@ class DriftItem:
     """One difference.
 
     ``kind`` is stable: ``element-``, ``attribute-`` or ``enum-value-`` followed by
-    ``missing-from-model`` or ``not-in-xsd``; or ``changed``; or ``unsupported``.
+    ``missing-from-model`` or ``not-in-xsd``; or ``changed``; or ``order-changed`` (a sequence
+    whose shared elements come in another order); or ``unsupported``.
     """
 
     kind: str
@@ -110,6 +114,8 @@ def model_facts(roots: Iterable[ElementDecl] = (schema.REPORT, schema.FILE_DETAI
             )
             if decl.enum:
                 facts.enums[path] = decl.enum
+            if decl.content is Content.SEQUENCE:
+                facts.orders[path] = tuple(child.name for child in decl.children)
             for attribute in decl.attributes:
                 at = f"{path}/@{attribute.name}"
                 facts.attributes[at] = AttributeFact(str(attribute.type), attribute.required, attribute.pattern)
@@ -208,16 +214,23 @@ class _XsdWalker:
             particle = complex_type.find(f"{_XS}{kind}")
             if particle is not None:
                 content = kind
-                self.particle(particle, path, depth)
+                names: list[str] = []
+                self.particle(particle, path, depth, names=names)
+                if kind is Content.SEQUENCE:
+                    self.facts.orders[path] = tuple(names)
         self._record(path, occurs, content, None, None, nested_choice, ())
         self.attributes(complex_type.findall(f"{_XS}attribute"), path)
 
-    def particle(self, particle: Any, path: str, depth: int, nested: bool = False) -> None:
+    def particle(
+        self, particle: Any, path: str, depth: int, nested: bool = False, names: list[str] | None = None
+    ) -> None:
         for child in particle:
             if child.tag == f"{_XS}element":
+                if names is not None:
+                    names.append(child.get("name") or child.get("ref") or "")
                 self.element(child, path, depth + 1, nested)
             elif child.tag in (f"{_XS}choice", f"{_XS}sequence"):
-                self.particle(child, path, depth, nested=nested or child.tag == f"{_XS}choice")
+                self.particle(child, path, depth, nested=nested or child.tag == f"{_XS}choice", names=names)
             elif child.tag in (f"{_XS}any", f"{_XS}group"):
                 self.facts.unsupported.append(f"{path}: {child.tag.replace(_XS, 'xs:')}")
 
@@ -277,6 +290,14 @@ def compare(model: SchemaFacts, xsd: SchemaFacts) -> Drift:
         for path in ours.keys() & theirs.keys():
             if ours[path] != theirs[path]:
                 items.append(DriftItem("changed", path, _difference(ours[path], theirs[path])))
+    for path in model.orders.keys() & xsd.orders.keys():
+        theirs_names = set(xsd.orders[path])
+        ours_order = [name for name in model.orders[path] if name in theirs_names]
+        shared = set(ours_order)
+        theirs_order = [name for name in xsd.orders[path] if name in shared]
+        if ours_order != theirs_order:
+            detail = f"model {', '.join(ours_order)}; XSD {', '.join(theirs_order)}"
+            items.append(DriftItem("order-changed", path, detail))
     for path in model.enums.keys() | xsd.enums.keys():
         ours_values, theirs_values = model.enums.get(path, ()), xsd.enums.get(path, ())
         for value in theirs_values:

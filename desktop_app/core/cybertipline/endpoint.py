@@ -15,11 +15,11 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from desktop_app.core.domain.submission import PRODUCTION_URL as PRODUCTION_URL
+from desktop_app.core.domain.submission import TEST_URL as TEST_URL
 from desktop_app.core.errors import CredentialsMissing, EndpointRefused
 from desktop_app.core.platform.secrets import SecretStore
 
-PRODUCTION_URL = "https://report.cybertip.org/ispws"
-TEST_URL = "https://exttest.cybertip.org/ispws"
 KNOWN_ENDPOINTS = {TEST_URL: "NCMEC test (exttest)", PRODUCTION_URL: "NCMEC production"}
 _SECRET_PREFIX = "cybertipline-credentials "
 

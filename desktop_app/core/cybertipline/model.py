@@ -18,9 +18,22 @@ from typing import Any
 
 from desktop_app.core.cybertipline import schema
 from desktop_app.core.cybertipline.schema_types import ElementDecl
-from desktop_app.core.cybertipline.values import lexical
+from desktop_app.core.cybertipline.values import lexical, parse_boolean
 
 Value = str | bool | int | float | datetime | date
+
+
+def normalised_value(decl: ElementDecl, text: str) -> str:
+    """``text`` as the model keeps it: a set annotation flag spelt ``1`` or `` true `` becomes ``true``.
+
+    A flag means yes by being present (NCMEC's schema fixes its value to true). The model keeps a
+    set flag either empty (as the form sets it) or as the fixed value itself, so a ``1`` read from
+    a document is never echoed back. Anything else is kept exactly as written, for the checks to
+    judge (a flag written ``false`` stays, and is an error).
+    """
+    if decl.fixed is not None and text and parse_boolean(text) is True:
+        return decl.fixed
+    return text
 
 
 class Node:
@@ -32,7 +45,7 @@ class Node:
         self.decl = decl
         self.value: str | None = None
         if decl.has_value:
-            self.value = "" if value is None else lexical(value)
+            self.value = "" if value is None else normalised_value(decl, lexical(value))
         elif value is not None:
             raise ValueError(f"{decl.name} holds elements, not a value")
         self.attributes: dict[str, str] = {}

@@ -5,7 +5,11 @@ network, no DTD, no entities, a size cap) and anything that is not a CyberTiplin
 raises ``ReportDocumentRejected``. Inside the document, what the model cannot hold (an unknown
 element or attribute, elements out of the XSD's order, text where only elements belong) becomes a
 finding rather than an exception, so ``report validate`` can say everything that is wrong at once.
-Values are kept exactly as written; ``structure`` and ``rules`` judge them.
+Values are kept exactly as written (``structure`` and ``rules`` judge them), except a set
+annotation flag, which reads back as NCMEC's fixed ``true`` however it was spelt (``1``), with a
+finding, because NCMEC's schema as libxml2 applies it rejects any spelling but ``true``.
+``xsi:nil`` and ``xsi:type`` are findings: NCMEC's schema makes no element nillable and would
+reject either.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +17,7 @@ from typing import Any
 
 from desktop_app.core.cybertipline import schema
 from desktop_app.core.cybertipline.findings import Finding, error
-from desktop_app.core.cybertipline.model import Node
+from desktop_app.core.cybertipline.model import Node, normalised_value
 from desktop_app.core.cybertipline.schema_types import Content
 from desktop_app.core.cybertipline.xmlsafe import UnreadableXml, parse_xml
 from desktop_app.core.errors import ReportDocumentRejected
@@ -64,18 +68,53 @@ def parse_file_details(data: bytes) -> ParsedDocument:
     return parse_document(data, "fileDetails")
 
 
+# Where to find the schema: hints a validator may ignore, allowed on any element.
+_XSI_HINTS = {f"{_XSI}schemaLocation", f"{_XSI}noNamespaceSchemaLocation"}
+
+
+def _xsi_finding(key: str, path: str, label: str) -> Finding:
+    """xsi:nil and xsi:type change what an element means; NCMEC's schema allows neither."""
+    local = key[len(_XSI) :]
+    if local == "nil":
+        return error(
+            f"{path}/@xsi:nil",
+            "xsi-nil",
+            f"{label} is marked xsi:nil, but NCMEC's schema declares no element nillable; leave the element out.",
+        )
+    if local == "type":
+        return error(
+            f"{path}/@xsi:type",
+            "xsi-type",
+            f"{label} carries xsi:type, which NCMEC's schema does not allow here; remove the attribute.",
+        )
+    return error(f"{path}/@xsi:{local}", "unknown-attribute", f"{label} has no attribute xsi:{local}.")
+
+
 def _read(element: Any, node: Node, path: str, findings: list[Finding]) -> None:
     decl = node.decl
     for key, value in element.attrib.items():
+        if key in _XSI_HINTS:
+            continue
         if key.startswith(_XSI):
-            continue  # xsi:noNamespaceSchemaLocation and friends are allowed on any element
+            findings.append(_xsi_finding(key, path, decl.label))
+            continue
         if key.startswith("{") or key not in {a.name for a in decl.attributes}:
             findings.append(error(f"{path}/@{key}", "unknown-attribute", f"{decl.label} has no attribute {key!r}."))
             continue
         node.attributes[key] = value
     elements = [child for child in element if isinstance(child.tag, str)]
     if decl.has_value:
-        node.value = element.text or ""
+        written = element.text or ""
+        node.value = normalised_value(decl, written)
+        if node.value != written:
+            findings.append(
+                error(
+                    path,
+                    "fixed-value-spelling",
+                    f"{decl.label} is written {written!r}; NCMEC's schema fixes a set flag to 'true' and a strict "
+                    "validator rejects any other spelling. Evidence Desk reads it as set and sends 'true'.",
+                )
+            )
         for child in elements:
             findings.append(
                 error(f"{path}/{child.tag}", "unexpected-element", f"{decl.label} holds a value, not elements.")

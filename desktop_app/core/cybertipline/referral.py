@@ -39,13 +39,22 @@ def _complete_event(event: Node) -> bool:
     return all((event.text(name) or "").strip() for name in ("ipAddress", "dateTime", "port"))
 
 
+def _part(node: Node, name: str) -> str:
+    """A child's value, stripped; "" when absent or not declared there.
+
+    An address's street line is itself an element named ``address``: asking it for a city must
+    answer "none", not raise.
+    """
+    return (node.text(name) or "").strip() if node.decl.has_child(name) else ""
+
+
 def _has_location(report: Node) -> bool:
     for _, node in report.walk():
         name = node.decl.name
-        if name == "estimatedLocation" and (node.text("countryCode") or "").strip():
+        if name == "estimatedLocation" and _part(node, "countryCode"):
             return True
         if name in ("address", "incidentAddress") and any(
-            (node.text(part) or "").strip() for part in ("city", "zipCode", "state", "country")
+            _part(node, part) for part in ("city", "zipCode", "state", "country")
         ):
             return True
         if name == "cellPhoneIncident" and node.get("latitude") and node.get("longitude"):

@@ -41,6 +41,8 @@ def check_value_form(decl: ElementDecl | AttributeDecl, value: str, path: str) -
     if isinstance(decl, ElementDecl) and decl.fixed is not None:
         if value and parse_boolean(value) is not True:
             return [error(path, "fixed-value", f"{label} is a tag: set means yes; to say no, remove it.")]
+        if value and value != decl.fixed:  # NCMEC's schema (as libxml2 applies it) takes only the fixed spelling
+            return [error(path, "fixed-value-spelling", f"{label} must be empty or {decl.fixed!r}, not {value!r}.")]
         return []
     if not is_valid(decl.type, value):
         code, form = _TYPE_CODES[decl.type]

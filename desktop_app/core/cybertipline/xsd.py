@@ -21,6 +21,7 @@ from desktop_app.core.cybertipline.findings import Finding, error
 from desktop_app.core.cybertipline.schema_types import ElementDecl
 from desktop_app.core.cybertipline.xmlsafe import UnreadableXml, parse_xml
 from desktop_app.core.errors import XsdUnusable
+from desktop_app.core.platform.files import read_at_most
 
 _XS = "{http://www.w3.org/2001/XMLSchema}"
 _XPATH_STEP = re.compile(r"^([A-Za-z_][\w.-]*)(?:\[(\d+)\])?$")
@@ -31,9 +32,15 @@ def _read(source: bytes | Path) -> bytes:
     if isinstance(source, bytes):
         return source
     try:
-        return Path(source).read_bytes()
+        data = read_at_most(source, MAX_XSD_BYTES)  # never more than the cap + 1 byte, whatever the file is
     except OSError as problem:
         raise XsdUnusable(f"Cannot read the XSD {source}: {problem.strerror or problem}.") from None
+    if len(data) > MAX_XSD_BYTES:
+        raise XsdUnusable(
+            f"The XSD {source} is larger than {MAX_XSD_BYTES:,} bytes (NCMEC's is about 150 kB); "
+            "check that you named the schema file."
+        )
+    return data
 
 
 def parse_xsd_tree(source: bytes | Path) -> Any:

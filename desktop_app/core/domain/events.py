@@ -44,6 +44,12 @@ class EventType(StrEnum):
     REPORTER_PROFILE_SAVED = "reporter-profile.saved"
     CYBERTIPLINE_CONNECTION_CHECKED = "cybertipline.connection-checked"
     CYBERTIPLINE_SCHEMA_FETCHED = "cybertipline.schema-fetched"
+    SUBMISSION_STEP_SENT = "submission.step-sent"  # written before the call
+    SUBMISSION_STEP_ANSWERED = "submission.step-answered"  # written after the answer (or its absence)
+    SUBMISSION_STATE_CHANGED = "submission.state-changed"
+    SUBMISSION_DECISION = "submission.decision"  # the reviewer settled something only they could
+    SUBMISSION_RECEIPT_ARCHIVED = "submission.receipt-archived"
+    PRESERVATION_STARTED = "preservation.started"
 
 
 @dataclass(frozen=True)

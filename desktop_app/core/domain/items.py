@@ -28,6 +28,7 @@ class ItemKind(StrEnum):
     LINK = "link"  # a symbolic link: recorded with its target, never followed
     SPECIAL = "special"  # a FIFO, device or socket: recorded, never read
     UNREAD = "unread"  # a file that could not be read (vanished, permission denied, too large)
+    DAMAGED = "damaged"  # its database row cannot be read (altered or corrupted): listed, never used
 
 
 TEXT_ITEM_LABEL = "(text message)"
@@ -54,6 +55,8 @@ class IntakeOutcome(StrEnum):
     NOT_READ_VANISHED = "not-read-vanished"
     NOT_READ_PERMISSION = "not-read-permission"
     NOT_READ_ERROR = "not-read-error"
+    NOT_READ_REPLACED = "not-read-replaced"  # not the file (or folder) the walk found: swapped meanwhile
+    RECORD_DAMAGED = "record-damaged"  # not an intake outcome: the item's stored record cannot be read
 
 
 class RevealMode(StrEnum):

@@ -194,7 +194,7 @@ class Importer:
             return _Pending(job, ItemKind.TEXT, sealed=sealed)
         assert job.path is not None
         try:
-            source = SafeFile(job.path, self._limits.max_file_size)
+            source = SafeFile(job.path, self._limits.max_file_size, job.identity)
         except NotReadable as refused:
             return _Pending(job, refused.kind, refused=refused)
         current = os.path.basename(job.path).decode("utf-8", "replace")

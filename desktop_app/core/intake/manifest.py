@@ -3,6 +3,10 @@
 A manifest lists one item per row (CSV) or per object (JSON: a list of objects, or
 ``{"items": [...]}``). A row names either a file (``path``, relative to the manifest's folder or
 absolute) or a text-only item (``text``: a message transcript), plus what the platform knows.
+A file must lie in the manifest's folder (or below it, or in a folder being imported with it):
+a row reaching elsewhere (``../../home/...``, ``/etc/...``) is refused unless the reviewer
+confirmed that path (``scan``'s ``allow_outside``), so a manifest cannot pull arbitrary local
+files into the evidence.
 Column names are matched tolerantly: case, spaces, hyphens, dots and camelCase do not matter
 (``Upload Time``, ``upload-time`` and ``uploadTime`` are all ``upload_time``), and each field has
 the aliases listed in ``ALIASES``. Any other column is kept as an extra key/value.
@@ -89,6 +93,7 @@ class Manifest:
     sha256: str  # of the manifest file as read: the custody event names exactly which file was used
     rows: tuple[ManifestRow, ...] = ()
     findings: tuple[ManifestFinding, ...] = field(default_factory=tuple)
+    base_dir: bytes | None = None  # the folder relative paths start from; rows must stay inside it
 
 
 def normalise_key(key: str) -> str:
@@ -268,7 +273,41 @@ def parse_manifest(data: bytes, base_dir: bytes, name: str, fmt: str | None = No
             findings.append(ManifestFinding(number, error.field, error.code, f"{error.message} The row was skipped."))
     findings.extend(parser.warnings.values())
     findings.sort(key=lambda f: f.row)
-    return Manifest(name, hashlib.sha256(data).hexdigest(), tuple(rows), tuple(findings))
+    return Manifest(name, hashlib.sha256(data).hexdigest(), tuple(rows), tuple(findings), base_dir)
+
+
+def _real(path: bytes) -> bytes:
+    """``path`` with every folder resolved (links included) but the last component left as it is.
+
+    The last component is opened without following links (a link there is recorded, not read),
+    so only the folders decide where a row really points.
+    """
+    head, tail = os.path.split(os.path.normpath(path))
+    return os.path.normcase(os.path.join(os.path.realpath(head), tail))
+
+
+def is_within(path: bytes, roots: Iterable[bytes]) -> bool:
+    """Whether ``path`` (absolute) is one of ``roots`` or lies below one, after resolving folders."""
+    real = _real(path)
+    for root in roots:
+        base = os.path.normcase(os.path.realpath(root))
+        if real == base or real.startswith(base.rstrip(os.sep.encode()) + os.sep.encode()):
+            return True
+    return False
+
+
+def outside_finding(row: ManifestRow, base_dir: bytes | None) -> ManifestFinding:
+    """The refusal of a row that points outside the manifest's folder and the folders being imported."""
+    shown = (row.path or b"").decode("utf-8", "replace")
+    folder = (base_dir or b"").decode("utf-8", "replace")
+    return ManifestFinding(
+        row.row,
+        "path",
+        "path-outside-manifest-folder",
+        f"The path {shown!r} is outside the manifest's folder ({folder}) and the folders being imported, so "
+        "it was not read. Move the file next to the manifest, or confirm the path (command line: "
+        "--allow-outside PATH). The row was skipped.",
+    )
 
 
 def read_manifest(path: bytes, max_size: int = DEFAULT_MAX_MANIFEST_SIZE) -> Manifest:

@@ -8,6 +8,10 @@ Rules (security.md §5.2), all measured there:
   the two); ``lstat`` is only used to describe what a walk found.
 * Cap by ``st_size`` before reading: a sparse file says 100 GiB with nothing allocated and would
   otherwise be read for minutes. Count bytes while reading too: a file can grow.
+* What is opened must be what the walk saw: ``O_NOFOLLOW`` guards only the last component of a
+  path, so a folder swapped for a link between the walk and the read would be followed. The
+  walk records each file's device and inode (``Identity``) and the opened descriptor must match
+  it; otherwise nothing is read and the item says the file was replaced.
 * ``fstat`` before and after, on the same descriptor: a different size or mtime means the file
   changed while it was read. What was read is kept (it is what the evidence was at that moment)
   and the item says so.
@@ -37,6 +41,27 @@ _OPEN_FLAGS = (
     | getattr(os, "O_CLOEXEC", 0)
     | getattr(os, "O_BINARY", 0)
 )
+
+
+Identity = tuple[int, int]  # (st_dev, st_ino): which file, whatever path leads to it
+
+
+def identity_of(info: os.stat_result) -> Identity | None:
+    """The device and inode of ``info``, or None where the platform does not fill them in.
+
+    (On Windows ``os.scandir`` leaves st_ino 0; there the walk cannot pin files by identity.)
+    """
+    return (info.st_dev, info.st_ino) if info.st_ino else None
+
+
+def replaced_item(path: bytes, what: str = "file") -> "NotReadable":
+    """The record of a path that no longer leads to the file or folder the walk found."""
+    return NotReadable(
+        ItemKind.UNREAD,
+        IntakeOutcome.NOT_READ_REPLACED,
+        f"This {what} was replaced (by a link or another {what}) between the folder walk and the read, so "
+        "what the path now leads to was not read. Check the folder and add it again if it is stable.",
+    )
 
 
 class NotReadable(Exception):  # noqa: N818 - an outcome, not a program error
@@ -141,10 +166,10 @@ class SafeFile:
     """A regular file opened without following links or blocking; read it with ``chunks``.
 
     Raises ``NotReadable`` from the constructor for anything that is not a readable regular file
-    within ``max_size``.
+    within ``max_size``, or (given ``expected``) not the very file the walk found.
     """
 
-    def __init__(self, path: bytes, max_size: int = DEFAULT_MAX_FILE_SIZE) -> None:
+    def __init__(self, path: bytes, max_size: int = DEFAULT_MAX_FILE_SIZE, expected: Identity | None = None) -> None:
         self.path = path
         self.max_size = max_size
         try:
@@ -162,7 +187,9 @@ class SafeFile:
         try:
             self._before = os.fstat(self._fd)
             if not stat.S_ISREG(self._before.st_mode):
-                raise special_item(self._before.st_mode)
+                raise special_item(self._before.st_mode)  # what is there now, truthfully: nothing is read
+            if expected is not None and identity_of(self._before) != expected:
+                raise replaced_item(path)
             if self._before.st_size > max_size:
                 raise too_large_item(self._before.st_size, max_size)
         except BaseException:

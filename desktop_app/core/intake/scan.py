@@ -1,22 +1,40 @@
 """Turning what the reviewer dropped (files, folders, a manifest) into a list of things to take in.
 
-Folders are walked depth-first in name order with ``os.scandir`` on bytes paths, never following
-a link: a link is recorded with its target, a FIFO, device or socket is recorded as what it is,
-and neither is ever opened. Whether a regular file can really be read is decided later, when it
-is opened (``reading.SafeFile``): between the walk and the read it may vanish, change or be
-replaced, and only the open descriptor tells the truth.
+Folders are walked depth-first in name order, never following a link: a link is recorded with
+its target, a FIFO, device or socket is recorded as what it is, and neither is ever opened.
+Whether a regular file can really be read is decided later, when it is opened
+(``reading.SafeFile``): between the walk and the read it may vanish, change or be replaced, and
+only the open descriptor tells the truth.
+
+Swaps are caught by identity, not by path: each folder is opened (``O_NOFOLLOW | O_DIRECTORY``)
+and listed through its descriptor only if its device and inode are those its parent's listing
+showed, and each job carries the device and inode the walk saw, which the read checks again. A
+folder swapped for a link (to ``/etc``, to another case) between listing its parent and listing
+it, or between the walk and the read, is therefore recorded as replaced or as a link, and its
+new target is never read. No descriptors are held across the walk, so a tree of any depth works.
 
 A manifest row whose path is also found by the walk is read once, with the manifest's fields.
+Any other row must point inside the manifest's folder or a folder being imported, or at a path
+the reviewer confirmed (``allow_outside``); otherwise it becomes a finding and nothing is read.
 """
 
+import errno
 import os
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop_app.core.domain.items import IntakeOutcome, ItemKind, SourceFields
-from desktop_app.core.intake.manifest import Manifest, ManifestFinding
-from desktop_app.core.intake.reading import NotReadable, error_item, link_item, special_item
+from desktop_app.core.intake.manifest import Manifest, ManifestFinding, is_within, outside_finding
+from desktop_app.core.intake.reading import (
+    Identity,
+    NotReadable,
+    error_item,
+    identity_of,
+    link_item,
+    replaced_item,
+    special_item,
+)
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 
 _PROGRESS_EVERY = 500
@@ -32,6 +50,7 @@ class Job:
     fields: SourceFields | None = None
     manifest: str | None = None  # the manifest's name when the job came from one
     record: NotReadable | None = None  # set when the walk already knows it is not read
+    identity: Identity | None = None  # device and inode the walk saw; the read must open the same file
 
 
 @dataclass(frozen=True)
@@ -47,12 +66,66 @@ class ScanResult:
         return sum(job.size for job in self.jobs) + sum(len(job.text.encode()) for job in self.jobs if job.text)
 
 
-def _classify(path: bytes, mode: int, size: int) -> Job:
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_LIST_BY_DESCRIPTOR = os.scandir in os.supports_fd
+
+
+def _classify(path: bytes, info: os.stat_result) -> Job:
+    mode = info.st_mode
     if stat.S_ISLNK(mode):
         return Job(path, record=link_item(path))
     if stat.S_ISREG(mode):
-        return Job(path, size=size)
+        return Job(path, size=info.st_size, identity=identity_of(info))
     return Job(path, record=special_item(mode))
+
+
+class _FolderRefused(Exception):
+    def __init__(self, record: NotReadable) -> None:
+        super().__init__(record.detail)
+        self.record = record
+
+
+def _listing(folder: bytes, expected: Identity | None) -> list[tuple[bytes, os.stat_result | OSError]]:
+    """``folder``'s entries as (name, lstat or the error), in name order, if it is still the folder seen.
+
+    Opened without following a link and listed through the descriptor, so the listing is of the
+    folder whose identity was checked, whatever happens to the path meanwhile.
+    """
+    if not _LIST_BY_DESCRIPTOR:  # Windows: no descriptor-relative listing; links are reparse points
+        with os.scandir(folder) as listed:
+            named = [(entry.name, _lstat(entry)) for entry in listed]
+        return sorted(named, key=lambda e: e[0])
+    try:
+        fd = os.open(folder, _FOLDER_FLAGS)
+    except OSError as exc:
+        # A link refused by O_NOFOLLOW: ELOOP, or ENOTDIR on Linux (O_DIRECTORY is checked first).
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR) and _is_link(folder):
+            raise _FolderRefused(link_item(folder)) from None  # swapped for a link after its parent was listed
+        if exc.errno == errno.ENOTDIR:
+            raise _FolderRefused(replaced_item(folder, "folder")) from None  # swapped for a file
+        raise
+    try:
+        if expected is not None and identity_of(os.fstat(fd)) != expected:
+            raise _FolderRefused(replaced_item(folder, "folder"))
+        with os.scandir(fd) as entries:  # names come back as str (surrogate-escaped); fsencode restores bytes
+            found = [(os.fsencode(entry.name), _lstat(entry)) for entry in entries]
+    finally:
+        os.close(fd)
+    return sorted(found, key=lambda e: e[0])
+
+
+def _is_link(path: bytes) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _lstat(entry: os.DirEntry[str] | os.DirEntry[bytes]) -> os.stat_result | OSError:
+    try:
+        return entry.stat(follow_symlinks=False)
+    except OSError as exc:
+        return exc
 
 
 class _Walker:
@@ -75,47 +148,58 @@ class _Walker:
             self.add(Job(path, record=error_item(exc, "looking at it")))
             return
         if stat.S_ISDIR(info.st_mode):
-            yield from self.walk(path)
+            yield from self.walk(path, identity_of(info))
         else:
-            self.add(_classify(path, info.st_mode, info.st_size))
+            self.add(_classify(path, info))
 
-    def walk(self, root: bytes) -> ProgressGenerator[None]:
+    def walk(self, root: bytes, identity: Identity | None) -> ProgressGenerator[None]:
         # An explicit stack: a hostile tree can be deeper than Python's recursion limit.
-        stack = [root]
+        stack: list[tuple[bytes, Identity | None]] = [(root, identity)]
         while stack:
             if self._cancel is not None:
                 self._cancel.raise_if_cancelled()
-            folder = stack.pop()
+            folder, expected = stack.pop()
             try:
-                with os.scandir(folder) as listing:
-                    entries = sorted(listing, key=lambda e: e.name)
+                entries = _listing(folder, expected)
+            except _FolderRefused as swapped:
+                self.add(Job(folder, record=swapped.record))
+                continue
             except OSError as exc:
                 refused = error_item(exc, "listing the folder")
                 self.add(Job(folder, record=NotReadable(ItemKind.UNREAD, refused.outcome, refused.detail)))
                 continue
             subfolders = []
-            for entry in entries:
-                try:
-                    info = entry.stat(follow_symlinks=False)
-                except OSError as exc:
-                    self.add(Job(entry.path, record=error_item(exc, "looking at it")))
+            for name, info in entries:
+                path = os.path.join(folder, name)
+                if isinstance(info, OSError):
+                    self.add(Job(path, record=error_item(info, "looking at it")))
                     continue
                 if stat.S_ISDIR(info.st_mode):
-                    subfolders.append(entry.path)
+                    subfolders.append((path, identity_of(info)))
                 else:
-                    self.add(_classify(entry.path, info.st_mode, info.st_size))
+                    self.add(_classify(path, info))
                 if len(self.jobs) % _PROGRESS_EVERY == 0:
                     yield Progress(len(self.jobs), None, "scanning")
             stack.extend(reversed(subfolders))
 
 
 def scan(
-    paths: Sequence[bytes], manifest: Manifest | None = None, cancel: CancelToken | None = None
+    paths: Sequence[bytes],
+    manifest: Manifest | None = None,
+    cancel: CancelToken | None = None,
+    allow_outside: Sequence[bytes] = (),
 ) -> ProgressGenerator[ScanResult]:
-    """Walk ``paths`` (absolute bytes) and join the manifest's rows; yields counts while walking."""
+    """Walk ``paths`` (absolute bytes) and join the manifest's rows; yields counts while walking.
+
+    ``allow_outside`` lists paths (files, or folders for everything below them) that the reviewer
+    confirmed although they lie outside the manifest's folder and the imported folders.
+    """
     walker = _Walker(cancel)
     for path in paths:
         yield from walker.top(os.path.normpath(path))
+    roots = [os.path.normpath(p) for p in (*paths, *allow_outside)]
+    if manifest is not None and manifest.base_dir is not None:
+        roots.append(manifest.base_dir)
     if manifest is None:
         return ScanResult(tuple(walker.jobs))
     findings = list(manifest.findings)
@@ -129,11 +213,21 @@ def scan(
             continue
         assert row.path is not None  # a row is a path or a text (manifest.py)
         index = by_path.get(row.path)
+        if index is None and not is_within(row.path, roots):
+            findings.append(outside_finding(row, manifest.base_dir))
+            continue
         if index is not None:
             # The walk found this file too: read it once, as the manifest describes it. A second
             # row for the same file becomes a second job (a second source of the same item).
             base = walker.jobs[index]
-            described = Job(base.path, size=base.size, fields=row.fields, manifest=manifest.name, record=base.record)
+            described = Job(
+                base.path,
+                size=base.size,
+                fields=row.fields,
+                manifest=manifest.name,
+                record=base.record,
+                identity=base.identity,
+            )
             if index in claimed:
                 extra.append(described)
             else:
@@ -160,7 +254,16 @@ def scan(
                 )
             )
             continue
-        job = _classify(row.path, info.st_mode, info.st_size)
-        extra.append(Job(row.path, size=job.size, fields=row.fields, manifest=manifest.name, record=job.record))
+        job = _classify(row.path, info)
+        extra.append(
+            Job(
+                row.path,
+                size=job.size,
+                fields=row.fields,
+                manifest=manifest.name,
+                record=job.record,
+                identity=job.identity,
+            )
+        )
     findings.sort(key=lambda f: f.row)
     return ScanResult(tuple(jobs) + tuple(extra), tuple(findings))

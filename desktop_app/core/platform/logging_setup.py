@@ -10,11 +10,14 @@ encrypted, which is exactly why this rule exists.
 """
 
 import logging
+import os
 import threading
 from collections import deque
 from dataclasses import dataclass, field
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+
+from desktop_app.core.platform.files import open_private, private_dir
 
 LOG_FILE_NAME = "evidence-desk.log"
 MAX_BYTES = 1024 * 1024
@@ -45,6 +48,14 @@ class RingBufferHandler(logging.Handler):
         """The kept records, oldest first."""
         with self._lines_lock:
             return list(self._lines)
+
+
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """A rotating log file created owner-only (0600), whatever the umask; rotation keeps the mode."""
+
+    def _open(self):  # type: ignore[no-untyped-def]  # the base class leaves it untyped
+        fd = open_private(Path(self.baseFilename), os.O_WRONLY | os.O_APPEND)
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115 - the handler owns it
 
 
 @dataclass
@@ -82,8 +93,8 @@ def configure_logging(log_dir: Path, level: int = logging.INFO) -> LoggingSetup:
     file_handler: RotatingFileHandler | None = None
     log_file: Path | None = log_dir / LOG_FILE_NAME
     try:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        file_handler = RotatingFileHandler(
+        private_dir(log_dir)
+        file_handler = PrivateRotatingFileHandler(
             log_dir / LOG_FILE_NAME, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
         )
     except OSError as exc:

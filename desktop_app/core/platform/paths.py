@@ -11,6 +11,8 @@ from pathlib import Path
 
 from platformdirs import PlatformDirs
 
+from desktop_app.core.platform.files import private_dir
+
 PROFILE_ENV = "EVIDENCE_DESK_PROFILE_DIR"
 _APP_DIR_NAME = "EvidenceDesk"
 
@@ -38,6 +40,11 @@ class AppPaths:
     def settings_file(self) -> Path:
         """Non-secret app settings (auto-lock, display defaults)."""
         return self.config / "settings.json"
+
+    def make_private(self) -> None:
+        """Create the profile's folders owner-only (0700), and tighten them if an older version left them open."""
+        for folder in (self.data, self.workspace, self.config, self.logs, self.anchors):
+            private_dir(folder)
 
     @classmethod
     def resolve(cls, profile_dir: str | os.PathLike[str] | None = None) -> "AppPaths":

@@ -133,9 +133,16 @@ class ItemService:
     # -- intake --------------------------------------------------------------------------------
 
     def import_paths(
-        self, paths: Sequence[PathLike], manifest: PathLike | None = None, cancel: CancelToken | None = None
+        self,
+        paths: Sequence[PathLike],
+        manifest: PathLike | None = None,
+        cancel: CancelToken | None = None,
+        allow_outside: Sequence[PathLike] = (),
     ) -> ProgressGenerator[ImportSummary]:
         """Import files and folders (and a manifest's rows); yields ``ImportProgress``.
+
+        A manifest row naming a file outside the manifest's folder and ``paths`` becomes a finding
+        unless the reviewer confirmed it in ``allow_outside`` (files, or folders to allow below).
 
         A manifest that cannot be used at all raises ``ManifestUnreadable`` before anything is
         taken in; bad rows only become findings in the summary. Cancelling while scanning raises
@@ -144,7 +151,7 @@ class ItemService:
         """
         self._workspace.vault()  # fail now, not after a long walk, if the workspace is locked
         parsed = read_manifest(_abs_bytes(manifest), self._limits.max_manifest_size) if manifest is not None else None
-        walk = scan([_abs_bytes(p) for p in paths], parsed, cancel)
+        walk = scan([_abs_bytes(p) for p in paths], parsed, cancel, [_abs_bytes(p) for p in allow_outside])
         while True:
             try:
                 step = next(walk)

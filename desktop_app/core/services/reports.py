@@ -33,6 +33,7 @@ from desktop_app.core.errors import (
     NcmecReportIdInUse,
     ReportHasErrors,
     ReportNotFound,
+    ReportSent,
     ReportUnreadable,
     ViewedOverrideReasonRequired,
 )
@@ -55,6 +56,14 @@ from desktop_app.core.services.report_building import (
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.reports import ReportRecord, ReportStore
 
+# Submission states in which the report's content is with NCMEC (``reports.status`` follows the
+# submission): the sent version is what the custody log and the receipt describe.
+LOCKED_STATUSES = {
+    "submitting": "being sent to NCMEC",
+    "open": "open at NCMEC",
+    "needs-decision": "with NCMEC, waiting for your decision",
+    "finished": "finished at NCMEC",
+}
 MAX_LOGGED_PATHS = 100  # a removed person shifts many paths; the log keeps the first ones and the count
 
 
@@ -158,6 +167,29 @@ class ReportService:
                 self._append(conn, EventType.REPORT_FILE_ADDED, {"item": entry.item_id}, record.report_id)
         return record
 
+    def create_from_document(self, report: Node, item_ids: Sequence[str] = ()) -> ReportRecord:
+        """A new report from a ``<report>`` another system wrote (parsed by ``cybertipline.parse``).
+
+        The named items become its files, pre-filled from what the app knows about them (as
+        ``create_draft`` does); the document's own content is kept as written, not merged with the
+        reporter profile. Logged like any new report, with where it came from.
+        """
+        if report.decl.name != "report":
+            raise ValueError("a report document's root is <report>")  # a bug in the caller
+        items = [self._items.get(item_id) for item_id in dict.fromkeys(item_ids)]
+        files = [file_from_item(item) for item in items]
+        draft = ReportDraft(report.copy(), files)
+        moment = self._now()
+        record = ReportRecord(secrets.token_hex(16), draft, moment, moment)
+        with self._workspace.db.write() as conn:
+            self._store.insert(conn, record)
+            self._store.set_accounts(conn, record.report_id, account_keys(draft.report))
+            data = {"files": len(files), "profile": False, "source": "xml-document"}
+            self._append(conn, EventType.REPORT_CREATED, data, record.report_id)
+            for entry in files:
+                self._append(conn, EventType.REPORT_FILE_ADDED, {"item": entry.item_id}, record.report_id)
+        return record
+
     def load(self, report_id: str) -> ReportRecord:
         """A stored report, its linked files' viewed flags brought up to date from the log."""
         with self._workspace.db.read() as reader:
@@ -191,6 +223,11 @@ class ReportService:
         """Store the draft if it changed, with its custody events, in one transaction."""
         with self._workspace.db.write() as conn:
             stored = self._read(conn, record.report_id)
+            if stored.status in LOCKED_STATUSES:
+                raise ReportSent(
+                    f"Report {record.report_id[:8]} is {LOCKED_STATUSES[stored.status]}, so it cannot be changed. "
+                    "A report withdrawn from NCMEC (retracted) can be corrected and sent again."
+                )
             updated = replace(
                 record.copy(),
                 created_at=stored.created_at,

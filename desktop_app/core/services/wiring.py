@@ -12,9 +12,12 @@ from desktop_app.core.intake.analysis import Analyse
 from desktop_app.core.platform.secrets import SecretStore
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.practice import PracticeEndpoint
 from desktop_app.core.services.reports import ReportService
+from desktop_app.core.services.submission import SubmissionService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
+from desktop_app.core.storage.ncmec_schemas import SchemaStore
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,11 @@ class Services:
     items: ItemService
     cybertipline: CyberTiplineService
     reports: ReportService
+    submissions: SubmissionService
+
+    def close(self) -> None:
+        """Stop what the services started (the practice server); the workspace is closed by its owner."""
+        self.submissions.practice.close()
 
 
 def build_services(
@@ -38,4 +46,14 @@ def build_services(
     cybertipline = CyberTiplineService(workspace, CredentialStore(secrets), settings.cybertipline_endpoint)
     # Once the workspace has fetched NCMEC's schema, every report check includes it.
     reports = ReportService(workspace, items, xsd=cybertipline.current_xsd)
-    return Services(workspace, items, cybertipline, reports)
+    credentials = cybertipline.credentials
+    practice = PracticeEndpoint(xsd=lambda: _cached_xsd(workspace))
+    submissions = SubmissionService(workspace, reports, items, credentials, practice)
+    return Services(workspace, items, cybertipline, reports, submissions)
+
+
+def _cached_xsd(workspace: Workspace) -> bytes | None:
+    """NCMEC's schema as the workspace last fetched it: what the practice server validates against."""
+    with workspace.db.read() as reader:
+        stored = SchemaStore(workspace.fields()).latest(reader.conn)
+    return stored.data if stored is not None else None

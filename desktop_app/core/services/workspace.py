@@ -34,6 +34,7 @@ from desktop_app.core.crypto.signed_note import verifier_key_string
 from desktop_app.core.domain.events import CustodyEvent, EventType
 from desktop_app.core.errors import (
     AcknowledgementReasonRequired,
+    KdfParametersRejected,
     LogIntegrityError,
     NothingToAcknowledge,
     WorkspaceExists,
@@ -48,7 +49,7 @@ from desktop_app.core.services.anchoring import Anchoring
 from desktop_app.core.storage import vault as vault_module
 from desktop_app.core.storage.anchor import Anchor
 from desktop_app.core.storage.custody_log import CustodyLog, LoggedEvent, LogKeys, Verification
-from desktop_app.core.storage.database import WorkspaceDatabase, sqlite_version
+from desktop_app.core.storage.database import WorkspaceDatabase, damage_is_typed, sqlite_version
 from desktop_app.core.storage.fields import FieldCipher
 from desktop_app.core.storage.schema import MIGRATIONS
 from desktop_app.core.storage.tamper_alarm import TamperAlarm
@@ -122,7 +123,7 @@ class Workspace:
         """
         if not database.exists():
             return None
-        with closing(sqlite3.connect(database)) as conn:
+        with closing(sqlite3.connect(database)) as conn, damage_is_typed(database):
             try:
                 return _meta(conn, "workspace_id") is not None
             except sqlite3.OperationalError as exc:
@@ -142,6 +143,7 @@ class Workspace:
             raise WorkspaceMissing(
                 f"There is no workspace in {paths.workspace}. Create one with 'evidence-desk init' or the app."
             )
+        paths.make_private()
         # The instance lock comes first: only then is this process the database's sole user.
         lock = InstanceLock(paths.workspace / "instance.lock")
         try:
@@ -170,7 +172,7 @@ class Workspace:
                 f"{paths.workspace}. Restore the workspace from a backup; only remove {orphans[0]} if you "
                 "deliberately retired that workspace."
             )
-        paths.workspace.mkdir(parents=True, exist_ok=True)
+        paths.make_private()
         lock = InstanceLock(paths.workspace / "instance.lock")
         try:
             database_path = paths.workspace / DATABASE_NAME
@@ -300,8 +302,11 @@ class Workspace:
         self._rewrap_passphrase(self._master_from_passphrase(current), new)
 
     def _rewrap_passphrase(self, master: bytes, new_passphrase: str) -> None:
-        old = kdf.KdfParams.from_json(self._slot("passphrase")[0])
-        params = kdf.KdfParams.fresh(old.memory_kib, old.iterations, old.lanes)
+        try:
+            old = kdf.KdfParams.from_json(self._slot("passphrase")[0])
+            params = kdf.KdfParams.fresh(old.memory_kib, old.iterations, old.lanes)
+        except KdfParametersRejected:  # damaged or tampered settings: the recovery key's way out
+            params = kdf.calibrate()
         wrapped = wrap_with_passphrase(master, new_passphrase, params, self.workspace_id)
         with self.db.write() as conn:
             conn.execute(

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from desktop_app.core.errors import DatabaseTooNew, UnsupportedSqlite
+from desktop_app.core.errors import DatabaseTooNew, UnsupportedSqlite, WorkspaceDamaged
+from desktop_app.core.platform.files import PRIVATE_FILE_MODE, private_file, tighten
 
 Migration = Callable[[sqlite3.Connection], None]
 MIN_SQLITE = (3, 35, 0)  # STRICT tables need 3.37; checked separately for a clear message
@@ -42,8 +43,44 @@ def wal_is_safe(version: tuple[int, int, int]) -> bool:
     return (3, 44, 6) <= version < (3, 45, 0) or (3, 50, 7) <= version < (3, 51, 0)
 
 
+# SQLite's primary result codes for a file that is not (or no longer) a sound database.
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+
+
+def is_damage(error: sqlite3.Error) -> bool:
+    """Whether SQLite says the file itself is damaged (as opposed to busy, full or misused)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    return any(words in str(error) for words in ("malformed", "not a database"))
+
+
+def damaged(path: Path, error: sqlite3.Error) -> WorkspaceDamaged:
+    """The typed error for a damaged database file, with what to do about it."""
+    return WorkspaceDamaged(
+        f"The workspace database {path.name} is damaged (SQLite: {error}); the command stopped. Restore the "
+        "workspace folder from a backup; keep this copy for examination, and do not run SQLite repair tools "
+        "on it, because they rewrite evidence records."
+    )
+
+
+@contextmanager
+def damage_is_typed(path: Path) -> Iterator[None]:
+    """Turn SQLite's "malformed" and "not a database" errors inside the block into ``WorkspaceDamaged``."""
+    try:
+        yield
+    except sqlite3.DatabaseError as error:
+        if is_damage(error):
+            raise damaged(path, error) from error
+        raise
+
+
 class WorkspaceDatabase:
-    """Owns the workspace database file and its single writer connection."""
+    """Owns the workspace database file and its single writer connection.
+
+    SQLite reporting the file itself damaged (a malformed page, a file that is not a database)
+    surfaces as ``WorkspaceDamaged`` from opening, ``read()`` and ``write()``.
+    """
 
     def __init__(self, path: Path, migrations: Sequence[Migration]) -> None:
         version = sqlite_version()
@@ -57,9 +94,18 @@ class WorkspaceDatabase:
         self.separate_readers = wal_is_safe(version)
         self._lock = threading.RLock()
         self._closed = False
-        self._conn = self._connect()
-        self._conn.execute("PRAGMA journal_mode=wal")
-        self._migrate(migrations)
+        # Owner-only before SQLite sees it: SQLite gives -wal and -shm the database file's permissions.
+        private_file(path)
+        for companion in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            tighten(companion, PRIVATE_FILE_MODE)
+        with damage_is_typed(path):
+            self._conn = self._connect()
+            try:
+                self._conn.execute("PRAGMA journal_mode=wal")
+                self._migrate(migrations)
+            except BaseException:
+                self._conn.close()
+                raise
 
     def _connect(self, *, read_only: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -94,6 +140,7 @@ class WorkspaceDatabase:
     def _backup(self, label: str) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         target = self.path.with_name(f"{self.path.stem}.{label}.{stamp}.bak")
+        private_file(target)
         with self._lock, sqlite3.connect(target) as dest:
             self._conn.backup(dest)
         return target
@@ -101,12 +148,13 @@ class WorkspaceDatabase:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction on the writer connection; rolled back on any exception."""
-        with self._lock:
+        with self._lock, damage_is_typed(self.path):
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
 
@@ -114,14 +162,15 @@ class WorkspaceDatabase:
     def read(self) -> Iterator[sqlite_utils.Database]:
         """A connection for queries, wrapped in sqlite-utils. Never write through it."""
         if not self.separate_readers:
-            with self._lock:
+            with self._lock, damage_is_typed(self.path):
                 yield sqlite_utils.Database(self._conn, recursive_triggers=False)
             return
-        conn = self._connect(read_only=True)
-        try:
-            yield sqlite_utils.Database(conn, recursive_triggers=False)
-        finally:
-            conn.close()
+        with damage_is_typed(self.path):
+            conn = self._connect(read_only=True)
+            try:
+                yield sqlite_utils.Database(conn, recursive_triggers=False)
+            finally:
+                conn.close()
 
     def integrity_check(self) -> str:
         """SQLite's own structural check; ``"ok"`` when sound."""
@@ -133,9 +182,15 @@ class WorkspaceDatabase:
         with self._lock:
             if self._closed:
                 return
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self._conn.close()
-            self._closed = True
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.DatabaseError as error:
+                if not is_damage(error):
+                    raise
+                # Closing must not replace the error that found the damage; the WAL stays as it is.
+            finally:
+                self._conn.close()
+                self._closed = True
 
 
 def copy_database(source: Path, target: Path) -> None:

@@ -12,19 +12,56 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from desktop_app.core.domain.items import Digests, IntakeOutcome, Item, ItemKind, ItemSource, ReviewState
 from desktop_app.core.domain.media import MediaAnalysis, MediaKind, PdqHash, RenderProblem, VideoFrameHash
-from desktop_app.core.storage.fields import FieldCipher
+from desktop_app.core.errors import ItemRecordDamaged
+from desktop_app.core.storage.fields import FieldCipher, FieldDamaged
 
 _FORMAT = 1
 # Enum lookups by value through plain dicts: ``Enum(value)`` costs a few microseconds, and listing
 # 100,000 items does three of them per item.
 _OUTCOMES = {str(member): member for member in IntakeOutcome}
-_KINDS = {str(member): member for member in ItemKind}
+_KINDS = {str(member): member for member in ItemKind if member is not ItemKind.DAMAGED}
 _STATES = {str(member): member for member in ReviewState}
+# What reading a row that was altered or corrupted raises: an unknown kind or state (KeyError), a
+# bad time or JSON (ValueError), a sealed cell that does not open (FieldDamaged), a wrong shape.
+_DAMAGE = (KeyError, ValueError, TypeError, AttributeError, binascii.Error, FieldDamaged)
+
+
+def _damage_reason(problem: Exception) -> str:
+    if isinstance(problem, FieldDamaged):
+        return "an encrypted field does not open"
+    if isinstance(problem, KeyError) and problem.args:
+        return f"a value this version does not know: {str(problem.args[0])[:40]!r}"
+    return "a value in it is malformed"
+
+
+def damaged_item(row: tuple[Any, ...], problem: Exception, viewed: bool) -> Item:
+    """A stand-in for an item whose row cannot be read: listed as damaged, holding nothing usable."""
+    item_id, _, state, added_at = row[:4]
+    try:
+        added = datetime.fromisoformat(added_at)
+        if added.tzinfo is None:
+            added = added.replace(tzinfo=UTC)
+    except (TypeError, ValueError):
+        added = datetime.fromtimestamp(0, UTC)
+    reason = _damage_reason(problem)
+    return Item(
+        item_id=str(item_id),
+        kind=ItemKind.DAMAGED,
+        state=_STATES.get(state, ReviewState.NEW),
+        added_at=added,
+        outcome=IntakeOutcome.RECORD_DAMAGED,
+        sources=(),
+        outcome_detail=(
+            f"This item's record cannot be read ({reason}): it is damaged or was altered outside Evidence Desk. "
+            "Run 'log verify' and restore the workspace from a backup; the other items are not affected."
+        ),
+        viewed=viewed,
+    )
 
 
 @dataclass(frozen=True)
@@ -320,7 +357,13 @@ class ItemStore:
         for item_id in item_ids:
             row = conn.execute("SELECT state FROM items WHERE item_id = ?", (item_id,)).fetchone()
             if row is not None:
-                result[item_id] = ReviewState(row[0])
+                state = _STATES.get(row[0])
+                if state is None:
+                    raise ItemRecordDamaged(
+                        f"Item {item_id} has a state this version does not know ({str(row[0])[:40]!r}): its record "
+                        "is damaged or was altered. Run 'log verify' and restore the workspace from a backup."
+                    )
+                result[item_id] = state
         return result
 
     def sources_of(self, conn: sqlite3.Connection, item_id: str) -> list[ItemSource]:
@@ -347,6 +390,13 @@ class ItemStore:
     def _source(self, source_id: str, added_at: str, sealed: bytes) -> ItemSource:
         data = self._open_json("item_sources", "source_ct", source_id, sealed)
         return source_from_json(source_id, datetime.fromisoformat(added_at), data)
+
+    def _item_or_damaged(self, row: tuple[Any, ...], raw_sources: tuple[Any, ...], viewed: bool) -> Item:
+        """The item, or a stand-in marked damaged: one unreadable row never hides the rest of the queue."""
+        try:
+            return self._item(row, tuple(self._source(*raw) for raw in raw_sources), viewed)
+        except _DAMAGE as problem:
+            return damaged_item(row, problem, viewed)
 
     def _item(self, row: tuple[Any, ...], sources: tuple[ItemSource, ...], viewed: bool) -> Item:
         item_id, kind, state, added_at, blob_id, meta_ct, analysis_ct, review_ct = row
@@ -391,7 +441,7 @@ class ItemStore:
             is_viewed = item_id in viewed
             item = cache.get(row, raw_sources) if cache is not None else None
             if item is None:
-                item = self._item(row, tuple(self._source(*raw) for raw in raw_sources), is_viewed)
+                item = self._item_or_damaged(row, raw_sources, is_viewed)
             elif item.viewed != is_viewed:
                 item = replace(item, viewed=is_viewed)
             if cache is not None:
@@ -407,4 +457,8 @@ class ItemStore:
         row = conn.execute(f"SELECT {_ITEM_COLUMNS} FROM items WHERE item_id = ?", (item_id,)).fetchone()
         if row is None:
             return None
-        return self._item(row, tuple(self.sources_of(conn, item_id)), viewed)
+        raw_sources = conn.execute(
+            "SELECT source_id, added_at, source_ct FROM item_sources WHERE item_id = ? ORDER BY added_at, source_id",
+            (item_id,),
+        ).fetchall()
+        return self._item_or_damaged(row, tuple(raw_sources), viewed)

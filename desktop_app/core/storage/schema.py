@@ -10,6 +10,7 @@ import sqlite3
 
 from desktop_app.core.storage.ncmec_schemas import v4_ncmec_schemas
 from desktop_app.core.storage.schema_reports import v3_reports
+from desktop_app.core.storage.submissions import v5_submissions
 
 _V1 = """
 CREATE TABLE workspace_meta (
@@ -111,6 +112,6 @@ def _v2(conn: sqlite3.Connection) -> None:
     _run(_V2, conn)
 
 
-# v3 (issue 4): report drafts and the reporter profile; v4: NCMEC's XSDs. Each is kept beside the
-# storage code that owns it.
-MIGRATIONS = [_v1, _v2, v3_reports, v4_ncmec_schemas]
+# v3 (issue 4): report drafts and the reporter profile; v4: NCMEC's XSDs; v5 (issue 9): submissions
+# and preservation holds. Each is kept beside the storage code that owns it.
+MIGRATIONS = [_v1, _v2, v3_reports, v4_ncmec_schemas, v5_submissions]

@@ -25,7 +25,7 @@ from desktop_app.core.crypto import stream
 from desktop_app.core.crypto.aead import OpenFailed, open_sealed, seal
 from desktop_app.core.errors import BlobIntegrityError, BlobMissing
 from desktop_app.core.hashing.parallel import ParallelDigests
-from desktop_app.core.platform.files import fsync_directory
+from desktop_app.core.platform.files import fsync_directory, open_private, private_dir
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 from desktop_app.core.storage.database import WorkspaceDatabase
 from desktop_app.core.storage.fields import FieldCipher, FieldDamaged
@@ -76,7 +76,7 @@ class SweepReport:
 
 def sweep(directory: Path, db: WorkspaceDatabase) -> SweepReport:
     """Remove crash leftovers and report rows whose blobs are gone or the wrong size. Needs no keys."""
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     with db.read() as reader:
         expected = {row["blob_id"]: row["stored_size"] for row in reader.query("SELECT * FROM blobs")}
     temp = unreferenced = 0
@@ -126,7 +126,8 @@ class BlobWriter:
             raise ValueError("the vault needs SHA-256 among the digests")  # a bug in the caller
         self._file_key = stream.new_file_key()
         self._temp = vault.directory / f"{TEMP_PREFIX}{secrets.token_hex(16)}"
-        self._handle: BinaryIO = open(self._temp, "xb")  # noqa: SIM115 - closed in seal/abort
+        # Owner-only (0600) whatever the umask; closed in seal/abort.
+        self._handle: BinaryIO = os.fdopen(open_private(self._temp, os.O_WRONLY | os.O_EXCL), "wb")
         self._encryptor = stream.StreamEncryptor(self._file_key, self._handle, CIPHER)
         self.size = 0
 
@@ -173,7 +174,7 @@ class EvidenceVault:
         self.directory = directory
         self._db = db
         self._keys = keys
-        directory.mkdir(parents=True, exist_ok=True)
+        private_dir(directory)
 
     def sha256_index(self, sha256_hex: str) -> bytes:
         """The blind index of a SHA-256: lets duplicates be found without storing the hash in clear."""

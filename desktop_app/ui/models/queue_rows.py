@@ -32,6 +32,8 @@ OUTCOME_TEXT = {
     IntakeOutcome.NOT_READ_VANISHED: "The file vanished before it could be read.",
     IntakeOutcome.NOT_READ_PERMISSION: "Permission denied: the file could not be read.",
     IntakeOutcome.NOT_READ_ERROR: "The file could not be read.",
+    IntakeOutcome.NOT_READ_REPLACED: "Replaced between the folder walk and the read: not read.",
+    IntakeOutcome.RECORD_DAMAGED: "This item's record is damaged or was altered; run the custody log check.",
 }
 
 
@@ -91,6 +93,8 @@ def kind_text(item: Item) -> str:
         return "Special file"
     if item.kind == ItemKind.UNREAD:
         return "Not read"
+    if item.kind == ItemKind.DAMAGED:
+        return "Damaged record"
     analysis = item.analysis
     if analysis is None:
         return "File · analysing"

@@ -3,14 +3,28 @@
 ``ReportsPage(report_service, pool)`` is what the main window mounts as a tab. It lists drafts
 (``DraftListModel``, read through the worker pool), creates new ones (text-only, or from queue
 item ids: ``new_report(item_ids)``), and shows a ``ReportEditorWidget`` for the selected draft.
+Given a ``SubmissionController``, the list has a Submission column (state, environment, NCMEC's
+clock for an open report) and the editor's header a ``SubmissionBarWidget`` with the actions the
+state allows: submit a report with no errors, resume or retract an open one.
 The window calls ``flush()`` before locking, ``clear()`` once locked (nothing decrypted stays on
 screen) and ``reload()`` after unlocking.
 """
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,31 +40,60 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.domain.submission import SubmissionState, SubmissionStatus
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.report_building import ReportSummary
 from desktop_app.ui.report.editor import ReportEditorWidget
 from desktop_app.ui.report.schema_status import NcmecSchemaWidget
+from desktop_app.ui.submission.bar import SubmissionBarWidget
+from desktop_app.ui.submission.controller import SubmissionController, read_statuses
+from desktop_app.ui.submission.environment import environment_swatch
+from desktop_app.ui.submission.menu import submission_menu
+from desktop_app.ui.submission.state import TONES, describe
 from desktop_app.ui.theme import OK_TEXT, PROBLEM_TEXT
 from desktop_app.ui.widgets.form_parts import InlineMessageLabel
 from desktop_app.ui.worker import WorkerPool
 
-_COLUMNS = ("Report", "Changed", "Errors")
+_COLUMNS = ("Report", "Changed", "State")
+# One column for where a report stands: its errors while a draft, then its submission (the list is
+# narrow beside the editor, and a report that was sent has no errors left to count).
+STATE_COLUMN = 2
 REPORT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+CLOCK_TICK_MS = 30_000  # an open report's "time left" is shown to the minute
+CHANGED_COLUMN = 1
+NARROW_LIST = 420  # below this the Changed column gives its room to the report (its tooltip keeps the time)
+
+
+def list_reports(service: Any, submissions: Any) -> tuple[list[ReportSummary], dict[str, SubmissionStatus]]:
+    """Runs in the worker: the reports, and the submission state of those that were ever sent."""
+    summaries = service.list_reports()
+    statuses = read_statuses(submissions, [s.report_id for s in summaries]) if submissions is not None else {}
+    return summaries, statuses
 
 
 class DraftListModel(QAbstractTableModel):
     """The workspace's reports, most recently changed first."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, now: Callable[[], datetime] | None = None) -> None:
         super().__init__(parent)
         self.summaries: list[ReportSummary] = []
+        self.statuses: dict[str, SubmissionStatus] = {}
+        self.now = now or (lambda: datetime.now(UTC))
 
-    def set_summaries(self, summaries: list[ReportSummary]) -> None:
-        """Replace the rows."""
+    def set_summaries(
+        self, summaries: list[ReportSummary], statuses: dict[str, SubmissionStatus] | None = None
+    ) -> None:
+        """Replace the rows (and the submission states: a report missing from them was never sent)."""
         self.beginResetModel()
         self.summaries = list(summaries)
+        self.statuses = dict(statuses or {})
         self.endResetModel()
+
+    def tick(self) -> None:
+        """The clock moved: repaint the submission column (an open report's time left)."""
+        if self.summaries:
+            self.dataChanged.emit(self.index(0, STATE_COLUMN), self.index(len(self.summaries) - 1, STATE_COLUMN))
 
     def row_of(self, report_id: str) -> int:
         """The row showing a report, or -1."""
@@ -61,7 +104,7 @@ class DraftListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.summaries)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        """Report (incident type; reported user, files, id), changed, errors."""
+        """Report (incident type; reported user, files, id), changed, errors, submission state."""
         return 0 if parent.isValid() else len(_COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
@@ -76,6 +119,9 @@ class DraftListModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.summaries):
             return None
         summary = self.summaries[index.row()]
+        status = self.statuses.get(summary.report_id)
+        if index.column() == STATE_COLUMN and status is not None and role != REPORT_ID_ROLE:
+            return self._submission_data(status, role)
         if role == Qt.ItemDataRole.DisplayRole:
             who = summary.reported_user or "no reported user yet"
             files = f"{summary.files} file{'s' if summary.files != 1 else ''}" if summary.files else "text only"
@@ -85,7 +131,10 @@ class DraftListModel(QAbstractTableModel):
                 str(summary.errors) if summary.errors else "ready",
             )[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{summary.incident_type or 'Report'} ({summary.report_id}); {summary.warnings} suggestion(s)"
+            return (
+                f"{summary.incident_type or 'Report'} ({summary.report_id}); {summary.warnings} suggestion(s); "
+                f"changed {_when(summary.updated_at)}"
+            )
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2:
             return QColor(PROBLEM_TEXT if summary.errors else OK_TEXT)
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -93,6 +142,20 @@ class DraftListModel(QAbstractTableModel):
             return int(vertical | (Qt.AlignmentFlag.AlignLeft if index.column() < 2 else Qt.AlignmentFlag.AlignCenter))
         if role == REPORT_ID_ROLE:
             return summary.report_id
+        return None
+
+    def _submission_data(self, status: SubmissionStatus, role: int) -> Any:
+        text = describe(status, self.now())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text.two_lines  # two lines, like the report beside it
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return text.long
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(TONES[text.tone][0])
+        if role == Qt.ItemDataRole.DecorationRole and status.environment is not None:
+            return environment_swatch(status.environment)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         return None
 
 
@@ -117,16 +180,24 @@ class ReportsPage(QWidget):
         pool: WorkerPool,
         parent: QWidget | None = None,
         cybertipline: CyberTiplineService | None = None,
+        submissions: SubmissionController | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = report_service
         self.pool = pool
+        self.submissions = submissions
+        self.submission_bar: SubmissionBarWidget | None = None
+        if submissions is not None:
+            submissions.status_changed.connect(self._submission_changed)
         self.schema_status = NcmecSchemaWidget(cybertipline, pool)
         self.schema_status.message.connect(self.message)
         self.schema_status.schema_changed.connect(self._schema_changed)
         self.editor: ReportEditorWidget | None = None
         self._open_after_reload: str | None = None
-        self.model = DraftListModel(self)
+        self.model = DraftListModel(self, now=submissions.now if submissions is not None else None)
+        self.clock = QTimer(self)
+        self.clock.setInterval(CLOCK_TICK_MS)
+        self.clock.timeout.connect(self._tick)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Reports")
@@ -142,6 +213,9 @@ class ReportsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.installEventFilter(self)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._list_menu)
         self.table.selectionModel().currentRowChanged.connect(lambda current, _: self._row_chosen(current.row()))
         self.new_button = QPushButton("New report")
         self.new_button.setProperty("role", "primary")
@@ -170,7 +244,10 @@ class ReportsPage(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
+        # The list grows with the window too (a quarter of any extra width): its State column needs room
+        # beside the report's title on a large screen.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
         splitter.setSizes([420, 1100])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -178,17 +255,30 @@ class ReportsPage(QWidget):
 
     # -- the list --------------------------------------------------------------------------------
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """On a narrow list, hide the Changed column so the report's title stays readable."""
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self.table.setColumnHidden(CHANGED_COLUMN, self.table.width() < NARROW_LIST)
+        return super().eventFilter(watched, event)
+
     def reload(self) -> None:
         """Re-read the drafts list (and which schema is in force) in a worker."""
         self.schema_status.reload()
-        worker = self.pool.run(self.service.list_reports)
+        submissions = self.submissions.service if self.submissions is not None else None
+        worker = self.pool.run(list_reports, self.service, submissions)
         worker.result.connect(self._listed)
         worker.error.connect(self._failed)
 
-    def _listed(self, summaries: list[ReportSummary]) -> None:
+    def _listed(self, listed: tuple[list[ReportSummary], dict[str, SubmissionStatus]]) -> None:
+        summaries, statuses = listed
         current = self._open_after_reload or (self.editor.report_id if self.editor is not None else None)
         self.table.selectionModel().blockSignals(True)
-        self.model.set_summaries(summaries)
+        self.model.set_summaries(summaries, statuses)
+        self._show_submission()
+        if any(status.expires_at is not None for status in statuses.values()):
+            self.clock.start()
+        else:
+            self.clock.stop()
         row = self.model.row_of(current) if current else -1
         if row >= 0:
             self.table.selectRow(row)
@@ -232,6 +322,8 @@ class ReportsPage(QWidget):
         editor = ReportEditorWidget(self.service, self.pool, report_id)
         editor.saved.connect(lambda result: result.changed and self.reload())
         self.editor = editor
+        if self.submissions is not None:
+            self._add_submission_bar(editor)
         self.stack.addWidget(editor)
         self.stack.setCurrentWidget(editor)
         self.report_opened.emit(report_id)
@@ -245,7 +337,53 @@ class ReportsPage(QWidget):
         self.stack.removeWidget(self.editor)
         self.editor.deleteLater()
         self.editor = None
+        self.submission_bar = None
         self.stack.setCurrentWidget(self.placeholder)
+
+    # -- submission (only with a SubmissionController) ---------------------------------------------
+
+    def _add_submission_bar(self, editor: ReportEditorWidget) -> None:
+        bar = SubmissionBarWidget()
+        bar.layout().setContentsMargins(16, 0, 16, 8)
+        editor.layout().insertWidget(1, bar)  # a row of its own under the title: the header row is full
+        report_id = editor.report_id
+        controller = self.submissions
+        assert controller is not None
+        # The controller outlives the bar; the bar's own signals die with it.
+        bar.submit_requested.connect(lambda: controller.submit(report_id))
+        bar.resume_requested.connect(lambda: controller.resume(report_id))
+        bar.retract_requested.connect(lambda: controller.retract(report_id))
+        editor.findings_updated.connect(bar.set_ready_from)
+        self.submission_bar = bar
+        self._show_submission()
+
+    def _show_submission(self) -> None:
+        if self.submission_bar is None or self.editor is None:
+            return
+        now = self.submissions.now() if self.submissions is not None else datetime.now(UTC)
+        status = self.model.statuses.get(self.editor.report_id)
+        self.submission_bar.show_status(status, now)
+        # Once sent, the form is what NCMEC was given: it can be read (and previewed) but not changed,
+        # unless the report was retracted and may be sent again.
+        sent = status is not None and status.state not in (SubmissionState.DRAFT, SubmissionState.RETRACTED)
+        for page in (*self.editor.section_pages.values(), self.editor.files_page):
+            page.setEnabled(not sent)
+
+    def _list_menu(self, point: QPoint) -> None:
+        row = self.table.indexAt(point).row()
+        if self.submissions is None or not 0 <= row < len(self.model.summaries):
+            return
+        summary = self.model.summaries[row]
+        status = self.model.statuses.get(summary.report_id)
+        menu = submission_menu(self.table, summary.report_id, status, summary.errors == 0, self.submissions)
+        menu.popup(self.table.viewport().mapToGlobal(point))
+
+    def _submission_changed(self, _report_id: str) -> None:
+        self.reload()
+
+    def _tick(self) -> None:
+        self.model.tick()
+        self._show_submission()
 
     # -- the window's lock cycle --------------------------------------------------------------------
 
@@ -260,6 +398,8 @@ class ReportsPage(QWidget):
             self.stack.removeWidget(self.editor)
             self.editor.deleteLater()
             self.editor = None
+            self.submission_bar = None
+        self.clock.stop()
         self.stack.setCurrentWidget(self.placeholder)
         self.model.set_summaries([])
         self.problem.clear_message()

@@ -137,7 +137,11 @@ class NcmecSchemaWidget(QFrame):
         worker = self.pool.run(self.service.refresh_schema)
         worker.result.connect(self._fetched)
         worker.error.connect(self._failed)
-        worker.finished.connect(lambda: self.fetch_button.setEnabled(True))
+        # A bound method, not a lambda: Qt drops it if this widget is gone before the fetch ends.
+        worker.finished.connect(self._fetch_ended)
+
+    def _fetch_ended(self) -> None:
+        self.fetch_button.setEnabled(True)
 
     def clear(self) -> None:
         """Forget what was shown (the workspace locked)."""

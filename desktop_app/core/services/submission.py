@@ -1,0 +1,402 @@
+"""Submitting a report to NCMEC's CyberTipline: a persisted state machine that never duplicates.
+
+``submit`` opens the report at NCMEC, uploads each file from the vault, describes it and finishes
+the report; ``resume`` carries an interrupted submission on; ``retract`` withdraws an open report.
+Every call is written down (database row + custody event, one transaction) before it is sent and
+again when its answer, or the lack of one, is known, so a crash at any point leaves a record that
+says which call's outcome is unknown. The rules (``docs/submission.md``):
+
+* at most one finished report per submission; no report whose id we hold is left open without a
+  decision (``OPEN`` is a run in progress or interrupted; ``NEEDS_DECISION`` waits for the reviewer);
+* ``/submit`` is never repeated after an unknown outcome: NCMEC may hold a report whose id we never
+  learned; only the reviewer's decision (``acknowledge_unknown``) allows a fresh submit;
+* an upload or description whose outcome is unknown makes the open report's content unknown: it is
+  withdrawn and the report sent afresh (a restart); finish and retract are repeated freely, and
+  "already finished/retracted" (5102/5101) counts as done;
+* a refusal after ``/submit`` (a file refused, a late 4100) withdraws the report and says what to fix;
+* finishing archives NCMEC's receipt in the vault, starts the preservation period of the report's
+  items, marks them reported and (in production) records NCMEC's report number for later reports.
+
+The generators yield ``SubmissionProgress`` and return the final ``SubmissionStatus``: failures
+NCMEC or the network caused are states with advice, not exceptions. Exceptions are for what stops a
+run before any call (``ReportHasErrors``, ``SubmissionRefused``, ``CredentialsMissing``).
+"""
+
+import secrets
+import threading
+from collections.abc import Callable, Generator, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from desktop_app.core.cybertipline.client import CyberTiplineClient
+from desktop_app.core.cybertipline.endpoint import Credentials, CredentialStore, check_endpoint, describe_endpoint
+from desktop_app.core.cybertipline.findings import Severity, has_errors
+from desktop_app.core.cybertipline.model import ReportDraft
+from desktop_app.core.domain.events import EventType
+from desktop_app.core.domain.submission import (
+    Environment,
+    SubmissionPlan,
+    SubmissionProgress,
+    SubmissionState,
+    SubmissionStatus,
+)
+from desktop_app.core.domain.submission_record import FileRecord, SubmissionRecord
+from desktop_app.core.errors import ItemHasNoContent, ReportHasErrors, SubmissionRefused
+from desktop_app.core.progress import CancelToken
+from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.practice import PracticeEndpoint
+from desktop_app.core.services.reports import ReportService
+from desktop_app.core.services.submission_calls import SubmissionSettings
+from desktop_app.core.services.submission_run import SubmissionRun
+from desktop_app.core.services.workspace import Workspace
+from desktop_app.core.storage.submissions import SubmissionStore
+
+__all__ = ["SubmissionService", "SubmissionSettings", "status_of"]
+SubmissionGenerator = Generator[SubmissionProgress, None, SubmissionStatus]
+ClientFactory = Callable[..., CyberTiplineClient]
+UNSETTLED = (SubmissionState.SUBMITTING, SubmissionState.OPEN, SubmissionState.NEEDS_DECISION)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SubmissionService:
+    """Submissions of one unlocked workspace.
+
+    ``endpoints`` replaces an environment's address (a test points "production" at a loopback
+    server); credentials for NCMEC's environments come from the OS keyring (``CredentialStore``),
+    Practice's from its own server (``PracticeEndpoint``).
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        reports: ReportService,
+        items: ItemService,
+        credentials: CredentialStore,
+        practice: PracticeEndpoint,
+        *,
+        endpoints: Mapping[Environment, str] | None = None,
+        settings: SubmissionSettings | None = None,
+        connect: ClientFactory = CyberTiplineClient,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._workspace = workspace
+        self._reports = reports
+        self._items = items
+        self.credentials = credentials
+        self.practice = practice
+        self._endpoints = dict(endpoints or {})
+        self.settings = settings or SubmissionSettings()
+        self._connect = connect
+        self._now = now
+        self._busy: set[str] = set()
+        self._busy_lock = threading.Lock()
+
+    # -- where to -------------------------------------------------------------------------------
+
+    def endpoint(self, environment: Environment) -> str:
+        """The address an environment's reports go to (Practice: its server, started if needed)."""
+        if environment in self._endpoints:
+            return check_endpoint(self._endpoints[environment])
+        if environment is Environment.PRACTICE:
+            return self.practice.connection()[0]
+        return check_endpoint(str(environment.base_url))
+
+    def _connection(self, environment: Environment) -> tuple[str, Credentials]:
+        if environment is Environment.PRACTICE and environment not in self._endpoints:
+            return self.practice.connection()
+        url = self.endpoint(environment)
+        return url, self.credentials.require(url)
+
+    # -- questions ------------------------------------------------------------------------------
+
+    def _store(self) -> SubmissionStore:
+        return SubmissionStore(self._workspace.fields())
+
+    def _record(self, report_id: str) -> SubmissionRecord | None:
+        with self._workspace.db.read() as reader:
+            return self._store().load(reader.conn, report_id)
+
+    def status(self, report_id: str) -> SubmissionStatus:
+        """Where a report stands with NCMEC (a draft if it was never sent)."""
+        record = self._record(report_id)
+        if record is None:
+            self._reports.load(report_id)  # ReportNotFound for an unknown id
+            return SubmissionStatus(report_id, SubmissionState.DRAFT, None, None, (), None, None, None, None, None)
+        return status_of(record)
+
+    def unfinished(self) -> list[SubmissionStatus]:
+        """Reports open at NCMEC or waiting for a decision: what to resume or settle at start-up."""
+        with self._workspace.db.read() as reader:
+            states = (*UNSETTLED, SubmissionState.DRAFT)
+            records = self._store().load_in_states(reader.conn, tuple(str(s) for s in states))
+        return [status_of(record) for record in records if record.state in UNSETTLED or _afresh_interrupted(record)]
+
+    def all_statuses(self) -> list[SubmissionStatus]:
+        """Every report that was ever sent, most recent change first."""
+        with self._workspace.db.read() as reader:
+            return [status_of(record) for record in self._store().load_all(reader.conn)]
+
+    def plan(self, report_id: str, environment: Environment) -> SubmissionPlan:
+        """What ``submit`` would send where; ``ReportHasErrors``/``SubmissionRefused`` if it would not start."""
+        previous = self._record(report_id)
+        if previous is not None:
+            _refuse_resend(previous)
+        draft, files = self._prepare(report_id)
+        title = _title(draft)
+        return SubmissionPlan(
+            report_id, title, environment, self._plan_endpoint(environment), len(files), sum(f.size for f in files)
+        )
+
+    def _plan_endpoint(self, environment: Environment) -> str:
+        if environment is Environment.PRACTICE and environment not in self._endpoints:
+            return "the built-in practice server (started on this computer)"
+        return describe_endpoint(self.endpoint(environment))
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def submit(self, report_id: str, environment: Environment, cancel: CancelToken) -> SubmissionGenerator:
+        """Send a report: open it at NCMEC, add its files, finish it. Returns where it stands."""
+        with self._claim(report_id):
+            previous = self._record(report_id)
+            if previous is not None:
+                _refuse_resend(previous)
+            draft, files = self._prepare(report_id)
+            url, credentials = self._connection(environment)
+            record = SubmissionRecord(
+                report_id,
+                SubmissionState.DRAFT,
+                environment,
+                url,
+                attempt=(previous.attempt + 1) if previous is not None else 1,
+                correlation=secrets.token_hex(8),
+                draft=draft.to_json(),
+                files=files,
+                history=list(previous.history) if previous is not None else [],
+            )
+            return (yield from self._run(record, credentials, cancel))
+
+    def resume(self, report_id: str, cancel: CancelToken) -> SubmissionGenerator:
+        """Carry an interrupted submission on: upload what is missing, then finish (or settle a restart)."""
+        with self._claim(report_id):
+            record = self._require(report_id)
+            if record.state not in UNSETTLED and not _afresh_interrupted(record):
+                raise SubmissionRefused(f"Report {report_id[:8]} is {record.state.label.lower()}: nothing to resume.")
+            if record.unknown_submit or (record.ncmec_report_id is None and record.state != SubmissionState.SUBMITTING):
+                raise SubmissionRefused(_UNKNOWN_SUBMIT_REFUSAL)
+            if self._practice_server_gone(record):
+                return status_of(record)
+            credentials = self._credentials_for(record)
+            return (yield from self._run(record, credentials, cancel))
+
+    def retract(self, report_id: str, cancel: CancelToken) -> SubmissionGenerator:
+        """Withdraw a report that is open at NCMEC (the reviewer's decision)."""
+        with self._claim(report_id):
+            record = self._require(report_id)
+            if record.state not in UNSETTLED or record.ncmec_report_id is None:
+                if record.unknown_submit:
+                    raise SubmissionRefused(
+                        "NCMEC never told us this report's id, so it cannot be withdrawn; NCMEC discards it "
+                        "unfinished. Record that with 'acknowledge' (report submit --new-attempt) to send it again."
+                    )
+                raise SubmissionRefused(f"Report {report_id[:8]} is not open at NCMEC; there is nothing to retract.")
+            if self._practice_server_gone(record):
+                return status_of(record)
+            credentials = self._credentials_for(record)
+            run = self._new_run(record, credentials, cancel)
+            try:
+                return (yield from run.retract_by_reviewer())
+            finally:
+                run.close()
+
+    def acknowledge_unknown(self, report_id: str) -> SubmissionStatus:
+        """The reviewer's decision after a ``/submit`` with unknown outcome: the report may be sent again.
+
+        NCMEC may hold an open report we never learned the id of; it cannot be finished and NCMEC
+        discards it 24 hours after it was opened. The decision is logged with that explanation.
+        """
+        with self._claim(report_id):
+            record = self._require(report_id)
+            if not record.unknown_submit:
+                raise SubmissionRefused(f"Report {report_id[:8]} has no submission of unknown outcome to settle.")
+            moment = self._now()
+            record.history.append(
+                {
+                    "attempt": record.attempt,
+                    "ncmec_report_id": None,
+                    "outcome": "unknown-submit-set-aside",
+                    "at": moment.isoformat(),
+                    "note": "NCMEC may hold an unfinished report from this attempt; without its id it cannot be "
+                    "finished, and NCMEC discards it 24 hours after it was opened.",
+                }
+            )
+            record.state = SubmissionState.DRAFT
+            record.unknown_submit = False
+            record.in_flight = None
+            record.message = "Set aside by the reviewer: the earlier attempt's outcome stays unknown."
+            record.advice = "Submit the report again."
+            with self._workspace.db.write() as conn:
+                self._store().save(conn, record, moment)
+                data = {"decision": "send-again-after-unknown-submit", "attempt": record.attempt}
+                self._workspace.append_event(conn, EventType.SUBMISSION_DECISION, data, report_id)
+            return status_of(record)
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def _new_run(self, record: SubmissionRecord, credentials: Credentials, cancel: CancelToken) -> SubmissionRun:
+        client = self._connect(record.endpoint, credentials, limits=self.settings.limits)
+        return SubmissionRun(
+            self._workspace, self._items, record, client, self.settings, cancel, self._now, self._reports
+        )
+
+    def _run(self, record: SubmissionRecord, credentials: Credentials, cancel: CancelToken) -> SubmissionGenerator:
+        run = self._new_run(record, credentials, cancel)
+        try:
+            return (yield from run.drive())
+        finally:
+            run.close()
+
+    def _credentials_for(self, record: SubmissionRecord) -> Credentials:
+        if record.environment is Environment.PRACTICE and Environment.PRACTICE not in self._endpoints:
+            return self.practice.connection()[1]
+        return self.credentials.require(record.endpoint)
+
+    def _practice_server_gone(self, record: SubmissionRecord) -> bool:
+        """A practice report whose server is gone (it lived in a process that ended): settled here.
+
+        A new practice server numbers its reports from the start again, so the old report id may
+        name another report there: it is never sent to the new server.
+        """
+        if record.environment is not Environment.PRACTICE or Environment.PRACTICE in self._endpoints:
+            return False
+        if record.ncmec_report_id is None or self.practice.connection()[0] == record.endpoint:
+            return False
+        moment = self._now()
+        record.history.append(
+            {
+                "attempt": record.attempt,
+                "ncmec_report_id": record.ncmec_report_id,
+                "outcome": "discarded-by-ncmec",
+                "reason": "the practice server it was open at has stopped",
+                "at": moment.isoformat(),
+            }
+        )
+        before = record.state
+        record.state, record.in_flight, record.restart_pending = SubmissionState.RETRACTED, None, False
+        record.message = f"Practice report {record.ncmec_report_id} was on a practice server that has stopped."
+        record.advice = "Submit the report again to practise the whole flow."
+        with self._workspace.db.write() as conn:
+            self._store().save(conn, record, moment)
+            data = {"from": str(before), "to": str(record.state), "reason": "practice-server-gone"}
+            self._workspace.append_event(conn, EventType.SUBMISSION_STATE_CHANGED, data, record.report_id)
+        return True
+
+    def _require(self, report_id: str) -> SubmissionRecord:
+        record = self._record(report_id)
+        if record is None:
+            self._reports.load(report_id)
+            raise SubmissionRefused(f"Report {report_id[:8]} was never submitted.")
+        return record
+
+    @contextmanager
+    def _claim(self, report_id: str) -> Iterator[None]:
+        with self._busy_lock:
+            if report_id in self._busy:
+                raise SubmissionRefused(f"Report {report_id[:8]} is being submitted already.")
+            self._busy.add(report_id)
+        try:
+            yield
+        finally:
+            with self._busy_lock:
+                self._busy.discard(report_id)
+
+    def _prepare(self, report_id: str) -> tuple[ReportDraft, list[FileRecord]]:
+        """The checked draft and its files; refuses a report NCMEC would reject, before any call."""
+        record = self._reports.load(report_id)
+        findings = self._reports.check(record)
+        if has_errors(findings):
+            count = sum(1 for f in findings if f.severity is Severity.ERROR)
+            raise ReportHasErrors(
+                f"The report has {count} error(s) NCMEC would reject it for; fix them first. Nothing was sent.",
+                tuple(findings),
+            )
+        files: list[FileRecord] = []
+        for number, entry in enumerate(record.draft.files, start=1):
+            if entry.item_id is None:
+                raise ItemHasNoContent(
+                    f"File {number} of the report is not linked to a preserved item, so there is nothing to upload."
+                )
+            item = self._items.get(entry.item_id)
+            if item.blob_id is None or item.digests is None or item.size is None:
+                raise ItemHasNoContent(f"File {number} ({item.display_name}) holds no preserved content to upload.")
+            files.append(FileRecord(number, item.item_id, item.blob_id, item.display_name, item.size, item.digests.md5))
+        return record.draft, files
+
+
+_UNKNOWN_SUBMIT_REFUSAL = (
+    "An earlier submit's outcome is unknown: NCMEC may have opened the report without telling us its id, and an "
+    "id we never learned cannot be finished or withdrawn (NCMEC discards it unfinished). Sending again is safe "
+    "once you decide so: 'evidence-desk report submit REPORT --new-attempt' records that decision."
+)
+
+
+def _afresh_interrupted(record: SubmissionRecord) -> bool:
+    """A report withdrawn to be sent afresh whose fresh ``/submit`` never went out."""
+    return (
+        record.state is SubmissionState.DRAFT
+        and bool(record.history)
+        and record.history[-1].get("outcome") == "withdrawn-to-send-afresh"
+    )
+
+
+def _refuse_resend(previous: SubmissionRecord) -> None:
+    if previous.unknown_submit:
+        raise SubmissionRefused(_UNKNOWN_SUBMIT_REFUSAL)
+    if previous.state is SubmissionState.FINISHED:
+        raise SubmissionRefused(
+            f"This report was finished at NCMEC (report {previous.ncmec_report_id}); a finished report cannot be sent "
+            "again. To add to it, file a new report that cites it in priorCTReports."
+        )
+    if previous.state in UNSETTLED:
+        raise SubmissionRefused(
+            f"This report is still open at NCMEC (report {previous.ncmec_report_id}): resume it or retract it first."
+        )
+
+
+def _title(draft: ReportDraft) -> str:
+    summary = draft.report.get("incidentSummary")
+    kind = (summary.text("incidentType") if summary is not None else None) or "(no incident type)"
+    return kind
+
+
+def status_of(record: SubmissionRecord) -> SubmissionStatus:
+    """What a report shows, from its submission record."""
+    file_ids = tuple(record.finished_file_ids) or tuple(f.file_id for f in record.files if f.file_id)
+    return SubmissionStatus(
+        record.report_id,
+        record.state,
+        record.environment,
+        str(record.ncmec_report_id) if record.ncmec_report_id is not None else None,
+        file_ids,
+        record.opened_at,
+        record.expires_at if record.state in UNSETTLED else None,
+        record.finished_at,
+        record.last_code,
+        _advice(record),
+        files_total=len(record.files),
+        files_uploaded=sum(1 for f in record.files if f.file_id),
+        receipt_blob_id=record.receipt_blob_id,
+    )
+
+
+def _advice(record: SubmissionRecord) -> str | None:
+    parts = [p for p in (record.message, record.advice) if p]
+    expiry = record.expires_at
+    if record.state in UNSETTLED and record.ncmec_report_id is not None and expiry is not None:
+        parts.append(
+            f"NCMEC discards report {record.ncmec_report_id} unfinished at {expiry:%Y-%m-%d %H:%M} UTC: resume it "
+            "(upload what is missing, then finish) or retract it before then."
+        )
+    return " ".join(parts) or None
