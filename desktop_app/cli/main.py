@@ -9,15 +9,13 @@ items had problems, NCMEC would reject the report); 2 an error the user can act 
 """
 
 import argparse
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 
 from desktop_app import __version__
 from desktop_app.cli import intake, report, sandbox, workspace
 from desktop_app.cli.common import EXIT_ERROR, EXIT_FAILED, printable
-from desktop_app.core.errors import DatabaseDamaged, EvidenceDeskError, LogIntegrityError
-from desktop_app.core.storage.custody_log import is_damage
+from desktop_app.core.errors import EvidenceDeskError, LogIntegrityError
 
 COMMAND_GROUPS = (workspace, intake, report, sandbox)
 
@@ -45,14 +43,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except EvidenceDeskError as error:
         print(f"evidence-desk: {printable(error.message)} [{error.code}]", file=sys.stderr)
-        return EXIT_ERROR
-    except sqlite3.DatabaseError as exc:
-        if not is_damage(exc):
-            raise
-        damaged = DatabaseDamaged(
-            f"The workspace database is damaged ({exc}). Nothing was changed; restore the data folder from a backup."
-        )
-        print(f"evidence-desk: {damaged.message} [{damaged.code}]", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

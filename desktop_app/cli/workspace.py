@@ -15,7 +15,6 @@ detected tampering has not been acknowledged. Every other command exits 1 in tha
 import argparse
 import getpass
 import json
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from desktop_app.core.errors import CheckpointUnreadable
 from desktop_app.core.platform.secrets import system_secret_store
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.anchor import read_anchor_file
-from desktop_app.core.storage.custody_log import Verification, is_damage
+from desktop_app.core.storage.custody_log import Verification
 
 
 def register(commands: Any) -> None:
@@ -137,13 +136,7 @@ def cmd_log_verify(args: argparse.Namespace) -> int:
     With keys, the verification printed is the one unlocking made before it wrote anything.
     """
     notes = _checkpoint_files(args.checkpoint)
-    try:
-        return _verify(args, notes)
-    except sqlite3.DatabaseError as exc:
-        if not is_damage(exc):
-            raise
-        print(f"CUSTODY LOG FAILED VERIFICATION: the workspace database is damaged ({exc}); restore it from a backup.")
-        return EXIT_FAILED
+    return _verify(args, notes)
 
 
 def _verify(args: argparse.Namespace, notes: list[tuple[str, str]]) -> int:

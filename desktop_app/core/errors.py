@@ -134,12 +134,6 @@ class CheckpointUnreadable(EvidenceDeskError):
     code = "checkpoint-unreadable"
 
 
-class DatabaseDamaged(EvidenceDeskError):
-    """SQLite reports the workspace file itself as damaged (a malformed page, not a database)."""
-
-    code = "database-damaged"
-
-
 class OperationCancelled(EvidenceDeskError):
     """The reviewer cancelled a long operation; nothing was half-written."""
 

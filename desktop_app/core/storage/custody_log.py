@@ -79,12 +79,6 @@ def _head_mac(key: bytes, log_id: bytes, seq: int, head_hash: bytes) -> bytes:
     return mac(key, _HEAD_DOMAIN + log_id + seq.to_bytes(8, "big") + head_hash)
 
 
-def is_damage(exc: sqlite3.DatabaseError) -> bool:
-    """Whether SQLite says the file itself is damaged (as opposed to busy, locked or misused)."""
-    text = str(exc).lower()
-    return type(exc) is sqlite3.DatabaseError or "malformed" in text or "not a database" in text
-
-
 class _Problem(Exception):
     def __init__(self, message: str, seq: int | None = None) -> None:
         super().__init__(message)
@@ -240,11 +234,6 @@ class CustodyLog:
                     raise _Problem(f"The checkpoint at size {size} announced in the log is missing.", size + 1)
         except _Problem as problem:
             return Verification(count, stored, self._keys is not None, str(problem), problem.seq)
-        except sqlite3.DatabaseError as exc:
-            if not is_damage(exc):
-                raise
-            problem_text = f"The workspace database is damaged ({exc}); the custody log cannot be read in full."
-            return Verification(count, stored, self._keys is not None, problem_text, count + 1)
         return Verification(count, stored, self._keys is not None)
 
     def _open_checkpoint(self, label: str, note: str, size_column: int | None) -> Checkpoint:
