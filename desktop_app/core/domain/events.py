@@ -41,6 +41,15 @@ class EventType(StrEnum):
     REPORT_VIEWED_FLAG_OVERRIDDEN = "report.viewed-flag-overridden"
     REPORT_NCMEC_ID_RECORDED = "report.ncmec-id-recorded"
     REPORT_EXPORTED = "report.exported"
+    BUNDLE_EXPORTED = "bundle.exported"  # recorded (and checkpointed) before the bundle is written
+    BUNDLE_EXPORT_ABANDONED = "bundle.export-abandoned"
+    BUNDLE_WRITTEN = "bundle.written"  # the finished file's SHA-256, to give the recipient
+    BUNDLE_IMPORTED = "bundle.imported"
+    RECIPIENT_ADDED = "bundle.recipient-added"
+    RECIPIENT_REMOVED = "bundle.recipient-removed"
+    DESK_KEY_CREATED = "bundle.desk-key-created"
+    DESK_KEY_EXPORTED = "bundle.desk-key-exported"
+    BACKUP_CREATED = "backup.created"  # recorded just before the snapshot, so the backup holds it
     REPORTER_PROFILE_SAVED = "reporter-profile.saved"
     CYBERTIPLINE_CONNECTION_CHECKED = "cybertipline.connection-checked"
     CYBERTIPLINE_SCHEMA_FETCHED = "cybertipline.schema-fetched"

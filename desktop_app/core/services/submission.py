@@ -127,6 +127,14 @@ class SubmissionService:
             return SubmissionStatus(report_id, SubmissionState.DRAFT, None, None, (), None, None, None, None, None)
         return status_of(record)
 
+    def receipt(self, report_id: str) -> list[tuple[str, bytes]]:
+        """NCMEC's receipt for a filed report, as archived in the vault (none for a report not filed)."""
+        record = self._record(report_id)
+        if record is None or record.receipt_blob_id is None:
+            return []
+        name = f"{record.receipt_kind or 'receipt'}-{record.ncmec_report_id}.xml"
+        return [(name, self._workspace.vault().read_bytes(record.receipt_blob_id))]
+
     def unfinished(self) -> list[SubmissionStatus]:
         """Reports open at NCMEC or waiting for a decision: what to resume or settle at start-up."""
         with self._workspace.db.read() as reader:

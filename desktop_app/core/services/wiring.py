@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from desktop_app.core.cybertipline.endpoint import CredentialStore
 from desktop_app.core.intake.analysis import Analyse
 from desktop_app.core.platform.secrets import SecretStore
+from desktop_app.core.services.bundles import BundleService
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.practice import PracticeEndpoint
@@ -29,6 +30,7 @@ class Services:
     cybertipline: CyberTiplineService
     reports: ReportService
     submissions: SubmissionService
+    bundles: BundleService
 
     def close(self) -> None:
         """Stop what the services started (the practice server); the workspace is closed by its owner."""
@@ -49,7 +51,8 @@ def build_services(
     credentials = cybertipline.credentials
     practice = PracticeEndpoint(xsd=lambda: _cached_xsd(workspace))
     submissions = SubmissionService(workspace, reports, items, credentials, practice)
-    return Services(workspace, items, cybertipline, reports, submissions)
+    bundles = BundleService(workspace, items, reports, receipt_for=submissions.receipt)
+    return Services(workspace, items, cybertipline, reports, submissions, bundles)
 
 
 def _cached_xsd(workspace: Workspace) -> bytes | None:

@@ -30,7 +30,7 @@ from desktop_app.core.crypto.keys import (
     unwrap_with_passphrase,
     wrap_with_passphrase,
 )
-from desktop_app.core.crypto.signed_note import verifier_key_string
+from desktop_app.core.crypto.signed_note import sign_note, verifier_key_string
 from desktop_app.core.domain.events import CustodyEvent, EventType
 from desktop_app.core.errors import (
     AcknowledgementReasonRequired,
@@ -567,6 +567,10 @@ class Workspace:
             stamp = _meta(conn, "last_checkpoint_at")
         age = datetime.now(UTC) - datetime.fromisoformat(stamp.decode()) if stamp else max_age
         return self.checkpoint() if grown and age >= max_age else None
+
+    def sign_statement(self, text: str) -> str:
+        """Sign ``text`` as a note with the checkpoint key: how a bundle vouches for its manifest."""
+        return sign_note(text, self.origin, self._state().signing_key)
 
     def latest_checkpoint(self) -> str | None:
         """The newest signed checkpoint note."""

@@ -1,0 +1,203 @@
+"""Bundle speed: a full-evidence bundle sealed from the vault vs pyrage and the Go age tool.
+
+    .venv/bin/python benchmarks/bundle_bench.py [--size-mib 512] [--runs 3]
+
+One evidence file of ``--size-mib`` random bytes is stored in a scratch workspace's vault. Then,
+in this same run and on the same plaintext:
+
+* ours: the vault blob decrypted, streamed through tarfile into our age writer, to a file
+  (exactly the export path: ``core.bundles.writer.write_bundle``), X25519 recipient;
+* pyrage ``encrypt_file`` and ``age -r`` encrypting the same bytes from a plain file;
+* verification: our streaming check (age decrypt + tar + MD5/SHA-1/SHA-256 of every member)
+  vs ``age -d`` and pyrage ``decrypt_file`` to /dev/null (which hash nothing).
+
+Each measured operation runs in a fresh child process so its peak RSS is its own; the table
+shows the best of ``--runs`` and the peak memory at this size and at 1/8 of it (flat = the same).
+Every byte here is generated: no real content is used.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+PASSPHRASE = "benchmark passphrase"
+MIB = 1024 * 1024
+
+
+def _high_water(pid: int) -> int:
+    """Peak resident memory (VmHWM, KiB) of a live process: its own, not inherited from a parent."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def child(args: list[str]) -> dict:
+    """Run one measurement in a fresh interpreter; returns its seconds and peak RSS."""
+    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"{args[0]} failed: {out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def timed_tool(argv: list[str]) -> dict:
+    """Run a tool from a fresh child, so RUSAGE_CHILDREN there is the tool's own peak."""
+    return child(["tool", json.dumps(argv), "", ""])
+
+
+def run_child(kind: str, profile: str, a: str, b: str) -> None:
+    from desktop_app.core.platform.paths import AppPaths
+    from desktop_app.core.progress import run_to_completion
+    from desktop_app.core.services.workspace import Workspace
+
+    start = time.perf_counter()
+    if kind == "ours-export":
+        from desktop_app.core.bundles.writer import BundleContents, StreamedMember, write_bundle
+        from desktop_app.core.crypto.age.keys import X25519Recipient
+
+        workspace = Workspace.open(AppPaths.resolve(profile))
+        workspace.unlock(PASSPHRASE)
+        blob_id, size = json.loads(Path(profile, "blob.json").read_text())
+        start = time.perf_counter()
+        vault = workspace.vault()
+        member = StreamedMember("files/0001.bin", size, lambda: vault.iter_plaintext(blob_id))
+        contents = BundleContents([("manifest.json", b"{}")], [member], 0)
+        with open(b, "wb") as out:
+            run_to_completion(write_bundle(out, [X25519Recipient.parse(a)], contents))
+        seconds = time.perf_counter() - start
+        workspace.close()
+    elif kind == "ours-verify":
+        import tarfile
+
+        from desktop_app.core.bundles.reader import _digest_stream  # the checker's own per-file path
+        from desktop_app.core.crypto.age.file import open_age
+        from desktop_app.core.crypto.age.keys import parse_identity_file
+
+        identities = parse_identity_file(Path(a).read_text())
+        with open(b, "rb") as handle:
+            reader = open_age(handle, identities).reader()
+            with tarfile.open(fileobj=reader, mode="r|", bufsize=MIB) as tar:
+                for member in tar:
+                    _digest_stream(tar, member, None, None)
+        seconds = time.perf_counter() - start
+    elif kind == "tool":
+        process = subprocess.Popen(json.loads(profile), stdout=subprocess.DEVNULL)
+        peak = 0
+        while process.poll() is None:  # the tool's own high-water mark, sampled until it exits
+            peak = max(peak, _high_water(process.pid))
+            time.sleep(0.005)
+        seconds = time.perf_counter() - start
+        if process.returncode:
+            raise SystemExit(f"tool failed: {profile}")
+        print(json.dumps({"seconds": seconds, "peak_kib": peak}))
+        return
+    elif kind == "pyrage-encrypt":
+        import pyrage
+
+        pyrage.encrypt_file(a, b, [pyrage.x25519.Recipient.from_str(Path(a + ".recipient").read_text().strip())])
+        seconds = time.perf_counter() - start
+    elif kind == "pyrage-decrypt":
+        import pyrage
+
+        identity = pyrage.x25519.Identity.from_str(Path(a).read_text().splitlines()[-1])
+        pyrage.decrypt_file(b, "/dev/null", [identity])
+        seconds = time.perf_counter() - start
+    else:
+        raise SystemExit(f"unknown child {kind}")
+    print(json.dumps({"seconds": seconds, "peak_kib": _high_water(os.getpid())}))
+
+
+def prepare(root: Path, size: int) -> tuple[Path, Path, Path, str]:
+    from desktop_app.core.crypto import kdf
+    from desktop_app.core.platform.paths import AppPaths
+    from desktop_app.core.services.workspace import Workspace
+
+    profile = root / f"profile-{size}"
+    cheap = kdf.KdfParams.fresh(kdf.MIN_MEMORY_KIB, 1)
+    workspace, _ = Workspace.create(AppPaths.resolve(profile), PASSPHRASE, "Bench", cheap)
+    plain = root / f"plain-{size}.bin"
+    writer = workspace.vault().writer()
+    with open(plain, "wb") as out:
+        for _ in range(size // MIB):
+            block = os.urandom(MIB)
+            out.write(block)
+            writer.write(block)
+    blob = writer.commit()
+    workspace.close()
+    (profile / "blob.json").write_text(json.dumps([blob.blob_id, size]))
+    key = root / "key.txt"
+    if not key.exists():
+        subprocess.run(["age-keygen", "-o", str(key)], check=True, capture_output=True)
+    public = subprocess.run(["age-keygen", "-y", str(key)], check=True, capture_output=True, text=True)
+    recipient = public.stdout.strip()
+    Path(str(plain) + ".recipient").write_text(recipient)
+    return profile, plain, key, recipient
+
+
+def measure(root: Path, size: int, runs: int) -> dict[str, dict]:
+    profile, plain, key, recipient = prepare(root, size)
+    ours_out, pyrage_out, age_out = root / "ours.age", root / "pyrage.age", root / "age.age"
+    results: dict[str, list[dict]] = {}
+
+    def add(name: str, value: dict) -> None:
+        results.setdefault(name, []).append(value)
+
+    for _ in range(runs):
+        add("ours export", child(["ours-export", str(profile), recipient, str(ours_out)]))
+        add("pyrage encrypt_file", child(["pyrage-encrypt", "", str(plain), str(pyrage_out)]))
+        add("age -r", timed_tool(["age", "-r", recipient, "-o", str(age_out), str(plain)]))
+        add("ours verify (decrypt + tar + 3 hashes)", child(["ours-verify", "", str(key), str(ours_out)]))
+        add("pyrage decrypt_file (to /dev/null)", child(["pyrage-decrypt", "", str(key), str(pyrage_out)]))
+        add("age -d (to /dev/null)", timed_tool(["age", "-d", "-i", str(key), "-o", "/dev/null", str(age_out)]))
+    for path in (ours_out, pyrage_out, age_out, plain):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(profile)
+    return {name: min(values, key=lambda v: v["seconds"]) | {"peak_kib": max(v["peak_kib"] for v in values)}
+            for name, values in results.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size-mib", type=int, default=512)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--child", nargs=4)
+    args = parser.parse_args()
+    if args.child:
+        run_child(*args.child)
+        return
+    size = args.size_mib * MIB
+    with tempfile.TemporaryDirectory(prefix="bundle-bench-") as tmp:
+        small = measure(Path(tmp), size // 8, 1)
+        big = measure(Path(tmp), size, args.runs)
+    load = os.getloadavg()[0]
+    print(f"file {args.size_mib} MiB, best of {args.runs}, {os.cpu_count()} cores, load average {load:.1f}")
+    print()
+    print(f"| measurement | seconds | MB/s | peak RSS at {args.size_mib} MiB | at {args.size_mib // 8} MiB |")
+    print("|---|---|---|---|---|")
+    for name, value in big.items():
+        rate = size / value["seconds"] / 1e6
+        print(f"| {name} | {value['seconds']:.2f} | {rate:,.0f} | {value['peak_kib'] // 1024} MiB "
+              f"| {small[name]['peak_kib'] // 1024} MiB |")
+    ours = size / big["ours export"]["seconds"]
+    print()
+    for other, goal in (("pyrage encrypt_file", 2.0), ("age -r", 0.8)):
+        ratio = ours / (size / big[other]["seconds"])
+        print(f"ours export vs {other}: {ratio:.2f}x (goal >= {goal}x: {'met' if ratio >= goal else 'NOT met'})")
+    verify = size / big["ours verify (decrypt + tar + 3 hashes)"]["seconds"]
+    for other in ("pyrage decrypt_file (to /dev/null)", "age -d (to /dev/null)"):
+        print(f"ours verify vs {other}: {verify / (size / big[other]['seconds']):.2f}x")
+
+
+if __name__ == "__main__":
+    main()

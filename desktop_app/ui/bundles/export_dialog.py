@@ -1,0 +1,189 @@
+"""Sealing a report for a recipient: who, why, what, then progress and the file's SHA-256.
+
+The rules (who may receive depictions, that evidence needs a legal basis) come from
+``core.bundles.layout`` and the service; the dialog only shows them and disables Export while
+they are unmet. The export runs on the worker pool and can be cancelled.
+"""
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.bundles.layout import Profile, RecipientRole, depictions_allowed
+from desktop_app.core.crypto.age.keys import Recipient, X25519Recipient
+from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.progress import CancelToken, Progress
+from desktop_app.core.services.bundles import BundleService, ExportRequest, ExportResult
+from desktop_app.ui.worker import Worker, WorkerPool
+
+ROLE_LABELS = {
+    RecipientRole.NCMEC: "NCMEC",
+    RecipientRole.LAW_ENFORCEMENT: "Law enforcement",
+    RecipientRole.COUNSEL: "Counsel",
+    RecipientRole.OTHER: "Other",
+}
+
+
+class BundleExportDialog(QDialog):
+    """Export one report as an encrypted bundle."""
+
+    def __init__(self, pool: WorkerPool, bundles: BundleService, report_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Export report {report_id[:8]} as an encrypted bundle")
+        self._pool, self._bundles, self._report_id = pool, bundles, report_id
+        self._worker: Worker | None = None
+        self.recipient_field = QLineEdit(self)
+        self.recipient_field.setPlaceholderText("e.g. Det. J. Doe, State ICAC Task Force")
+        self.role_box = QComboBox(self)
+        for role, label in ROLE_LABELS.items():
+            self.role_box.addItem(label, role)
+        self.full_button = QRadioButton("Full evidence (the files themselves)", self)
+        self.hash_button = QRadioButton("Hash-only (hashes and metadata, no depictions)", self)
+        self.full_button.setChecked(True)
+        profiles = QButtonGroup(self)
+        profiles.addButton(self.full_button)
+        profiles.addButton(self.hash_button)
+        profile_row = QVBoxLayout()
+        profile_row.addWidget(self.full_button)
+        profile_row.addWidget(self.hash_button)
+        self.keys_field = QPlainTextEdit(self)
+        self.keys_field.setPlaceholderText("The recipient's age public key(s), one per line: age1…")
+        self.keys_field.setFixedHeight(64)
+        self.basis_field = QLineEdit(self)
+        self.basis_field.setPlaceholderText("why this recipient may have it (recorded in the custody log)")
+        self.process_field = QLineEdit(self)
+        self.process_field.setPlaceholderText("subpoena / court order number, if answering legal process")
+        self.output_field = QLineEdit(self)
+        browse = QPushButton("Choose…", self)
+        browse.clicked.connect(self._choose_output)
+        output_row = QHBoxLayout()
+        output_row.addWidget(self.output_field, 1)
+        output_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Recipient", self.recipient_field)
+        form.addRow("Role", self.role_box)
+        form.addRow("Contents", profile_row)
+        form.addRow("Age keys", self.keys_field)
+        form.addRow("Legal basis", self.basis_field)
+        form.addRow("Legal process", self.process_field)
+        form.addRow("Save as", output_row)
+        self.rule_label = QLabel(self)
+        self.rule_label.setWordWrap(True)
+        self.progress = QProgressBar(self)
+        self.progress.hide()
+        self.result_label = QLabel(self)
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.export_button = buttons.addButton("Export", QDialogButtonBox.ButtonRole.ActionRole)
+        self.cancel_button = buttons.addButton("Cancel export", QDialogButtonBox.ButtonRole.ActionRole)
+        self.cancel_button.hide()
+        self.export_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self._cancel)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.rule_label)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.result_label)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        for signal in (self.recipient_field.textChanged, self.basis_field.textChanged, self.process_field.textChanged,
+                       self.output_field.textChanged, self.keys_field.textChanged):
+            signal.connect(self._update_rules)
+        self.role_box.currentIndexChanged.connect(self._update_rules)
+        self.full_button.toggled.connect(self._update_rules)
+        self._update_rules()
+        self.resize(720, 560)
+
+    def _choose_output(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the bundle as", f"report-{self._report_id[:8]}.age")
+        if path:
+            self.output_field.setText(path)
+
+    def _request(self) -> ExportRequest:
+        profile = Profile.FULL_EVIDENCE if self.full_button.isChecked() else Profile.HASH_ONLY
+        role = RecipientRole(self.role_box.currentData())
+        return ExportRequest(self.recipient_field.text().strip(), role, profile, self.basis_field.text().strip(),
+                             self.process_field.text().strip())
+
+    def _recipients(self) -> list[Recipient]:
+        lines = [line.strip() for line in self.keys_field.toPlainText().splitlines() if line.strip()]
+        return [X25519Recipient.parse(line) for line in lines]
+
+    def _update_rules(self) -> None:
+        request = self._request()
+        problems = []
+        if not request.recipient_name:
+            problems.append("Name the recipient.")
+        if not self.keys_field.toPlainText().strip():
+            problems.append("Paste the recipient's age key.")
+        if request.profile is Profile.FULL_EVIDENCE:
+            if not depictions_allowed(request.role, request.legal_process_reference):
+                problems.append("Depictions may go only to NCMEC or law enforcement, or in answer to legal process: "
+                                "choose hash-only, or enter the legal process.")
+            if not request.legal_basis:
+                problems.append("Record the legal basis for sending evidence.")
+        if not self.output_field.text().strip():
+            problems.append("Choose where to save the bundle.")
+        self.rule_label.setText("\n".join(problems))
+        self.export_button.setEnabled(not problems and self._worker is None)
+
+    def start(self) -> None:
+        """Run the export on the pool."""
+        try:
+            recipients = self._recipients()
+        except EvidenceDeskError as problem:
+            self.result_label.setText(problem.message)
+            return
+        token = CancelToken()
+        worker = Worker(self._bundles.export_report, self._report_id, recipients, Path(self.output_field.text()),
+                        self._request(), token, cancel=token)
+        worker.progress.connect(self._on_progress)
+        worker.result.connect(self.show_result)
+        worker.error.connect(lambda exc: self.result_label.setText(getattr(exc, "message", str(exc))))
+        worker.finished.connect(self._on_finished)
+        self.progress.show()
+        self.cancel_button.show()
+        self.export_button.setEnabled(False)
+        self.result_label.setText("Exporting…")
+        self._worker = self._pool.start(worker)
+
+    def _cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+
+    def _on_progress(self, update: object) -> None:
+        if isinstance(update, Progress) and update.total:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(1000 * update.done / update.total))
+
+    def _on_finished(self) -> None:
+        self._worker = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self._update_rules()
+
+    def show_result(self, result: ExportResult) -> None:
+        """Show where the bundle went and the SHA-256 to give the recipient."""
+        self.result_label.setText(
+            f"<b>Bundle written:</b> {result.path.name} ({result.size:,} bytes, {result.members} members).<br>"
+            f"Give the recipient this SHA-256 to compare, by another channel:<br><tt>{result.sha256}</tt>"
+        )
