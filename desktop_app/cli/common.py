@@ -6,12 +6,12 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from desktop_app.core.crypto.kdf import MAX_PASSPHRASE_BYTES
 from desktop_app.core.cybertipline.findings import Finding
-from desktop_app.core.errors import EvidenceDeskError, PassphraseRejected
+from desktop_app.core.errors import EvidenceDeskError, PassphraseRejected, TamperingDetected
 from desktop_app.core.intake.analysis import Analyse
 from desktop_app.core.platform.files import read_at_most
 from desktop_app.core.platform.paths import AppPaths
@@ -125,14 +125,28 @@ def opened(args: argparse.Namespace) -> Workspace:
     return Workspace.open(paths(args), system_secret_store())
 
 
-def unlocked(args: argparse.Namespace) -> Workspace:
-    """The workspace, unlocked with the passphrase; the caller closes it."""
+def unlocked(
+    args: argparse.Namespace, *, allow_tampered: bool = False, external_notes: Iterable[str | tuple[str, str]] = ()
+) -> Workspace:
+    """The workspace, unlocked with the passphrase; the caller closes it.
+
+    Unless ``allow_tampered`` (the log commands, which report it themselves), a failed or
+    unacknowledged verification stops the command here with ``TamperingDetected`` (exit 1).
+    """
     workspace = opened(args)
     try:
-        workspace.unlock(passphrase(args))
+        workspace.unlock(passphrase(args), external_notes)
+        if workspace.tampering is not None and not allow_tampered:
+            raise TamperingDetected(workspace.tampering.summary())
     except BaseException:
         workspace.close()
         raise
+    if workspace.recovery_slot_problem:
+        print(
+            f"evidence-desk: warning: {workspace.recovery_slot_problem} Make a new recovery key with "
+            "'evidence-desk recovery-key replace'.",
+            file=sys.stderr,
+        )
     return workspace
 
 

@@ -43,9 +43,14 @@ def register(commands: Any) -> None:
     import_.add_argument("--list", required=True, metavar="NAME", help="the list's name (created if it is new)")
     import_.add_argument("--format", choices=FORMATS, help="the file's format (proposed from the file if not given)")
     import_.add_argument("--algorithm", choices=ALGORITHMS, help="plain text: which hash every line is")
-    import_.add_argument("--map", action="append", default=[], metavar="COL=ROLE",
-                         help=f"CSV/TSV: a column and what it holds ({', '.join(ALGORITHMS)}, label, tags, "
-                              "source_id, media_kind, deleted); repeat for more columns")
+    import_.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COL=ROLE",
+        help=f"CSV/TSV: a column and what it holds ({', '.join(ALGORITHMS)}, label, tags, "
+        "source_id, media_kind, deleted); repeat for more columns",
+    )
     import_.add_argument("--source", default="", help="for a new list: the programme it comes from")
     import_.add_argument("--threshold", type=int, help="the list's PDQ distance threshold (default 31)")
     import_.add_argument("--json", action="store_true")
@@ -120,25 +125,32 @@ def cmd_import(args: argparse.Namespace) -> int:
         except ListNotFound:
             threshold = {} if args.threshold is None else {"pdq_threshold": args.threshold}
             target = desk.hashlists.create_list(args.list, args.source, **threshold)
-        summary = _drive(desk.hashlists.import_file(target.list_id, args.file, fmt, options, token),
-                         not args.json and sys.stderr.isatty(), token)
+        summary = _drive(
+            desk.hashlists.import_file(target.list_id, args.file, fmt, options, token),
+            not args.json and sys.stderr.isatty(),
+            token,
+        )
         rematch = _drive(desk.hashlists.match_items(cancel=token), False, token)
     if args.json:
         record = asdict(summary)
         record["rematched"] = asdict(rematch)
         print(json.dumps(record, default=str, ensure_ascii=False))
     else:
-        print(f"{summary.list_name}: {summary.rows_read:,} rows read from {summary.file_name} ({summary.format}); "
-              f"{summary.added:,} added, {summary.withdrawn:,} withdrawn, {summary.unchanged:,} already there, "
-              f"{summary.unknown_withdrawals:,} withdrawals of entries the list did not hold.")
+        print(
+            f"{summary.list_name}: {summary.rows_read:,} rows read from {summary.file_name} ({summary.format}); "
+            f"{summary.added:,} added, {summary.withdrawn:,} withdrawn, {summary.unchanged:,} already there, "
+            f"{summary.unknown_withdrawals:,} withdrawals of entries the list did not hold."
+        )
         for bad in summary.bad_rows[:20]:
             print(f"  line {bad.line}: {bad.reason}")
         if summary.bad_row_count > 20:
             print(f"  ... {summary.bad_row_count - 20:,} more bad rows")
         for kind, count in summary.ignored_types.items():
             print(f"  ignored {count:,} entries of type {kind} (not matched by this app)")
-        print(f"Now {summary.counts.total_active:,} active entries. Re-matched {rematch.items:,} items: "
-              f"{rematch.matched:,} matched, {rematch.changed:,} changed.")
+        print(
+            f"Now {summary.counts.total_active:,} active entries. Re-matched {rematch.items:,} items: "
+            f"{rematch.matched:,} matched, {rematch.changed:,} changed."
+        )
     return EXIT_FAILED if summary.bad_row_count else EXIT_OK
 
 
@@ -148,16 +160,26 @@ def cmd_show(args: argparse.Namespace) -> int:
         lists = [(s, c, desk.hashlists.imports(s.list_id)) for s, c in desk.hashlists.lists()]
         suppressions = desk.hashlists.suppressions()
     if args.json:
-        print(json.dumps({
-            "lists": [{**asdict(s), "active": c.active, "deleted": c.deleted, "imports": i} for s, c, i in lists],
-            "suppressions": suppressions,
-        }, ensure_ascii=False, default=str))
+        print(
+            json.dumps(
+                {
+                    "lists": [
+                        {**asdict(s), "active": c.active, "deleted": c.deleted, "imports": i} for s, c, i in lists
+                    ],
+                    "suppressions": suppressions,
+                },
+                ensure_ascii=False,
+                default=str,
+            )
+        )
         return EXIT_OK
     for settings, counts, imports in lists:
         state = "" if settings.enabled else " (disabled)"
         active = ", ".join(f"{k} {v:,}" for k, v in counts.active.items()) or "empty"
-        print(f"{settings.name}{state}  [{settings.source or 'no source'}]  PDQ <= {settings.pdq_threshold}  "
-              f"{active}; {counts.deleted:,} withdrawn; {len(imports)} imports")
+        print(
+            f"{settings.name}{state}  [{settings.source or 'no source'}]  PDQ <= {settings.pdq_threshold}  "
+            f"{active}; {counts.deleted:,} withdrawn; {len(imports)} imports"
+        )
     for s in suppressions:
         scope = f"item {s['item_id']}" if s["item_id"] else "everywhere"
         print(f"suppressed {s['entry']} ({scope}): {s['reason']}")
@@ -184,8 +206,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _outcome_json(outcome: MatchOutcome) -> dict[str, Any]:
-    return {"item_id": outcome.item_id, "matches": [{**asdict(m), "entry_key": m.entry_key} for m in outcome.matches],
-            "notes": list(outcome.notes)}
+    return {
+        "item_id": outcome.item_id,
+        "matches": [{**asdict(m), "entry_key": m.entry_key} for m in outcome.matches],
+        "notes": list(outcome.notes),
+    }
 
 
 def _print_outcome(label: str, outcome: MatchOutcome) -> None:

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 
 from desktop_app import __version__
 from desktop_app.cli import backup, bundle, intake, lists, report, sandbox, workspace
-from desktop_app.cli.common import EXIT_ERROR, printable
-from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.cli.common import EXIT_ERROR, EXIT_FAILED, printable
+from desktop_app.core.errors import EvidenceDeskError, LogIntegrityError
 
 COMMAND_GROUPS = (workspace, intake, report, sandbox, bundle, backup, lists)
 
@@ -38,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
+    except LogIntegrityError as error:  # tampering detected or a log that cannot be read: a failed check
+        print(f"evidence-desk: {printable(error.message)} [{error.code}]", file=sys.stderr)
+        return EXIT_FAILED
     except EvidenceDeskError as error:
         print(f"evidence-desk: {printable(error.message)} [{error.code}]", file=sys.stderr)
         return EXIT_ERROR

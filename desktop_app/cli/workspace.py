@@ -1,11 +1,15 @@
-"""The workspace itself: ``init``, ``log verify``, ``log show``, ``checkpoint export``.
+"""The workspace itself: ``init``, ``log``, ``checkpoint export``, ``recovery-key replace``.
 
     evidence-desk [--profile-dir DIR] init [--reviewer NAME]
     evidence-desk [--profile-dir DIR] log verify [--checkpoint FILE]... [--structure-only] [--skip-vault] [--json]
     evidence-desk [--profile-dir DIR] log show [--json] [--type TYPE]
+    evidence-desk [--profile-dir DIR] log acknowledge --reason TEXT
     evidence-desk [--profile-dir DIR] checkpoint export [-o FILE]
+    evidence-desk [--profile-dir DIR] recovery-key replace
 
-``log verify`` exits 1 when the custody log failed verification and names the first bad entry.
+``log verify`` reports what it found before anything is written, and exits 1 when the custody log
+failed verification (naming the first bad entry and the checkpoint it contradicts) or when earlier
+detected tampering has not been acknowledged. Every other command exits 1 in that state too.
 """
 
 import argparse
@@ -18,9 +22,10 @@ from typing import Any
 from desktop_app.cli import vault as vault_cli
 from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, json_text, opened, passphrase, paths, printable, unlocked
 from desktop_app.core.crypto import kdf
+from desktop_app.core.errors import CheckpointUnreadable
 from desktop_app.core.platform.secrets import system_secret_store
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.anchor import parse_anchor_text
+from desktop_app.core.storage.anchor import read_anchor_file
 from desktop_app.core.storage.custody_log import Verification
 from desktop_app.core.storage.vault import VaultVerification
 
@@ -52,6 +57,11 @@ def register(commands: Any) -> None:
     show.add_argument("--json", action="store_true", help="one JSON object per line")
     show.add_argument("--type", help="only events of this type, e.g. log.verified")
     show.set_defaults(run=cmd_log_show)
+    acknowledge = log.add_parser(
+        "acknowledge", help="record that you have seen detected tampering; writing resumes, the log keeps it"
+    )
+    acknowledge.add_argument("--reason", required=True, help="why (what you checked, who you told)")
+    acknowledge.set_defaults(run=cmd_log_acknowledge)
 
     checkpoint = commands.add_parser("checkpoint", help="signed checkpoints").add_subparsers(
         dest="checkpoint_command", required=True
@@ -59,6 +69,12 @@ def register(commands: Any) -> None:
     export = checkpoint.add_parser("export", help="sign a checkpoint and write it out")
     export.add_argument("-o", "--output", help="file to write (default: standard output)")
     export.set_defaults(run=cmd_checkpoint_export)
+
+    recovery = commands.add_parser("recovery-key", help="the recovery key").add_subparsers(
+        dest="recovery_command", required=True
+    )
+    replace = recovery.add_parser("replace", help="make a new recovery key (the old one stops working)")
+    replace.set_defaults(run=cmd_recovery_key_replace)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -80,7 +96,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_verification(verification: Verification, as_json: bool, vault: VaultVerification | None = None) -> int:
+def _print_verification(
+    verification: Verification, as_json: bool, workspace: Workspace, vault: VaultVerification | None = None
+) -> int:
+    alarm = workspace.tampering
     if as_json:
         record: dict[str, Any] = {
             "ok": verification.ok,
@@ -89,6 +108,7 @@ def _print_verification(verification: Verification, as_json: bool, vault: VaultV
             "with_keys": verification.with_keys,
             "first_bad_seq": verification.first_bad_seq,
             "problem": verification.problem,
+            "tampering": alarm.summary() if alarm else None,
         }
         if vault is not None:
             record["vault"] = vault_cli.as_json(vault)
@@ -102,27 +122,66 @@ def _print_verification(verification: Verification, as_json: bool, vault: VaultV
     if vault is not None and not as_json:
         for line in vault_cli.as_text(vault).splitlines():
             print(printable(line))  # blob ids come from the database: escaped
-    return EXIT_OK if verification.ok and (vault is None or vault.ok) else EXIT_FAILED
+    if alarm is not None and not as_json:
+        print(f"TAMPERING DETECTED, NOT ACKNOWLEDGED: {printable(alarm.summary())}")
+    return EXIT_OK if verification.ok and alarm is None and (vault is None or vault.ok) else EXIT_FAILED
+
+
+def _checkpoint_files(names: list[str]) -> list[tuple[str, str]]:
+    notes = []
+    for name in names:
+        try:
+            notes.append((f"checkpoint file {name}", read_anchor_file(Path(name)).note))
+        except FileNotFoundError:
+            raise CheckpointUnreadable(f"There is no checkpoint file {name}.") from None
+    return notes
 
 
 def cmd_log_verify(args: argparse.Namespace) -> int:
-    """Verify the log (with keys unless --structure-only) against the anchor and given checkpoints."""
-    notes = []
-    for name in args.checkpoint:
-        anchor = parse_anchor_text(Path(name).read_text(encoding="utf-8"))
-        notes.append(anchor.note)
-    workspace = opened(args) if args.structure_only else unlocked(args)
+    """Verify the log (with keys unless --structure-only) against the anchor and given checkpoints.
+
+    With keys, the verification printed is the one unlocking made before it wrote anything.
+    """
+    notes = _checkpoint_files(args.checkpoint)
+    return _verify(args, notes)
+
+
+def _verify(args: argparse.Namespace, notes: list[tuple[str, str]]) -> int:
+    if args.structure_only:
+        workspace = opened(args)
+        try:
+            return _print_verification(workspace.verify_log(notes), args.json, workspace)
+        finally:
+            workspace.close()
+    workspace = opened(args)
     try:
-        verification = workspace.verify_log(notes)
-        return _print_verification(verification, args.json, vault_cli.verify_vault(workspace, args))
+        verification = workspace.unlock(passphrase(args), notes)
+        # The vault is checked only when the log is trusted: with tampering standing, nothing more is read.
+        vault = vault_cli.verify_vault(workspace, args) if workspace.tampering is None else None
+        return _print_verification(verification, args.json, workspace, vault)
+    finally:
+        workspace.close()
+
+
+def cmd_log_acknowledge(args: argparse.Namespace) -> int:
+    """Acknowledge detected tampering (logged with every detection and the superseded anchor)."""
+    workspace = unlocked(args, allow_tampered=True)
+    try:
+        alarm = workspace.tampering
+        workspace.acknowledge_tampering(args.reason)
+        if alarm is not None:
+            print(f"Acknowledged: {printable(alarm.first.problem)}")
+        print("The acknowledgement is in the custody log; a new checkpoint was signed and anchored.")
+        return _print_verification(workspace.verify_log(), False, workspace)
     finally:
         workspace.close()
 
 
 def cmd_log_show(args: argparse.Namespace) -> int:
-    """Print the decrypted log."""
-    workspace = unlocked(args)
+    """Print the decrypted log (also while tampering stands, to investigate it; then exit 1)."""
+    workspace = unlocked(args, allow_tampered=True)
     try:
+        alarm = workspace.tampering
         events = [e for e in workspace.events() if not args.type or str(e.event.type) == args.type]
     finally:
         workspace.close()
@@ -147,6 +206,9 @@ def cmd_log_show(args: argparse.Namespace) -> int:
                 f"{logged.seq:>6}  {event.time:%Y-%m-%d %H:%M:%S}Z  {event.type!s:<36} "
                 f"{printable(event.subject or '-'):<34} {printable(event.actor)}  {printable(details)}"
             )
+    if alarm is not None:
+        print(f"evidence-desk: {printable(alarm.summary())} [tampering-detected]", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 
@@ -163,4 +225,16 @@ def cmd_checkpoint_export(args: argparse.Namespace) -> int:
         print(f"Checkpoint written to {printable(args.output)}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_recovery_key_replace(args: argparse.Namespace) -> int:
+    """Make a new recovery key, shown once; the replacement is logged."""
+    workspace = unlocked(args)
+    try:
+        recovery = workspace.replace_recovery_key()
+    finally:
+        workspace.close()
+    print("NEW RECOVERY KEY — shown once. Store it offline; the old one no longer opens this workspace:")
+    print(f"\n    {recovery.text}\n")
     return EXIT_OK

@@ -110,6 +110,30 @@ class LogIntegrityError(EvidenceDeskError):
         self.seq = seq
 
 
+class TamperingDetected(LogIntegrityError):
+    """Verification failed earlier and nobody has acknowledged it yet: nothing is written until then."""
+
+    code = "tampering-detected"
+
+
+class NothingToAcknowledge(EvidenceDeskError):
+    """An acknowledgement was asked for but no tampering is on record for this workspace."""
+
+    code = "nothing-to-acknowledge"
+
+
+class AcknowledgementReasonRequired(EvidenceDeskError):
+    """Acknowledging detected tampering needs a reason: it is what the custody log keeps."""
+
+    code = "acknowledgement-reason-required"
+
+
+class CheckpointUnreadable(EvidenceDeskError):
+    """A checkpoint or anchor file that is not a readable checkpoint (too large, not UTF-8, unreadable)."""
+
+    code = "checkpoint-unreadable"
+
+
 class OperationCancelled(EvidenceDeskError):
     """The reviewer cancelled a long operation; nothing was half-written."""
 

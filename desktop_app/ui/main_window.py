@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -38,6 +39,7 @@ from desktop_app.core.storage.custody_log import Verification
 from desktop_app.core.storage.vault import VaultVerification
 from desktop_app.ui.auto_lock import AutoLockController
 from desktop_app.ui.checkpoint_export import CheckpointExport, default_file_name, export_checkpoint
+from desktop_app.ui.custody.alerts import CustodyAlertController
 from desktop_app.ui.dialogs.about import AboutDialog, keyring_notice, shipped_components
 from desktop_app.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from desktop_app.ui.dialogs.cybertipline_dialog import CyberTiplineDialog
@@ -171,12 +173,20 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.tabs)
         self.pages.addWidget(locked_page(self.unlock_button))
+        # Detected tampering and a damaged recovery slot stand above every page until resolved.
+        self.custody_alerts = CustodyAlertController(workspace, pool, self)
+        self.custody_alerts.message.connect(self._show_message)
+        self.custody_alerts.acknowledged.connect(self.verify_log)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.custody_alerts.widget)
+        column.addWidget(self.pages, 1)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.status_panel)
-        layout.addWidget(self.pages, 1)
+        layout.addLayout(column, 1)
         self.setCentralWidget(central)
         # Made now, not by the first message: making it later re-lays out and repaints the window.
         self.statusBar()
@@ -261,6 +271,7 @@ class MainWindow(QMainWindow):
         self.status_panel.show_snapshot(snapshot)
         self._sweep_alert = sweep_text(snapshot.sweep)
         self._update_alert()
+        self.custody_alerts.update()
         self.snapshot_loaded.emit(snapshot)
 
     # -- actions -------------------------------------------------------------------------------
@@ -310,6 +321,7 @@ class MainWindow(QMainWindow):
         self.status_panel.show_verification(verification, datetime.now(UTC))
         self._log_alert = "" if verification.ok else "The custody log failed verification."
         self._update_alert()
+        self.custody_alerts.update()
 
     def _update_alert(self) -> None:
         # What the status panel warns about must not go unseen while the queue hides the panel.
@@ -402,6 +414,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(_UNLOCKED_PAGE)
         self._update_status_panel()
         self._set_actions_enabled(True)
+        self.custody_alerts.update()
         self._auto_lock.start()
         self.refresh()
         self.review.start()
@@ -437,6 +450,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(_LOCKED_PAGE)
         self._update_status_panel()
         self._set_actions_enabled(False)
+        self.custody_alerts.update()
 
     def _set_actions_enabled(self, unlocked: bool) -> None:
         for action in (self.lock_action, self.change_passphrase_action, self.export_action, *self.intake_actions):

@@ -60,8 +60,15 @@ def kill_one_submitter(
 ) -> tuple[float, bool]:
     child = subprocess.Popen(
         [
-            sys.executable, "-m", "tests.integration.submission_crash_child", str(profile), passphrase, report_id,
-            server.url, server.username, server.password,
+            sys.executable,
+            "-m",
+            "tests.integration.submission_crash_child",
+            str(profile),
+            passphrase,
+            report_id,
+            server.url,
+            server.username,
+            server.password,
         ],
         cwd=REPO,
         stdout=subprocess.PIPE,

@@ -75,7 +75,10 @@ def test_new_from_xml_then_submit_to_practice_then_status(stored):
     verified = subprocess.run(
         [sys.executable, "-m", "desktop_app.cli", "log", "verify"],
         env={**os.environ, "EVIDENCE_DESK_PROFILE_DIR": str(profile), "EVIDENCE_DESK_PASSPHRASE": PASSPHRASE},
-        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
     )
     assert verified.returncode == 0, verified.stdout + verified.stderr
 

@@ -118,6 +118,13 @@ def test_swapping_two_items_blob_ids_is_detected(populated):
         ("UPDATE items SET blob_id = ? WHERE item_id = ?", (blob_b, ids["a.txt"])),
     )
     verify_fails(profile, "FAILED VERIFICATION", "disagree with the custody log", ids["a.txt"][:12])
+    refused = run(profile, "items", "--json")  # every command refuses until a person acknowledges
+    assert refused.returncode == 1 and "tampering-detected" in refused.stderr, refused.stderr
+    acknowledged = run(profile, "log", "acknowledge", "--reason", "test: swapped blob ids")
+    # Acknowledging records the finding, it does not repair the rows: verification still fails...
+    assert acknowledged.returncode == 1 and "Acknowledged:" in acknowledged.stdout, acknowledged.stdout
+    verify_fails(profile, "FAILED VERIFICATION", "disagree with the custody log")
+    # ...but the acknowledged finding no longer blocks work, and the rows read as damaged.
     listed = {row["item_id"]: row for row in map(json.loads, run(profile, "items", "--json").stdout.splitlines())}
     for name in ("a.txt", "b.txt"):  # shown as damaged, holding nothing: never the other's bytes
         assert listed[ids[name]]["kind"] == "damaged" and "no longer match" in listed[ids[name]]["detail"]

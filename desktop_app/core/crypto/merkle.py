@@ -72,15 +72,22 @@ class CompactRange:
 
     def root(self) -> bytes:
         """Return the RFC 6962 root of every leaf appended so far (O(log n) hashes)."""
-        peaks = self._peaks
-        if not peaks:
-            return EMPTY_ROOT
-        # RFC 6962 splits at the largest power of two, so the tree is the peaks folded from the
-        # right: MTH = H(p0, H(p1, H(p2, ...))).
-        h = peaks[-1]
-        for i in range(len(peaks) - 2, -1, -1):
-            h = sha256(_NODE_PREFIX + peaks[i] + h).digest()
-        return h
+        return root_from_peaks(self._peaks)
+
+
+def root_from_peaks(peaks: Sequence[bytes]) -> bytes:
+    """The RFC 6962 root from a compact range's peaks (perfect-subtree roots, largest first).
+
+    Exposed for the custody log's verifier, which keeps the peaks inline for speed.
+    """
+    if not peaks:
+        return EMPTY_ROOT
+    # RFC 6962 splits at the largest power of two, so the tree is the peaks folded from the
+    # right: MTH = H(p0, H(p1, H(p2, ...))).
+    h = peaks[-1]
+    for i in range(len(peaks) - 2, -1, -1):
+        h = sha256(_NODE_PREFIX + peaks[i] + h).digest()
+    return h
 
 
 def root_of(leaf_hashes: Iterable[bytes]) -> bytes:

@@ -27,6 +27,7 @@ class EventType(StrEnum):
     ROWS_BOUND = "storage.rows-bound"
     LOG_VERIFIED = "log.verified"
     CHECKPOINT_SIGNED = "log.checkpoint-signed"
+    TAMPERING_ACKNOWLEDGED = "log.tampering-acknowledged"
     SETTINGS_CHANGED = "settings.changed"
     ITEM_ADDED = "item.added"
     ITEM_SOURCE_ADDED = "item.source-added"

@@ -132,3 +132,22 @@ def read_at_most(path: str | os.PathLike[str], limit: int) -> bytes:
     """
     with open(path, "rb") as handle:
         return handle.read(limit + 1)
+
+
+class TooLarge(ValueError):
+    """A file longer than the caller's cap; nothing beyond the cap was read."""
+
+
+def read_bounded(path: Path, cap: int) -> bytes:
+    """Read a whole small file, refusing one longer than ``cap`` bytes without reading past cap + 1.
+
+    ``stat`` is not trusted for the size (a file can grow while read, a FIFO has none), and
+    symbolic links are not followed where the platform allows refusing them.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(cap + 1)
+    if len(data) > cap:
+        raise TooLarge(f"{path} is larger than {cap:,} bytes")
+    return data

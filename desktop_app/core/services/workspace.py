@@ -1,10 +1,14 @@
 """The workspace: one reviewer's encrypted world, and every action on it.
 
 Opening takes the instance lock, opens (and if needed migrates) the database and looks at the blob
-folder, changing nothing; no key is needed for that. Unlocking derives the master key, verifies the
-custody log against the anchor and the tables against the log, and logs the outcome; only a passed
-verification lets it tidy the blob folder (quarantine, never deletion) and tag pre-v6 rows. Every
-action that changes the workspace writes its custody event in the same transaction as the change.
+folder, changing nothing; no key is needed for that. Unlocking derives the master key and verifies
+the custody log against the anchor, and the tables against the log, *before anything is written*:
+what it found is what is reported. A failed verification raises a persistent tampering alarm (kept
+outside the data folder) and from then on nothing is written, signed or published until a person
+acknowledges it, which is itself logged; only a passed verification lets it tidy the blob folder
+(quarantine, never deletion) and tag rows from before row tags. A checkpoint replaces the anchored
+one only if it provably extends it (an RFC 6962 consistency proof). Every action that changes the
+workspace writes its custody event in the same transaction as the change.
 """
 
 import os
@@ -20,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from desktop_app import __version__
 from desktop_app.core.crypto import kdf
-from desktop_app.core.crypto.aead import OpenFailed, open_sealed, seal
+from desktop_app.core.crypto.aead import OpenFailed, hkdf, mac, open_sealed, seal
 from desktop_app.core.crypto.keys import (
     RecoveryKey,
     Subkeys,
@@ -31,8 +35,10 @@ from desktop_app.core.crypto.keys import (
 from desktop_app.core.crypto.signed_note import sign_note, verifier_key_string
 from desktop_app.core.domain.events import CustodyEvent, EventType
 from desktop_app.core.errors import (
+    AcknowledgementReasonRequired,
     KdfParametersRejected,
     LogIntegrityError,
+    NothingToAcknowledge,
     WorkspaceExists,
     WorkspaceLocked,
     WorkspaceMissing,
@@ -41,8 +47,9 @@ from desktop_app.core.platform.instance_lock import InstanceLock
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.secrets import SecretStore
 from desktop_app.core.progress import CancelToken, ProgressGenerator
+from desktop_app.core.services.anchoring import Anchoring
 from desktop_app.core.storage import vault as vault_module
-from desktop_app.core.storage.anchor import Anchor, anchor_path, read_anchor, write_anchor
+from desktop_app.core.storage.anchor import Anchor
 from desktop_app.core.storage.custody_log import CustodyLog, LoggedEvent, LogKeys, Verification
 from desktop_app.core.storage.database import (
     WorkspaceDatabase,
@@ -55,10 +62,18 @@ from desktop_app.core.storage.fields import FieldCipher
 from desktop_app.core.storage.reconciliation import LogReplay, Reconciliation, reconcile
 from desktop_app.core.storage.row_tags import RowTags, row_tag_key
 from desktop_app.core.storage.schema import MIGRATIONS
+from desktop_app.core.storage.tamper_alarm import TamperAlarm
 from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultKeys, VaultVerification
 
 DATABASE_NAME = "workspace.db"
 CHECKPOINT_MAX_AGE = timedelta(days=1)
+_RECOVERY_CHECK_INFO = b"evidence-desk/v1/recovery-slot-check"
+
+
+def _recovery_slot_mac(master: bytes, workspace_id: bytes, wrapped: bytes) -> bytes:
+    # The slot cannot be opened without the recovery key, so its integrity is checked by a MAC
+    # under a key only the master key yields: a damaged or replaced slot is noticed at unlock.
+    return mac(hkdf(master, workspace_id, _RECOVERY_CHECK_INFO), b"recovery-slot/v1\x00" + wrapped)
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> bytes | None:
@@ -73,7 +88,9 @@ def _set_meta(conn: sqlite3.Connection, key: str, value: bytes) -> None:
 class _Unlocked:
     """What exists only while the workspace is unlocked."""
 
-    def __init__(self, subkeys: Subkeys, signing_key: Ed25519PrivateKey, reviewer: str) -> None:
+    def __init__(self, master: bytes, subkeys: Subkeys, signing_key: Ed25519PrivateKey, reviewer: str) -> None:
+        self.master = master  # kept only to re-create a damaged recovery slot
+        self.pending_passphrase: str | None = None
         self.subkeys = subkeys
         self.signing_key = signing_key
         self.reviewer = reviewer
@@ -89,9 +106,6 @@ class Workspace:
     ) -> None:
         self.paths = paths
         self.db = db
-        # A second copy of the latest checkpoint, outside the file system: restoring both the data
-        # and the config folder from a backup still meets a checkpoint the old log cannot satisfy.
-        self._secrets = secrets
         self._lock = lock
         self._unlocked: _Unlocked | None = None
         with db.read() as reader:
@@ -102,6 +116,11 @@ class Workspace:
         self.log_id = log_id
         self.public_key = Ed25519PublicKey.from_public_bytes(public)
         self.origin = f"evidence-desk/{workspace_id.hex()}"
+        # Read before anything else: an unacknowledged alarm blocks every write from here on.
+        self.anchoring = Anchoring(
+            paths.anchors, workspace_id.hex(), self.origin, self.public_key, self.verifier_key(), secrets
+        )
+        self.recovery_slot_problem: str | None = None
         # Only looked at now; tidied once verification has passed (nothing irreversible before).
         self.sweep_report: SweepReport = vault_module.scan(self.blob_dir, db)
         self.reconciliation: Reconciliation | None = None  # of the latest verification with keys
@@ -184,8 +203,8 @@ class Workspace:
         except BaseException:
             lock.release()
             raise
+        workspace._publish_anchor()  # first: unlocking verifies against it, and a missing anchor fails
         workspace._unlock_with_master(master, [])
-        workspace._publish_anchor()
         return workspace, recovery
 
     @staticmethod
@@ -196,6 +215,7 @@ class Workspace:
         subkeys = Subkeys.derive(master, workspace_id)
         signing_key = Ed25519PrivateKey.generate()
         recovery = RecoveryKey.generate()
+        recovery_slot = recovery.wrap(master, workspace_id)
         origin = f"evidence-desk/{workspace_id.hex()}"
         log = CustodyLog(log_id, origin, signing_key.public_key(), LogKeys(subkeys.log_enc, subkeys.log_head))
         with db.write() as conn:
@@ -206,6 +226,7 @@ class Workspace:
                 "signing_key": seal(subkeys.signing_wrap, signing_key.private_bytes_raw(), b"signing-key-v1"),
                 "reviewer": seal(subkeys.fields, reviewer.encode(), b"workspace_meta.reviewer"),
                 "created_at": datetime.now(UTC).isoformat().encode(),
+                "recovery_slot_mac": _recovery_slot_mac(master, workspace_id, recovery_slot),
             }.items():
                 _set_meta(conn, key, value)
             conn.execute(
@@ -213,7 +234,7 @@ class Workspace:
                 (
                     params.to_json(),
                     wrap_with_passphrase(master, passphrase, params, workspace_id),
-                    recovery.wrap(master, workspace_id),
+                    recovery_slot,
                 ),
             )
             log.initialise(conn)
@@ -266,16 +287,26 @@ class Workspace:
         params = kdf.KdfParams.from_json(params_json)  # caps checked before the KDF runs
         return unwrap_with_passphrase(wrapped, passphrase, params, self.workspace_id)
 
-    def unlock(self, passphrase: str) -> Verification:
-        """Unlock with the passphrase; verifies the log and records both. Returns the verification."""
-        return self._unlock_with_master(self._master_from_passphrase(passphrase), [(EventType.WORKSPACE_UNLOCKED, {})])
+    def unlock(self, passphrase: str, external_notes: Iterable[str | tuple[str, str]] = ()) -> Verification:
+        """Unlock with the passphrase. Returns the verification made before anything was written.
+
+        ``external_notes`` are further checkpoints (exported files) to verify against. If the
+        verification fails, the workspace is unlocked for reading but nothing is written.
+        """
+        master = self._master_from_passphrase(passphrase)
+        return self._unlock_with_master(master, [(EventType.WORKSPACE_UNLOCKED, {})], external_notes)
 
     def unlock_with_recovery_key(self, recovery_text: str, new_passphrase: str) -> Verification:
-        """Unlock with the recovery key and set a new passphrase at once."""
+        """Unlock with the recovery key and set a new passphrase at once (not while tampering stands)."""
         kdf.normalise_passphrase(new_passphrase)
         master = RecoveryKey.parse(recovery_text).unwrap(self._slot("recovery")[1], self.workspace_id)
         verification = self._unlock_with_master(master, [(EventType.WORKSPACE_UNLOCKED_WITH_RECOVERY_KEY, {})])
-        self._rewrap_passphrase(master, new_passphrase)
+        if self._alarm is None:
+            self._rewrap_passphrase(master, new_passphrase)
+        else:
+            # Nothing is written while tampering stands: the new passphrase is set (and logged)
+            # right after the acknowledgement, in this session; locking first forgets it.
+            self._state().pending_passphrase = new_passphrase
         return verification
 
     def change_passphrase(self, current: str, new: str) -> None:
@@ -299,7 +330,12 @@ class Workspace:
             self._append(conn, EventType.PASSPHRASE_CHANGED, {})
         self.checkpoint()
 
-    def _unlock_with_master(self, master: bytes, events: list[tuple[EventType, dict[str, Any]]]) -> Verification:
+    def _unlock_with_master(
+        self,
+        master: bytes,
+        events: list[tuple[EventType, dict[str, Any]]],
+        external_notes: Iterable[str | tuple[str, str]] = (),
+    ) -> Verification:
         subkeys = Subkeys.derive(master, self.workspace_id)
         with self.db.read() as reader:
             meta = {row["key"]: bytes(row["value"]) for row in reader.query("SELECT * FROM workspace_meta")}
@@ -311,8 +347,14 @@ class Workspace:
         signing_key = Ed25519PrivateKey.from_private_bytes(private)
         if signing_key.public_key().public_bytes_raw() != self.public_key.public_bytes_raw():
             raise LogIntegrityError("The workspace's signing key does not match its public key.")
-        self._unlocked = _Unlocked(subkeys, signing_key, reviewer)
-        verification = self.verify_log(record=False)
+        self._unlocked = _Unlocked(master, subkeys, signing_key, reviewer)
+        # Read-only and first: nothing below may run if the log does not verify, because the first
+        # append would re-seal a damaged head and the first checkpoint would bless a damaged log.
+        verification = self.check_log(external_notes)
+        if not verification.ok:
+            self.anchoring.raise_alarm_for(verification)
+        if self._alarm is not None:
+            return verification
         with self.db.write() as conn:
             for kind, data in events:
                 self._append(conn, kind, data)
@@ -320,16 +362,53 @@ class Workspace:
                 self._settle_storage(conn)
             if events:
                 self._append(conn, EventType.LOG_VERIFIED, self._verification_record(verification))
+            self.recovery_slot_problem = self._check_recovery_slot(conn, master)
         self.checkpoint_if_due()
         return verification
 
     def lock(self) -> None:
-        """Record the lock, seal a checkpoint if the log grew, and drop the keys."""
+        """Record the lock, seal a checkpoint if the log grew, and drop the keys.
+
+        While tampering stands unacknowledged the keys are dropped and nothing is written.
+        """
         if self._unlocked is None:
             return
-        self.record(EventType.WORKSPACE_LOCKED)
-        self.checkpoint_if_due(max_age=timedelta(0))
-        self._unlocked = None
+        try:
+            if self._alarm is None:
+                self.record(EventType.WORKSPACE_LOCKED)
+                self.checkpoint_if_due(max_age=timedelta(0))
+        finally:
+            self._unlocked = None
+
+    # -- the recovery slot ---------------------------------------------------------------------
+
+    def _check_recovery_slot(self, conn: sqlite3.Connection, master: bytes) -> str | None:
+        """Why the recovery slot would not work on the day it is needed, or None if it is sound."""
+        row = conn.execute("SELECT wrapped FROM key_slots WHERE kind = 'recovery'").fetchone()
+        if row is None:
+            return "The recovery key slot is missing: the recovery key no longer opens this workspace."
+        expected = _recovery_slot_mac(master, self.workspace_id, bytes(row[0]))
+        stored = _meta(conn, "recovery_slot_mac")
+        if stored is None:
+            # Workspaces made before the check existed: the slot is taken as it is now, once.
+            _set_meta(conn, "recovery_slot_mac", expected)
+            return None
+        if stored != expected:
+            return "The recovery key slot is damaged: the recovery key would not open this workspace."
+        return None
+
+    def replace_recovery_key(self) -> RecoveryKey:
+        """Make a new recovery key (the old one stops working); returned once, never stored, logged."""
+        state = self._state()
+        recovery = RecoveryKey.generate()
+        wrapped = recovery.wrap(state.master, self.workspace_id)
+        with self.db.write() as conn:
+            conn.execute("INSERT OR REPLACE INTO key_slots (kind, kdf, wrapped) VALUES ('recovery', '', ?)", (wrapped,))
+            _set_meta(conn, "recovery_slot_mac", _recovery_slot_mac(state.master, self.workspace_id, wrapped))
+            self._append(conn, EventType.RECOVERY_KEY_REPLACED, {"previous_slot_problem": self.recovery_slot_problem})
+        self.recovery_slot_problem = None
+        self.checkpoint()
+        return recovery
 
     # -- the log -------------------------------------------------------------------------------
 
@@ -343,7 +422,9 @@ class Workspace:
     def _append(
         self, conn: sqlite3.Connection, kind: EventType, data: dict[str, Any], subject: str | None = None
     ) -> int:
-        return self.custody_log().append(conn, CustodyEvent(kind, self._state().reviewer, data, subject))
+        state = self._state()
+        self._refuse_if_tampered()
+        return self.custody_log().append(conn, CustodyEvent(kind, state.reviewer, data, subject))
 
     def append_event(
         self, conn: sqlite3.Connection, kind: EventType, data: dict[str, Any], subject: str | None = None
@@ -365,38 +446,89 @@ class Workspace:
     @property
     def anchor_file(self) -> Path:
         """Where this workspace's anchor lives."""
-        return anchor_path(self.paths.anchors, self.workspace_id.hex())
+        return self.anchoring.anchor_file
 
     def verifier_key(self) -> str:
         """The one-line public key that verifies this workspace's checkpoints."""
         return verifier_key_string(self.origin, self.public_key)
 
-    def verify_log(self, external_notes: Iterable[str] = (), record: bool = True) -> Verification:
-        """Verify the log against the anchor and ``external_notes``; recorded when unlocked."""
-        notes = list(external_notes)
-        anchor = read_anchor(self.anchor_file)
+    @property
+    def alarm_file(self) -> Path:
+        """Where this workspace's tampering state lives (beside the anchor, outside the data folder)."""
+        return self.anchoring.alarm_file
+
+    @property
+    def tampering(self) -> TamperAlarm | None:
+        """The unacknowledged tampering alarm, or None."""
+        return self.anchoring.alarm
+
+    @property
+    def _alarm(self) -> TamperAlarm | None:
+        return self.anchoring.alarm
+
+    def _refuse_if_tampered(self) -> None:
+        self.anchoring.refuse_if_tampered()
+
+    def check_log(self, external_notes: Iterable[str | tuple[str, str]] = ()) -> Verification:
+        """Verify the log against the anchor, the keyring witness and ``external_notes``. Writes nothing.
+
+        The single place verification happens: unlocking, ``log verify`` and the app's Verify all
+        come here, and a failed answer raises the alarm in the callers.
+        """
+        problem, anchored = self.anchoring.notes_for_verification()
+        if problem is not None:
+            return Verification(0, 0, self.is_unlocked, problem, None)
         with self.db.read() as reader:
-            if anchor is not None and anchor.verifier_key != self.verifier_key():
-                verification = Verification(
-                    0,
-                    0,
-                    self.is_unlocked,
-                    (
-                        "The workspace's signing key differs from the one pinned in its anchor file: the "
-                        "database was replaced."
-                    ),
-                    None,
-                )
-            else:
-                if anchor is not None:
-                    notes.append(anchor.note)
-                witness = self._secrets.get(self._witness_name) if self._secrets else None
-                if witness:
-                    notes.append(witness)
-                verification = self._verify_and_reconcile(reader.conn, notes)  # issue 15: the tables too
-        if record and self.is_unlocked:
+            # The tables are reconciled with the log in the same read snapshot, once the log verified.
+            return self._verify_and_reconcile(reader.conn, [*external_notes, *anchored])
+
+    def verify_log(self, external_notes: Iterable[str | tuple[str, str]] = (), record: bool = True) -> Verification:
+        """Verify (read-only, first), raise the alarm on failure, and record a success when unlocked."""
+        verification = self.check_log(external_notes)
+        if not verification.ok:
+            self.anchoring.raise_alarm_for(verification)
+        elif record and self.is_unlocked and self._alarm is None:
             self.record(EventType.LOG_VERIFIED, self._verification_record(verification))
         return verification
+
+    def acknowledge_tampering(self, reason: str) -> str:
+        """Record that a person has seen the detected tampering, and start a new anchored history.
+
+        The acknowledgement event carries every detection, what verification finds now, and the
+        anchored checkpoint being superseded; the old anchor is kept beside the new one. Returns
+        the new checkpoint note. If the log itself is damaged (not merely contradicted), the next
+        verification fails again: acknowledging records the finding, it does not repair history.
+        """
+        state = self._state()
+        if not reason.strip():
+            raise AcknowledgementReasonRequired("Say why you acknowledge the tampering; the custody log keeps it.")
+        alarm = self._alarm
+        if alarm is None:
+            raise NothingToAcknowledge("No tampering is on record for this workspace; there is nothing to acknowledge.")
+        now = self.check_log()
+        log = self.custody_log()
+        with self.db.write() as conn:
+            log.append(
+                conn,
+                CustodyEvent(
+                    EventType.TAMPERING_ACKNOWLEDGED,
+                    state.reviewer,
+                    {
+                        "reason": reason.strip(),
+                        "detections": [d.to_dict() for d in alarm.detections],
+                        "verification_now": self._verification_record(now),
+                        "superseded_anchor": self.anchoring.anchored_note(),
+                    },
+                ),
+            )
+            note = log.sign_checkpoint(conn, state.signing_key, state.reviewer)
+            _set_meta(conn, "last_checkpoint_at", datetime.now(UTC).isoformat().encode())
+        found = [d.problem for d in alarm.detections] + ([now.problem] if now.problem else [])
+        self.anchoring.supersede(note, found)
+        if state.pending_passphrase is not None:
+            pending, state.pending_passphrase = state.pending_passphrase, None
+            self._rewrap_passphrase(state.master, pending)
+        return note
 
     @staticmethod
     def _verification_record(verification: Verification) -> dict[str, Any]:
@@ -408,16 +540,28 @@ class Workspace:
         }
 
     def checkpoint(self) -> str:
-        """Sign a checkpoint now, store it and publish it to the anchor file."""
+        """Sign a checkpoint now, store it and publish it to the anchor file.
+
+        Refused while tampering stands, and refused (raising the alarm) if the new checkpoint does
+        not extend the anchored one: a signature must never bless a log that lost anchored history.
+        """
         state = self._state()
+        self._refuse_if_tampered()
         with self.db.write() as conn:
-            note = self.custody_log().sign_checkpoint(conn, state.signing_key, state.reviewer)
+            note = self.custody_log().sign_checkpoint(
+                conn, state.signing_key, state.reviewer, self.anchoring.require_extends
+            )
             _set_meta(conn, "last_checkpoint_at", datetime.now(UTC).isoformat().encode())
-        self._publish_anchor()
+        self.anchoring.publish(note)
         return note
 
     def checkpoint_if_due(self, max_age: timedelta = CHECKPOINT_MAX_AGE) -> str | None:
-        """Sign a checkpoint if the newest is older than ``max_age`` and the log has grown since."""
+        """Sign a checkpoint if the newest is older than ``max_age`` and the log has grown since.
+
+        Never while tampering stands: that is the signature detection must not be laundered by.
+        """
+        if self._alarm is not None:
+            return None
         with self.db.write() as conn:
             log = self.custody_log()
             latest = conn.execute("SELECT max(size) FROM log_checkpoints").fetchone()[0]
@@ -440,16 +584,10 @@ class Workspace:
         """The verifier key and the latest checkpoint: what the anchor holds and exports carry."""
         return Anchor(self.verifier_key(), self.latest_checkpoint() or "").to_text()
 
-    @property
-    def _witness_name(self) -> str:
-        return f"checkpoint/{self.workspace_id.hex()}"
-
     def _publish_anchor(self) -> None:
         note = self.latest_checkpoint()
         if note is not None:
-            write_anchor(self.anchor_file, Anchor(self.verifier_key(), note))
-            if self._secrets is not None:
-                self._secrets.set(self._witness_name, note)
+            self.anchoring.publish(note)
 
     # -- the vault -----------------------------------------------------------------------------
 
@@ -521,7 +659,7 @@ class Workspace:
         return replace(verification, problem=self.reconciliation.problem)
 
     def _settle_storage(self, conn: sqlite3.Connection) -> None:
-        """After a passed verification: tidy the blob folder, tag rows from before schema v6; log both."""
+        """After a passed verification: tidy the blob folder, tag rows from before row tags; log both."""
         self.sweep_report = vault_module.tidy(self.blob_dir, self.sweep_report)
         if not self.sweep_report.clean:
             self._append(

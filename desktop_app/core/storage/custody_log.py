@@ -15,7 +15,7 @@ that takes a checkpoint kept elsewhere (the anchor file, an exported note), pass
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from desktop_app.core.crypto.aead import NONCE_LENGTH, mac, seal
-from desktop_app.core.crypto.merkle import CompactRange
+from desktop_app.core.crypto.merkle import EMPTY_ROOT, root_from_peaks, root_of
 from desktop_app.core.crypto.signed_note import Checkpoint, CheckpointError, parse_and_verify, sign_checkpoint
 from desktop_app.core.domain.events import CustodyEvent, EventType
 from desktop_app.core.errors import LogIntegrityError
@@ -85,6 +85,14 @@ class _Problem(Exception):
         self.seq = seq
 
 
+def _sequence_problem(seq: object, expected: int) -> _Problem:
+    if not isinstance(seq, int):
+        return _Problem(f"A custody log row after entry {expected - 1} has no sequence number ({seq!r}).", expected)
+    if seq < expected:
+        return _Problem(f"Custody log entry {seq} appears more than once.", seq)
+    return _Problem(f"Custody log entry {expected} is missing (next present is {seq}).", expected)
+
+
 class CustodyLog:
     """Appends to and verifies the log tables. Callers own the transaction (one per action)."""
 
@@ -136,17 +144,31 @@ class CustodyLog:
         row = conn.execute("SELECT seq FROM log_head WHERE id = 1").fetchone()
         return int(row[0]) if row else 0
 
-    def sign_checkpoint(self, conn: sqlite3.Connection, signing_key: Ed25519PrivateKey, actor: str) -> str:
-        """Sign the current tree, store the note and announce it in the log (caller's transaction)."""
-        tree = CompactRange()
-        for (entry_hash,) in conn.execute("SELECT entry_hash FROM log_entries ORDER BY seq"):
-            tree.append(entry_hash)
-        checkpoint = Checkpoint(self.origin, tree.size, tree.root())
+    def leaf_hashes(self, conn: sqlite3.Connection) -> list[bytes]:
+        """Every entry hash in order: the leaves of the log's Merkle tree."""
+        return [bytes(h) for (h,) in conn.execute("SELECT entry_hash FROM log_entries ORDER BY seq")]
+
+    def sign_checkpoint(
+        self,
+        conn: sqlite3.Connection,
+        signing_key: Ed25519PrivateKey,
+        actor: str,
+        before_signing: Callable[[list[bytes], Checkpoint], None] | None = None,
+    ) -> str:
+        """Sign the current tree, store the note and announce it in the log (caller's transaction).
+
+        ``before_signing`` sees the leaves and the checkpoint about to be signed and may raise to
+        refuse it (the workspace checks that it extends the anchored checkpoint).
+        """
+        leaves = self.leaf_hashes(conn)
+        checkpoint = Checkpoint(self.origin, len(leaves), root_of(leaves))
+        if before_signing is not None:
+            before_signing(leaves, checkpoint)
         note = sign_checkpoint(checkpoint, self.origin, signing_key)
-        conn.execute("INSERT OR IGNORE INTO log_checkpoints (size, note) VALUES (?, ?)", (tree.size, note))
+        conn.execute("INSERT OR IGNORE INTO log_checkpoints (size, note) VALUES (?, ?)", (checkpoint.size, note))
         self.append(
             conn,
-            CustodyEvent(EventType.CHECKPOINT_SIGNED, actor, {"size": tree.size, "root": checkpoint.root.hex()}),
+            CustodyEvent(EventType.CHECKPOINT_SIGNED, actor, {"size": checkpoint.size, "root": checkpoint.root.hex()}),
         )
         return note
 
@@ -174,40 +196,49 @@ class CustodyLog:
         aead = AESGCM(keys.entry)
         prev_hash = _GENESIS
         rows = conn.execute("SELECT seq, nonce, ciphertext, entry_hash FROM log_entries ORDER BY seq")
-        for seq, nonce, ciphertext, entry_hash in rows:
-            try:
-                plaintext = aead.decrypt(nonce, ciphertext, _entry_ad(self.log_id, seq, prev_hash))
-            except InvalidTag:
-                raise LogIntegrityError(f"Custody log entry {seq} cannot be authenticated.", seq) from None
-            prev_hash = entry_hash
-            yield LoggedEvent(seq, CustodyEvent.from_json(plaintext))
+        try:  # the cursor is closed even when a bad entry stops the reader half-way
+            for seq, nonce, ciphertext, entry_hash in rows:
+                try:
+                    plaintext = aead.decrypt(nonce, ciphertext, _entry_ad(self.log_id, seq, prev_hash))
+                except (InvalidTag, TypeError, ValueError, AttributeError):
+                    raise LogIntegrityError(f"Custody log entry {seq} cannot be authenticated.", seq) from None
+                prev_hash = entry_hash
+                yield LoggedEvent(seq, CustodyEvent.from_json(plaintext))
+        finally:
+            rows.close()
 
-    def verify(self, conn: sqlite3.Connection, external: list[str] | tuple[str, ...] = ()) -> Verification:
-        """Check the whole log; with keys also every entry's content and the head's seal.
+    def verify(self, conn: sqlite3.Connection, external: Sequence[str | tuple[str, str]] = ()) -> Verification:
+        """Check the whole log; with keys also every entry's content and the head's seal. Read-only.
 
         ``external`` holds checkpoint notes kept outside the database (the anchor file, exported
-        notes): the only defence against a restored older copy of the whole file.
+        notes), optionally as ``(label, note)`` so a failure can name which one the log contradicts:
+        the only defence against a restored older copy of the whole file.
         """
-        stored = conn.execute("SELECT size, note FROM log_checkpoints ORDER BY size").fetchall()
-        checkpoints: dict[int, list[tuple[str, Checkpoint]]] = {}
-        announced: dict[int, bytes] = {}
-        count = 0
+        count, stored = 0, 0
         try:
-            for label, size_column, note in [("checkpoint", s, n) for s, n in stored] + [
-                ("external checkpoint", None, n) for n in external
-            ]:
+            rows = conn.execute("SELECT size, note FROM log_checkpoints ORDER BY size").fetchall()
+            stored = len(rows)
+            checkpoints: dict[int, list[tuple[str, Checkpoint]]] = {}
+            announced: dict[int, bytes] = {}
+            sources: list[tuple[tuple[str, str], int | None]] = [(("checkpoint", n), s) for s, n in rows]
+            for item in external:
+                sources.append((item if isinstance(item, tuple) else ("external checkpoint", item), None))
+            for (label, note), size_column in sources:
                 checkpoint = self._open_checkpoint(label, note, size_column)
                 checkpoints.setdefault(checkpoint.size, []).append((label, checkpoint))
             count = self._verify_entries(conn, checkpoints, announced)
-            self._verify_head(conn, count)
+            # Checkpoints the log falls short of come before the head's seal: a restored or cut log
+            # is best explained by naming the checkpoint it contradicts.
             for size, entries in sorted(checkpoints.items()):
                 if size > count:
-                    label = entries[0][0]
+                    label, checkpoint = entries[-1]
                     raise _Problem(
-                        f"A {label} covers {size} entries but the log has only {count}: entries were "
-                        "removed, or an older copy of the workspace was restored.",
+                        f"The {label} (size {size}, root {checkpoint.root.hex()[:16]}…) covers {size} entries but "
+                        f"the log has only {count}: entries were removed, or an older copy of the workspace was "
+                        "restored.",
                         count + 1,
                     )
+            self._verify_head(conn, count)
             stored_roots = {
                 (size, cp.root)
                 for size, entries in checkpoints.items()
@@ -218,8 +249,8 @@ class CustodyLog:
                 if (size, root) not in stored_roots:
                     raise _Problem(f"The checkpoint at size {size} announced in the log is missing.", size + 1)
         except _Problem as problem:
-            return Verification(count, len(stored), self._keys is not None, str(problem), problem.seq)
-        return Verification(count, len(stored), self._keys is not None)
+            return Verification(count, stored, self._keys is not None, str(problem), problem.seq)
+        return Verification(count, stored, self._keys is not None)
 
     def _open_checkpoint(self, label: str, note: str, size_column: int | None) -> Checkpoint:
         try:
@@ -239,24 +270,31 @@ class CustodyLog:
         announced: dict[int, bytes],
     ) -> int:
         aead = AESGCM(self._keys.entry) if self._keys else None
-        tree = CompactRange()
+        # The Merkle tree's compact range kept inline (crypto/merkle.py's CompactRange, unrolled):
+        # this loop runs once per entry and is what 'log verify' spends its time in.
+        peaks: list[bytes] = []
+        pop, push = peaks.pop, peaks.append
         prev_hash, expected = _GENESIS, 1
-        sha256, log_id, domain = hashlib.sha256, self.log_id, _ENTRY_DOMAIN
+        sha256, ad_prefix = hashlib.sha256, _ENTRY_DOMAIN + self.log_id
         for label, checkpoint in checkpoints.get(0, ()):
-            if checkpoint.root != tree.root():
+            if checkpoint.root != EMPTY_ROOT:
                 raise _Problem(f"The {label} of the empty log does not match.", 1)
         for seq, nonce, ciphertext, entry_hash in conn.execute(
             "SELECT seq, nonce, ciphertext, entry_hash FROM log_entries ORDER BY seq"
         ):
             if seq != expected:
-                raise _Problem(f"Custody log entry {expected} is missing (next present is {seq}).", expected)
-            ad = domain + log_id + seq.to_bytes(8, "big") + prev_hash
-            if sha256(b"\x00" + ad + nonce + ciphertext).digest() != entry_hash:
+                raise _sequence_problem(seq, expected)
+            ad = ad_prefix + seq.to_bytes(8, "big") + prev_hash
+            try:
+                recomputed = sha256(b"\x00" + ad + nonce + ciphertext).digest()
+            except TypeError:  # a column edited to text or NULL
+                raise _Problem(f"Custody log entry {seq} is malformed (a column is not bytes).", seq) from None
+            if recomputed != entry_hash:
                 raise _Problem(f"Custody log entry {seq} was altered (hash or chain mismatch).", seq)
             if aead is not None:
                 try:
                     plaintext = aead.decrypt(nonce, ciphertext, ad)
-                except InvalidTag:
+                except (InvalidTag, ValueError):  # ValueError: a nonce of the wrong length
                     raise _Problem(f"Custody log entry {seq} cannot be authenticated.", seq) from None
                 if self.on_entry is not None:
                     self.on_entry(seq, plaintext)
@@ -264,10 +302,20 @@ class CustodyLog:
                     event = CustodyEvent.from_json(plaintext)
                     if event.type == EventType.CHECKPOINT_SIGNED:
                         announced[int(event.data["size"])] = bytes.fromhex(event.data["root"])
-            tree.append(entry_hash)
-            for label, checkpoint in checkpoints.get(seq, ()):
-                if checkpoint.root != tree.root():
-                    raise _Problem(f"The {label} at size {seq} does not match the log: history was rewritten.", seq)
+            node, carry = entry_hash, seq - 1
+            while carry & 1:  # merge equal-height subtrees, like a binary carry
+                node = sha256(b"\x01" + pop() + node).digest()
+                carry >>= 1
+            push(node)
+            if seq in checkpoints:
+                root = root_from_peaks(peaks)
+                for label, checkpoint in checkpoints[seq]:
+                    if checkpoint.root != root:
+                        raise _Problem(
+                            f"The {label} at size {seq} (root {checkpoint.root.hex()[:16]}…) does not match the "
+                            "log: history was rewritten.",
+                            seq,
+                        )
             prev_hash, expected = entry_hash, seq + 1
         return expected - 1
 
