@@ -49,6 +49,11 @@ class EventType(StrEnum):
     SUBMISSION_DECISION = "submission.decision"  # the reviewer settled something only they could
     SUBMISSION_RECEIPT_ARCHIVED = "submission.receipt-archived"
     PRESERVATION_STARTED = "preservation.started"
+    HOLD_PLACED = "hold.placed"
+    HOLD_ITEMS_ADDED = "hold.items-added"
+    HOLD_RENEWED = "hold.renewed"
+    HOLD_RELEASED = "hold.released"
+    ITEM_DESTROYED = "item.destroyed"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ duplicate lookups need neither plaintext names nor plaintext hashes.
 
 import sqlite3
 
+from desktop_app.core.storage.holds import v_holds
 from desktop_app.core.storage.ncmec_schemas import v4_ncmec_schemas
 from desktop_app.core.storage.schema_reports import v3_reports
 from desktop_app.core.storage.submissions import v5_submissions
@@ -114,4 +115,4 @@ def _v2(conn: sqlite3.Connection) -> None:
 
 # v3 (issue 4): report drafts and the reporter profile; v4: NCMEC's XSDs; v5 (issue 9): submissions
 # and preservation holds. Each is kept beside the storage code that owns it.
-MIGRATIONS = [_v1, _v2, v3_reports, v4_ncmec_schemas, v5_submissions]
+MIGRATIONS = [_v1, _v2, v3_reports, v4_ncmec_schemas, v5_submissions, v_holds]  # v_holds: issue 11, holds
