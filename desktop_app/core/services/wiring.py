@@ -12,6 +12,7 @@ from desktop_app.core.intake.analysis import Analyse
 from desktop_app.core.platform.secrets import SecretStore
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.lifecycle import Lifecycle, build_lifecycle
 from desktop_app.core.services.practice import PracticeEndpoint
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.submission import SubmissionService
@@ -29,6 +30,7 @@ class Services:
     cybertipline: CyberTiplineService
     reports: ReportService
     submissions: SubmissionService
+    lifecycle: Lifecycle
 
     def close(self) -> None:
         """Stop what the services started (the practice server); the workspace is closed by its owner."""
@@ -49,7 +51,7 @@ def build_services(
     credentials = cybertipline.credentials
     practice = PracticeEndpoint(xsd=lambda: _cached_xsd(workspace))
     submissions = SubmissionService(workspace, reports, items, credentials, practice)
-    return Services(workspace, items, cybertipline, reports, submissions)
+    return Services(workspace, items, cybertipline, reports, submissions, build_lifecycle(workspace))
 
 
 def _cached_xsd(workspace: Workspace) -> bytes | None:
