@@ -62,6 +62,11 @@ class HoldService:
         self._workspace = workspace
         self._now = now
 
+    @property
+    def workspace(self) -> Workspace:
+        """The workspace the holds belong to."""
+        return self._workspace
+
     def _store(self) -> HoldStore:
         return HoldStore(self._workspace.fields())
 

@@ -43,8 +43,9 @@ class RetentionRow:
 
     @property
     def why(self) -> list[str]:
-        """What holds it, one line per hold."""
-        return [hold.why for hold in self.holds]
+        """What holds it, one line per hold (what held it, once nothing does)."""
+        ended = self.review_due or self.destroyed_at is not None
+        return [f"ended: {hold.why}" if ended else hold.why for hold in self.holds]
 
 
 @dataclass(frozen=True)
