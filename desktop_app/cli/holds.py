@@ -9,6 +9,7 @@
     evidence-desk retention [--due DAYS] [--review-due] [--by-request] [--json]
     evidence-desk destroy ITEM|REPORT --reason TEXT [--request-ref REF --requester AGENCY
                           --request-date DATE] [--confirm CODE]
+    evidence-desk stats --from DATE --to DATE [--csv FILE]
 
 SOURCE is one of ``2258A(h)(5)`` (or ``h5``), ``2703(f)`` (or ``2703f``), ``litigation``,
 ``other``; the one-year 2258A(h)(1) hold of a finished report is automatic. Dates are
@@ -27,6 +28,7 @@ from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, UsageError, json_text, 
 from desktop_app.core.domain.holds import Hold, HoldSource
 from desktop_app.core.services.destruction import DestructionRequest
 from desktop_app.core.services.retention import RetentionFilter, RetentionRow
+from desktop_app.core.services.statistics import FIGURES, figures_from_events
 from desktop_app.core.services.wiring import Services
 
 _SOURCES = {
@@ -82,6 +84,12 @@ def register(commands: Any) -> None:
     destroy.add_argument("--request-date", help="when the request was received (default: today)")
     destroy.add_argument("--confirm", metavar="CODE", help="the code the first step printed")
     destroy.set_defaults(run=cmd_destroy)
+
+    stats = commands.add_parser("stats", help="transparency figures for a period, recomputed from the custody log")
+    stats.add_argument("--from", dest="start", required=True, help="first day of the period (YYYY-MM-DD)")
+    stats.add_argument("--to", dest="end", required=True, help="the day after the period (YYYY-MM-DD)")
+    stats.add_argument("--csv", metavar="FILE", help="write month,figure,value rows to FILE ('-': standard output)")
+    stats.set_defaults(run=cmd_stats)
 
 
 def _when(text: str | None) -> datetime | None:
@@ -240,4 +248,20 @@ def cmd_destroy(args: argparse.Namespace) -> int:
             return EXIT_FAILED
         destroyed = destruction.carry_out(plan, code)
     print(f"Destroyed {len(destroyed)} item(s); their hashes and the destruction stay in the custody log.")
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Figures for [--from, --to), from the custody log."""
+    start, end = _when(args.start), _when(args.end)
+    assert start is not None and end is not None  # both required by the grammar
+    with services(args) as wired:
+        figures = figures_from_events((e.event for e in wired.workspace.events()), start, end)
+    if args.csv == "-":
+        sys.stdout.write(figures.to_csv())
+    elif args.csv:
+        with open(args.csv, "x", encoding="utf-8", newline="") as out:  # never overwrite
+            out.write(figures.to_csv())
+    for name in FIGURES:
+        print(f"{name:<24} {figures.total(name):>6}", file=sys.stderr if args.csv == "-" else sys.stdout)
     return EXIT_OK

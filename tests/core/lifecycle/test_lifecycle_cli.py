@@ -84,3 +84,13 @@ def test_a_request_hold_blocks_destruction_until_released_then_two_steps_destroy
     listing = run(profile, "holds", "list", "--all", "--json")
     assert {json.loads(line)["state"] for line in listing.stdout.splitlines()} == {"ended", "released"}
     assert run(profile, "log", "verify").returncode == 0
+    today = datetime.now(UTC).date()
+    stats = run(profile, "stats", "--from", today - timedelta(days=1), "--to", today + timedelta(days=1), "--csv", "-")
+    assert stats.returncode == 0, stats.stderr
+    rows = {(r.split(",")[1]): int(r.split(",")[2]) for r in stats.stdout.splitlines()[1:]}
+    assert rows == {
+        "holds placed (2258A(h)(1))": 1,
+        "holds placed (2703(f))": 1,
+        "holds released (2703(f))": 1,
+        "items destroyed (retention review)": 2,
+    }
