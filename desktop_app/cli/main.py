@@ -13,11 +13,11 @@ import sys
 from collections.abc import Callable, Sequence
 
 from desktop_app import __version__
-from desktop_app.cli import holds, intake, report, sandbox, workspace
+from desktop_app.cli import followups, holds, intake, report, sandbox, workspace
 from desktop_app.cli.common import EXIT_ERROR, printable
 from desktop_app.core.errors import EvidenceDeskError
 
-COMMAND_GROUPS = (workspace, intake, report, sandbox, holds)
+COMMAND_GROUPS = (workspace, intake, report, sandbox, holds, followups)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -54,6 +54,7 @@ class EventType(StrEnum):
     HOLD_RENEWED = "hold.renewed"
     HOLD_RELEASED = "hold.released"
     ITEM_DESTROYED = "item.destroyed"
+    FOLLOWUP_RECORDED = "followup.recorded"
 
 
 @dataclass(frozen=True)

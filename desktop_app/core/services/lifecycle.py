@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from desktop_app.core.services.destruction import DestructionService
+from desktop_app.core.services.followups import FollowUpService
 from desktop_app.core.services.holds import HoldService
 from desktop_app.core.services.retention import Reminder, RetentionService
 from desktop_app.core.services.workspace import Workspace
@@ -21,6 +22,7 @@ class Lifecycle:
     holds: HoldService
     retention: RetentionService
     destruction: DestructionService
+    followups: FollowUpService
 
     def at_unlock(self) -> list[Reminder]:
         """Derive the automatic holds and say what needs the reviewer: what the app shows after unlocking."""
@@ -31,4 +33,9 @@ class Lifecycle:
 def build_lifecycle(workspace: Workspace, now: Callable[[], datetime] = _utc_now) -> Lifecycle:
     """The three services on the same clock."""
     holds = HoldService(workspace, now)
-    return Lifecycle(holds, RetentionService(workspace, holds, now), DestructionService(workspace, holds, now))
+    return Lifecycle(
+        holds,
+        RetentionService(workspace, holds, now),
+        DestructionService(workspace, holds, now),
+        FollowUpService(workspace, now),
+    )

@@ -1,7 +1,8 @@
 """Transparency figures recomputed from the custody log, never from tables that could be edited.
 
 For a period: reports finished with NCMEC by month and environment, reports filed by hand, files
-reported, retractions, holds placed by source, holds released, items destroyed by basis. Every
+reported, retractions, holds placed by source, holds released, items destroyed by basis,
+follow-ups received and the desk's own actions by kind. Every
 figure is a count of custody events, so anyone holding the workspace's keys can recompute it and
 ``log verify`` proves the events were not altered. Exported as CSV (month, figure, value).
 """
@@ -23,6 +24,8 @@ FIGURES = (
     "holds placed",
     "holds released",
     "items destroyed",
+    "follow-ups received",
+    "desk actions",
 )
 
 
@@ -64,6 +67,9 @@ def _figures_of(event: CustodyEvent) -> list[tuple[str, int]]:
         return [(f"holds placed ({data.get('source', 'unknown')})", 1)]
     if event.type == EventType.HOLD_RELEASED:
         return [(f"holds released ({data.get('source', 'unknown')})", 1)]
+    if event.type == EventType.FOLLOWUP_RECORDED:
+        figure = "follow-ups received" if data.get("received") else "desk actions"
+        return [(f"{figure} ({data.get('kind', 'unknown')})", 1)]
     if event.type == EventType.ITEM_DESTROYED:
         return [(f"items destroyed ({data.get('basis', 'unknown')})", 1)]
     return []

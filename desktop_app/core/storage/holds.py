@@ -15,6 +15,7 @@ from typing import Any
 
 from desktop_app.core.domain.holds import Hold, HoldDetails, HoldSource, ItemRole, Renewal
 from desktop_app.core.storage.fields import FieldCipher
+from desktop_app.core.storage.followups import FOLLOWUPS_SCHEMA
 
 _SCHEMA = """
 CREATE TABLE holds (
@@ -46,8 +47,8 @@ CREATE TABLE item_destructions (
 
 
 def v_holds(conn: sqlite3.Connection) -> None:
-    """Create the hold tables (runs inside the migration's write transaction)."""
-    for statement in _SCHEMA.split(";\n"):
+    """Create the hold and follow-up tables (runs inside the migration's write transaction)."""
+    for statement in (_SCHEMA + FOLLOWUPS_SCHEMA).split(";\n"):
         if statement.strip():
             conn.execute(statement)
 

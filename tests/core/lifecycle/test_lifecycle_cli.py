@@ -84,6 +84,14 @@ def test_a_request_hold_blocks_destruction_until_released_then_two_steps_destroy
     listing = run(profile, "holds", "list", "--all", "--json")
     assert {json.loads(line)["state"] for line in listing.stdout.splitlines()} == {"ended", "released"}
     assert run(profile, "log", "verify").returncode == 0
+    added = run(
+        profile, "followup", "add", report_id[:8], "legal-process", "--from", "Example DA", "--reference", "S-7"
+    )
+    assert added.returncode == 0, added.stderr
+    timeline = [
+        json.loads(line) for line in run(profile, "followup", "list", report_id[:8], "--json").stdout.splitlines()
+    ]
+    assert [(f["kind"], f["from"], f["reference"]) for f in timeline] == [("legal-process", "Example DA", "S-7")]
     today = datetime.now(UTC).date()
     stats = run(profile, "stats", "--from", today - timedelta(days=1), "--to", today + timedelta(days=1), "--csv", "-")
     assert stats.returncode == 0, stats.stderr
@@ -93,4 +101,5 @@ def test_a_request_hold_blocks_destruction_until_released_then_two_steps_destroy
         "holds placed (2703(f))": 1,
         "holds released (2703(f))": 1,
         "items destroyed (retention review)": 2,
+        "follow-ups received (legal-process)": 1,
     }
