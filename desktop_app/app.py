@@ -42,6 +42,7 @@ from desktop_app.ui.interpreter import defer_full_collections, favour_the_gui_th
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.media import preview_fetcher
 from desktop_app.ui.pyside_fixes import shield_none
+from desktop_app.ui.retention.view import install_unlock_reminders
 from desktop_app.ui.theme import apply_theme
 from desktop_app.ui.worker import WorkerPool
 
@@ -178,6 +179,7 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
             keyring_available=secrets is not None,
             hashlists=services.hashlists,
         )
+        install_unlock_reminders(window, services.lifecycle, pool, window.workspace_unlocked)
         auto_lock.install(app)
         app.setQuitOnLastWindowClosed(True)
         window.show()

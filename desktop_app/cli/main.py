@@ -13,11 +13,11 @@ import sys
 from collections.abc import Callable, Sequence
 
 from desktop_app import __version__
-from desktop_app.cli import backup, bundle, intake, lists, report, sandbox, workspace
+from desktop_app.cli import backup, bundle, followups, holds, intake, lists, report, sandbox, workspace
 from desktop_app.cli.common import EXIT_ERROR, EXIT_FAILED, printable
 from desktop_app.core.errors import EvidenceDeskError, LogIntegrityError
 
-COMMAND_GROUPS = (workspace, intake, report, sandbox, bundle, backup, lists)
+COMMAND_GROUPS = (workspace, intake, report, sandbox, bundle, backup, lists, holds, followups)
 
 
 def build_parser() -> argparse.ArgumentParser:

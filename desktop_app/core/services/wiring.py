@@ -14,6 +14,7 @@ from desktop_app.core.services.bundles import BundleService
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.hashlists import HashListService
 from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.lifecycle import Lifecycle, build_lifecycle
 from desktop_app.core.services.practice import PracticeEndpoint
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.submission import SubmissionService
@@ -33,6 +34,7 @@ class Services:
     submissions: SubmissionService
     bundles: BundleService
     hashlists: HashListService
+    lifecycle: Lifecycle
 
     def close(self) -> None:
         """Stop what the services started (the practice server); the workspace is closed by its owner."""
@@ -55,7 +57,9 @@ def build_services(
     submissions = SubmissionService(workspace, reports, items, credentials, practice)
     bundles = BundleService(workspace, items, reports, receipt_for=submissions.receipt)
     hashlists = HashListService(workspace, items)
-    return Services(workspace, items, cybertipline, reports, submissions, bundles, hashlists)
+    return Services(
+        workspace, items, cybertipline, reports, submissions, bundles, hashlists, build_lifecycle(workspace)
+    )
 
 
 def _cached_xsd(workspace: Workspace) -> bytes | None:
