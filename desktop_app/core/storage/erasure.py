@@ -18,6 +18,7 @@ def erase_item(conn: sqlite3.Connection, fields: FieldCipher, item_id: str, note
     if row is None:
         return None
     blob_id, sealed = row
+    fields.rows.check_stored(conn, "items", item_id)  # never turn an outside edit into a valid tag
     meta = meta_from_json(fields.open_json("items", "meta_ct", item_id, sealed))
     kept = ItemMeta(meta.outcome, None, meta.size, meta.digests, note, None)
     conn.execute(
@@ -28,4 +29,5 @@ def erase_item(conn: sqlite3.Connection, fields: FieldCipher, item_id: str, note
     if blob_id is not None:
         # The foreign key sets items.blob_id to NULL.
         conn.execute("DELETE FROM blobs WHERE blob_id = ?", (blob_id,))
+    fields.rows.retag(conn, "items", item_id)  # the row tag binds what is left: no blob, no sources
     return str(blob_id) if blob_id is not None else None
