@@ -41,6 +41,7 @@ from desktop_app.ui.dialogs.settings_dialog import SettingsDialog
 from desktop_app.ui.dialogs.unlock import UnlockDialog
 from desktop_app.ui.intake import DropImporter, IntakeController, IntakePort
 from desktop_app.ui.models.custody_log import CustodyLogModel, LogRow, rows_from_events
+from desktop_app.ui.report.queue_link import QueueReportLink
 from desktop_app.ui.report.reports_page import ReportsPage
 from desktop_app.ui.review import ItemsPort, ReviewController
 from desktop_app.ui.submission.controller import SubmissionController, environment_for
@@ -153,6 +154,13 @@ class MainWindow(QMainWindow):
             self.reports_page = ReportsPage(reports, pool, cybertipline=cybertipline, submissions=self.submissions)
             self.reports_page.message.connect(self._show_message)
             self.tabs.addTab(self.reports_page, "Reports")
+            page = self.reports_page
+            self.report_link = QueueReportLink(
+                self.review, page, workspace, pool, lambda: self.tabs.setCurrentWidget(page), self
+            )
+            self.report_link.message.connect(self._show_message)
+            if self.submissions is not None:  # a finished submission moves its items to Reported
+                self.submissions.status_changed.connect(lambda _: self.report_link.report_filed())
         # The workspace facts belong with the log; the queue gets the whole width.
         self.tabs.currentChanged.connect(self._tab_changed)
         self.pages = QStackedWidget()
