@@ -409,3 +409,4 @@ def _advice(record: SubmissionRecord) -> str | None:
             "(upload what is missing, then finish) or retract it before then."
         )
     return " ".join(parts) or None
+

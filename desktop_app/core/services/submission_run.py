@@ -441,10 +441,7 @@ class SubmissionRun:
         assert report_id is not None
         self._board.add("retract", "Withdraw the report at NCMEC")
         result = yield from self._call(
-            "retract",
-            lambda: self._client.retract(report_id),
-            repeat_unknown=True,
-            apply=lambda _: None,
+            "retract", lambda: self._client.retract(report_id), repeat_unknown=True, apply=lambda _: None,
             sent={"reason": reason},
         )
         if result.outcome in (Outcome.DONE, Outcome.ALREADY) or result.code in GONE:
@@ -481,10 +478,8 @@ class SubmissionRun:
         """Withdraw the open report and prepare a fresh one; True when ``_open`` may run."""
         record = self.record
         if self._restarts >= self._settings.max_restarts:
-            self._needs_decision(
-                f"The report's content at NCMEC is uncertain ({reason}) and it was sent afresh "
-                f"{self._restarts} times already"
-            )
+            self._needs_decision(f"The report's content at NCMEC is uncertain ({reason}) and it was sent afresh "
+                                 f"{self._restarts} times already")
             return False
         record.restart_pending = True
         self._save()

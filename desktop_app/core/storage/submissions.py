@@ -77,7 +77,9 @@ class SubmissionStore:
 
     def load(self, conn: sqlite3.Connection, report_id: str) -> SubmissionRecord | None:
         """The submission of one report, or None if it was never sent."""
-        row = conn.execute("SELECT record_ct, draft_ct FROM submissions WHERE report_id = ?", (report_id,)).fetchone()
+        row = conn.execute(
+            "SELECT record_ct, draft_ct FROM submissions WHERE report_id = ?", (report_id,)
+        ).fetchone()
         return self._open(report_id, row[0], row[1]) if row is not None else None
 
     def load_in_states(self, conn: sqlite3.Connection, states: tuple[str, ...]) -> list[SubmissionRecord]:
@@ -102,7 +104,9 @@ class SubmissionStore:
         return SubmissionRecord.from_json(report_id, data, draft)
 
     @staticmethod
-    def add_hold(conn: sqlite3.Connection, item_id: str, report_id: str, started_at: datetime, until: datetime) -> None:
+    def add_hold(
+        conn: sqlite3.Connection, item_id: str, report_id: str, started_at: datetime, until: datetime
+    ) -> None:
         """Record the preservation a finished report asks for (kept if already recorded)."""
         conn.execute(
             "INSERT OR IGNORE INTO preservation_holds (item_id, report_id, basis, started_at, until) "
