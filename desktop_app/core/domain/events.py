@@ -49,6 +49,7 @@ class EventType(StrEnum):
     SUBMISSION_DECISION = "submission.decision"  # the reviewer settled something only they could
     SUBMISSION_RECEIPT_ARCHIVED = "submission.receipt-archived"
     PRESERVATION_STARTED = "preservation.started"
+    CUSTODY_REPORT_EXPORTED = "custody-report.exported"  # a readable custody record written for people
 
 
 @dataclass(frozen=True)
