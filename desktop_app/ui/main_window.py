@@ -35,6 +35,7 @@ from desktop_app.core.settings import AppSettings
 from desktop_app.core.storage.custody_log import Verification
 from desktop_app.ui.auto_lock import AutoLockController
 from desktop_app.ui.checkpoint_export import CheckpointExport, default_file_name, export_checkpoint
+from desktop_app.ui.custody.names import item_names
 from desktop_app.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from desktop_app.ui.dialogs.cybertipline_dialog import CyberTiplineDialog
 from desktop_app.ui.dialogs.settings_dialog import SettingsDialog
@@ -61,10 +62,12 @@ STATUS_MESSAGE_MS = 8000
 CHECKPOINT_CHECK_MS = 60 * 60 * 1000
 
 
-def _load_for_view(workspace: Workspace) -> tuple[WorkspaceSnapshot, list[LogRow]]:
-    """Runs in the worker: read the workspace and format the table rows there too."""
+def _load_for_view(workspace: Workspace, items: ItemsPort) -> tuple[WorkspaceSnapshot, list[LogRow]]:
+    """Runs in the worker: read the workspace and format the table rows there too (items by name)."""
     snapshot = load_snapshot(workspace)
-    return snapshot, rows_from_events(snapshot.events)
+    return snapshot, rows_from_events(
+        snapshot.events, item_names(items) if snapshot.unlocked and not snapshot.read_problem else None
+    )
 
 
 class ItemServicePort(ItemsPort, IntakePort, Protocol):
@@ -239,7 +242,7 @@ class MainWindow(QMainWindow):
         if not self.workspace.is_unlocked:
             return
         generation = self._generation
-        worker = self._pool.run(_load_for_view, self.workspace)
+        worker = self._pool.run(_load_for_view, self.workspace, self.review.items)
         worker.result.connect(lambda loaded: self._snapshot_loaded(*loaded, generation))
         worker.error.connect(self._action_failed)
 
