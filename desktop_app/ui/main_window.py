@@ -35,6 +35,7 @@ from desktop_app.core.settings import AppSettings
 from desktop_app.core.storage.custody_log import Verification
 from desktop_app.ui.auto_lock import AutoLockController
 from desktop_app.ui.checkpoint_export import CheckpointExport, default_file_name, export_checkpoint
+from desktop_app.ui.custody.controller import CustodyController
 from desktop_app.ui.custody.names import item_names
 from desktop_app.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from desktop_app.ui.dialogs.cybertipline_dialog import CyberTiplineDialog
@@ -164,6 +165,9 @@ class MainWindow(QMainWindow):
             self.report_link.message.connect(self._show_message)
             if self.submissions is not None:  # a finished submission moves its items to Reported
                 self.submissions.status_changed.connect(lambda _: self.report_link.report_filed())
+        self.custody = CustodyController(workspace, items, pool, self.review.queue, self.reports_page, self)
+        self.custody.message.connect(self._show_message)
+        self.custody.exported.connect(lambda _: self._refresh_log_when_seen())  # the export is an event
         # The workspace facts belong with the log; the queue gets the whole width.
         self.tabs.currentChanged.connect(self._tab_changed)
         self.pages = QStackedWidget()

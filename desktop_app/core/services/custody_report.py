@@ -13,6 +13,7 @@ SHA-256), after the checkpoint, so the export is the first thing the next checkp
 import base64
 import hashlib
 import html
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from datetime import UTC, datetime
 from desktop_app.core.crypto.merkle import inclusion_proof
 from desktop_app.core.crypto.signed_note import public_key_from_vkey
 from desktop_app.core.domain.custody_words import describe, plural, short
-from desktop_app.core.domain.events import EventType
+from desktop_app.core.domain.events import CustodyEvent, EventType
 from desktop_app.core.domain.items import Item
 from desktop_app.core.errors import ReportNotFound
 from desktop_app.core.services.workspace import Workspace
@@ -95,8 +96,33 @@ def _item(item: Item) -> CustodyItem:
     )
 
 
-def _about(event_subject: str | None, data: Mapping[str, object], subjects: set[str]) -> bool:
-    return event_subject in subjects or str(data.get("item", "")) in subjects
+@dataclass(frozen=True)
+class CustodyScope:
+    """What a custody record covers: the items, the report (if any), and every id an event may name."""
+
+    items: tuple[Item, ...]
+    report_id: str | None
+    subjects: frozenset[str]
+
+    def covers(self, event: CustodyEvent) -> bool:
+        """Whether ``event`` is about an item, its content or the report (a report event naming an item too)."""
+        return event.subject in self.subjects or str(event.data.get("item", "")) in self.subjects
+
+
+def custody_scope(
+    workspace: Workspace, get_item: Callable[[str], Item], item_ids: Sequence[str] = (), report_id: str | None = None
+) -> CustodyScope:
+    """The items of ``report_id`` (its files) and ``item_ids``, with the ids their events carry."""
+    wanted = list(dict.fromkeys(item_ids))
+    if report_id is not None:
+        with workspace.db.read() as reader:
+            record = ReportStore(workspace.fields()).load(reader.conn, report_id)
+        if record is None:
+            raise ReportNotFound(f"Report {report_id} is not in this workspace.")
+        wanted = list(dict.fromkeys([*wanted, *(f.item_id for f in record.draft.files if f.item_id)]))
+    items = tuple(get_item(item_id) for item_id in wanted)
+    subjects = set(wanted) | {item.blob_id for item in items if item.blob_id} | ({report_id} if report_id else set())
+    return CustodyScope(items, report_id, frozenset(subjects))
 
 
 def build_custody_report(
@@ -108,14 +134,7 @@ def build_custody_report(
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> CustodyReport:
     """Sign a checkpoint and gather the custody record of ``report_id`` (and its items) or ``item_ids``."""
-    wanted = list(dict.fromkeys(item_ids))
-    if report_id is not None:
-        with workspace.db.read() as reader:
-            record = ReportStore(workspace.fields()).load(reader.conn, report_id)
-        if record is None:
-            raise ReportNotFound(f"Report {report_id} is not in this workspace.")
-        wanted = list(dict.fromkeys([*wanted, *(f.item_id for f in record.draft.files if f.item_id)]))
-    items = [get_item(item_id) for item_id in wanted]
+    scope = custody_scope(workspace, get_item, item_ids, report_id)
     note = workspace.checkpoint()
     public_key_from_vkey(workspace.verifier_key())  # a malformed key is refused before anything is gathered
     lines = note.split("\n")
@@ -125,11 +144,10 @@ def build_custody_report(
     every = list(all_items())
     names = {item.item_id: item.display_name for item in every}
     names.update({item.blob_id: item.display_name for item in every if item.blob_id})
-    subjects = set(wanted) | {item.blob_id for item in items if item.blob_id} | ({report_id} if report_id else set())
     entries = []
     for logged in workspace.events():
         event = logged.event
-        if logged.seq > size or not _about(event.subject, event.data, subjects):
+        if logged.seq > size or not scope.covers(event):
             continue
         index = logged.seq - 1
         entries.append(
@@ -145,13 +163,13 @@ def build_custody_report(
                 tuple(p.hex() for p in inclusion_proof(leaves, index, size)),
             )
         )
-    scope = f"report {short(report_id)}" if report_id else plural(len(items), "item")
+    label = f"report {short(report_id)}" if report_id else plural(len(scope.items), "item")
     return CustodyReport(
-        scope,
+        label,
         report_id,
         now().astimezone(UTC).isoformat(timespec="seconds"),
         workspace.workspace_id.hex(),
-        tuple(_item(item) for item in items),
+        tuple(_item(item) for item in scope.items),
         tuple(entries),
         note,
         workspace.verifier_key(),
@@ -187,8 +205,12 @@ th { text-align: left; background: #e8ecf1; padding: 3pt; }
 td { padding: 3pt; vertical-align: top; border-bottom: 1px solid #d5dbe3; }
 .mono { font-family: monospace; font-size: 7.5pt; }
 .hint { color: #5b6573; }
-pre { font-family: monospace; font-size: 8pt; background: #f3f5f8; padding: 6pt; }
+pre { font-family: monospace; font-size: 7.5pt; background: #f3f5f8; padding: 6pt; white-space: pre-wrap; }
 """
+
+
+def _spaced(raw: str) -> str:
+    return json.dumps(json.loads(raw), ensure_ascii=False)
 
 
 def _e(text: object) -> str:
@@ -205,28 +227,31 @@ def render_html(report: CustodyReport) -> str:
         f"(UTC) · {plural(len(report.items), 'item')} · {plural(len(report.entries), 'event')} · "
         f"covered by the signed checkpoint of the first {plural(report.tree_size, 'log entry', 'log entries')}.</p>",
         "<h2>Items</h2>",
-        "<table><tr><th>Item</th><th>Digests of the preserved bytes</th><th>Size, added, sources</th></tr>",
+        "<table width='100%'><tr><th width='40%'>Item</th><th>Size, added, sources</th></tr>",
     ]
     for item in report.items:
         size = plural(item.size, "byte") if item.size is not None else "no content"
         sources = "<br>".join(_e(s) for s in item.sources) or "—"
+        # Digests get a row of their own, the table's whole width: a digest is never broken across lines.
         parts.append(
-            f"<tr><td><b>{_e(item.name)}</b><br><span class='mono'>{_e(item.item_id)}</span></td>"
-            f"<td class='mono'>MD5 {_e(item.md5)}<br>SHA-1 {_e(item.sha1)}<br>SHA-256 {_e(item.sha256)}</td>"
-            f"<td>{_e(size)}<br>added {_e(item.added_at)}<br>{sources}</td></tr>"
+            f"<tr><td><b>{_e(item.name)}</b></td><td>{_e(size)} · added {_e(item.added_at)}<br>{sources}</td></tr>"
+            f"<tr><td colspan='2' class='mono'>ID&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;{_e(item.item_id)}<br>"
+            f"MD5&nbsp;&nbsp;&nbsp;&nbsp;{_e(item.md5)}<br>SHA-1&nbsp;&nbsp;{_e(item.sha1)}<br>"
+            f"SHA-256&nbsp;{_e(item.sha256)}</td></tr>"
         )
     parts += [
         "</table>",
         "<h2>Events</h2>",
         "<p class='hint'>Every custody-log entry about these items, oldest first. Times are UTC; the entry hash "
         "identifies the entry in the signed log (see the last section).</p>",
-        "<table><tr><th>#</th><th>Time (UTC)</th><th>Actor</th><th>What happened</th><th>Entry hash</th></tr>",
+        "<table width='100%'><tr><th>#</th><th>Time (UTC)</th><th>Actor</th>"
+        "<th>What happened · event type · entry hash</th></tr>",
     ]
     for entry in report.entries:
         parts.append(
-            f"<tr class='event' data-seq='{entry.seq}'><td>{entry.seq}</td><td>{_e(entry.time)}</td>"
+            f"<tr class='event' data-seq='{entry.seq}'><td>{entry.seq}</td><td>{_e(entry.time.replace('T', ' '))}</td>"
             f"<td>{_e(entry.actor)}</td><td>{_e(entry.sentence)}<br><span class='mono hint'>{_e(entry.type)}</span>"
-            f"</td><td class='mono' data-entry-hash='{entry.entry_hash}'>{entry.entry_hash}</td></tr>"
+            f"<br><span class='mono' data-entry-hash='{entry.entry_hash}'>{entry.entry_hash}</span></td></tr>"
         )
     parts += [
         "</table>",
@@ -237,20 +262,23 @@ def render_html(report: CustodyReport) -> str:
         f"<pre id='checkpoint'>{_e(report.checkpoint)}</pre>",
         f"<pre id='verifier-key'>{_e(report.verifier_key)}</pre>",
         "<h2>Inclusion proofs</h2>",
-        f"<p class='hint'>For each event: its sequence number, its entry hash and the audit path to the root of "
-        f"the checkpoint's tree of {report.tree_size} entries (hex, in order).</p>",
+        f"<p class='hint'>For each event, a line <code>entry n hash</code> with its sequence number and entry hash, "
+        f"then the hashes of its audit path to the root of the checkpoint's tree of {report.tree_size} entries, one "
+        "per line, in order (hex).</p>",
         "<pre id='proofs'>",
     ]
     for entry in report.entries:
-        parts.append(_e(f"{entry.seq} {entry.entry_hash} {' '.join(entry.proof) or '-'}") + "\n")
+        parts.append(_e(f"entry {entry.seq} {entry.entry_hash}") + "\n")
+        parts += [f"  {step}\n" for step in entry.proof]
     parts += ["</pre>", "<h2>How to verify this independently</h2>", "<ol>"]
     parts += [f"<li>{step}</li>" for step in VERIFY_STEPS]
     parts += [
         "</ol>",
         "<h2>Raw events</h2>",
-        "<p class='hint'>Each entry as the log holds it (decrypted): what the sentences above are made from.</p>",
+        "<p class='hint'>Each entry as the log holds it, decrypted (spaces added for reading): what the sentences "
+        "above are made from.</p>",
         "<pre id='raw'>",
-        *(_e(f"{entry.seq} {entry.raw}") + "\n" for entry in report.entries),
+        *(_e(f"{entry.seq} {_spaced(entry.raw)}") + "\n" for entry in report.entries),
         "</pre></body></html>",
     ]
     return "".join(parts)

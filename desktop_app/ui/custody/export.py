@@ -53,6 +53,8 @@ def html_to_pdf(page: str, title: str) -> bytes:
         QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15))
     )
     document = QTextDocument()
+    # Laid out for the writer, not the screen: point sizes then mean points on paper at 300 dpi.
+    document.documentLayout().setPaintDevice(writer)
     document.setHtml(page)
     rect = writer.pageLayout().paintRectPixels(writer.resolution())
     document.setPageSize(QSizeF(rect.width(), rect.height()))

@@ -294,6 +294,7 @@ class QueueReportLink(QObject):
         files_page.add_requested.disconnect()  # the editor's plain list gives way to the queue's table
         files_page.add_requested.connect(lambda: self.open_picker(editor))
         editor.saved.connect(self._report_saved)
+        self.refresh_current()  # a new report may hold the current item
         editor.ncmec_id_recorded.connect(lambda _: self.report_filed())
 
     def _report_saved(self, result: SaveResult) -> None:

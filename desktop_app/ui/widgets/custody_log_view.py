@@ -120,10 +120,10 @@ class CustodyLogWidget(QWidget):
         for column, width in (
             (Column.SEQ, 64),
             (Column.TIME, 160),
-            (Column.WHAT, 380),
-            (Column.SUBJECT, 170),
-            (Column.ACTOR, 120),
-            (Column.EVENT, 190),
+            (Column.WHAT, 360),
+            (Column.SUBJECT, 150),
+            (Column.ACTOR, 110),
+            (Column.EVENT, 160),
         ):
             header.resizeSection(column, width)
         header.setSectionResizeMode(Column.SEQ, QHeaderView.ResizeMode.Fixed)

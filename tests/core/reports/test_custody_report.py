@@ -47,9 +47,11 @@ def follow_the_instructions(page: str) -> dict[int, str]:
     size, root = int(size_line), base64.b64decode(root64)
     # 3. Each event is in the signed log.
     verified = {}
-    for line in _pre(page, "proofs").strip().split("\n"):
-        seq_text, entry_hash, *path = line.split(" ")
-        proof = [] if path == ["-"] else [bytes.fromhex(p) for p in path]
+    blocks = re.split(r"^(?=entry )", _pre(page, "proofs"), flags=re.M)
+    for block in filter(None, blocks):
+        first, *path = block.strip().split("\n")
+        _, seq_text, entry_hash = first.split(" ")
+        proof = [bytes.fromhex(p.strip()) for p in path]
         fn, sn, r = int(seq_text) - 1, size - 1, bytes.fromhex(entry_hash)
         for p in proof:
             assert sn != 0, "proof too long"
@@ -113,9 +115,9 @@ def test_the_report_names_every_event_of_its_items_and_the_instructions_verify(w
 def test_a_changed_hash_or_signature_fails_the_instructions(workspace, items, filed):
     report_id, _ = filed
     page = render_html(build_custody_report(workspace, items.get, items.list_items, report_id=report_id))
-    first = re.search(r"<pre id='proofs'>(\d+) ([0-9a-f]{64})", page)
+    first = re.search(r"<pre id='proofs'>entry (\d+) ([0-9a-f]{64})", page)
     assert first
-    tampered = page.replace(f"{first.group(1)} {first.group(2)}", f"{first.group(1)} {'0' * 64}", 1)
+    tampered = page.replace(f"entry {first.group(1)} {first.group(2)}", f"entry {first.group(1)} {'0' * 64}", 1)
     with pytest.raises(AssertionError, match="not in the signed log"):
         follow_the_instructions(tampered)
     note = _pre(page, "checkpoint")
