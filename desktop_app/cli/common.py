@@ -125,11 +125,14 @@ def opened(args: argparse.Namespace) -> Workspace:
     return Workspace.open(paths(args), system_secret_store())
 
 
-def unlocked(args: argparse.Namespace) -> Workspace:
-    """The workspace, unlocked with the passphrase; the caller closes it."""
+def unlocked(args: argparse.Namespace, quiet: bool = False) -> Workspace:
+    """The workspace, unlocked with the passphrase; the caller closes it.
+
+    ``quiet`` for commands that only read: their unlock and lock are not logged (``Workspace.unlock``).
+    """
     workspace = opened(args)
     try:
-        workspace.unlock(passphrase(args))
+        workspace.unlock(passphrase(args), quiet=quiet)
     except BaseException:
         workspace.close()
         raise
@@ -137,9 +140,9 @@ def unlocked(args: argparse.Namespace) -> Workspace:
 
 
 @contextmanager
-def services(args: argparse.Namespace, analyse: Analyse | None = None) -> Iterator[Services]:
+def services(args: argparse.Namespace, analyse: Analyse | None = None, quiet: bool = False) -> Iterator[Services]:
     """The unlocked workspace's services, wired as the app wires them; closes the workspace after."""
-    workspace = unlocked(args)
+    workspace = unlocked(args, quiet)
     try:
         settings = AppSettings.load(paths(args).settings_file)
         wired = build_services(workspace, settings, system_secret_store(), analyse)

@@ -277,7 +277,7 @@ def _item_json(item: Item) -> dict[str, Any]:
 
 def cmd_items(args: argparse.Namespace) -> int:
     """List the queue."""
-    with services(args) as wired:
+    with services(args, quiet=True) as wired:
         items = wired.items.list_items()
     for item in items:
         if args.json:

@@ -122,7 +122,7 @@ def _print_text(name: str, result: DocumentCheck) -> None:
 
 def cmd_report_list(args: argparse.Namespace) -> int:
     """List the workspace's reports, most recently changed first."""
-    with services(args) as wired:
+    with services(args, quiet=True) as wired:
         summaries = wired.reports.list_reports()
     for summary in summaries:
         if args.json:

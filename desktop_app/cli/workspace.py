@@ -106,7 +106,7 @@ def cmd_log_verify(args: argparse.Namespace) -> int:
     for name in args.checkpoint:
         anchor = parse_anchor_text(Path(name).read_text(encoding="utf-8"))
         notes.append(anchor.note)
-    workspace = opened(args) if args.structure_only else unlocked(args)
+    workspace = opened(args) if args.structure_only else unlocked(args, quiet=True)  # the verification is logged
     try:
         return _print_verification(workspace.verify_log(notes), args.json)
     finally:
@@ -114,8 +114,8 @@ def cmd_log_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_log_show(args: argparse.Namespace) -> int:
-    """Print the decrypted log."""
-    workspace = unlocked(args)
+    """Print the decrypted log (reading it is not logged)."""
+    workspace = unlocked(args, quiet=True)
     try:
         events = [e for e in workspace.events() if not args.type or str(e.event.type) == args.type]
     finally:

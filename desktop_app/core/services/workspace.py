@@ -82,6 +82,7 @@ class Workspace:
         self._secrets = secrets
         self._lock = lock
         self._unlocked: _Unlocked | None = None
+        self._quiet_from: int | None = None  # the log's size when a reading session unlocked (``unlock``)
         with db.read() as reader:
             workspace_id, log_id, public = (_meta(reader.conn, k) for k in ("workspace_id", "log_id", "public_key"))
         if workspace_id is None or log_id is None or public is None:
@@ -252,9 +253,21 @@ class Workspace:
         params = kdf.KdfParams.from_json(params_json)  # caps checked before the KDF runs
         return unwrap_with_passphrase(wrapped, passphrase, params, self.workspace_id)
 
-    def unlock(self, passphrase: str) -> Verification:
-        """Unlock with the passphrase; verifies the log and records both. Returns the verification."""
-        return self._unlock_with_master(self._master_from_passphrase(passphrase), [(EventType.WORKSPACE_UNLOCKED, {})])
+    def unlock(self, passphrase: str, quiet: bool = False) -> Verification:
+        """Unlock with the passphrase; verifies the log and records both. Returns the verification.
+
+        ``quiet``: a session that only reads (a CLI command that lists or shows). Its unlock is not
+        recorded and its lock records nothing either, unless the session changed something: then a
+        checkpoint seals what it wrote. Every change is logged as always; reading is not an action on
+        the evidence worth an entry and a checkpoint each time.
+        """
+        master = self._master_from_passphrase(passphrase)
+        if not quiet:
+            return self._unlock_with_master(master, [(EventType.WORKSPACE_UNLOCKED, {})])
+        verification = self._unlock_with_master(master, [], checkpoint=False)
+        with self.db.read() as reader:
+            self._quiet_from = self.custody_log().size(reader.conn)
+        return verification
 
     def unlock_with_recovery_key(self, recovery_text: str, new_passphrase: str) -> Verification:
         """Unlock with the recovery key and set a new passphrase at once."""
@@ -285,7 +298,9 @@ class Workspace:
             self._append(conn, EventType.PASSPHRASE_CHANGED, {})
         self.checkpoint()
 
-    def _unlock_with_master(self, master: bytes, events: list[tuple[EventType, dict[str, Any]]]) -> Verification:
+    def _unlock_with_master(
+        self, master: bytes, events: list[tuple[EventType, dict[str, Any]]], checkpoint: bool = True
+    ) -> Verification:
         subkeys = Subkeys.derive(master, self.workspace_id)
         with self.db.read() as reader:
             meta = {row["key"]: bytes(row["value"]) for row in reader.query("SELECT * FROM workspace_meta")}
@@ -315,15 +330,23 @@ class Workspace:
                 )
             if events:
                 self._append(conn, EventType.LOG_VERIFIED, self._verification_record(verification))
-        self.checkpoint_if_due()
+        if checkpoint:
+            self.checkpoint_if_due()
         return verification
 
     def lock(self) -> None:
         """Record the lock, seal a checkpoint if the log grew, and drop the keys."""
         if self._unlocked is None:
             return
-        self.record(EventType.WORKSPACE_LOCKED)
-        self.checkpoint_if_due(max_age=timedelta(0))
+        quiet_from, self._quiet_from = self._quiet_from, None
+        if quiet_from is None:
+            self.record(EventType.WORKSPACE_LOCKED)
+            self.checkpoint_if_due(max_age=timedelta(0))
+        else:  # a reading session (``unlock(quiet=True)``): a checkpoint only over what it wrote
+            with self.db.read() as reader:
+                grew = self.custody_log().size(reader.conn) > quiet_from
+            if grew:
+                self.checkpoint_if_due(max_age=timedelta(0))
         self._unlocked = None
 
     # -- the log -------------------------------------------------------------------------------
