@@ -105,6 +105,12 @@ def test_the_report_names_every_event_of_its_items_and_the_instructions_verify(w
     for entry in report.entries:  # every entry hash shown in the events table is one that verified
         assert f"data-entry-hash='{entry.entry_hash}'" in page and verified[entry.seq] == entry.entry_hash
 
+    # Step 4: the checkpoint block, kept apart, is what a later 'log verify --checkpoint FILE' reads.
+    from desktop_app.core.storage.anchor import parse_anchor_text
+
+    kept = parse_anchor_text(_pre(page, "checkpoint"))
+    assert workspace.verify_log([kept.note], record=False).ok
+
     seq = record_export(workspace, report, {"custody.html": page.encode()})
     logged = workspace.events()[seq - 1].event
     assert logged.type == EventType.CUSTODY_REPORT_EXPORTED
