@@ -489,6 +489,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the idle timer and any import; the composition root closes (and seals) the workspace."""
         self._auto_lock.stop()
+        if self.reports_page is not None and self.workspace.is_unlocked:
+            self.reports_page.flush()  # the draft being typed is saved before the workspace closes
         self._generation += 1  # reads still in flight must not repaint a closed window
         self.intake.shutdown()
         if self.submissions is not None:

@@ -221,10 +221,13 @@ class Workspace:
             _set_meta(conn, "last_checkpoint_at", datetime.now(UTC).isoformat().encode())
         return recovery, master
 
-    def close(self) -> None:
-        """Lock (sealing a checkpoint if the log grew), close the database, release the instance."""
+    def close(self, reason: str = "") -> None:
+        """Lock (sealing a checkpoint if the log grew), close the database, release the instance.
+
+        ``reason`` says why the app stopped when it was not the reviewer's Quit (``SIGTERM``, ...).
+        """
         if self._unlocked is not None:
-            self.lock()
+            self.lock(reason)
         self.db.close()
         self._lock.release()
 
@@ -334,13 +337,13 @@ class Workspace:
             self.checkpoint_if_due()
         return verification
 
-    def lock(self) -> None:
-        """Record the lock, seal a checkpoint if the log grew, and drop the keys."""
+    def lock(self, reason: str = "") -> None:
+        """Record the lock (with ``reason`` if given), seal a checkpoint if the log grew, drop the keys."""
         if self._unlocked is None:
             return
         quiet_from, self._quiet_from = self._quiet_from, None
         if quiet_from is None:
-            self.record(EventType.WORKSPACE_LOCKED)
+            self.record(EventType.WORKSPACE_LOCKED, {"reason": reason} if reason else {})
             self.checkpoint_if_due(max_age=timedelta(0))
         else:  # a reading session (``unlock(quiet=True)``): a checkpoint only over what it wrote
             with self.db.read() as reader:
