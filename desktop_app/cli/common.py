@@ -15,7 +15,7 @@ from desktop_app.core.errors import EvidenceDeskError, PassphraseRejected
 from desktop_app.core.intake.analysis import Analyse
 from desktop_app.core.platform.files import read_at_most
 from desktop_app.core.platform.paths import AppPaths
-from desktop_app.core.platform.secrets import system_secret_store
+from desktop_app.core.platform.secrets import SecretStore, system_secret_store
 from desktop_app.core.services.wiring import Services, build_services
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
@@ -120,9 +120,30 @@ def paths(args: argparse.Namespace) -> AppPaths:
     return AppPaths.resolve(args.profile_dir)
 
 
+NO_KEYRING_NOTICE = (
+    "No OS keyring available: the checkpoint witness copy is not kept on this system "
+    "(the anchor file keeps one). This notice is shown once."
+)
+
+
+def secret_store(args: argparse.Namespace) -> SecretStore | None:
+    """The OS keyring, or None; without one, the user is told so once per profile, not on every command."""
+    store = system_secret_store()
+    if store is None:
+        marker = paths(args).config / "no-keyring-notice-shown"
+        if not marker.exists():
+            print(f"evidence-desk: {NO_KEYRING_NOTICE}", file=sys.stderr)
+            try:
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.touch()
+            except OSError:
+                pass  # a read-only profile: the notice comes again next time, which is all that is lost
+    return store
+
+
 def opened(args: argparse.Namespace) -> Workspace:
     """The workspace, opened but locked."""
-    return Workspace.open(paths(args), system_secret_store())
+    return Workspace.open(paths(args), secret_store(args))
 
 
 def unlocked(args: argparse.Namespace, quiet: bool = False) -> Workspace:
@@ -145,7 +166,7 @@ def services(args: argparse.Namespace, analyse: Analyse | None = None, quiet: bo
     workspace = unlocked(args, quiet)
     try:
         settings = AppSettings.load(paths(args).settings_file)
-        wired = build_services(workspace, settings, system_secret_store(), analyse)
+        wired = build_services(workspace, settings, secret_store(args), analyse)
         try:
             yield wired
         finally:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, UsageError, json_text, printable, services
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.items import Item, ItemSource
 from desktop_app.core.domain.media import MediaAnalysis
 from desktop_app.core.intake.digest import digest_file
@@ -183,6 +184,8 @@ def _print_summary(summary: ImportSummary, as_json: bool) -> None:
                     "cancelled": summary.cancelled,
                     "items_added": summary.items_added,
                     "sources_added": summary.sources_added,
+                    "already_here": summary.already_here,
+                    "empty_files": summary.empty_files,
                     "bytes_read": summary.bytes_read,
                     "analysed": summary.analysed,
                     "ok": summary.ok,
@@ -198,12 +201,17 @@ def _print_summary(summary: ImportSummary, as_json: bool) -> None:
     for finding in summary.findings:
         where = f"row {finding.row}" + (f" ({printable(finding.field)})" if finding.field else "")
         print(f"manifest {finding.severity}: {where}: {printable(finding.message)}")
-    problems = len(summary.problems)
-    print(
-        f"{'Cancelled. ' if summary.cancelled else ''}{summary.items_added} new items, "
-        f"{summary.sources_added} more sources for items already here, {problems} with problems, "
-        f"{len(summary.findings)} manifest findings."
-    )
+    parts = [plural(summary.items_added, "new item")]
+    if summary.already_here:
+        parts.append(f"{plural(summary.already_here, 'file')} already in the workspace")
+    if summary.sources_added:
+        parts.append(f"{plural(summary.sources_added, 'more source')} for items already here")
+    if summary.empty_files:
+        parts.append(plural(summary.empty_files, "empty file"))
+    parts.append(f"{len(summary.problems):,} with problems")
+    if summary.findings:
+        parts.append(plural(len(summary.findings), "manifest finding"))
+    print(f"{'Cancelled. ' if summary.cancelled else ''}{', '.join(parts)}.")
 
 
 def _decoder_pool() -> Any:
@@ -291,5 +299,5 @@ def cmd_items(args: argparse.Namespace) -> int:
             f"{size:>14}  {sha:<12} q={quality:<4} {'viewed ' if item.viewed else ''}{printable(item.display_name)}"
         )
     if not args.json:
-        print(f"{len(items)} items.", file=sys.stderr)
+        print(f"{plural(len(items), 'item')}.", file=sys.stderr)
     return EXIT_OK

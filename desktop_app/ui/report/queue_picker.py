@@ -59,6 +59,9 @@ class QueueTablePickerDialog(QDialog):
         for button in self.queue.state_buttons.values():
             button.hide()
         self.queue.selected_label.hide()
+        self.queue.table.empty_text = (
+            "Nothing to add: every queue item that holds content is in this report already, or the queue is empty."
+        )
         # The rows arrive in the picker's own order (To report first), kept while filtering until a
         # column header is clicked.
         self.queue.table.horizontalHeader().setSortIndicatorShown(False)

@@ -35,7 +35,7 @@ COLUMN_WIDTHS = {
     Column.TYPE: 114,
     Column.SIZE: 82,
     Column.SHA256: 120,
-    Column.PDQ_QUALITY: 56,
+    Column.PDQ_QUALITY: 96,
     Column.MATCH: 62,
     Column.STATE: 86,
     Column.VIEWED: 70,
