@@ -76,6 +76,7 @@ class EventType(StrEnum):
     HOLD_RELEASED = "hold.released"
     ITEM_DESTROYED = "item.destroyed"
     FOLLOWUP_RECORDED = "followup.recorded"
+    CUSTODY_REPORT_EXPORTED = "custody-report.exported"  # a readable custody record written for people
 
 
 @dataclass(frozen=True)

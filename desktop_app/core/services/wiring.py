@@ -17,6 +17,7 @@ from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.lifecycle import Lifecycle, build_lifecycle
 from desktop_app.core.services.practice import PracticeEndpoint
 from desktop_app.core.services.reports import ReportService
+from desktop_app.core.services.sealed_store import KEYRING_STORE, WORKSPACE_STORE, WorkspaceSecretStore
 from desktop_app.core.services.submission import SubmissionService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
@@ -49,7 +50,13 @@ def build_services(
 ) -> Services:
     """Wire the services of an unlocked workspace; ``analyse`` is the decoder pool's hook, if any."""
     items = ItemService(workspace, analyse)
-    cybertipline = CyberTiplineService(workspace, CredentialStore(secrets), settings.cybertipline_endpoint)
+    # Without an OS keyring the credentials are sealed in the workspace rather than refused.
+    store = (
+        CredentialStore(secrets, KEYRING_STORE)
+        if secrets is not None
+        else (CredentialStore(WorkspaceSecretStore(workspace), WORKSPACE_STORE))
+    )
+    cybertipline = CyberTiplineService(workspace, store, settings.cybertipline_endpoint)
     # Once the workspace has fetched NCMEC's schema, every report check includes it.
     reports = ReportService(workspace, items, xsd=cybertipline.current_xsd)
     credentials = cybertipline.credentials
