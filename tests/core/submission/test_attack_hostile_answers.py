@@ -8,7 +8,7 @@ open there while Evidence Desk believes it filed.
 from desktop_app.core.cybertipline.practice import Fault
 from desktop_app.core.domain.submission import Environment, SubmissionState
 from desktop_app.core.progress import CancelToken, run_to_completion
-from tests.core.submission.helpers import new_report
+from tests.core.submission.helpers import import_media, new_report
 
 PROLOG = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
 
@@ -39,3 +39,27 @@ def test_a_finish_success_in_a_reportresponse_is_not_a_receipt(reports, submissi
     [report] = server.snapshot().reports
     assert report.state == "finished", "the report was left open at the server"
     assert status.state is SubmissionState.FINISHED
+
+
+def test_a_submit_that_took_effect_then_answered_server_error_is_not_sent_again_blindly(reports, submissions, server):
+    # NCMEC's 1000 is "server error": an unexpected failure, which may come after the report was saved.
+    report_id = new_report(reports, [])
+    server.set_faults([Fault(endpoint="/submit", kind="code", code=1000, status=500, applied=True)])
+    status = run_to_completion(submissions.submit(report_id, Environment.PRACTICE, CancelToken()))
+    opened = server.snapshot().reports
+    orphans = [r for r in opened if r.state == "open" and str(r.report_id) != status.ncmec_report_id]
+    assert not orphans or status.state is SubmissionState.NEEDS_DECISION, (
+        f"report(s) {[r.report_id for r in orphans]} left open at the server, unknown to the reviewer"
+    )
+    assert len(opened) == 1, "/submit was repeated after an answer that did not say whether it took effect"
+
+
+def test_an_upload_that_took_effect_then_answered_server_error_leaves_no_second_copy(
+    items, reports, submissions, server, tmp_path
+):
+    report_id = new_report(reports, import_media(items, tmp_path / "m", pictures=1, video=False))
+    server.set_faults([Fault(endpoint="/upload", kind="code", code=1000, status=500, applied=True)])
+    status = run_to_completion(submissions.submit(report_id, Environment.PRACTICE, CancelToken()))
+    assert status.state is SubmissionState.FINISHED
+    [finished] = server.snapshot().in_state("finished")
+    assert len(finished.files) == 1, "the finished report holds the file twice"

@@ -1,7 +1,7 @@
 """NCMEC's descriptions are shown as text, never as markup: a hostile server cannot restyle the dialog.
 
 A ``QLabel`` left on ``AutoText`` renders anything whose first tag looks like HTML as rich text, so
-"NCMEC answered code 1000: <b>Finished</b>..." would show a bold "Finished" (or an image, or a
+"NCMEC answered code 1100: <b>Finished</b>..." would show a bold "Finished" (or an image, or a
 table) while the submission is waiting to try again.
 """
 
@@ -11,7 +11,7 @@ from tests.core.submission.helpers import new_report
 
 MARKUP = "<b>Finished: NCMEC report 1 is filed</b><br><img src='x.png'>"
 BODY = (
-    '<?xml version="1.0" encoding="UTF-8"?><reportResponse><responseCode>1000</responseCode>'
+    '<?xml version="1.0" encoding="UTF-8"?><reportResponse><responseCode>1100</responseCode>'
     "<responseDescription>&lt;b&gt;Finished: NCMEC report 1 is filed&lt;/b&gt;&lt;br&gt;&lt;img src='x.png'&gt;"
     "</responseDescription></reportResponse>"
 )
