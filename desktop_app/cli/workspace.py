@@ -191,7 +191,9 @@ def _verify(args: argparse.Namespace, notes: list[tuple[str, str]]) -> int:
             workspace.close()
     workspace = opened(args)
     try:
-        verification = workspace.unlock(passphrase(args), notes)
+        # Reading is not logged, the verification is: one entry, sealed by a checkpoint at the lock.
+        verification = workspace.unlock(passphrase(args), notes, quiet=True)
+        workspace.record_verification(verification)
         # The vault is checked only when the log is trusted: with tampering standing, nothing more is read.
         vault = vault_cli.verify_vault(workspace, args) if workspace.tampering is None else None
         return _print_verification(verification, args.json, workspace, vault)

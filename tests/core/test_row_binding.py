@@ -37,6 +37,9 @@ def make_pre_v8_workspace(paths, tmp_path, monkeypatch) -> dict[str, str]:
     with closing(sqlite3.connect(paths.workspace / "workspace.db", isolation_level=None)) as conn:
         for table in BOUND:
             conn.execute(f"ALTER TABLE {table} DROP COLUMN row_tag")
+        # What came after row tags (v9: holds, destructions, follow-ups) did not exist yet either.
+        for table in ("followups", "item_destructions", "hold_items", "holds"):
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
         conn.execute("PRAGMA user_version = 7")
     return ids
 

@@ -512,9 +512,14 @@ class Workspace:
         verification = self.check_log(external_notes)
         if not verification.ok:
             self.anchoring.raise_alarm_for(verification)
-        elif record and self.is_unlocked and self._alarm is None:
-            self.record(EventType.LOG_VERIFIED, self._verification_record(verification))
+        elif record:
+            self.record_verification(verification)
         return verification
+
+    def record_verification(self, verification: Verification) -> None:
+        """Log a passed verification (when unlocked and no tampering stands): proof it was checked."""
+        if verification.ok and self.is_unlocked and self._alarm is None:
+            self.record(EventType.LOG_VERIFIED, self._verification_record(verification))
 
     def acknowledge_tampering(self, reason: str) -> str:
         """Record that a person has seen the detected tampering, and start a new anchored history.
