@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from desktop_app.core.domain.items import SourceFields
 from desktop_app.core.errors import EvidenceDeskError, OperationCancelled
-from desktop_app.core.intake.summary import ImportPhase, ImportProgress, ImportSummary
+from desktop_app.core.intake.summary import ImportPhase, ImportProgress, ImportSummary, IntakeResult
 from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.ui.dialogs.text_item_dialog import TextItemDialog
 from desktop_app.ui.interpreter import long_lived_allocation
@@ -41,7 +41,7 @@ class IntakePort(Protocol):
         self, paths: list[Path], manifest: Path | None = None, cancel: CancelToken | None = None
     ) -> ProgressGenerator[ImportSummary]: ...
 
-    def add_text(self, text: str, fields: SourceFields | None = None) -> Any: ...  # noqa: D102
+    def add_text(self, text: str, fields: SourceFields | None = None) -> IntakeResult: ...  # noqa: D102
 
     def analyse_missing(self, cancel: CancelToken | None = None) -> ProgressGenerator[int]: ...  # noqa: D102
 
@@ -198,22 +198,29 @@ class IntakeController(QObject):
 
     def add_text_item(self, text: str, fields: SourceFields | None) -> None:
         """Add a text item in a worker, then re-read the queue."""
-        worker = self._pool.run(self.items.add_text, text, fields)
-        worker.result.connect(lambda _: self.message.emit("Text item added to the queue."))
+        worker = self._pool.run(self.items.add_text, text, fields, context=self)
+        worker.result.connect(self._text_added)
         worker.error.connect(self._text_failed)
         worker.finished.connect(self._review.reload)
+
+    def _text_added(self, _: IntakeResult) -> None:
+        self.message.emit("Text item added to the queue.")
 
     def retry_analysis(self) -> None:
         """Analyse, in the background, files whose analysis could not run before (decoder unavailable)."""
         if self._closed or self._retry is not None:
             return
         token = CancelToken()
-        worker = Worker(self.items.analyse_missing, token, cancel=token)
-        worker.result.connect(lambda recorded: recorded and self._review.reload())
+        worker = Worker(self.items.analyse_missing, token, cancel=token, context=self)
+        worker.result.connect(self._retry_recorded)
         worker.error.connect(self._retry_failed)
         worker.finished.connect(self._retry_finished)
         self._retry = worker
         self._pool.start(worker)
+
+    def _retry_recorded(self, recorded: int) -> None:
+        if recorded:
+            self._review.reload()
 
     def _retry_failed(self, exc: BaseException) -> None:
         if isinstance(exc, EvidenceDeskError) and not isinstance(exc, OperationCancelled):
@@ -238,7 +245,7 @@ class IntakeController(QObject):
     def _start(self, request: ImportRequest) -> None:
         token = CancelToken()
         # The token goes to the generator (which polls it) and to the worker (so ``cancel()`` sets it).
-        worker = Worker(_import, self.items, list(request.paths), request.manifest, token, cancel=token)
+        worker = Worker(_import, self.items, list(request.paths), request.manifest, token, cancel=token, context=self)
         worker.progress.connect(self._progressed)
         worker.result.connect(self._succeeded)
         worker.error.connect(self._failed)

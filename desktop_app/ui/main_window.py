@@ -8,6 +8,7 @@ are imported.
 """
 
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -185,12 +186,12 @@ class MainWindow(QMainWindow):
         self.change_passphrase_action.triggered.connect(self.change_passphrase)
         self.export_action = QAction("&Export checkpoint…", self)
         self.export_action.triggered.connect(lambda: self.export_checkpoint())
-        self.settings_action = QAction("&Settings…", self, shortcut=QKeySequence.StandardKey.Preferences)
+        self.settings_action = QAction("&Settings…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Preferences))
         self.settings_action.triggered.connect(self.open_settings)
         self.cybertipline_action = QAction("&CyberTipline connection…", self)
         self.cybertipline_action.triggered.connect(lambda: self.open_cybertipline_connection())
         self.cybertipline_action.setEnabled(self.cybertipline is not None)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         self.intake_actions = []
         for text, shortcut, slot in (
@@ -223,11 +224,12 @@ class MainWindow(QMainWindow):
         if not self.workspace.is_unlocked:
             return
         generation = self._generation
-        worker = self._pool.run(_load_for_view, self.workspace)
-        worker.result.connect(lambda loaded: self._snapshot_loaded(*loaded, generation))
+        worker = self._pool.run(_load_for_view, self.workspace, context=self)
+        worker.result.connect(partial(self._snapshot_loaded, generation))
         worker.error.connect(self._action_failed)
 
-    def _snapshot_loaded(self, snapshot: WorkspaceSnapshot, rows: list[LogRow], generation: int) -> None:
+    def _snapshot_loaded(self, generation: int, loaded: tuple[WorkspaceSnapshot, list[LogRow]]) -> None:
+        snapshot, rows = loaded
         if generation != self._generation or not snapshot.unlocked:
             return  # the workspace locked while this was read: show nothing decrypted
         self.snapshot = snapshot
@@ -244,18 +246,25 @@ class MainWindow(QMainWindow):
         """Verify the custody log in a worker, show the outcome, then refresh."""
         self.log_view.verify_button.setEnabled(False)
         self.status_panel.show_verifying()
-        worker = self._pool.run(self.workspace.verify_log)
+        worker = self._pool.run(self.workspace.verify_log, context=self)
         worker.result.connect(self._verified)
         worker.error.connect(self._verification_failed)
-        worker.finished.connect(lambda: self.log_view.verify_button.setEnabled(self.workspace.is_unlocked))
-        worker.finished.connect(self.refresh)
+        worker.finished.connect(self._verification_ended)
+
+    def _verification_ended(self) -> None:
+        self.log_view.verify_button.setEnabled(self.workspace.is_unlocked)
+        self.refresh()
 
     def checkpoint_if_due(self) -> None:
         """Sign the daily checkpoint in a worker if it is due (the timer calls this hourly)."""
         if self.workspace.is_unlocked:
-            worker = self._pool.run(self.workspace.checkpoint_if_due)
+            worker = self._pool.run(self.workspace.checkpoint_if_due, context=self)
             worker.error.connect(self._action_failed)
-            worker.result.connect(lambda note: note and self.refresh())
+            worker.result.connect(self._checkpoint_signed)
+
+    def _checkpoint_signed(self, note: object) -> None:
+        if note:
+            self.refresh()
 
     def _show_verification(self, verification: Verification) -> None:
         self.status_panel.show_verification(verification, datetime.now(UTC))
@@ -429,7 +438,7 @@ class MainWindow(QMainWindow):
             if not chosen:
                 return
             path = Path(chosen)
-        worker = self._pool.run(export_checkpoint, self.workspace, path)
+        worker = self._pool.run(export_checkpoint, self.workspace, path, context=self)
         worker.result.connect(self._exported)
         worker.error.connect(self._export_failed)
         worker.finished.connect(self.refresh)

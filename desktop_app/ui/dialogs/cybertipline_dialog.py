@@ -164,10 +164,13 @@ class CyberTiplineDialog(QDialog):
             return
         self.check_button.setEnabled(False)
         self.result_label.show_message("Asking NCMEC…", "hint")
-        worker = self._pool.run(self.service.check_connection, credentials, endpoint)
+        worker = self._pool.run(self.service.check_connection, credentials, endpoint, context=self)
         worker.result.connect(self._checked)
         worker.error.connect(self._check_failed)
-        worker.finished.connect(lambda: self.check_button.setEnabled(True))
+        worker.finished.connect(self._check_ended)
+
+    def _check_ended(self) -> None:
+        self.check_button.setEnabled(True)
 
     def _checked(self, answer: ApiResponse) -> None:
         self.result_label.show_message(f"Connected. NCMEC says: {answer.description or 'OK'}", "ok")

@@ -66,7 +66,9 @@ class EditorActions:
         """Read the items in a worker, then add them as files."""
         if not item_ids or self._record is None:
             return
-        worker = self.editor.pool.run(self.editor.service.files_for_items, item_ids, self._record.copy())
+        worker = self.editor.pool.run(
+            self.editor.service.files_for_items, item_ids, self._record.copy(), context=self.editor
+        )
         worker.result.connect(self._items_arrived)
         worker.error.connect(self._failed)
 
@@ -133,7 +135,7 @@ class EditorActions:
 
     def use_profile(self) -> None:
         """Replace the reporter part with the saved profile."""
-        worker = self.editor.pool.run(self.editor.service.reporter_profile)
+        worker = self.editor.pool.run(self.editor.service.reporter_profile, context=self.editor)
         worker.result.connect(self._profile_arrived)
         worker.error.connect(self._failed)
 
@@ -153,9 +155,12 @@ class EditorActions:
         reporter = self._record.draft.report.get("reporter")
         if reporter is None:
             return
-        worker = self.editor.pool.run(self.editor.service.save_reporter_profile, reporter.copy())
-        worker.result.connect(lambda _: self.editor.profile_bar.show_status("Saved as your reporter profile."))
+        worker = self.editor.pool.run(self.editor.service.save_reporter_profile, reporter.copy(), context=self.editor)
+        worker.result.connect(self._profile_saved)
         worker.error.connect(self._failed)
+
+    def _profile_saved(self, _: object) -> None:
+        self.editor.profile_bar.show_status("Saved as your reporter profile.")
 
     def cite(self, offer: PriorReport) -> None:
         """Add an earlier report's NCMEC id to the reported user's prior reports."""
@@ -177,10 +182,15 @@ class EditorActions:
         except NcmecReportIdInvalid as problem:
             bar.show_problem(problem.message)
             return
-        worker = self.editor.pool.run(self.editor.service.record_ncmec_report_id, self.editor.report_id, number)
+        worker = self.editor.pool.run(
+            self.editor.service.record_ncmec_report_id, self.editor.report_id, number, context=self.editor
+        )
         worker.result.connect(self._ncmec_id_recorded)
+        worker.error.connect(self._ncmec_id_failed)
+
+    def _ncmec_id_failed(self, exc: BaseException) -> None:
         # Anything but an expected error already went to the crash handler; the button comes back either way.
-        worker.error.connect(lambda exc: bar.show_problem(exc.message if isinstance(exc, EvidenceDeskError) else ""))
+        self.editor.ncmec_bar.show_problem(exc.message if isinstance(exc, EvidenceDeskError) else "")
 
     def _ncmec_id_recorded(self, stored: ReportRecord) -> None:
         record, number = self._record, stored.ncmec_report_id

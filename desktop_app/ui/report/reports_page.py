@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.report_building import ReportSummary
+from desktop_app.core.services.reports import ReportService, SaveResult
+from desktop_app.core.storage.reports import ReportRecord
 from desktop_app.ui.report.editor import ReportEditorWidget
 from desktop_app.ui.report.schema_status import NcmecSchemaWidget
 from desktop_app.ui.theme import OK_TEXT, PROBLEM_TEXT
@@ -113,7 +115,7 @@ class ReportsPage(QWidget):
 
     def __init__(
         self,
-        report_service: Any,
+        report_service: ReportService,
         pool: WorkerPool,
         parent: QWidget | None = None,
         cybertipline: CyberTiplineService | None = None,
@@ -181,7 +183,7 @@ class ReportsPage(QWidget):
     def reload(self) -> None:
         """Re-read the drafts list (and which schema is in force) in a worker."""
         self.schema_status.reload()
-        worker = self.pool.run(self.service.list_reports)
+        worker = self.pool.run(self.service.list_reports, context=self)
         worker.result.connect(self._listed)
         worker.error.connect(self._failed)
 
@@ -215,11 +217,11 @@ class ReportsPage(QWidget):
 
     def new_report(self, item_ids: list[str] | None = None) -> None:
         """Create a draft (text-only, or with these queue items as files) and open it."""
-        worker = self.pool.run(self.service.create_draft, list(item_ids or []))
+        worker = self.pool.run(self.service.create_draft, list(item_ids or []), context=self)
         worker.result.connect(self._created)
         worker.error.connect(self._failed)
 
-    def _created(self, record: Any) -> None:
+    def _created(self, record: ReportRecord) -> None:
         self._open_after_reload = record.report_id
         self.message.emit(f"Report {record.report_id[:8]} created.")
         self.reload()
@@ -230,12 +232,16 @@ class ReportsPage(QWidget):
             return self.editor
         self.close_editor()
         editor = ReportEditorWidget(self.service, self.pool, report_id)
-        editor.saved.connect(lambda result: result.changed and self.reload())
+        editor.saved.connect(self._editor_saved)
         self.editor = editor
         self.stack.addWidget(editor)
         self.stack.setCurrentWidget(editor)
         self.report_opened.emit(report_id)
         return editor
+
+    def _editor_saved(self, result: SaveResult) -> None:
+        if result.changed:
+            self.reload()
 
     def close_editor(self) -> None:
         """Save and close the editor on screen."""

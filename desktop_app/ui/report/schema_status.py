@@ -118,7 +118,7 @@ class NcmecSchemaWidget(QFrame):
         if service is None or self._loaded:
             return
         self._loaded = True
-        worker = self.pool.run(lambda: (service.current_schema(), service.schema_due()))
+        worker = self.pool.run(lambda: (service.current_schema(), service.schema_due()), context=self)
         worker.result.connect(self._reloaded)
         worker.error.connect(self._failed)
 
@@ -134,10 +134,13 @@ class NcmecSchemaWidget(QFrame):
             return
         self.fetch_button.setEnabled(False)
         self.problem.show_message(f"Asking {describe_endpoint(self.service.endpoint)}…", "hint")
-        worker = self.pool.run(self.service.refresh_schema)
+        worker = self.pool.run(self.service.refresh_schema, context=self)
         worker.result.connect(self._fetched)
         worker.error.connect(self._failed)
-        worker.finished.connect(lambda: self.fetch_button.setEnabled(True))
+        worker.finished.connect(self._fetch_ended)
+
+    def _fetch_ended(self) -> None:
+        self.fetch_button.setEnabled(True)
 
     def clear(self) -> None:
         """Forget what was shown (the workspace locked)."""

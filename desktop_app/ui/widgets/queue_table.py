@@ -20,7 +20,7 @@ placeholder saying why there is none. Tooltips, sizing and everything else still
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractProxyModel, QEvent, QModelIndex, QPointF, QRect, QSize, Qt
+from PySide6.QtCore import QAbstractProxyModel, QEvent, QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -158,7 +158,9 @@ class QueueTableView(QTableView):
         finally:
             painter.end()
 
-    def currentChanged(self, current: QModelIndex, previous: QModelIndex) -> None:
+    def currentChanged(
+        self, current: QModelIndex | QPersistentModelIndex, previous: QModelIndex | QPersistentModelIndex
+    ) -> None:
         """Repaint both rows whole: Qt would repaint one cell of each, and the mark spans the row."""
         super().currentChanged(current, previous)
         for index in (previous, current):
