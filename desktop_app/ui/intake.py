@@ -180,8 +180,11 @@ class IntakeController(QObject):
     def add_text(self, parent: QWidget) -> None:
         """Ask for a text item and add it."""
         dialog = TextItemDialog(parent)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.add_text_item(dialog.text, dialog.fields)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                self.add_text_item(dialog.text, dialog.fields)
+        finally:
+            dialog.deleteLater()  # owned by the window, which would otherwise keep every one
 
     # -- doing ---------------------------------------------------------------------------------
 

@@ -413,6 +413,7 @@ class MainWindow(QMainWindow):
         if self.cybertipline is None:
             return None
         dialog = CyberTiplineDialog(self.cybertipline, self.settings, self._settings_path, self._pool, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setModal(True)
         dialog.settings_saved.connect(self._settings_saved)
         if self.reports_page is not None:

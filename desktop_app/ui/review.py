@@ -286,9 +286,12 @@ class ReviewController(QObject):
         """Move items to ``state``; dismissing asks for a reason first (unless ``reason`` is given)."""
         if state == ReviewState.DISMISSED and reason is None:
             dialog = DismissDialog(len(item_ids), self._dialog_parent())
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return
-            reason = dialog.reason
+            try:
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return
+                reason = dialog.reason
+            finally:
+                dialog.deleteLater()  # owned by the window, which would otherwise keep every one
         current = [item for item in map(self.model.item, item_ids) if item is not None]
         generation = self._generation
         worker = self._pool.run(change_states, self.items, current, state, reason or "", context=self)

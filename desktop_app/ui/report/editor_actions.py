@@ -9,6 +9,7 @@ logs them, at once.
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.core.cybertipline.model import Node
@@ -57,10 +58,16 @@ class EditorActions:
     def open_queue_picker(self) -> QueuePickerDialog:
         """Let the reviewer choose queue items to add."""
         present = {entry.item_id for entry in self._record.draft.files if entry.item_id}
-        self.picker = QueuePickerDialog(self.editor.service, self.editor.pool, present, self.editor)
-        self.picker.chosen.connect(self.add_items)
-        self.picker.open()
-        return self.picker
+        picker = QueuePickerDialog(self.editor.service, self.editor.pool, present, self.editor)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.chosen.connect(self.add_items)
+        picker.finished.connect(self._picker_closed)
+        self.picker = picker
+        picker.open()
+        return picker
+
+    def _picker_closed(self) -> None:
+        self.picker = None
 
     def add_items(self, item_ids: list[str]) -> None:
         """Read the items in a worker, then add them as files."""
@@ -102,10 +109,15 @@ class EditorActions:
             return
         name = entry.details.text("originalFileName") or f"file {index + 1}"
         dialog = ViewedReasonDialog(name, viewed, self.editor)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._viewed_dialog_closed)
         dialog.accepted.connect(lambda: self.set_file_viewed(index, viewed, dialog.reason))
         dialog.rejected.connect(lambda: self.editor.rebuild([FILES_KEY]))  # back to what the report says
         self.viewed_dialog = dialog
         dialog.open()
+
+    def _viewed_dialog_closed(self) -> None:
+        self.viewed_dialog = None
 
     def set_file_viewed(self, index: int, viewed: bool, reason: str = "") -> None:
         """Set the flag; ``ViewedOverrideReasonRequired`` if it departs from the log without a reason."""

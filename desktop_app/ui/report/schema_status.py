@@ -7,7 +7,7 @@ its own when the cached copy is missing or a day old (``CyberTiplineService.sche
 reviewer need not remember to.
 """
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -155,6 +155,7 @@ class NcmecSchemaWidget(QFrame):
         if self.schema is None:
             return None
         dialog = DriftDialog(self.schema.drift, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
 
