@@ -7,6 +7,7 @@ their analysis appear as they land) and once more at the end. Per-item problems 
 queue; the strip ends with one summary, and nothing here ever opens an error dialog per file.
 """
 
+import logging
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,12 +21,14 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 from desktop_app.core.domain.items import SourceFields
 from desktop_app.core.errors import EvidenceDeskError, OperationCancelled
 from desktop_app.core.intake.summary import ImportPhase, ImportProgress, ImportSummary, IntakeResult
+from desktop_app.core.platform.interpreter import long_lived_allocation
 from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.ui.dialogs.text_item_dialog import TextItemDialog
-from desktop_app.ui.interpreter import long_lived_allocation
 from desktop_app.ui.review import ReviewController
 from desktop_app.ui.widgets.import_progress import ImportProgressWidget, ImportStatus
 from desktop_app.ui.worker import Worker, WorkerPool
+
+log = logging.getLogger(__name__)
 
 REFRESH_MS = 2000  # how often the queue re-reads during an import: live enough, and cheap
 # A re-read reads and decrypts every item; on a big queue that is real work competing with the
@@ -57,7 +60,7 @@ class FinishedImport:
 def _import(
     items: IntakePort, paths: list[Path], manifest: Path | None, cancel: CancelToken
 ) -> ProgressGenerator[FinishedImport]:
-    """Worker: the service's import, with full garbage collections deferred (see ui/interpreter.py)."""
+    """Worker: the service's import, with full garbage collections deferred (see core/platform/interpreter.py)."""
     with long_lived_allocation():
         summary = yield from items.import_paths(paths, manifest, cancel)
     # Worded here, not on the GUI thread: ``outcome_of`` walks every result four times, and for
@@ -263,6 +266,19 @@ class IntakeController(QObject):
             self.progress.show_progress(status_of(progress))
 
     def _succeeded(self, finished: FinishedImport) -> None:
+        summary = finished.summary
+        log.info(  # counts only: what support needs to follow an import, nothing about the files
+            "import %s: %d new items, %d more sources, %d problems, %d manifest findings, %d analysed, "
+            "%d analyses to retry, %d bytes",
+            "cancelled" if summary.cancelled else "finished",
+            summary.items_added,
+            summary.sources_added,
+            len(summary.problems),
+            len(summary.findings),
+            summary.analysed,
+            summary.analysis_failed,
+            summary.bytes_read,
+        )
         if self._closed:
             return  # the window is gone; what was imported is in the workspace and its log
         title, sentence, role = finished.outcome

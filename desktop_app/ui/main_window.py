@@ -7,6 +7,7 @@ its own so pictures never wait behind an import. Files and folders dropped anywh
 are imported.
 """
 
+import logging
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -52,6 +53,8 @@ from desktop_app.ui.workspace_snapshot import WorkspaceSnapshot, load_snapshot
 
 _UNLOCKED_PAGE, _LOCKED_PAGE = 0, 1
 QUEUE_TAB, LOG_TAB = 0, 1
+log = logging.getLogger(__name__)
+
 STATUS_MESSAGE_MS = 8000
 # The custody log must be checkpointed at least daily (issue 2, security.md §3.4) even when the app
 # stays open for days; checking hourly keeps the worst-case age at 25 hours of activity.
@@ -277,6 +280,10 @@ class MainWindow(QMainWindow):
         self.queue_page.show_alert(" ".join(alerts) + " See the Custody log tab." if alerts else "")
 
     def _verified(self, verification: Verification) -> None:
+        if verification.ok:
+            log.info("custody log verified: %d entries, %d checkpoints", verification.entries, verification.checkpoints)
+        else:
+            log.warning("custody log verification failed at entry %s", verification.first_bad_seq)
         self._show_verification(verification)
         self.statusBar().showMessage(
             "Custody log verified: intact." if verification.ok else "Custody log verification found a problem.",
@@ -335,6 +342,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _unlocked_by(self, dialog: UnlockDialog) -> None:
+        log.info("workspace unlocked")
         if dialog.verification is not None:
             self._show_verification(dialog.verification)
         self._show_unlocked()
@@ -368,6 +376,7 @@ class MainWindow(QMainWindow):
             self.reports_page.reload()
 
     def _show_locked(self) -> None:
+        log.info("workspace locked")
         # Other dialogs (settings, change passphrase) have no business over a locked window.
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible() and dialog is not self.unlock_dialog:

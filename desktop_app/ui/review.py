@@ -25,9 +25,9 @@ from PySide6.QtWidgets import QDialog, QWidget
 from desktop_app.core.domain.items import Item, RevealMode, ReviewState
 from desktop_app.core.domain.media import MediaKind, PreviewSet
 from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.platform.interpreter import collect_garbage, long_lived_allocation
 from desktop_app.core.settings import AppSettings
 from desktop_app.ui.dialogs.dismiss_dialog import DismissDialog
-from desktop_app.ui.interpreter import collect_garbage, long_lived_allocation
 from desktop_app.ui.models.queue import QueueModel
 from desktop_app.ui.models.queue_rows import QueueRow
 from desktop_app.ui.queue_feeder import QueueFeeder
@@ -86,7 +86,7 @@ def load_changes(items: ItemsPort, listing: "MappingProxyType[str, QueueRow]") -
     change from the GUI thread can interleave with.
     """
     listed = listing.copy()
-    with long_lived_allocation():  # see ui/interpreter.py: no collector pauses while the rows are made
+    with long_lived_allocation():  # see core/platform/interpreter.py: no collector pauses while the rows are made
         current = items.list_items()
         fresh, changed = [], []
         for item in current:

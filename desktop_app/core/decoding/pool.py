@@ -21,6 +21,7 @@ authentication), ``BlobMissing``, and ``DecoderUnavailable`` if no worker can st
 """
 
 import concurrent.futures
+import logging
 import os
 import queue
 import signal
@@ -51,6 +52,10 @@ from desktop_app.core.domain.media import MediaAnalysis, MediaKind, PreviewSet, 
 from desktop_app.core.errors import BlobIntegrityError, BlobMissing, DecoderUnavailable, OperationCancelled
 
 __all__ = ["DecodeLimits", "DecoderPool", "MediaSource", "analyse_paths"]
+
+# What support needs to see a decoder in trouble: which worker, what kind of job and media, how long,
+# how it ended. Never which file (no path, blob id, name or hash): the log is not encrypted.
+log = logging.getLogger(__name__)
 
 _STARTUP_SECONDS = 60.0  # a cold spawn imports numpy, Pillow and FFmpeg; a busy laptop can be slow
 Outcome = MediaAnalysis | PreviewSet
@@ -83,11 +88,19 @@ def _failure(job: Job, code: str) -> Exception:
     return RuntimeError(f"the decoder refused the job ({code})")  # a programming error, not a user's
 
 
+_KNOWN_FAILURES = frozenset({"blob-integrity", "blob-missing", "blob-unreadable"})
+
+
+def _job_name(job: Job) -> str:
+    return {AnalyseJob: "analysis", PreviewJob: "preview", ProbeJob: "probe"}.get(type(job), type(job).__name__)
+
+
 class _Worker:
     """One worker process and the pool thread that feeds it."""
 
     def __init__(self, pool: "DecoderPool", index: int) -> None:
         self._pool = pool
+        self.index = index
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
         self._lock = threading.Lock()
@@ -121,10 +134,12 @@ class _Worker:
             process = ctx.Process(
                 target=_worker_entry, args=(child_conn, self._pool.limits), name="evidence-desk-decoder", daemon=True
             )
+            started = time.monotonic()
             try:
                 process.start()
             except OSError as exc:
                 parent_conn.close()
+                log.error("decoder %d: cannot start a process: %s", self.index, exc.strerror)
                 raise DecoderUnavailable(f"The decoder process could not be started ({exc.strerror}).") from None
             finally:
                 child_conn.close()
@@ -132,18 +147,28 @@ class _Worker:
         ready = wait([parent_conn, process.sentinel], _STARTUP_SECONDS)
         try:
             if parent_conn in ready and parent_conn.recv_bytes(64) == wire.READY:
+                log.info("decoder %d: process %s ready in %.1f s", self.index, process.pid, time.monotonic() - started)
                 return parent_conn
         except (EOFError, OSError):
             pass
-        self.stop()
+        pid = process.pid
+        exitcode = self.stop()
         if self._pool._closing.is_set():
             raise OperationCancelled("The decoder pool is closing.")
+        log.error(
+            "decoder %d: process %s did not start within %.0f s (exit code %s)",
+            self.index,
+            pid,
+            _STARTUP_SECONDS,
+            exitcode,
+        )
         raise DecoderUnavailable("The decoder process did not start. Reinstall Evidence Desk if this persists.")
 
     def _run(self, job: Job) -> Outcome:
         conn = self._start()
         process = self._process
         assert process is not None
+        pid = process.pid  # for the log: the process object is closed once stopped
         started = time.monotonic()
         deadline = started + self._pool.limits.seconds
         kind = MediaKind.OTHER
@@ -155,6 +180,14 @@ class _Worker:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.stop()
+                log.warning(
+                    "decoder %d: %s job on %s media timed out after %.1f s; process %s killed",
+                    self.index,
+                    _job_name(job),
+                    kind,
+                    time.monotonic() - started,
+                    pid,
+                )
                 return _limit_outcome(job, RenderProblem.TIMED_OUT, kind)
             wait([conn, process.sentinel], remaining)
             if not conn.poll(0):
@@ -173,7 +206,11 @@ class _Worker:
                         deadline = started + self._pool.limits.video_seconds
                     continue
                 if tag == wire.FAILURE:
-                    raise _failure(job, wire.decode_failure(body)[0])
+                    code = wire.decode_failure(body)[0]
+                    # The code comes from a process that decoded hostile bytes: only known codes are logged.
+                    shown = code if code in _KNOWN_FAILURES else "unrecognised code"
+                    log.warning("decoder %d: %s job refused: %s", self.index, _job_name(job), shown)
+                    raise _failure(job, code)
                 outcome: Outcome
                 if tag == wire.PREVIEWS and isinstance(job, PreviewJob):
                     outcome = wire.decode_previews(body)
@@ -183,17 +220,41 @@ class _Worker:
                     raise wire.WireError("unexpected message")
             except (wire.WireError, ValueError):
                 self.stop()  # a worker that talks nonsense is not trusted with another job
+                log.warning(
+                    "decoder %d: malformed reply (tag %r) to a %s job; process %s retired",
+                    self.index,
+                    tag,
+                    _job_name(job),
+                    pid,
+                )
                 return _limit_outcome(job, RenderProblem.DECODER_CRASHED, kind)
             if outcome.problem is RenderProblem.TOO_MUCH_MEMORY:
                 self.stop()  # the worker retires itself too; make sure before the next job
+                log.warning(
+                    "decoder %d: %s job on %s media went over the memory cap; process %s retired",
+                    self.index,
+                    _job_name(job),
+                    kind,
+                    pid,
+                )
             return outcome
 
     def _lost(self, job: Job, kind: MediaKind) -> Outcome:
         """The worker died without answering: a crash, or the OOM killer."""
+        pid = self._process.pid if self._process is not None else None
         exitcode = self.stop()
         if self._pool._closing.is_set():
             raise OperationCancelled("Decoding was stopped because the decoder pool is closing.")
         oom = exitcode == -signal.SIGKILL if hasattr(signal, "SIGKILL") else False
+        log.warning(
+            "decoder %d: process %s died during a %s job on %s media (exit code %s%s)",
+            self.index,
+            pid,
+            _job_name(job),
+            kind,
+            exitcode,
+            ", killed: likely out of memory" if oom else "",
+        )
         return _limit_outcome(job, RenderProblem.TOO_MUCH_MEMORY if oom else RenderProblem.DECODER_CRASHED, kind)
 
     def kill(self) -> None:
@@ -298,6 +359,8 @@ class DecoderPool:
             worker.kill()
         for worker in workers:
             worker.thread.join()
+        if workers:
+            log.info("decoder pool closed (%d workers)", len(workers))
 
     def __enter__(self) -> "DecoderPool":
         return self
