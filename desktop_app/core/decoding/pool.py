@@ -58,6 +58,9 @@ __all__ = ["DecodeLimits", "DecoderPool", "MediaSource", "analyse_paths"]
 log = logging.getLogger(__name__)
 
 _STARTUP_SECONDS = 60.0  # a cold spawn imports numpy, Pillow and FFmpeg; a busy laptop can be slow
+# An idle worker whose pipe closes returns from its loop and exits on its own (flushing what an exiting
+# Python flushes, e.g. coverage data in CI); one still busy after this long is killed.
+_EXIT_GRACE_SECONDS = 2.0
 Outcome = MediaAnalysis | PreviewSet
 
 
@@ -104,6 +107,7 @@ class _Worker:
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
         self._lock = threading.Lock()
+        self._busy = False  # a job is on its way to, or in, the process
         self.thread = threading.Thread(target=self._serve, name=f"decoder-{index}", daemon=True)
 
     def _serve(self) -> None:
@@ -114,13 +118,18 @@ class _Worker:
             job, future = item
             if not future.set_running_or_notify_cancel():
                 continue
+            with self._lock:
+                self._busy = True
             try:
                 outcome = self._run(job)
             except BaseException as exc:  # noqa: BLE001 - delivered to the caller through the future
                 future.set_exception(exc)
             else:
                 future.set_result(outcome)
-        self.stop()
+            finally:
+                with self._lock:
+                    self._busy = False
+        self.stop(grace=_EXIT_GRACE_SECONDS)
 
     def _start(self) -> Connection:
         with self._lock:
@@ -258,23 +267,28 @@ class _Worker:
         return _limit_outcome(job, RenderProblem.TOO_MUCH_MEMORY if oom else RenderProblem.DECODER_CRASHED, kind)
 
     def kill(self) -> None:
-        """Kill the running worker from another thread; the feeding thread notices and cleans up."""
+        """Kill the worker if it is running a job (from another thread; the feeding thread cleans up).
+
+        An idle worker is left to exit on its own when the feeding thread closes its pipe.
+        """
         with self._lock:
-            if self._process is not None and self._process.is_alive():
+            if self._busy and self._process is not None and self._process.is_alive():
                 self._process.kill()
 
-    def stop(self) -> int | None:
-        """Kill the worker if it runs; return its exit code unless we killed it ourselves."""
+    def stop(self, grace: float = 0.0) -> int | None:
+        """End the worker (given ``grace`` seconds to exit by itself); its exit code unless we killed it."""
         with self._lock:
-            return self._reap_locked()
+            return self._reap_locked(grace)
 
-    def _reap_locked(self) -> int | None:
+    def _reap_locked(self, grace: float = 0.0) -> int | None:
         process, conn = self._process, self._conn
         self._process = self._conn = None
         if conn is not None:
             conn.close()
         if process is None:
             return None
+        if grace > 0:
+            process.join(grace)
         killed = False
         if process.is_alive():
             process.kill()
