@@ -21,7 +21,6 @@ authentication), ``BlobMissing``, and ``DecoderUnavailable`` if no worker can st
 """
 
 import concurrent.futures
-import logging
 import os
 import queue
 import signal
@@ -36,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.crypto.stream import EncryptedFile
-from desktop_app.core.decoding import wire
+from desktop_app.core.decoding import diagnostics, wire
 from desktop_app.core.decoding.jobs import (
     DEFAULT_LIMITS,
     AnalyseJob,
@@ -52,10 +51,6 @@ from desktop_app.core.domain.media import MediaAnalysis, MediaKind, PreviewSet, 
 from desktop_app.core.errors import BlobIntegrityError, BlobMissing, DecoderUnavailable, OperationCancelled
 
 __all__ = ["DecodeLimits", "DecoderPool", "MediaSource", "analyse_paths"]
-
-# What support needs to see a decoder in trouble: which worker, what kind of job and media, how long,
-# how it ended. Never which file (no path, blob id, name or hash): the log is not encrypted.
-log = logging.getLogger(__name__)
 
 _STARTUP_SECONDS = 60.0  # a cold spawn imports numpy, Pillow and FFmpeg; a busy laptop can be slow
 # An idle worker whose pipe closes returns from its loop and exits on its own (flushing what an exiting
@@ -89,13 +84,6 @@ def _failure(job: Job, code: str) -> Exception:
     if code in ("blob-missing", "blob-unreadable"):
         return BlobMissing(f"Evidence blob {blob} is recorded but its file cannot be read. Restore it from a backup.")
     return RuntimeError(f"the decoder refused the job ({code})")  # a programming error, not a user's
-
-
-_KNOWN_FAILURES = frozenset({"blob-integrity", "blob-missing", "blob-unreadable"})
-
-
-def _job_name(job: Job) -> str:
-    return {AnalyseJob: "analysis", PreviewJob: "preview", ProbeJob: "probe"}.get(type(job), type(job).__name__)
 
 
 class _Worker:
@@ -148,7 +136,7 @@ class _Worker:
                 process.start()
             except OSError as exc:
                 parent_conn.close()
-                log.error("decoder %d: cannot start a process: %s", self.index, exc.strerror)
+                diagnostics.could_not_start(self.index, exc.strerror or type(exc).__name__)
                 raise DecoderUnavailable(f"The decoder process could not be started ({exc.strerror}).") from None
             finally:
                 child_conn.close()
@@ -156,7 +144,7 @@ class _Worker:
         ready = wait([parent_conn, process.sentinel], _STARTUP_SECONDS)
         try:
             if parent_conn in ready and parent_conn.recv_bytes(64) == wire.READY:
-                log.info("decoder %d: process %s ready in %.1f s", self.index, process.pid, time.monotonic() - started)
+                diagnostics.started(self.index, process.pid, time.monotonic() - started)
                 return parent_conn
         except (EOFError, OSError):
             pass
@@ -164,13 +152,7 @@ class _Worker:
         exitcode = self.stop()
         if self._pool._closing.is_set():
             raise OperationCancelled("The decoder pool is closing.")
-        log.error(
-            "decoder %d: process %s did not start within %.0f s (exit code %s)",
-            self.index,
-            pid,
-            _STARTUP_SECONDS,
-            exitcode,
-        )
+        diagnostics.could_not_start(self.index, f"no answer within {_STARTUP_SECONDS:.0f} s", pid, exitcode)
         raise DecoderUnavailable("The decoder process did not start. Reinstall Evidence Desk if this persists.")
 
     def _run(self, job: Job) -> Outcome:
@@ -189,14 +171,7 @@ class _Worker:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.stop()
-                log.warning(
-                    "decoder %d: %s job on %s media timed out after %.1f s; process %s killed",
-                    self.index,
-                    _job_name(job),
-                    kind,
-                    time.monotonic() - started,
-                    pid,
-                )
+                diagnostics.timed_out(self.index, job, kind, time.monotonic() - started, pid)
                 return _limit_outcome(job, RenderProblem.TIMED_OUT, kind)
             wait([conn, process.sentinel], remaining)
             if not conn.poll(0):
@@ -216,9 +191,7 @@ class _Worker:
                     continue
                 if tag == wire.FAILURE:
                     code = wire.decode_failure(body)[0]
-                    # The code comes from a process that decoded hostile bytes: only known codes are logged.
-                    shown = code if code in _KNOWN_FAILURES else "unrecognised code"
-                    log.warning("decoder %d: %s job refused: %s", self.index, _job_name(job), shown)
+                    diagnostics.refused(self.index, job, code)
                     raise _failure(job, code)
                 outcome: Outcome
                 if tag == wire.PREVIEWS and isinstance(job, PreviewJob):
@@ -229,23 +202,11 @@ class _Worker:
                     raise wire.WireError("unexpected message")
             except (wire.WireError, ValueError):
                 self.stop()  # a worker that talks nonsense is not trusted with another job
-                log.warning(
-                    "decoder %d: malformed reply (tag %r) to a %s job; process %s retired",
-                    self.index,
-                    tag,
-                    _job_name(job),
-                    pid,
-                )
+                diagnostics.malformed(self.index, job, pid)
                 return _limit_outcome(job, RenderProblem.DECODER_CRASHED, kind)
             if outcome.problem is RenderProblem.TOO_MUCH_MEMORY:
                 self.stop()  # the worker retires itself too; make sure before the next job
-                log.warning(
-                    "decoder %d: %s job on %s media went over the memory cap; process %s retired",
-                    self.index,
-                    _job_name(job),
-                    kind,
-                    pid,
-                )
+                diagnostics.over_memory(self.index, job, kind, pid)
             return outcome
 
     def _lost(self, job: Job, kind: MediaKind) -> Outcome:
@@ -255,15 +216,7 @@ class _Worker:
         if self._pool._closing.is_set():
             raise OperationCancelled("Decoding was stopped because the decoder pool is closing.")
         oom = exitcode == -signal.SIGKILL if hasattr(signal, "SIGKILL") else False
-        log.warning(
-            "decoder %d: process %s died during a %s job on %s media (exit code %s%s)",
-            self.index,
-            pid,
-            _job_name(job),
-            kind,
-            exitcode,
-            ", killed: likely out of memory" if oom else "",
-        )
+        diagnostics.died(self.index, job, kind, pid, exitcode, oom)
         return _limit_outcome(job, RenderProblem.TOO_MUCH_MEMORY if oom else RenderProblem.DECODER_CRASHED, kind)
 
     def kill(self) -> None:
@@ -374,7 +327,7 @@ class DecoderPool:
         for worker in workers:
             worker.thread.join()
         if workers:
-            log.info("decoder pool closed (%d workers)", len(workers))
+            diagnostics.closed(len(workers))
 
     def __enter__(self) -> "DecoderPool":
         return self

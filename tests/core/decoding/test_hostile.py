@@ -161,7 +161,7 @@ def test_video_problems(pool, tmp_path):
     still_works(pool, tmp_path)
 
 
-@pytest.mark.expect_log_warnings(r"decoding\.pool: decoder \d+: .*(memory cap|died)")
+@pytest.mark.expect_log_warnings(r"decoding\.diagnostics: decoder \d+: .*(memory cap|died)")
 def test_decoder_over_the_memory_limit(tmp_path, caplog):
     limits = DecodeLimits(memory_bytes=64 * MiB, enable_probes=True)
     with DecoderPool(workers=1, limits=limits) as tight:
@@ -179,7 +179,7 @@ def test_decoder_over_the_memory_limit(tmp_path, caplog):
     assert "large.png" not in caplog.text and str(tmp_path) not in caplog.text
 
 
-@pytest.mark.expect_log_warnings(r"decoding\.pool: decoder \d+: .* timed out")
+@pytest.mark.expect_log_warnings(r"decoding\.diagnostics: decoder \d+: .* timed out")
 def test_decoder_over_the_time_limit(tmp_path, caplog):
     with DecoderPool(workers=1, limits=DecodeLimits(seconds=1.0, enable_probes=True)) as hasty:
         still_works(hasty, tmp_path)  # the worker is up, so the limit measures the job, not the spawn
@@ -191,7 +191,7 @@ def test_decoder_over_the_time_limit(tmp_path, caplog):
     assert [m for m in caplog.messages if "probe job on other media timed out after" in m]
 
 
-@pytest.mark.expect_log_warnings(r"decoding\.pool: decoder \d+: process \d+ died")
+@pytest.mark.expect_log_warnings(r"decoding\.diagnostics: decoder \d+: process \d+ died")
 def test_decoder_that_crashes(tmp_path, caplog):
     with DecoderPool(workers=1, limits=DecodeLimits(enable_probes=True)) as fragile:
         result = fragile._submit(ProbeJob("crash", 7)).result()
