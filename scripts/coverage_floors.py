@@ -12,6 +12,7 @@ Coverage can only go up: raise a floor when the suite covers more.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -46,7 +47,9 @@ def main() -> int:
     floors: dict[str, float] = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["evidence_desk"][
         "coverage_floors"
     ]
-    cov = coverage.Coverage(data_file=args.data, config_file=str(ROOT / "pyproject.toml"))
+    os.chdir(ROOT)  # the data file named in pyproject.toml is relative to the project
+    options = {"data_file": args.data} if args.data else {}  # data_file=None would mean "no data"
+    cov = coverage.Coverage(config_file=str(ROOT / "pyproject.toml"), **options)
     cov.load()
     tallies = {prefix: Tally() for prefix in floors}
     unassigned: list[str] = []
