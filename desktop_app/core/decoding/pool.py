@@ -56,6 +56,7 @@ _STARTUP_SECONDS = 60.0  # a cold spawn imports numpy, Pillow and FFmpeg; a busy
 # An idle worker whose pipe closes returns from its loop and exits on its own (flushing what an exiting
 # Python flushes, e.g. coverage data in CI); one still busy after this long is killed.
 _EXIT_GRACE_SECONDS = 2.0
+_LOST_GRACE_SECONDS = 0.5
 Outcome = MediaAnalysis | PreviewSet
 
 
@@ -212,7 +213,9 @@ class _Worker:
     def _lost(self, job: Job, kind: MediaKind) -> Outcome:
         """The worker died without answering: a crash, or the OOM killer."""
         pid = self._process.pid if self._process is not None else None
-        exitcode = self.stop()
+        # Its pipe closed because it is exiting: a moment to finish, so its exit code can be read
+        # (killed by us, it would have none; the OOM killer's SIGKILL is what tells memory apart).
+        exitcode = self.stop(grace=_LOST_GRACE_SECONDS)
         if self._pool._closing.is_set():
             raise OperationCancelled("Decoding was stopped because the decoder pool is closing.")
         oom = exitcode == -signal.SIGKILL if hasattr(signal, "SIGKILL") else False

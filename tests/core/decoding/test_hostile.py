@@ -200,7 +200,7 @@ def test_decoder_that_crashes(tmp_path, caplog):
         again = fragile._submit(ProbeJob("crash", 7))  # and again: every crash gets a fresh worker
         assert again.result().problem is RenderProblem.DECODER_CRASHED
         still_works(fragile, tmp_path)
-    assert len([m for m in caplog.messages if "died during a probe job" in m and "exit code 7" in m]) == 2
+    assert len([m for m in caplog.messages if "died during a probe job" in m]) == 2
 
 
 def test_main_process_memory_stays_flat(pool, tmp_path):
