@@ -350,8 +350,10 @@ class ReportsPage(QWidget):
 
     def _add_submission_bar(self, editor: ReportEditorWidget) -> None:
         bar = SubmissionBarWidget()
-        bar.layout().setContentsMargins(16, 0, 16, 8)
-        editor.layout().insertWidget(1, bar)  # a row of its own under the title: the header row is full
+        bar_layout, editor_layout = bar.layout(), editor.layout()
+        assert bar_layout is not None and isinstance(editor_layout, QVBoxLayout)  # both built in __init__
+        bar_layout.setContentsMargins(16, 0, 16, 8)
+        editor_layout.insertWidget(1, bar)  # a row of its own under the title: the header row is full
         report_id = editor.report_id
         controller = self.submissions
         assert controller is not None
