@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
         if self._vault_worker is not None or not self.workspace.is_unlocked:
             return
         token = CancelToken()  # checked between blobs; locking cancels it
-        worker = Worker(self.workspace.verify_vault, token, cancel=token)
+        worker = Worker(self.workspace.verify_vault, token, cancel=token, context=self)
         worker.progress.connect(self.status_panel.show_vault_progress)
         worker.result.connect(self._vault_verified)
         worker.error.connect(
