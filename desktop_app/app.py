@@ -41,6 +41,8 @@ from desktop_app.ui.dialogs.unlock import UnlockDialog
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.media import preview_fetcher
 from desktop_app.ui.pyside_fixes import shield_none
+from desktop_app.ui.retention.view import install_unlock_reminders
+from desktop_app.ui.shutdown import ShutdownOnSignal
 from desktop_app.ui.theme import apply_theme
 from desktop_app.ui.worker import WorkerPool
 
@@ -140,6 +142,8 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
     decoders = DecoderPool()
     workspace: Workspace | None = None
     services: Services | None = None
+    shutdown: ShutdownOnSignal | None = None
+    stop_reason: list[str] = []  # why the app stopped, when a signal or the session ended it
     # Closing a start-up dialog must not end the app before the main window exists.
     app.setQuitOnLastWindowClosed(False)
     try:
@@ -176,8 +180,16 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
             keyring_available=secrets is not None,
             hashlists=services.hashlists,
         )
+        install_unlock_reminders(window, services.lifecycle, pool, window.workspace_unlocked)
         auto_lock.install(app)
         app.setQuitOnLastWindowClosed(True)
+
+        def stop(reason: str) -> None:
+            stop_reason.append(reason)
+            window.close()  # as Quit does: drafts flushed, imports and uploads stopped resumably
+            app.quit()
+
+        shutdown = ShutdownOnSignal(app, stop)
         window.show()
         driver = smoke.SmokeTest(window, services.items, paths.data.parent / "smoke-test-input") if smoke_test else None
         if driver is not None:
@@ -185,11 +197,13 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
         status = app.exec()
         return status if driver is None else driver.exit_code
     finally:
+        if shutdown is not None:
+            shutdown.uninstall()
         auto_lock.uninstall()
         pool.wait_for_done()
         decoders.close()  # after the pools: no worker is waiting on a decoder any more
         if services is not None:
             services.close()  # stops the practice server if Practice was used
         if workspace is not None:
-            workspace.close()  # locks, which seals a checkpoint if the log grew
+            workspace.close(stop_reason[0] if stop_reason else "")  # locks (the stop logged), seals
         crash.uninstall()

@@ -15,7 +15,7 @@ from desktop_app.core.errors import EvidenceDeskError, PassphraseRejected, Tampe
 from desktop_app.core.intake.analysis import Analyse
 from desktop_app.core.platform.files import read_at_most
 from desktop_app.core.platform.paths import AppPaths
-from desktop_app.core.platform.secrets import system_secret_store
+from desktop_app.core.platform.secrets import SecretStore, system_secret_store
 from desktop_app.core.services.wiring import Services, build_services
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
@@ -120,22 +120,48 @@ def paths(args: argparse.Namespace) -> AppPaths:
     return AppPaths.resolve(args.profile_dir)
 
 
+NO_KEYRING_NOTICE = (
+    "No OS keyring available: the checkpoint witness copy is not kept on this system "
+    "(the anchor file keeps one). This notice is shown once."
+)
+
+
+def secret_store(args: argparse.Namespace) -> SecretStore | None:
+    """The OS keyring, or None; without one, the user is told so once per profile, not on every command."""
+    store = system_secret_store()
+    if store is None:
+        marker = paths(args).config / "no-keyring-notice-shown"
+        if not marker.exists():
+            print(f"evidence-desk: {NO_KEYRING_NOTICE}", file=sys.stderr)
+            try:
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.touch()
+            except OSError:
+                pass  # a read-only profile: the notice comes again next time, which is all that is lost
+    return store
+
+
 def opened(args: argparse.Namespace) -> Workspace:
     """The workspace, opened but locked."""
-    return Workspace.open(paths(args), system_secret_store())
+    return Workspace.open(paths(args), secret_store(args))
 
 
 def unlocked(
-    args: argparse.Namespace, *, allow_tampered: bool = False, external_notes: Iterable[str | tuple[str, str]] = ()
+    args: argparse.Namespace,
+    *,
+    allow_tampered: bool = False,
+    external_notes: Iterable[str | tuple[str, str]] = (),
+    quiet: bool = False,
 ) -> Workspace:
     """The workspace, unlocked with the passphrase; the caller closes it.
 
     Unless ``allow_tampered`` (the log commands, which report it themselves), a failed or
     unacknowledged verification stops the command here with ``TamperingDetected`` (exit 1).
+    ``quiet`` for commands that only read: their unlock and lock are not logged (``Workspace.unlock``).
     """
     workspace = opened(args)
     try:
-        workspace.unlock(passphrase(args), external_notes)
+        workspace.unlock(passphrase(args), external_notes, quiet=quiet)
         if workspace.tampering is not None and not allow_tampered:
             raise TamperingDetected(workspace.tampering.summary())
     except BaseException:
@@ -151,12 +177,12 @@ def unlocked(
 
 
 @contextmanager
-def services(args: argparse.Namespace, analyse: Analyse | None = None) -> Iterator[Services]:
+def services(args: argparse.Namespace, analyse: Analyse | None = None, quiet: bool = False) -> Iterator[Services]:
     """The unlocked workspace's services, wired as the app wires them; closes the workspace after."""
-    workspace = unlocked(args)
+    workspace = unlocked(args, quiet=quiet)
     try:
         settings = AppSettings.load(paths(args).settings_file)
-        wired = build_services(workspace, settings, system_secret_store(), analyse)
+        wired = build_services(workspace, settings, secret_store(args), analyse)
         try:
             yield wired
         finally:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, UsageError, json_text, printable, services
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.items import Item, ItemSource
 from desktop_app.core.domain.media import MediaAnalysis
 from desktop_app.core.intake.digest import digest_file
@@ -197,6 +198,8 @@ def _print_summary(summary: ImportSummary, as_json: bool) -> None:
                     "cancelled": summary.cancelled,
                     "items_added": summary.items_added,
                     "sources_added": summary.sources_added,
+                    "already_here": summary.already_here,
+                    "empty_files": summary.empty_files,
                     "bytes_read": summary.bytes_read,
                     "analysed": summary.analysed,
                     "ok": summary.ok,
@@ -212,12 +215,17 @@ def _print_summary(summary: ImportSummary, as_json: bool) -> None:
     for finding in summary.findings:
         where = f"row {finding.row}" + (f" ({printable(finding.field)})" if finding.field else "")
         print(f"manifest {finding.severity}: {where}: {printable(finding.message)}")
-    problems = len(summary.problems)
-    print(
-        f"{'Cancelled. ' if summary.cancelled else ''}{summary.items_added} new items, "
-        f"{summary.sources_added} more sources for items already here, {problems} with problems, "
-        f"{len(summary.findings)} manifest findings."
-    )
+    parts = [plural(summary.items_added, "new item")]
+    if summary.already_here:
+        parts.append(f"{plural(summary.already_here, 'file')} already in the workspace")
+    if summary.sources_added:
+        parts.append(f"{plural(summary.sources_added, 'more source')} for items already here")
+    if summary.empty_files:
+        parts.append(plural(summary.empty_files, "empty file"))
+    parts.append(f"{len(summary.problems):,} with problems")
+    if summary.findings:
+        parts.append(plural(len(summary.findings), "manifest finding"))
+    print(f"{'Cancelled. ' if summary.cancelled else ''}{', '.join(parts)}.")
 
 
 def _decoder_pool() -> Any:
@@ -296,7 +304,7 @@ def _item_json(item: Item) -> dict[str, Any]:
 
 def cmd_items(args: argparse.Namespace) -> int:
     """List the queue."""
-    with services(args) as wired:
+    with services(args, quiet=True) as wired:
         items = wired.items.list_items()
     for item in items:
         if args.json:
@@ -310,5 +318,5 @@ def cmd_items(args: argparse.Namespace) -> int:
             f"{size:>14}  {sha:<12} q={quality:<4} {'viewed ' if item.viewed else ''}{printable(item.display_name)}"
         )
     if not args.json:
-        print(f"{len(items)} items.", file=sys.stderr)
+        print(f"{plural(len(items), 'item')}.", file=sys.stderr)
     return EXIT_OK

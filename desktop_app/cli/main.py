@@ -5,19 +5,22 @@ that opens a workspace gets its services from ``core.services.wiring``, as the a
 
 The passphrase comes from ``--passphrase-file``, else ``EVIDENCE_DESK_PASSPHRASE``, else a prompt.
 Exit codes: 0 success; 1 the command's check failed (the custody log failed verification, some
-items had problems, NCMEC would reject the report); 2 an error the user can act on.
+items had problems, NCMEC would reject the report); 2 an error the user can act on; 141 the output's
+reader went away (``| head``), quietly.
 """
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 from desktop_app import __version__
-from desktop_app.cli import backup, bundle, intake, lists, report, sandbox, workspace
+from desktop_app.cli import backup, bundle, followups, holds, intake, lists, report, sandbox, workspace
 from desktop_app.cli.common import EXIT_ERROR, EXIT_FAILED, printable
 from desktop_app.core.errors import EvidenceDeskError, LogIntegrityError
 
-COMMAND_GROUPS = (workspace, intake, report, sandbox, bundle, backup, lists)
+COMMAND_GROUPS = (workspace, intake, report, sandbox, bundle, backup, lists, holds, followups)
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a writer whose pipe closed (128 + SIGPIPE)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,3 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``| head``): what it did not read is not wanted, which is no error to
+        # report. Standard output is pointed at the null device so the final flush is quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE

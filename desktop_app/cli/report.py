@@ -43,6 +43,7 @@ from desktop_app.core.cybertipline.findings import Finding, Severity
 from desktop_app.core.cybertipline.validate import DocumentCheck, check_document
 from desktop_app.core.cybertipline.xmlsafe import MAX_DOCUMENT_BYTES
 from desktop_app.core.cybertipline.xsd import load_xsd
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.errors import EvidenceDeskError, ReportHasErrors
 
 EXIT_VALID, EXIT_INVALID, EXIT_CANNOT_RUN = EXIT_OK, EXIT_FAILED, EXIT_ERROR
@@ -122,7 +123,7 @@ def _print_text(name: str, result: DocumentCheck) -> None:
 
 def cmd_report_list(args: argparse.Namespace) -> int:
     """List the workspace's reports, most recently changed first."""
-    with services(args) as wired:
+    with services(args, quiet=True) as wired:
         summaries = wired.reports.list_reports()
     for summary in summaries:
         if args.json:
@@ -134,11 +135,12 @@ def cmd_report_list(args: argparse.Namespace) -> int:
         print(
             f"{printable(summary.report_id[:12])}  {summary.updated_at:%Y-%m-%d %H:%M}Z  "
             f"{printable(summary.status):<8} "
-            f"{summary.files:>3} files  {summary.errors:>3} errors  {summary.warnings:>3} warnings  "
+            f"{plural(summary.files, 'file'):>9}  {plural(summary.errors, 'error'):>10}  "
+            f"{plural(summary.warnings, 'warning'):>12}  "
             f"{printable(summary.incident_type or '(no incident type)')}"
         )
     if not args.json:
-        print(f"{len(summaries)} reports.", file=sys.stderr)
+        print(f"{plural(len(summaries), 'report')}.", file=sys.stderr)
     return EXIT_VALID
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from desktop_app.cli.common import EXIT_ERROR, EXIT_OK, UsageError, unlocked
 from desktop_app.core.cybertipline.practice import PracticeServer, load_faults
+from desktop_app.core.domain.custody_words import plural
 
 
 def register(commands: Any) -> None:
@@ -122,7 +123,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         print(server.snapshot().to_json(indent=None), flush=True)
     else:
         snap = server.snapshot()
-        print(f"Stopped after {len(snap.requests)} request(s); {len(snap.reports)} report(s) opened.", flush=True)
+        opened = plural(len(snap.reports), "report")
+        print(f"Stopped after {plural(len(snap.requests), 'request')}; {opened} opened.", flush=True)
     return EXIT_OK
 
 

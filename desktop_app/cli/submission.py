@@ -173,7 +173,7 @@ def _finish(status: SubmissionStatus, as_json: bool, success: SubmissionState) -
 
 def cmd_report_status(args: argparse.Namespace) -> int:
     """Show where one report, or every sent report, stands."""
-    with services(args) as wired:
+    with services(args, quiet=True) as wired:
         if args.report:
             statuses = [wired.submissions.status(wired.reports.resolve_id(args.report))]
         else:

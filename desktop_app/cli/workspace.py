@@ -13,17 +13,28 @@ detected tampering has not been acknowledged. Every other command exits 1 in tha
 """
 
 import argparse
-import getpass
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from desktop_app.cli import vault as vault_cli
-from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, json_text, opened, passphrase, paths, printable, unlocked
+from desktop_app.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    UsageError,
+    json_text,
+    opened,
+    passphrase,
+    paths,
+    printable,
+    secret_store,
+    unlocked,
+)
 from desktop_app.core.crypto import kdf
-from desktop_app.core.errors import CheckpointUnreadable
-from desktop_app.core.platform.secrets import system_secret_store
+from desktop_app.core.domain.custody_words import plural
+from desktop_app.core.domain.events import EventType
+from desktop_app.core.errors import CheckpointUnreadable, WorkspaceExists
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.anchor import read_anchor_file
 from desktop_app.core.storage.custody_log import Verification
@@ -55,7 +66,12 @@ def register(commands: Any) -> None:
     verify.set_defaults(run=cmd_log_verify)
     show = log.add_parser("show", help="print the custody log")
     show.add_argument("--json", action="store_true", help="one JSON object per line")
-    show.add_argument("--type", help="only events of this type, e.g. log.verified")
+    show.add_argument(
+        "--type",
+        choices=[str(kind) for kind in EventType],
+        metavar="TYPE",
+        help="only events of this type, e.g. log.verified (an unknown type is an error that lists them)",
+    )
     show.set_defaults(run=cmd_log_show)
     acknowledge = log.add_parser(
         "acknowledge", help="record that you have seen detected tampering; writing resumes, the log keeps it"
@@ -77,14 +93,33 @@ def register(commands: Any) -> None:
     replace.set_defaults(run=cmd_recovery_key_replace)
 
 
+def _reviewer(args: argparse.Namespace) -> str:
+    """The reviewer's name for the custody log: ``--reviewer``, else asked; never the OS account unasked."""
+    name = (args.reviewer or "").strip()
+    if not name and sys.stdin.isatty():
+        name = input("Your name, as the custody log should show it: ").strip()
+    if not name:
+        raise UsageError(
+            "Say who you are: the custody log records every action under the reviewer's name. "
+            'Give --reviewer "Your Name" (there is no terminal to ask on).'
+        )
+    return name
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     """Create a workspace and show the recovery key once."""
     where = paths(args)
+    # Before the passphrase prompt and the calibration (seconds of work): nothing to ask for.
+    if Workspace.exists(where):
+        raise WorkspaceExists(
+            f"A workspace already exists in {printable(where.workspace)}; nothing was changed. Use --profile-dir "
+            "for another one."
+        )
     chosen = passphrase(args, confirm=True)
+    reviewer = _reviewer(args)
     kdf.normalise_passphrase(chosen)
     print("Calibrating key derivation for this machine…", file=sys.stderr)
-    reviewer = args.reviewer or getpass.getuser()
-    workspace, recovery = Workspace.create(where, chosen, reviewer, secrets=system_secret_store())
+    workspace, recovery = Workspace.create(where, chosen, reviewer, secrets=secret_store(args))
     try:
         print(f"Created workspace {workspace.workspace_id.hex()} in {printable(where.workspace)}")
         print("\nRECOVERY KEY — shown once. Store it offline; it is the only way in without the passphrase:")
@@ -115,7 +150,8 @@ def _print_verification(
         print(json_text(record))
     elif verification.ok:
         scope = "content and structure" if verification.with_keys else "structure only (no keys)"
-        print(f"Custody log intact: {verification.entries} entries, {verification.checkpoints} checkpoints, {scope}.")
+        entries = plural(verification.entries, "entry", "entries")
+        print(f"Custody log intact: {entries}, {plural(verification.checkpoints, 'checkpoint')}, {scope}.")
     else:
         where = f" First bad entry: {verification.first_bad_seq}." if verification.first_bad_seq else ""
         print(f"CUSTODY LOG FAILED VERIFICATION: {printable(verification.problem)}{where}")
@@ -178,8 +214,8 @@ def cmd_log_acknowledge(args: argparse.Namespace) -> int:
 
 
 def cmd_log_show(args: argparse.Namespace) -> int:
-    """Print the decrypted log (also while tampering stands, to investigate it; then exit 1)."""
-    workspace = unlocked(args, allow_tampered=True)
+    """Print the decrypted log (also while tampering stands, to investigate it; then exit 1); not logged."""
+    workspace = unlocked(args, allow_tampered=True, quiet=True)
     try:
         alarm = workspace.tampering
         events = [e for e in workspace.events() if not args.type or str(e.event.type) == args.type]

@@ -149,6 +149,12 @@ class ManifestUnreadable(EvidenceDeskError):
     code = "manifest-unreadable"
 
 
+class ImportPathMissing(EvidenceDeskError):
+    """A file or folder named for import does not exist (nothing was imported)."""
+
+    code = "import-path-missing"
+
+
 class ItemNotFound(EvidenceDeskError):
     """An item id that is not in this workspace."""
 

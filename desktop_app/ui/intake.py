@@ -18,6 +18,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.items import SourceFields
 from desktop_app.core.errors import EvidenceDeskError, OperationCancelled
 from desktop_app.core.intake.summary import ImportPhase, ImportProgress, ImportSummary, IntakeResult
@@ -103,7 +104,12 @@ def status_of(progress: ImportProgress) -> ImportStatus:
 def outcome_of(summary: ImportSummary) -> tuple[str, str, str]:
     """(title, sentence, style) for a finished import."""
     added, duplicates, problems = summary.items_added, summary.sources_added, len(summary.problems)
-    parts = [f"{added:,} new item{'s' if added != 1 else ''}"]
+    here, empty = summary.already_here, summary.empty_files
+    parts = [plural(added, "new item")] if added or not (here or duplicates) else []
+    if here:  # imported again: say so, rather than a bare "0 new items"
+        parts.append(f"{plural(here, 'file')} already in the workspace")
+    if empty:
+        parts.append(f"{plural(empty, 'empty file')} (marked in the queue)")
     if duplicates:
         parts.append(f"{duplicates:,} duplicate{'s' if duplicates != 1 else ''} added as sources")
     if problems:
@@ -116,7 +122,7 @@ def outcome_of(summary: ImportSummary) -> tuple[str, str, str]:
     sentence = "; ".join(parts) + "."
     if summary.cancelled:
         return "Import cancelled", f"Stopped on request. Kept: {sentence}", "notice"
-    return "Import finished", sentence, "ok" if summary.ok else "notice"
+    return "Import finished", sentence, "ok" if summary.ok and not empty else "notice"
 
 
 class IntakeController(QObject):

@@ -42,6 +42,8 @@ from desktop_app.core.storage.vault import VaultVerification
 from desktop_app.ui.auto_lock import AutoLockController
 from desktop_app.ui.checkpoint_export import CheckpointExport, default_file_name, export_checkpoint
 from desktop_app.ui.custody.alerts import CustodyAlertController
+from desktop_app.ui.custody.controller import CustodyController
+from desktop_app.ui.custody.names import item_names
 from desktop_app.ui.dialogs.about import AboutDialog, keyring_notice, shipped_components
 from desktop_app.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from desktop_app.ui.dialogs.cybertipline_dialog import CyberTiplineDialog
@@ -50,6 +52,7 @@ from desktop_app.ui.dialogs.unlock import UnlockDialog
 from desktop_app.ui.intake import DropImporter, IntakeController, IntakePort
 from desktop_app.ui.lists.lists_page import ListsPage
 from desktop_app.ui.models.custody_log import CustodyLogModel, LogRow, rows_from_events
+from desktop_app.ui.report.queue_link import QueueReportLink
 from desktop_app.ui.report.reports_page import ReportsPage
 from desktop_app.ui.review import ItemsPort, ReviewController
 from desktop_app.ui.submission.controller import SubmissionController, environment_for
@@ -71,10 +74,12 @@ STATUS_MESSAGE_MS = 8000
 CHECKPOINT_CHECK_MS = 60 * 60 * 1000
 
 
-def _load_for_view(workspace: Workspace) -> tuple[WorkspaceSnapshot, list[LogRow]]:
-    """Runs in the worker: read the workspace and format the table rows there too."""
+def _load_for_view(workspace: Workspace, items: ItemsPort) -> tuple[WorkspaceSnapshot, list[LogRow]]:
+    """Runs in the worker: read the workspace and format the table rows there too (items by name)."""
     snapshot = load_snapshot(workspace)
-    return snapshot, rows_from_events(snapshot.events)
+    return snapshot, rows_from_events(
+        snapshot.events, item_names(items) if snapshot.unlocked and not snapshot.read_problem else None
+    )
 
 
 class ItemServicePort(ItemsPort, IntakePort, Protocol):
@@ -167,6 +172,16 @@ class MainWindow(QMainWindow):
             self.reports_page = ReportsPage(reports, pool, cybertipline=cybertipline, submissions=self.submissions)
             self.reports_page.message.connect(self._show_message)
             self.tabs.addTab(self.reports_page, "Reports")
+            page = self.reports_page
+            self.report_link = QueueReportLink(
+                self.review, page, workspace, pool, lambda: self.tabs.setCurrentWidget(page), self
+            )
+            self.report_link.message.connect(self._show_message)
+            if self.submissions is not None:  # a finished submission moves its items to Reported
+                self.submissions.status_changed.connect(lambda _: self.report_link.report_filed())
+        self.custody = CustodyController(workspace, items, pool, self.review.queue, self.reports_page, self)
+        self.custody.message.connect(self._show_message)
+        self.custody.exported.connect(lambda _: self._refresh_log_when_seen())  # the export is an event
         self.lists_page: ListsPage | None = None
         if hashlists is not None:
             self.lists_page = ListsPage(hashlists, pool)
@@ -262,7 +277,7 @@ class MainWindow(QMainWindow):
         if not self.workspace.is_unlocked:
             return
         generation = self._generation
-        worker = self._pool.run(_load_for_view, self.workspace, context=self)
+        worker = self._pool.run(_load_for_view, self.workspace, self.review.items, context=self)
         worker.result.connect(partial(self._snapshot_loaded, generation))
         worker.error.connect(self._action_failed)
 
@@ -559,6 +574,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the idle timer and any import; the composition root closes (and seals) the workspace."""
         self._auto_lock.stop()
+        if self.reports_page is not None and self.workspace.is_unlocked:
+            self.reports_page.flush()  # the draft being typed is saved before the workspace closes
         self._generation += 1  # reads still in flight must not repaint a closed window
         self.intake.shutdown()
         if self.submissions is not None:

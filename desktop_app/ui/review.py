@@ -62,6 +62,8 @@ class ItemsPort(Protocol):
 
     def record_reveal(self, item_id: str, mode: RevealMode) -> None: ...  # noqa: D102
 
+    def read_bytes(self, item_id: str) -> bytes: ...  # noqa: D102
+
 
 @dataclass(frozen=True)
 class QueueChanges:
@@ -114,6 +116,19 @@ def reveal_and_read(items: ItemsPort, item_id: str, mode: str) -> Item:
     """Worker: record the reveal in the custody log, then read the item back (now viewed)."""
     items.record_reveal(item_id, RevealMode(mode))
     return items.get(item_id)
+
+
+TEXT_SHOWN_BYTES = 1_000_000  # a transcript longer than this is shown in part, and says so
+
+
+def reveal_and_read_text(items: ItemsPort, item_id: str) -> tuple[Item, str]:
+    """Worker: record the reveal of a text item, then read its words (only after the log has it)."""
+    items.record_reveal(item_id, RevealMode.FULL)
+    data = items.read_bytes(item_id)
+    text = data[:TEXT_SHOWN_BYTES].decode("utf-8", "replace")
+    if len(data) > TEXT_SHOWN_BYTES:
+        text += f"\n\n[… shown: the first {TEXT_SHOWN_BYTES:,} of {len(data):,} bytes]"
+    return items.get(item_id), text
 
 
 def change_states(items: ItemsPort, current: list[Item], state: ReviewState, reason: str) -> list[QueueRow]:
@@ -266,6 +281,12 @@ class ReviewController(QObject):
     def reveal(self, item_id: str, mode: str) -> None:
         """Record a reveal ("full" or "exif") in a worker; show it only once it is recorded."""
         generation = self._generation
+        item = self.viewer.item
+        if mode == "full" and item is not None and item.item_id == item_id and self.viewer.is_text:
+            text_worker = self._pool.run(reveal_and_read_text, self.items, item_id, context=self)
+            text_worker.result.connect(partial(self._text_revealed, generation))
+            text_worker.error.connect(self._failed)
+            return
         worker = self._pool.run(reveal_and_read, self.items, item_id, mode, context=self)
         worker.result.connect(partial(self._reveal_recorded, mode, generation))
         worker.error.connect(self._failed)
@@ -279,6 +300,17 @@ class ReviewController(QObject):
             self.viewer.show_item(item)
             self.details.show_item(item)
         self.revealed.emit(item.item_id, mode)
+
+    def _text_revealed(self, generation: int, read: tuple[Item, str]) -> None:
+        item, text = read
+        if generation != self._generation:
+            return  # locked meanwhile: the reveal is logged, nothing is shown
+        self.model.update_rows([QueueRow.from_item(item)])
+        if self.viewer.item is not None and self.viewer.item.item_id == item.item_id:
+            self.viewer.show_item(item)  # the same item, viewed now: the heading says so, nothing is forgotten
+            self.details.show_item(item)
+            self.viewer.show_text(item.item_id, text)
+        self.revealed.emit(item.item_id, "full")
 
     # -- review states -------------------------------------------------------------------------
 

@@ -85,7 +85,7 @@ def test_passphrase_file_is_accepted(initialised, tmp_path):
 
 def test_tampering_makes_verify_fail_naming_the_entry(tmp_path):
     profile = tmp_path / "profile"
-    run(profile, "init", check_code=0)
+    run(profile, "init", "--reviewer", "CLI Reviewer", check_code=0)
     db = profile / "data" / "workspace" / "workspace.db"
     with sqlite3.connect(db) as conn:
         conn.execute("DROP TRIGGER log_entries_no_update")

@@ -216,7 +216,7 @@ def test_import_then_items(profile, tmp_path, files):
 def test_a_clean_import_exits_0(profile, tmp_path):
     (tmp_path / "one.txt").write_bytes(b"one clean file for exit code zero")
     done = run(profile, "import", str(tmp_path / "one.txt"), check_code=0)
-    assert "1 new items" in done.stdout
+    assert "1 new item," in done.stdout
 
 
 def test_import_usage_and_passphrase_errors(profile, tmp_path):

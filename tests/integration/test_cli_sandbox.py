@@ -73,7 +73,7 @@ def test_sandbox_prints_generated_credentials(tmp_path):
     url = lines[1].split()[-1]
     assert url.startswith("http://127.0.0.1:")
     assert lines[2].split()[-1].startswith("practice-") and len(lines[3].split()[-1]) >= 20
-    assert "Stopped after 0 request(s)" in out
+    assert "Stopped after 0 requests" in out
 
 
 def test_sandbox_refuses_a_bad_fault_file(tmp_path):

@@ -62,7 +62,7 @@ def test_filtered_proxy_passes_the_model_tester(qtmodeltester):
 def test_columns_and_roles():
     model, _ = proxy_over(synthetic(3))
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
-    assert headers == ["Seq", "Time (local)", "Event", "Subject", "Actor", "Details"]
+    assert headers == ["Seq", "Time (local)", "What happened", "Subject", "Actor", "Event", "Details"]
     first = model.index(0, Column.DETAILS)
     assert first.data() == '{"n":1}'
     assert model.index(0, Column.EVENT).data() == "log.verified"
@@ -109,3 +109,41 @@ def test_clear_empties_the_model():
     model, proxy = proxy_over(synthetic(5))
     model.clear()
     assert model.rowCount() == 0 and proxy.rowCount() == 0
+
+
+def test_events_read_in_words_with_item_names_and_the_raw_event_one_click_away(qtbot):
+    from datetime import UTC, datetime
+
+    from desktop_app.core.domain.events import CustodyEvent
+    from desktop_app.core.storage.custody_log import LoggedEvent
+    from desktop_app.ui.models.custody_log import rows_from_events
+    from desktop_app.ui.widgets.custody_log_view import CustodyLogWidget
+
+    moment = datetime(2026, 5, 30, 21, 5, tzinfo=UTC)
+    events = [
+        LoggedEvent(1, CustodyEvent(EventType.ITEM_REVEALED, "Sam Rivera", {"mode": "full"}, "a" * 32, moment)),
+        LoggedEvent(
+            2, CustodyEvent(EventType.REPORT_FILE_ADDED, "Sam Rivera", {"item": "a" * 32}, "4aaed480" * 4, moment)
+        ),
+        LoggedEvent(3, CustodyEvent(EventType.ITEM_REVEALED, "Sam Rivera", {"mode": "exif"}, "b" * 32, moment)),
+    ]
+    model = CustodyLogModel()
+    model.set_rows(rows_from_events(events, {"a" * 32: "bridge-1.jpg"}))
+    what = [model.index(row, Column.WHAT).data() for row in range(3)]
+    assert what == [
+        "Revealed bridge-1.jpg in full",
+        "Added bridge-1.jpg to report 4aaed480",
+        "Revealed item bbbbbbbb (metadata only)",  # a name the view does not know: the id, short
+    ]
+    assert model.index(0, Column.SUBJECT).data() == "bridge-1.jpg"
+    assert model.index(0, Column.SUBJECT).data(Qt.ItemDataRole.ToolTipRole) == "a" * 32
+    widget = CustodyLogWidget(model)
+    qtbot.addWidget(widget)
+    widget.text_field.setText("bridge-1")  # found by name, though the log holds only the id
+    assert widget.proxy.rowCount() == 2
+    widget.text_field.clear()
+    widget.table.selectRow(0)  # newest first: entry 3
+    index = widget.table.model().index(0, 0)
+    qtbot.mouseClick(widget.table.viewport(), Qt.MouseButton.LeftButton, pos=widget.table.visualRect(index).center())
+    raw = widget.raw_view.toPlainText()
+    assert raw.startswith("Entry 3") and '"mode": "exif"' in raw and "b" * 32 in raw

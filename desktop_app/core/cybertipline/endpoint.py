@@ -76,8 +76,9 @@ class Credentials:
 class CredentialStore:
     """NCMEC credentials per endpoint in the OS keyring; ``secrets`` None means the system has none."""
 
-    def __init__(self, secrets: SecretStore | None) -> None:
+    def __init__(self, secrets: SecretStore | None, where: str = "this computer's keyring") -> None:
         self._secrets = secrets
+        self.where = where  # which store keeps them, in words (the connection dialog says so)
 
     @property
     def available(self) -> bool:

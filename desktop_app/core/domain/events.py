@@ -70,6 +70,13 @@ class EventType(StrEnum):
     ITEMS_MATCHED = "items.matched"  # one match run: how many items, how many matched
     ITEM_MATCHED = "item.matched"  # an item's matches changed: list, entry, algorithm, distance
     ITEM_MATCH_REJECTED = "item.match-rejected"  # the reviewer said: not a match, for this item
+    HOLD_PLACED = "hold.placed"
+    HOLD_ITEMS_ADDED = "hold.items-added"
+    HOLD_RENEWED = "hold.renewed"
+    HOLD_RELEASED = "hold.released"
+    ITEM_DESTROYED = "item.destroyed"
+    FOLLOWUP_RECORDED = "followup.recorded"
+    CUSTODY_REPORT_EXPORTED = "custody-report.exported"  # a readable custody record written for people
 
 
 @dataclass(frozen=True)

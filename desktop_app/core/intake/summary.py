@@ -83,6 +83,16 @@ class ImportSummary:
         return sum(r.new_source and not r.new_item for r in self.results)
 
     @property
+    def already_here(self) -> int:
+        """Files already in the workspace from the same place (imported again): nothing changed."""
+        return sum(r.item_id is not None and not r.new_item and not r.new_source for r in self.results)
+
+    @property
+    def empty_files(self) -> int:
+        """Files of 0 bytes (preserved as they are, but there is nothing in them to report)."""
+        return sum(r.kind is ItemKind.FILE and r.size == 0 for r in self.results)
+
+    @property
     def problems(self) -> tuple[IntakeResult, ...]:
         """Results with an outcome other than OK."""
         return tuple(r for r in self.results if r.problem)

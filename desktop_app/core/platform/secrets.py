@@ -77,6 +77,7 @@ class MemorySecretStore:
 def system_secret_store() -> SecretStore | None:
     """The OS keyring, or None when this system has no usable backend."""
     if isinstance(keyring.get_keyring(), fail.Keyring):
-        _log.warning("No OS keyring available: the checkpoint witness copy is not kept on this system.")
+        # Logged, not printed: the CLI tells the user once per profile (``cli.common.secret_store``).
+        _log.info("No OS keyring available: the checkpoint witness copy is not kept on this system.")
         return None
     return KeyringSecretStore()

@@ -18,7 +18,13 @@ from typing import Any
 from desktop_app.core.crypto.stream import EncryptedFile
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.domain.items import Item, ItemKind, RevealMode, ReviewState, SourceFields, viewed_item_ids
-from desktop_app.core.errors import DismissReasonRequired, ItemHasNoContent, ItemNotFound, ItemRecordDamaged
+from desktop_app.core.errors import (
+    DismissReasonRequired,
+    ImportPathMissing,
+    ItemHasNoContent,
+    ItemNotFound,
+    ItemRecordDamaged,
+)
 from desktop_app.core.intake.analysis import Analyse, Append
 from desktop_app.core.intake.importer import Importer, IntakeLimits
 from desktop_app.core.intake.manifest import read_manifest
@@ -120,6 +126,11 @@ class ItemService:
         ``cancelled`` with everything finished so far committed.
         """
         self._workspace.vault()  # fail now, not after a long walk, if the workspace is locked
+        missing = [p for p in paths if not os.path.lexists(p)]
+        if missing:
+            # A mistyped path is the command line's error, not a vanished file to keep as evidence.
+            named = ", ".join(os.fsdecode(p) for p in missing[:3]) + (" and more" if len(missing) > 3 else "")
+            raise ImportPathMissing(f"No such file or folder: {named}. Nothing was imported; check the path.")
         parsed = read_manifest(_abs_bytes(manifest), self._limits.max_manifest_size) if manifest is not None else None
         walk = scan([_abs_bytes(p) for p in paths], parsed, cancel, [_abs_bytes(p) for p in allow_outside])
         while True:

@@ -53,6 +53,7 @@ from desktop_app.core.services.report_building import (
     summarise,
     sync_viewed,
 )
+from desktop_app.core.services.report_membership import mark_items_reported
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.reports import ReportRecord, ReportStore
 
@@ -386,7 +387,8 @@ class ReportService:
 
         The reviewer records it after filing the exported report through NCMEC's web form (the
         submission flow will call this when ``/submit`` answers). A corrected id replaces the old one
-        and the event says which it replaced. ``NcmecReportIdInvalid`` for what ``priorCTReports``
+        and the event says which it replaced. The report's items move to *reported* in the same
+        transaction (as a finished submission moves them). ``NcmecReportIdInvalid`` for what ``priorCTReports``
         could not cite, ``NcmecReportIdInUse`` for an id recorded for another report.
         """
         number = ncmec_report_id_from_text(str(ncmec_report_id))
@@ -407,6 +409,7 @@ class ReportService:
             record.updated_at = self._now()
             self._store.update(conn, record)
             self._append(conn, EventType.REPORT_NCMEC_ID_RECORDED, data, report_id)
+            mark_items_reported(self._workspace, conn, [f.item_id for f in record.draft.files if f.item_id])
         return record
 
     def known_ncmec_report_ids(self) -> frozenset[int]:

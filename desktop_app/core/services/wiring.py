@@ -14,8 +14,10 @@ from desktop_app.core.services.bundles import BundleService
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.hashlists import HashListService
 from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.lifecycle import Lifecycle, build_lifecycle
 from desktop_app.core.services.practice import PracticeEndpoint
 from desktop_app.core.services.reports import ReportService
+from desktop_app.core.services.sealed_store import KEYRING_STORE, WORKSPACE_STORE, WorkspaceSecretStore
 from desktop_app.core.services.submission import SubmissionService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
@@ -33,6 +35,7 @@ class Services:
     submissions: SubmissionService
     bundles: BundleService
     hashlists: HashListService
+    lifecycle: Lifecycle
 
     def close(self) -> None:
         """Stop what the services started (the practice server); the workspace is closed by its owner."""
@@ -47,7 +50,13 @@ def build_services(
 ) -> Services:
     """Wire the services of an unlocked workspace; ``analyse`` is the decoder pool's hook, if any."""
     items = ItemService(workspace, analyse)
-    cybertipline = CyberTiplineService(workspace, CredentialStore(secrets), settings.cybertipline_endpoint)
+    # Without an OS keyring the credentials are sealed in the workspace rather than refused.
+    store = (
+        CredentialStore(secrets, KEYRING_STORE)
+        if secrets is not None
+        else (CredentialStore(WorkspaceSecretStore(workspace), WORKSPACE_STORE))
+    )
+    cybertipline = CyberTiplineService(workspace, store, settings.cybertipline_endpoint)
     # Once the workspace has fetched NCMEC's schema, every report check includes it.
     reports = ReportService(workspace, items, xsd=cybertipline.current_xsd)
     credentials = cybertipline.credentials
@@ -55,7 +64,9 @@ def build_services(
     submissions = SubmissionService(workspace, reports, items, credentials, practice)
     bundles = BundleService(workspace, items, reports, receipt_for=submissions.receipt)
     hashlists = HashListService(workspace, items)
-    return Services(workspace, items, cybertipline, reports, submissions, bundles, hashlists)
+    return Services(
+        workspace, items, cybertipline, reports, submissions, bundles, hashlists, build_lifecycle(workspace)
+    )
 
 
 def _cached_xsd(workspace: Workspace) -> bytes | None:

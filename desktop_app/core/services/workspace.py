@@ -108,6 +108,7 @@ class Workspace:
         self.db = db
         self._lock = lock
         self._unlocked: _Unlocked | None = None
+        self._quiet_from: int | None = None  # the log's size when a reading session unlocked (``unlock``)
         with db.read() as reader:
             workspace_id, log_id, public = (_meta(reader.conn, k) for k in ("workspace_id", "log_id", "public_key"))
         if workspace_id is None or log_id is None or public is None:
@@ -255,10 +256,13 @@ class Workspace:
             _set_meta(conn, "last_checkpoint_at", datetime.now(UTC).isoformat().encode())
         return recovery, master
 
-    def close(self) -> None:
-        """Lock (sealing a checkpoint if the log grew), close the database, release the instance."""
+    def close(self, reason: str = "") -> None:
+        """Lock (sealing a checkpoint if the log grew), close the database, release the instance.
+
+        ``reason`` says why the app stopped when it was not the reviewer's Quit (``SIGTERM``, ...).
+        """
         if self._unlocked is not None:
-            self.lock()
+            self.lock(reason)
         self.db.close()
         self._lock.release()
 
@@ -287,14 +291,25 @@ class Workspace:
         params = kdf.KdfParams.from_json(params_json)  # caps checked before the KDF runs
         return unwrap_with_passphrase(wrapped, passphrase, params, self.workspace_id)
 
-    def unlock(self, passphrase: str, external_notes: Iterable[str | tuple[str, str]] = ()) -> Verification:
+    def unlock(
+        self, passphrase: str, external_notes: Iterable[str | tuple[str, str]] = (), quiet: bool = False
+    ) -> Verification:
         """Unlock with the passphrase. Returns the verification made before anything was written.
 
         ``external_notes`` are further checkpoints (exported files) to verify against. If the
         verification fails, the workspace is unlocked for reading but nothing is written.
+        ``quiet``: a session that only reads (a CLI command that lists or shows). Its unlock is not
+        recorded and its lock records nothing either, unless the session changed something: then a
+        checkpoint seals what it wrote. Every change is logged as always; reading is not an action on
+        the evidence worth an entry and a checkpoint each time.
         """
         master = self._master_from_passphrase(passphrase)
-        return self._unlock_with_master(master, [(EventType.WORKSPACE_UNLOCKED, {})], external_notes)
+        if not quiet:
+            return self._unlock_with_master(master, [(EventType.WORKSPACE_UNLOCKED, {})], external_notes)
+        verification = self._unlock_with_master(master, [], external_notes, checkpoint=False)
+        with self.db.read() as reader:
+            self._quiet_from = self.custody_log().size(reader.conn)
+        return verification
 
     def unlock_with_recovery_key(self, recovery_text: str, new_passphrase: str) -> Verification:
         """Unlock with the recovery key and set a new passphrase at once (not while tampering stands)."""
@@ -335,6 +350,7 @@ class Workspace:
         master: bytes,
         events: list[tuple[EventType, dict[str, Any]]],
         external_notes: Iterable[str | tuple[str, str]] = (),
+        checkpoint: bool = True,
     ) -> Verification:
         subkeys = Subkeys.derive(master, self.workspace_id)
         with self.db.read() as reader:
@@ -363,20 +379,29 @@ class Workspace:
             if events:
                 self._append(conn, EventType.LOG_VERIFIED, self._verification_record(verification))
             self.recovery_slot_problem = self._check_recovery_slot(conn, master)
-        self.checkpoint_if_due()
+        if checkpoint:
+            self.checkpoint_if_due()
         return verification
 
-    def lock(self) -> None:
-        """Record the lock, seal a checkpoint if the log grew, and drop the keys.
+    def lock(self, reason: str = "") -> None:
+        """Record the lock (with ``reason`` if given), seal a checkpoint if the log grew, drop the keys.
 
         While tampering stands unacknowledged the keys are dropped and nothing is written.
         """
         if self._unlocked is None:
             return
+        quiet_from, self._quiet_from = self._quiet_from, None
         try:
-            if self._alarm is None:
-                self.record(EventType.WORKSPACE_LOCKED)
+            if self._alarm is not None:
+                return
+            if quiet_from is None:
+                self.record(EventType.WORKSPACE_LOCKED, {"reason": reason} if reason else {})
                 self.checkpoint_if_due(max_age=timedelta(0))
+            else:  # a reading session (``unlock(quiet=True)``): a checkpoint only over what it wrote
+                with self.db.read() as reader:
+                    grew = self.custody_log().size(reader.conn) > quiet_from
+                if grew:
+                    self.checkpoint_if_due(max_age=timedelta(0))
         finally:
             self._unlocked = None
 

@@ -172,6 +172,15 @@ class WorkspaceDatabase:
             finally:
                 conn.close()
 
+    def fold_wal(self) -> bool:
+        """Fold the WAL into the main file and empty it; False if a reader kept some of it.
+
+        After a cryptographic erase this leaves no earlier page image (a wrapped key) in the WAL.
+        """
+        with self._lock:
+            busy, _, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            return not busy
+
     def integrity_check(self) -> str:
         """SQLite's own structural check; ``"ok"`` when sound."""
         with self._lock:

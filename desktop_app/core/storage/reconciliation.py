@@ -53,6 +53,7 @@ _RELEVANT = {
         EventType.ITEM_ANALYSED,
         EventType.BLOB_STORED,
         EventType.BLOB_DESTROYED,
+        EventType.ITEM_DESTROYED,
         EventType.REPORT_CREATED,
         EventType.REPORT_STATUS_CHANGED,
         EventType.REPORTER_PROFILE_SAVED,
@@ -161,6 +162,11 @@ class LogReplay:
         elif kind is EventType.BLOB_DESTROYED:
             self.blobs.discard(subject)
             self.destroyed.add(subject)
+        elif kind is EventType.ITEM_DESTROYED:
+            # Destruction keeps the item's row (hashes, size, the fact) and erases what identified it:
+            # its sources and its analysis go; its blob goes with its own BLOB_DESTROYED entry.
+            self.sources = {source: item for source, item in self.sources.items() if item != subject}
+            self.analysed.discard(subject)
         elif kind is EventType.REPORT_CREATED:
             self.reports[subject] = _INITIAL_STATUS
         elif kind is EventType.REPORT_STATUS_CHANGED:

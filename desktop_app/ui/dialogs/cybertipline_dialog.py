@@ -108,7 +108,7 @@ class CyberTiplineDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         keyring = (
-            "They are kept in this computer's keyring, never in a file, and used only for the address above."
+            f"They are kept in {service.credentials.where}, never in a plain file, and used only for the address above."
             if service.credentials.available
             else "This computer has no OS keyring, so they cannot be saved: Evidence Desk keeps passwords nowhere else."
         )

@@ -7,7 +7,7 @@ the log), which is how a bulk result reaches the view without stalling the event
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from desktop_app.core.domain.custody_words import describe
 from desktop_app.core.storage.custody_log import LoggedEvent
 
 Index = QModelIndex | QPersistentModelIndex
@@ -35,15 +36,17 @@ class Column(IntEnum):
 
     SEQ = 0
     TIME = 1
-    EVENT = 2
+    WHAT = 2
     SUBJECT = 3
     ACTOR = 4
-    DETAILS = 5
+    EVENT = 5
+    DETAILS = 6
 
 
 HEADERS = {
     Column.SEQ: "Seq",
     Column.TIME: "Time (local)",
+    Column.WHAT: "What happened",
     Column.EVENT: "Event",
     Column.SUBJECT: "Subject",
     Column.ACTOR: "Actor",
@@ -59,7 +62,8 @@ class Role(IntEnum):
     LOCAL_DATE = Qt.ItemDataRole.UserRole + 3  # QDate of the event in local time
     SEQ = Qt.ItemDataRole.UserRole + 4  # int
     SORT = Qt.ItemDataRole.UserRole + 5  # a value that sorts naturally for this column
-    SEARCH_TEXT = Qt.ItemDataRole.UserRole + 6  # lower-case subject + details, for text filtering
+    SEARCH_TEXT = Qt.ItemDataRole.UserRole + 6  # lower-case subject, its name, the sentence and details
+    RAW = Qt.ItemDataRole.UserRole + 7  # the whole event, readable (the raw-event pane)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +80,21 @@ class LogRow:
     actor: str
     details: str
     details_pretty: str
+    sentence: str = ""  # what happened, in words, items by name
+    subject_name: str | None = None  # the subject's name when it is an item (or its content)
+
+    @property
+    def raw(self) -> str:
+        """The whole event as the log holds it, readable (what the raw-event pane shows)."""
+        return (
+            f"Entry {self.seq}\nType: {self.event_type}\nTime: {self.utc_time} (UTC)\nActor: {self.actor}\n"
+            f"Subject: {self.subject or NO_SUBJECT}\nData: {self.details_pretty}"
+        )
 
     @classmethod
-    def from_event(cls, logged: LoggedEvent) -> "LogRow":
-        """Format one logged event."""
+    def from_event(cls, logged: LoggedEvent, names: Mapping[str, str] | None = None) -> "LogRow":
+        """Format one logged event (``names``: item and content ids to item names)."""
+        names = names or {}
         event = logged.event
         local = event.time.astimezone()
         return cls(
@@ -95,12 +110,14 @@ class LogRow:
             if event.data
             else "",
             details_pretty=json.dumps(event.data, sort_keys=True, indent=2, ensure_ascii=False),
+            sentence=describe(event, names),
+            subject_name=names.get(event.subject) if event.subject else None,
         )
 
 
-def rows_from_events(events: Sequence[LoggedEvent]) -> list[LogRow]:
+def rows_from_events(events: Sequence[LoggedEvent], names: Mapping[str, str] | None = None) -> list[LogRow]:
     """Format a whole log; meant for the worker thread."""
-    return [LogRow.from_event(event) for event in events]
+    return [LogRow.from_event(event, names) for event in events]
 
 
 class CustodyLogModel(QAbstractTableModel):
@@ -155,6 +172,10 @@ class CustodyLogModel(QAbstractTableModel):
                 return f"{row.utc_time} (UTC)"
             if column == Column.DETAILS and row.details:
                 return row.details_pretty
+            if column == Column.WHAT:
+                return row.raw
+            if column == Column.SUBJECT and row.subject_name:
+                return row.subject
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.SEQ:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -168,10 +189,12 @@ class CustodyLogModel(QAbstractTableModel):
             return str(row.seq)
         if column == Column.TIME:
             return row.local_time
+        if column == Column.WHAT:
+            return row.sentence or row.event_type
         if column == Column.EVENT:
             return row.event_type
         if column == Column.SUBJECT:
-            return row.subject or NO_SUBJECT
+            return row.subject_name or row.subject or NO_SUBJECT
         if column == Column.ACTOR:
             return row.actor
         return row.details
@@ -194,8 +217,10 @@ class CustodyLogModel(QAbstractTableModel):
             return QDate(row.local_date.year, row.local_date.month, row.local_date.day)
         if role == Role.SEQ:
             return row.seq
+        if role == Role.RAW:
+            return row.raw
         if role == Role.SEARCH_TEXT:
-            return f"{row.subject or ''}\n{row.details}".casefold()
+            return f"{row.subject or ''}\n{row.subject_name or ''}\n{row.sentence}\n{row.details}".casefold()
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -32,7 +32,7 @@ HEADERS = {
     Column.TYPE: "Type",
     Column.SIZE: "Size",
     Column.SHA256: "SHA-256",
-    Column.PDQ_QUALITY: "PDQ",
+    Column.PDQ_QUALITY: "PDQ quality",
     Column.MATCH: "Match",
     Column.STATE: "State",
     Column.VIEWED: "Viewed",

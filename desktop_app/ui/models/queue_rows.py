@@ -8,6 +8,7 @@ plain Python (no Qt) and runs in the worker that read the items.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from desktop_app.core.domain.item_doubts import content_doubt
 from desktop_app.core.domain.items import IntakeOutcome, Item, ItemKind, ItemSource, ReviewState
 from desktop_app.core.domain.media import MediaKind
 
@@ -125,7 +126,7 @@ def problem_text(item: Item) -> str:
     if analysis is not None and analysis.problem is not None:
         reason = analysis.problem_detail or str(analysis.problem).replace("-", " ")
         return f"cannot render: {reason}"
-    return ""
+    return content_doubt(item)
 
 
 def source_label(source: ItemSource, kind: ItemKind) -> str:

@@ -237,6 +237,8 @@ class ReportsPage(QWidget):
         column.addLayout(top)
         column.addWidget(self.problem)
         column.addWidget(self.table, 1)
+        self.list_tools = QHBoxLayout()  # actions on the chosen report that others add (its custody record)
+        column.addLayout(self.list_tools)
         column.addWidget(self.schema_status)
         self.placeholder = QLabel("Choose a report on the left, or start a new one.")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -1,6 +1,6 @@
 """The central view: the custody log with its filters and the Verify button."""
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -10,14 +10,17 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.core.domain.events import EventType
-from desktop_app.ui.models.custody_log import Column, CustodyLogFilterModel, CustodyLogModel
+from desktop_app.ui.models.custody_log import Column, CustodyLogFilterModel, CustodyLogModel, Role
+from desktop_app.ui.theme import monospace_font
 
 ALL_EVENTS = "All events"
 
@@ -49,8 +52,8 @@ class CustodyLogWidget(QWidget):
         title = QLabel("Custody log")
         title.setProperty("role", "title")
         subtitle = QLabel(
-            "Every action on this workspace, in the order it happened. Entries cannot be "
-            "edited or removed without verification noticing."
+            "Every action on this workspace, in the order it happened, in words; select one to see it as the "
+            "log holds it. Entries cannot be edited or removed without verification noticing."
         )
         subtitle.setProperty("role", "hint")
         subtitle.setWordWrap(True)
@@ -72,7 +75,7 @@ class CustodyLogWidget(QWidget):
             self.event_combo.addItem(str(kind), str(kind))
         self.event_combo.currentIndexChanged.connect(lambda: self.proxy.set_event_type(self.event_combo.currentData()))
         self.text_field = QLineEdit()
-        self.text_field.setPlaceholderText("Subject or details contain…")
+        self.text_field.setPlaceholderText("Item name, subject, what happened or details contain…")
         self.text_field.setClearButtonEnabled(True)
         self.text_field.textChanged.connect(self.proxy.set_text)
         self.from_check = QCheckBox("From")
@@ -116,10 +119,11 @@ class CustodyLogWidget(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in (
             (Column.SEQ, 64),
-            (Column.TIME, 165),
-            (Column.EVENT, 195),
-            (Column.SUBJECT, 180),
-            (Column.ACTOR, 120),
+            (Column.TIME, 160),
+            (Column.WHAT, 360),
+            (Column.SUBJECT, 150),
+            (Column.ACTOR, 110),
+            (Column.EVENT, 160),
         ):
             header.resizeSection(column, width)
         header.setSectionResizeMode(Column.SEQ, QHeaderView.ResizeMode.Fixed)
@@ -134,13 +138,28 @@ class CustodyLogWidget(QWidget):
         ):
             signal.connect(self._update_count)
 
+        # The raw event, one click away: the selected row's entry as the log holds it.
+        self.raw_view = QPlainTextEdit()
+        self.raw_view.setReadOnly(True)
+        self.raw_view.setFont(monospace_font())
+        self.raw_view.setPlaceholderText("Select an event to see it as the log holds it.")
+        self.raw_view.setAccessibleName("Raw event")
+        self.table.selectionModel().currentRowChanged.connect(self._show_raw)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.raw_view)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        split.setSizes([600, 130])
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 22, 24, 16)
         layout.setSpacing(12)
         layout.addLayout(heading)
         layout.addLayout(filters)
         layout.addWidget(self.problem_label)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(split, 1)
         layout.addWidget(self.count_label)
         self._update_count()
 
@@ -149,6 +168,9 @@ class CustodyLogWidget(QWidget):
         shown = self.model.rowCount()
         self.problem_label.setText(f"Only the first {shown} entries can be shown. {problem}" if problem else "")
         self.problem_label.setVisible(bool(problem))
+
+    def _show_raw(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.raw_view.setPlainText(current.data(Role.RAW) if current.isValid() else "")
 
     def _apply_dates(self) -> None:
         self.proxy.set_date_range(

@@ -86,6 +86,11 @@ class ItemViewerWidget(QWidget):
         self.metadata.setFont(monospace_font())
         self.metadata.setMaximumHeight(140)
         self.metadata.hide()
+        # A text item's words, shown only after a reveal the log recorded (``show_text``), as a picture is.
+        self.text_view = QPlainTextEdit()
+        self.text_view.setReadOnly(True)
+        self.text_view.setAccessibleName("Revealed text")
+        self.text_view.hide()
 
         heading = QVBoxLayout()
         heading.setSpacing(2)
@@ -102,6 +107,7 @@ class ItemViewerWidget(QWidget):
         layout.addLayout(heading)
         layout.addWidget(self.problem)
         layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.text_view, 1)
         layout.addWidget(self.caption)
         layout.addLayout(buttons)
         layout.addWidget(self.metadata)
@@ -129,10 +135,26 @@ class ItemViewerWidget(QWidget):
             self.canvas.set_message("Analysing…")
         elif item.analysis is not None and item.analysis.problem is not None:
             self.canvas.set_message("This file cannot be shown. Its preserved bytes, digests and sources are below.")
-        elif item.kind == ItemKind.TEXT:
-            self.canvas.set_message("A text item: see its sources and digests below.")
+        elif self.is_text:
+            self.canvas.set_message("A text item, hidden until you reveal it. Each reveal is recorded.")
         else:
             self.canvas.set_message("Nothing to show: this item has no picture. Its digests and sources are below.")
+        self._update_buttons()
+
+    @property
+    def is_text(self) -> bool:
+        """Whether the current item is text that can be revealed and read here."""
+        return self.item is not None and self.item.kind == ItemKind.TEXT and self.item.blob_id is not None
+
+    def show_text(self, item_id: str, text: str) -> None:
+        """The log has the reveal of a text item: show its words in place of the message."""
+        if self.item is None or self.item.item_id != item_id:
+            return  # the reviewer moved on
+        self.text_view.setPlainText(text)
+        self.canvas.hide()
+        self.text_view.show()
+        self.revealed = True
+        self.caption.setText("Revealed — recorded in the custody log")
         self._update_buttons()
 
     @property
@@ -175,6 +197,8 @@ class ItemViewerWidget(QWidget):
 
     def conceal(self) -> None:
         """Back to the protected look."""
+        if self.text_view.isVisible():
+            self._hide_text()
         if self.revealed:
             self.revealed = False
             self._paint()
@@ -193,7 +217,14 @@ class ItemViewerWidget(QWidget):
 
     # -- inside --------------------------------------------------------------------------------
 
+    def _hide_text(self) -> None:
+        self.text_view.clear()  # the words are forgotten, not only hidden
+        self.text_view.hide()
+        self.canvas.show()
+        self.caption.clear()
+
     def _forget(self) -> None:
+        self._hide_text()
         self.previews, self.protected, self.revealed, self._held = None, [], False, False
         self.metadata.clear()
         self.metadata.hide()
@@ -234,7 +265,7 @@ class ItemViewerWidget(QWidget):
 
     def _update_buttons(self) -> None:
         has_pictures = self.previews is not None
-        self.reveal_button.setEnabled(has_pictures)
+        self.reveal_button.setEnabled(has_pictures or self.is_text)
         self.reveal_button.setText("Hide" if self.revealed and self.reveal_mode == "click" else "Reveal")
         if self.reveal_mode == "hold":
             self.reveal_button.setToolTip("Hold down to view; releasing hides it again. Each view is logged.")
@@ -244,6 +275,13 @@ class ItemViewerWidget(QWidget):
         self.metadata_button.setEnabled(has_file)
 
     def _press(self) -> None:
+        if self.is_text and self.item is not None:
+            # Text is read, not glanced at: a click reveals and a second click hides, in either mode.
+            if self.revealed:
+                self.conceal()
+            else:
+                self.reveal_requested.emit(self.item.item_id, FULL)
+            return
         if self.item is None or self.previews is None:
             return
         if self.reveal_mode == "hold":
@@ -255,7 +293,7 @@ class ItemViewerWidget(QWidget):
             self.reveal_requested.emit(self.item.item_id, FULL)
 
     def _release(self) -> None:
-        if self.reveal_mode == "hold":
+        if self.reveal_mode == "hold" and not self.is_text:
             self._held = False
             self.conceal()
 

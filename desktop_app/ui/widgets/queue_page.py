@@ -67,9 +67,14 @@ class QueuePageWidget(QWidget):
         self.queue = QueueWidget(model, settings.thumbnail_size)
         self.viewer = ItemViewerWidget(DisplayOptions.from_settings(settings), settings.reveal_mode)
         self.details = ItemDetailsWidget()
+        # Below the details: which reports hold the item (``add_report_controls``, when there are reports).
+        details_box = QWidget()
+        self.details_column = QVBoxLayout(details_box)
+        self.details_column.setContentsMargins(0, 0, 0, 0)
+        self.details_column.addWidget(self.details, 1)
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.viewer)
-        side.addWidget(self.details)
+        side.addWidget(details_box)
         side.setStretchFactor(0, 3)
         side.setStretchFactor(1, 2)
         side.setChildrenCollapsible(False)
@@ -96,6 +101,12 @@ class QueuePageWidget(QWidget):
         """Show a workspace problem above the queue (a failed verification, missing evidence), or hide it."""
         self.alert.setText(text)
         self.alert.setVisible(bool(text))
+
+    def add_report_controls(self, buttons: list[QPushButton], item_reports: QWidget) -> None:
+        """Put the report actions beside the review states, and the item's reports under its details."""
+        for button in buttons:
+            self.queue.add_bulk_button(button)
+        self.details_column.addWidget(item_reports)
 
     def intake_buttons(self) -> list[QPushButton]:
         """The four ways to add items."""

@@ -42,6 +42,10 @@ from desktop_app.ui.models.queue_columns import MONOSPACED, RIGHT_ALIGNED, Colum
 from desktop_app.ui.models.queue_rows import KindGroup, QueueRow
 from desktop_app.ui.theme import BORDER, PROBLEM_BACKGROUND, PROBLEM_TEXT, SECONDARY_TEXT, WINDOW
 
+EMPTY_QUEUE_TEXT = (
+    "The queue is empty. Add files (Ctrl+O) or a folder (Ctrl+Shift+O), import a platform's manifest, "
+    "add a text item (Ctrl+T), or drop files and folders anywhere on this window."
+)
 PADDING = 4  # around a thumbnail
 CELL_PADDING = 10  # left and right of a text cell, as ``QTableView::item`` in the style sheet
 TEXT_CACHE_LIMIT = 4000  # laid-out texts kept: several screens of rows at a few widths
@@ -136,6 +140,7 @@ class QueueTableView(QTableView):
         super().__init__(parent)
         self.queue = queue
         self.side = thumbnail_side
+        self.empty_text = EMPTY_QUEUE_TEXT  # '' for a table that must stay blank when empty (the picker)
         self.texts = StaticTexts()
         self._tiles: dict[tuple[str, str, str, int, float], QPixmap] = {}
         self._mono = queue.monospace_font()
@@ -184,6 +189,12 @@ class QueueTableView(QTableView):
         painter.fillRect(dirty, look.base)
         model = self.model()
         if model is None or model.rowCount() == 0:
+            if model is not None and self.queue.total == 0 and self.empty_text:
+                # An empty queue says how to fill it, rather than showing a blank table.
+                painter.setPen(QColor(SECONDARY_TEXT))
+                area = self.viewport().rect().adjusted(24, 24, -24, -24)
+                flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+                painter.drawText(area, int(flags), self.empty_text)
             return
         first = self.rowAt(dirty.top())
         if first < 0:

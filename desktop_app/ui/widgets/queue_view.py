@@ -35,7 +35,7 @@ COLUMN_WIDTHS = {
     Column.TYPE: 114,
     Column.SIZE: 82,
     Column.SHA256: 120,
-    Column.PDQ_QUALITY: 56,
+    Column.PDQ_QUALITY: 96,
     Column.MATCH: 62,
     Column.STATE: 86,
     Column.VIEWED: 70,
@@ -156,12 +156,16 @@ class QueueWidget(QWidget):
         ):
             signal.connect(self._update_count)
 
+        self.extra_bar = QHBoxLayout()  # a second row: actions added by others (``add_bulk_button``)
+        self.extra_bar.setSpacing(6)
+        self.extra_bar.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addLayout(bulk)
+        layout.addLayout(self.extra_bar)
         layout.addWidget(self.count_label)
         self._update_count()
         self._selection_changed()
@@ -195,6 +199,10 @@ class QueueWidget(QWidget):
         self.table.scrollTo(index)
         return True
 
+    def add_bulk_button(self, button: QPushButton) -> None:
+        """Add a button on a row under the review states (its action, added to the widget, is in the menu)."""
+        self.extra_bar.addWidget(button)
+
     def request_state(self, state: ReviewState) -> None:
         """Ask for the selected items to move to ``state``."""
         ids = self.selected_ids()
@@ -218,6 +226,10 @@ class QueueWidget(QWidget):
         menu = QMenu(self)
         for state, _, _ in STATE_ACTIONS:
             menu.addAction(self.state_actions[state])
+        extra = [action for action in self.actions() if action not in self.state_actions.values()]
+        if extra:
+            menu.addSeparator()
+            menu.addActions(extra)
         menu.popup(self.table.viewport().mapToGlobal(position))
 
     def _update_count(self) -> None:
