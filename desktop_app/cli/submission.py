@@ -20,14 +20,22 @@ Exit codes: 0 the report is finished (submit, resume), withdrawn (retract), crea
 """
 
 import argparse
-import json
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_OK, UsageError, print_findings, services
+from desktop_app.cli.common import (
+    EXIT_ERROR,
+    EXIT_FAILED,
+    EXIT_OK,
+    UsageError,
+    json_text,
+    print_findings,
+    printable,
+    services,
+)
 from desktop_app.core.cybertipline.findings import Finding, Severity
 from desktop_app.core.cybertipline.parse import parse_report
 from desktop_app.core.domain.submission import (
@@ -149,8 +157,9 @@ def _drive(steps: Any) -> SubmissionStatus:
         for step in progress.steps:
             if shown.get(step.key) != step.status and step.status != "pending":
                 shown[step.key] = step.status
-                detail = f"  {step.detail}" if step.detail and step.status != "done" else ""
-                print(f"  [{step.status:<8}] {step.label}{detail}", file=sys.stderr)
+                # Details quote NCMEC's descriptions: the server's text, so escaped before it is shown.
+                detail = f"  {printable(step.detail)}" if step.detail and step.status != "done" else ""
+                print(f"  [{step.status:<8}] {printable(step.label)}{detail}", file=sys.stderr)
         now = time.monotonic()
         if progress.bytes_per_second and progress.total and now - last_print >= PRINT_EVERY:
             last_print = now
@@ -162,7 +171,7 @@ def _drive(steps: Any) -> SubmissionStatus:
 
 def _finish(status: SubmissionStatus, as_json: bool, success: SubmissionState) -> int:
     if as_json:
-        print(json.dumps(status_json(status), ensure_ascii=False))
+        print(json_text(status_json(status)))
     else:
         _print_status(status)
     return EXIT_OK if status.state is success else EXIT_FAILED
@@ -180,7 +189,7 @@ def cmd_report_status(args: argparse.Namespace) -> int:
             statuses = wired.submissions.all_statuses()
     for status in statuses:
         if args.json:
-            print(json.dumps(status_json(status), ensure_ascii=False))
+            print(json_text(status_json(status)))
         else:
             _print_status(status)
     if not args.json and not args.report:
@@ -215,14 +224,14 @@ def _iso(value: Any) -> str | None:
 def _print_status(status: SubmissionStatus) -> None:
     where = status.environment.label if status.environment else "not sent"
     ncmec = f"NCMEC report {status.ncmec_report_id}" if status.ncmec_report_id else "no NCMEC report id"
-    print(f"{status.report_id[:12]}  {status.state.label:<16} {where:<26} {ncmec}")
+    print(f"{status.report_id[:12]}  {status.state.label:<16} {where:<26} {printable(ncmec)}")
     if status.file_ids:
-        print(f"  files: {', '.join(status.file_ids)}")
+        print(f"  files: {printable(', '.join(status.file_ids))}")
     if status.expires_at is not None:
         urgent = "WARNING: soon! " if status.expiring(datetime.now(UTC)) else ""
         print(f"  {urgent}NCMEC discards it unfinished at {status.expires_at:%Y-%m-%d %H:%M} UTC")
     if status.advice:
-        print(f"  {status.advice}")
+        print(f"  {printable(status.advice)}")  # it quotes NCMEC's descriptions
 
 
 # -- new from XML -------------------------------------------------------------------------------
@@ -233,16 +242,16 @@ def cmd_report_new(args: argparse.Namespace) -> int:
     try:
         data = sys.stdin.buffer.read() if args.from_xml == "-" else Path(args.from_xml).read_bytes()
     except OSError as problem:
-        print(f"evidence-desk: cannot read {args.from_xml}: {problem.strerror or problem}", file=sys.stderr)
+        print(f"evidence-desk: cannot read {printable(args.from_xml)}: {problem.strerror or problem}", file=sys.stderr)
         return EXIT_ERROR
     parsed = parse_report(data)  # ReportDocumentRejected (exit 2) for what is not a report at all
     unplaced = [f for f in parsed.findings if f.severity is Severity.ERROR]
     if unplaced:
         # What the model cannot hold would be lost silently: nothing is created.
         if args.json:
-            print(json.dumps({"created": False, "findings": [f.to_json() for f in unplaced]}, ensure_ascii=False))
+            print(json_text({"created": False, "findings": [f.to_json() for f in unplaced]}))
         else:
-            print(f"{args.from_xml}: not imported; {len(unplaced)} part(s) of it do not fit NCMEC's schema.")
+            print(f"{printable(args.from_xml)}: not imported; {len(unplaced)} part(s) of it do not fit NCMEC's schema.")
             print_findings(unplaced)
         return EXIT_FAILED
     with services(args) as wired:
@@ -252,7 +261,7 @@ def cmd_report_new(args: argparse.Namespace) -> int:
     if args.json:
         result = {"created": True, "report": record.report_id, "files": len(record.draft.files)}
         result["findings"] = [f.to_json() for f in findings]
-        print(json.dumps(result, ensure_ascii=False))
+        print(json_text(result))
     else:
         print(f"Report {record.report_id} created with {len(record.draft.files)} file(s).")
         print_findings(findings)
@@ -264,7 +273,7 @@ def cmd_report_new(args: argparse.Namespace) -> int:
 def _print_refusal(report_id: str, refused: ReportHasErrors, as_json: bool) -> int:
     findings = [f for f in refused.findings if isinstance(f, Finding)]
     if as_json:
-        print(json.dumps({"report": report_id, "sent": False, "findings": [f.to_json() for f in findings]}))
+        print(json_text({"report": report_id, "sent": False, "findings": [f.to_json() for f in findings]}))
     else:
         print(f"{report_id}: not sent. {refused.message}")
         print_findings(findings)

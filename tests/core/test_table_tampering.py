@@ -11,8 +11,11 @@ still fails (the command never launders an edit into fresh, valid state).
 What is deliberately left out, and why:
 - ``workspace_meta`` rows ``created_at`` and ``last_checkpoint_at``: an informational time and
   the schedule of the next checkpoint; nothing depends on them (the log's own times are the record).
-- the ``recovery`` key slot: it is only opened when used; checking it at unlock is issue 15's
-  finding 13 (another change).
+- the ``recovery`` key slot and its check value (``workspace_meta.recovery_slot_mac``): the slot is
+  only opened when used; unlock checks it against the check value and *warns* (finding 13, tested
+  in tests/integration/test_custody_attacks.py) rather than failing verification. A check value
+  that was removed is re-made from the slot as found (workspaces from before the check have none),
+  so a slot damaged *and* stripped of its check value goes unnoticed until used: a known gap.
 """
 
 import os
@@ -47,7 +50,7 @@ TABLES: dict[str, tuple[str, tuple[object, ...]]] = {
     "reports": ("report_id", ()),
     "reporter_profile": ("profile_id", ()),
     "ncmec_schemas": ("sha256", ()),
-    "workspace_meta": ("key", ("created_at", "last_checkpoint_at")),
+    "workspace_meta": ("key", ("created_at", "last_checkpoint_at", "recovery_slot_mac")),
     "key_slots": ("kind", ("recovery",)),
     "report_accounts": ("account_index", ()),  # bound into its report's tag
 }

@@ -67,7 +67,16 @@ def test_report_validate_reads_at_most_the_cap_of_an_endless_xsd(tmp_path):
 
 @posix_only
 def test_an_endless_passphrase_file_is_refused_before_it_is_read_whole(tmp_path):
-    done = run(tmp_path / "p", "--passphrase-file", "/dev/zero", "init", passphrase=None, limited=True)
+    done = run(
+        tmp_path / "p",
+        "--passphrase-file",
+        "/dev/zero",
+        "init",
+        "--reviewer",
+        "Test Reviewer",
+        passphrase=None,
+        limited=True,
+    )
     assert_cannot_run(done, "larger than", "passphrase file")
     assert not (tmp_path / "p" / "data" / "workspace" / "workspace.db").exists()
 
@@ -140,6 +149,11 @@ def test_values_edited_into_the_database_never_reach_the_terminal_raw(tmp_path):
     database = profile / "data" / "workspace" / "workspace.db"
     with closing(sqlite3.connect(database)) as conn, conn:  # an outsider's edit: no passphrase needed
         conn.execute("UPDATE items SET item_id = ?", ("\x1b]0;owned\x07\u202e",))
+    refused = run(profile, "items")  # the edit is tampering: refused, and the message is escaped too
+    assert refused.returncode == 1, refused.stderr
+    assert_terminal_safe(refused.stderr)
+    acknowledged = run(profile, "log", "acknowledge", "--reason", "test: an edited id")
+    assert_terminal_safe(acknowledged.stdout + acknowledged.stderr)
     listing = run(profile, "items")
     assert listing.returncode == 0, listing.stderr
     assert_terminal_safe(listing.stdout)

@@ -142,7 +142,7 @@ ws.close()
 
 def test_deleting_instance_lock_does_not_let_a_second_process_in(tmp_path):
     profile = tmp_path / "profile"
-    run(profile, "init", check_code=0)
+    run(profile, "init", "--reviewer", "Test Reviewer", check_code=0)
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(profile)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
@@ -163,7 +163,7 @@ def test_deleting_instance_lock_does_not_let_a_second_process_in(tmp_path):
 @pytest.mark.parametrize("damage", ["flip", "delete"])
 def test_damaged_or_deleted_recovery_slot_is_reported_and_can_be_replaced(tmp_path, damage):
     profile = tmp_path / "profile"
-    run(profile, "init", check_code=0)
+    run(profile, "init", "--reviewer", "Test Reviewer", check_code=0)
     with sqlite3.connect(db_path(profile)) as conn:
         if damage == "flip":
             (wrapped,) = conn.execute("SELECT wrapped FROM key_slots WHERE kind = 'recovery'").fetchone()
@@ -184,7 +184,7 @@ def test_damaged_or_deleted_recovery_slot_is_reported_and_can_be_replaced(tmp_pa
 
 def test_non_utf8_or_oversized_anchor_fails_verification_without_a_traceback(tmp_path):
     profile = tmp_path / "profile"
-    run(profile, "init", check_code=0)
+    run(profile, "init", "--reviewer", "Test Reviewer", check_code=0)
     anchor = anchor_file(profile)
     anchor.write_bytes(b"\xff\xfe not an anchor")
     failed = run(profile, "log", "verify", check_code=1)
@@ -200,7 +200,7 @@ def test_non_utf8_or_oversized_anchor_fails_verification_without_a_traceback(tmp
 
 def test_checkpoint_files_are_read_to_a_cap_and_must_be_text(tmp_path):
     profile = tmp_path / "profile"
-    run(profile, "init", check_code=0)
+    run(profile, "init", "--reviewer", "Test Reviewer", check_code=0)
     binary = tmp_path / "binary.txt"
     binary.write_bytes(b"\x80\x81 checkpoint")
     sparse = tmp_path / "huge.txt"
@@ -214,7 +214,7 @@ def test_checkpoint_files_are_read_to_a_cap_and_must_be_text(tmp_path):
 
 def test_duplicated_sequence_number_is_a_verification_failure_not_a_traceback(tmp_path):
     profile = tmp_path / "profile"
-    run(profile, "init", check_code=0)
+    run(profile, "init", "--reviewer", "Test Reviewer", check_code=0)
     conn = attacker(profile)
     conn.executescript(
         """
@@ -235,7 +235,7 @@ def test_duplicated_sequence_number_is_a_verification_failure_not_a_traceback(tm
 
 def test_malformed_database_page_is_a_typed_error(tmp_path):
     profile = tmp_path / "profile"
-    run(profile, "init", check_code=0)
+    run(profile, "init", "--reviewer", "Test Reviewer", check_code=0)
     database = db_path(profile)
     data = bytearray(database.read_bytes())
     page = int.from_bytes(data[16:18], "big")
@@ -249,7 +249,7 @@ def test_malformed_database_page_is_a_typed_error(tmp_path):
 
 def test_deleting_the_anchor_does_not_hide_a_restored_older_data_folder(tmp_path):
     profile = tmp_path / "profile"
-    run(profile, "init", check_code=0)
+    run(profile, "init", "--reviewer", "Test Reviewer", check_code=0)
     shutil.copytree(profile / "data", tmp_path / "old-data")
     run(profile, "log", "verify", check_code=0)
     shutil.rmtree(profile / "data")

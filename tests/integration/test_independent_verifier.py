@@ -53,7 +53,7 @@ def test_independent_verifier_agrees_with_log_verify_and_catches_attacks(tmp_pat
     rolled_back = independent(tmp_path / "early.db", vkey, anchor)
     assert rolled_back.returncode == 1 and "covers" in rolled_back.stdout
 
-    other = run(tmp_path / "other", "init", check_code=0).stdout
+    other = run(tmp_path / "other", "init", "--reviewer", "Other Reviewer", check_code=0).stdout
     other_vkey = other.split("Checkpoint verifier key", 1)[1].split("\n")[1].strip()
     assert independent(db, other_vkey).returncode == 1
 

@@ -47,6 +47,7 @@ from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.practice import PracticeEndpoint
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.submission_calls import SubmissionSettings
+from desktop_app.core.services.submission_log import logged_submission, refuse_if_log_disagrees
 from desktop_app.core.services.submission_run import SubmissionRun
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.submissions import SubmissionStore
@@ -171,6 +172,9 @@ class SubmissionService:
             previous = self._record(report_id)
             if previous is not None:
                 _refuse_resend(previous)
+            # The row could have been deleted or rolled back: the custody log must agree before /submit.
+            logged = logged_submission(self._workspace.events(), report_id)
+            refuse_if_log_disagrees(logged, str(previous.state) if previous is not None else None, report_id)
             draft, files = self._prepare(report_id)
             url, credentials = self._connection(environment)
             record = SubmissionRecord(

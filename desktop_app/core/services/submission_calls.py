@@ -28,7 +28,10 @@ from desktop_app.core.progress import CancelToken
 T = TypeVar("T")
 POLL_SECONDS = 0.1
 # NCMEC's codes that say "it failed and nothing was changed": sending again is safe.
-NOTHING_CHANGED = frozenset({1000, 1100, 1110, 1111, 1300, 4200})
+NOTHING_CHANGED = frozenset({1100, 1110, 1111, 1300, 4200})
+# "Server error": an unexpected failure, which can come after the report or the file was saved (as a
+# 500 without a body can); only finish and retract are sent again after it.
+SERVER_ERROR = 1000
 
 
 class Outcome(StrEnum):
@@ -103,6 +106,13 @@ def classify(step: str, response: ApiResponse) -> StepResult:
         return StepResult(Outcome.DONE, response, "Done.", "")
     if (kind, code) in (("finish", 5102), ("retract", 5101)):
         return StepResult(Outcome.ALREADY, response, f"NCMEC answered {said}: already done.", "")
+    if code == SERVER_ERROR:
+        return StepResult(
+            Outcome.UNKNOWN,
+            response,
+            f"NCMEC answered {said}{support}: whether the step took effect before the error is unknown.",
+            advice,
+        )
     if code is not None:
         outcome = Outcome.RETRY if code in NOTHING_CHANGED else Outcome.REJECTED
         return StepResult(outcome, response, f"NCMEC answered {said}{support}.", advice)

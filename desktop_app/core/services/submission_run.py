@@ -347,6 +347,7 @@ class SubmissionRun:
             body = StreamingBody(vault.iter_plaintext(f.blob_id), f.size, check, digest=False)
             self._board.uploading(body)
             response = self._client.upload(report_id, f"file-{f.number:03d}", body, f.size)  # type: ignore[arg-type]
+            _about_our_report(response, report_id, "upload")
             if response.ok and (response.md5 != f.md5 or not response.file_id or not body.finished):
                 # NCMEC holds bytes other than ours: the report's content is not what we checked.
                 raise CyberTiplineOutcomeUnknown(
@@ -394,7 +395,7 @@ class SubmissionRun:
         return (
             yield from self._call(
                 f"fileinfo:{f.number}",
-                lambda: self._client.fileinfo(document),
+                lambda: _about_our_report(self._client.fileinfo(document), record.ncmec_report_id, "fileinfo"),
                 repeat_unknown=False,
                 apply=apply,
                 sent={"file": f.number, "file_id": f.file_id},
@@ -427,7 +428,10 @@ class SubmissionRun:
                 record.in_flight = "finish"  # until the receipt is archived
 
         result = yield from self._call(
-            "finish", lambda: self._client.finish(report_id), repeat_unknown=True, apply=apply
+            "finish",
+            lambda: _about_our_report(self._client.finish(report_id), report_id, "finish"),
+            repeat_unknown=True,
+            apply=apply,
         )
         if result.outcome is Outcome.DONE and result.response is not None:
             self._finalize(result.response.body, "reportDoneResponse", result.response)
@@ -450,7 +454,7 @@ class SubmissionRun:
         self._board.add("retract", "Withdraw the report at NCMEC")
         result = yield from self._call(
             "retract",
-            lambda: self._client.retract(report_id),
+            lambda: _about_our_report(self._client.retract(report_id), report_id, "retract"),
             repeat_unknown=True,
             apply=lambda _: None,
             sent={"reason": reason},
@@ -552,3 +556,25 @@ class SubmissionRun:
         archive_receipt(self._workspace, self.record, body, kind, theirs, self._now(), self._event)
         self._mark("finish", "done", detail=f"NCMEC report {self.record.ncmec_report_id} filed")
         self._message = self.record.message or ""
+
+
+def _about_our_report(response: ApiResponse, report_id: int | None, step: str) -> ApiResponse:
+    """``response`` if a success in it is about ``report_id``; otherwise its outcome is unknown.
+
+    A success that names another report, or a finish whose success is not a ``reportDoneResponse``
+    (the receipt NCMEC sends), is not an answer to what we sent: a proxy's or a broken server's.
+    Taking it at its word would close our record while the report stays open at NCMEC; as an
+    unknown outcome, finish and retract are sent again and an upload makes the report go afresh.
+    """
+    if not response.ok:
+        return response
+    other = response.report_id is not None and response.report_id != report_id
+    if step == "finish" and (response.root != "reportDoneResponse" or response.report_id is None):
+        other = True
+    if other:
+        named = f"report {response.report_id}" if response.report_id is not None else "no report"
+        raise CyberTiplineOutcomeUnknown(
+            f"The answer to {step} of NCMEC report {report_id} was a success about {named} (a {response.root}), not "
+            "an answer to our request; whether the step took effect is unknown."
+        )
+    return response

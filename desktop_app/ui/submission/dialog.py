@@ -112,6 +112,8 @@ class SubmissionDialog(QDialog):
         self.steps = SubmissionStepsWidget(INTRO[self.mode])
         self.model = self.steps.model  # the steps as the core last reported them
         self.now_label = QLabel()
+        # It quotes NCMEC's descriptions while a step waits to try again: never read as markup.
+        self.now_label.setTextFormat(Qt.TextFormat.PlainText)
         self.now_label.setProperty("role", "hint")
         self.now_label.setAccessibleName("What is happening now")
         self.outcome = QLabel()

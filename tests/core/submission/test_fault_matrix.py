@@ -50,8 +50,8 @@ KINDS = [
     Kind("500-empty-applied", {"kind": "status", "status": 500, "body": "empty", "applied": True}, unknown=True),
     Kind("502-html-applied", {"kind": "status", "status": 502, "body": "html", "applied": True}, unknown=True),
     Kind("401-empty", {"kind": "status", "status": 401, "body": "empty"}, unknown=False, rejected=True),
-    Kind("code-1000-http-200", {"kind": "code", "code": 1000}, unknown=False),
-    Kind("code-1000-http-500", {"kind": "code", "code": 1000, "status": 500}, unknown=False),
+    Kind("code-1000-http-200", {"kind": "code", "code": 1000}, unknown=True),  # "server error": maybe saved
+    Kind("code-1000-http-500", {"kind": "code", "code": 1000, "status": 500}, unknown=True),
     Kind("code-4100", {"kind": "code", "code": 4100, "status": 400}, unknown=False, rejected=True),
     Kind("html-200", {"kind": "html"}, unknown=True),
     Kind("html-200-applied", {"kind": "html", "applied": True}, unknown=True),

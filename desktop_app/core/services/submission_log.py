@@ -1,0 +1,64 @@
+"""Where a report stands with NCMEC according to the custody log, not the submissions table.
+
+The ``submissions`` row says what ``submit`` may do next, but a row can be deleted, or replaced
+by an older copy of itself (the sealed value is bound to its row, not to its version), and either
+would let a report NCMEC already filed be opened a second time. Every change of a submission's
+state is logged in the same transaction as the row, so the log's last word on a report is what the
+row must agree with before a fresh ``/submit`` goes out.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from desktop_app.core.domain.events import EventType
+from desktop_app.core.errors import SubmissionRefused
+from desktop_app.core.storage.custody_log import LoggedEvent
+
+# States in which nothing is open at NCMEC under this report: a fresh submit is allowed.
+_SETTLED = ("draft", "retracted")
+
+
+@dataclass(frozen=True)
+class LoggedSubmission:
+    """The last state the log records for one report's submission, and NCMEC's id then."""
+
+    state: str | None  # None: the log holds no submission of the report
+    ncmec_report_id: int | None
+
+
+def logged_submission(events: Iterable[LoggedEvent], report_id: str) -> LoggedSubmission:
+    """Replay the report's ``submission.*`` events into the state they leave it in."""
+    state: str | None = None
+    ncmec: int | None = None
+    for logged in events:
+        event = logged.event
+        if event.subject != report_id:
+            continue
+        data = event.data
+        step = data.get("step")
+        if event.type == EventType.SUBMISSION_STEP_SENT and step == "submit":
+            state, ncmec = "submitting", None
+        elif event.type == EventType.SUBMISSION_STEP_ANSWERED and step == "submit":
+            if data.get("outcome") == "done" and data.get("ncmec_report_id") is not None:
+                state, ncmec = "open", data["ncmec_report_id"]
+        elif event.type == EventType.SUBMISSION_STATE_CHANGED:
+            state = str(data.get("to"))
+        elif event.type == EventType.SUBMISSION_RECEIPT_ARCHIVED:
+            state, ncmec = "finished", data.get("ncmec_report_id", ncmec)
+        elif event.type == EventType.SUBMISSION_DECISION:
+            state = "draft"  # the reviewer set an unknown submit aside
+    return LoggedSubmission(state, ncmec)
+
+
+def refuse_if_log_disagrees(logged: LoggedSubmission, table_state: str | None, report_id: str) -> None:
+    """``SubmissionRefused`` unless the log, like the table, says nothing is open or filed at NCMEC."""
+    if logged.state is None or logged.state in _SETTLED:
+        return
+    number = f" (NCMEC report {logged.ncmec_report_id})" if logged.ncmec_report_id is not None else ""
+    what = "finished at NCMEC" if logged.state == "finished" else f"{logged.state} at NCMEC"
+    table = f"says '{table_state}'" if table_state is not None else "has no row for it"
+    raise SubmissionRefused(
+        f"The custody log shows report {report_id[:8]} {what}{number}, but the submissions table {table}: the "
+        "database was edited or part of it restored from an older copy. Nothing was sent, so that NCMEC does not "
+        "receive the report twice. Run 'log verify' and restore the workspace from a backup."
+    )
