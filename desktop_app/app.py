@@ -12,7 +12,6 @@ workspace cannot be opened (in use by another instance, too new, unsupported SQL
 """
 
 import argparse
-import gc
 import logging
 import os
 import sys
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from desktop_app import APP_NAME, __version__
 from desktop_app.core.decoding.pool import DecoderPool
 from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.platform.interpreter import tuned_for_the_gui
 from desktop_app.core.platform.logging_setup import configure_logging
 from desktop_app.core.platform.paths import PROFILE_ENV, AppPaths
 from desktop_app.core.platform.secrets import SecretStore, system_secret_store
@@ -38,7 +38,6 @@ from desktop_app.ui.crash import CrashHandler
 from desktop_app.ui.dialogs.create_workspace import CreateWorkspaceDialog
 from desktop_app.ui.dialogs.recovery_key import RecoveryKeyDialog
 from desktop_app.ui.dialogs.unlock import UnlockDialog
-from desktop_app.ui.interpreter import defer_full_collections, favour_the_gui_thread
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.media import preview_fetcher
 from desktop_app.ui.pyside_fixes import shield_none
@@ -124,7 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging_setup = configure_logging(paths.logs)
     log.info("%s %s starting", APP_NAME, __version__)
     try:
-        return _run(paths, qt_args, logging_setup.ring_buffer.lines, args.smoke_test)
+        with tuned_for_the_gui():  # full collections happen on lock: core/platform/interpreter.py
+            return _run(paths, qt_args, logging_setup.ring_buffer.lines, args.smoke_test)
     finally:
         log.info("%s stopped", APP_NAME)
         logging_setup.close()
@@ -132,8 +132,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLog", smoke_test: bool = False) -> int:
     app = _application(qt_args)
-    switch_interval = favour_the_gui_thread()
-    gc_thresholds = defer_full_collections()  # full collections happen on lock: ui/interpreter.py
     settings = AppSettings.load(paths.settings_file)
     crash = CrashHandler(recent_log)
     crash.install()
@@ -209,5 +207,3 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
         if workspace is not None:
             workspace.close(stop_reason[0] if stop_reason else "")  # locks (the stop logged), seals
         crash.uninstall()
-        sys.setswitchinterval(switch_interval)
-        gc.set_threshold(*gc_thresholds)

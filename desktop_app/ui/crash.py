@@ -9,17 +9,21 @@ through a queued signal. ``uninstall`` restores everything (tests and the end of
 
 import logging
 import platform
+import re
 import sys
+import sysconfig
 import threading
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import PySide6
 from PySide6.QtCore import QMessageLogContext, QObject, QtMsgType, Signal, Slot, qInstallMessageHandler, qVersion
 
+import desktop_app
 from desktop_app import APP_NAME, __version__
 from desktop_app.ui.dialogs.crash_dialog import CrashDialog
 
@@ -38,20 +42,74 @@ _QT_LEVELS = {
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
+# A path in a message or a log line: quoted (it may hold spaces), or bare up to the next space. The
+# slash must not follow a word, a dot or a colon, so "a/b", "./x" and the path of a URL stay.
+_PATH_IN_TEXT = re.compile(
+    r"""(?P<quote>['"])(?:[A-Za-z]:[\\/]|[\\/]|~[\\/])[^'"\n]*(?P=quote)"""
+    r"""|(?:\b[A-Za-z]:\\|(?<![\w.:/~])~?/)[^\s'",;)\]]+"""
+)
+_PACKAGE_ROOT = Path(desktop_app.__file__).resolve().parent.parent
+_KNOWN_ROOTS = (
+    (Path(sysconfig.get_paths()["purelib"]), "<site-packages>"),
+    (Path(sysconfig.get_paths()["platlib"]), "<site-packages>"),
+    (Path(sysconfig.get_paths()["stdlib"]), "<python>"),
+)
+
+
+def scrub_paths(text: str) -> str:
+    """Replace file paths in free text by ``<path>``: they name the user, and may name evidence."""
+
+    def replace(match: re.Match[str]) -> str:
+        quote = match.group("quote")
+        return f"{quote}<path>{quote}" if quote else "<path>"
+
+    return _PATH_IN_TEXT.sub(replace, text)
+
+
+def _code_file(filename: str) -> str:
+    """Where a frame's code lives, without the folders it is installed in."""
+    path = Path(filename)
+    if not path.is_absolute():
+        return filename  # "<frozen ...>", "<string>"
+    for root, label in ((_PACKAGE_ROOT, ""), *_KNOWN_ROOTS):
+        if path.is_relative_to(root):
+            relative = path.relative_to(root).as_posix()
+            return f"{label}/{relative}" if label else relative
+    return f"<path>/{path.name}"
+
+
+def _scrubbed_traceback(exc_info: ExcInfo) -> str:
+    shown = traceback.TracebackException(*exc_info)
+    seen: set[int] = set()
+    pending = [shown]
+    while pending:  # the exception, what caused it, what it happened during, the members of a group
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        for frame in current.stack:
+            frame.filename = _code_file(frame.filename)
+        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+        pending.extend(getattr(current, "exceptions", None) or [])
+    return scrub_paths("".join(shown.format()).rstrip())
+
+
 def build_crash_report(exc_info: ExcInfo, recent_log: list[str]) -> str:
     """The text a reviewer copies to support: versions, the traceback, recent log records.
 
     It carries no evidence: the traceback has code and exception messages (which never include
-    evidence or secrets), and the log lines follow the same rule (see ``logging_setup``).
+    evidence or secrets), and the log lines follow the same rule (see ``logging_setup``). File
+    paths are scrubbed from all of it: code files are shown relative to where they are installed,
+    any other path as ``<path>`` (a path names the reviewer's account, and may name a file).
     """
-    recent = recent_log[-RECENT_LOG_LINES:]
+    recent = [scrub_paths(line) for line in recent_log[-RECENT_LOG_LINES:]]
     lines = [
         f"{APP_NAME} {__version__}",
         f"Python {platform.python_version()}, Qt {qVersion()}, PySide6 {PySide6.__version__}",
         f"Platform: {platform.platform()}",
         f"Time (UTC): {datetime.now(UTC).isoformat(timespec='seconds')}",
         "",
-        "".join(traceback.format_exception(*exc_info)).rstrip(),
+        _scrubbed_traceback(exc_info),
         "",
         f"Recent log records ({len(recent)}):",
         *recent,

@@ -7,11 +7,12 @@ their analysis appear as they land) and once more at the end. Per-item problems 
 queue; the strip ends with one summary, and nothing here ever opens an error dialog per file.
 """
 
+import logging
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -20,13 +21,15 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.items import SourceFields
 from desktop_app.core.errors import EvidenceDeskError, OperationCancelled
-from desktop_app.core.intake.summary import ImportPhase, ImportProgress, ImportSummary
+from desktop_app.core.intake.summary import ImportPhase, ImportProgress, ImportSummary, IntakeResult
+from desktop_app.core.platform.interpreter import long_lived_allocation
 from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.ui.dialogs.text_item_dialog import TextItemDialog
-from desktop_app.ui.interpreter import long_lived_allocation
 from desktop_app.ui.review import ReviewController
 from desktop_app.ui.widgets.import_progress import ImportProgressWidget, ImportStatus
 from desktop_app.ui.worker import Worker, WorkerPool
+
+log = logging.getLogger(__name__)
 
 REFRESH_MS = 2000  # how often the queue re-reads during an import: live enough, and cheap
 # A re-read reads and decrypts every item; on a big queue that is real work competing with the
@@ -42,7 +45,7 @@ class IntakePort(Protocol):
         self, paths: list[Path], manifest: Path | None = None, cancel: CancelToken | None = None
     ) -> ProgressGenerator[ImportSummary]: ...
 
-    def add_text(self, text: str, fields: SourceFields | None = None) -> Any: ...  # noqa: D102
+    def add_text(self, text: str, fields: SourceFields | None = None) -> IntakeResult: ...  # noqa: D102
 
     def analyse_missing(self, cancel: CancelToken | None = None) -> ProgressGenerator[int]: ...  # noqa: D102
 
@@ -58,7 +61,7 @@ class FinishedImport:
 def _import(
     items: IntakePort, paths: list[Path], manifest: Path | None, cancel: CancelToken
 ) -> ProgressGenerator[FinishedImport]:
-    """Worker: the service's import, with full garbage collections deferred (see ui/interpreter.py)."""
+    """Worker: the service's import, with full garbage collections deferred (see core/platform/interpreter.py)."""
     with long_lived_allocation():
         summary = yield from items.import_paths(paths, manifest, cancel)
     # Worded here, not on the GUI thread: ``outcome_of`` walks every result four times, and for
@@ -186,8 +189,11 @@ class IntakeController(QObject):
     def add_text(self, parent: QWidget) -> None:
         """Ask for a text item and add it."""
         dialog = TextItemDialog(parent)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.add_text_item(dialog.text, dialog.fields)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                self.add_text_item(dialog.text, dialog.fields)
+        finally:
+            dialog.deleteLater()  # owned by the window, which would otherwise keep every one
 
     # -- doing ---------------------------------------------------------------------------------
 
@@ -204,22 +210,29 @@ class IntakeController(QObject):
 
     def add_text_item(self, text: str, fields: SourceFields | None) -> None:
         """Add a text item in a worker, then re-read the queue."""
-        worker = self._pool.run(self.items.add_text, text, fields)
-        worker.result.connect(lambda _: self.message.emit("Text item added to the queue."))
+        worker = self._pool.run(self.items.add_text, text, fields, context=self)
+        worker.result.connect(self._text_added)
         worker.error.connect(self._text_failed)
         worker.finished.connect(self._review.reload)
+
+    def _text_added(self, _: IntakeResult) -> None:
+        self.message.emit("Text item added to the queue.")
 
     def retry_analysis(self) -> None:
         """Analyse, in the background, files whose analysis could not run before (decoder unavailable)."""
         if self._closed or self._retry is not None:
             return
         token = CancelToken()
-        worker = Worker(self.items.analyse_missing, token, cancel=token)
-        worker.result.connect(lambda recorded: recorded and self._review.reload())
+        worker = Worker(self.items.analyse_missing, token, cancel=token, context=self)
+        worker.result.connect(self._retry_recorded)
         worker.error.connect(self._retry_failed)
         worker.finished.connect(self._retry_finished)
         self._retry = worker
         self._pool.start(worker)
+
+    def _retry_recorded(self, recorded: int) -> None:
+        if recorded:
+            self._review.reload()
 
     def _retry_failed(self, exc: BaseException) -> None:
         if isinstance(exc, EvidenceDeskError) and not isinstance(exc, OperationCancelled):
@@ -244,7 +257,7 @@ class IntakeController(QObject):
     def _start(self, request: ImportRequest) -> None:
         token = CancelToken()
         # The token goes to the generator (which polls it) and to the worker (so ``cancel()`` sets it).
-        worker = Worker(_import, self.items, list(request.paths), request.manifest, token, cancel=token)
+        worker = Worker(_import, self.items, list(request.paths), request.manifest, token, cancel=token, context=self)
         worker.progress.connect(self._progressed)
         worker.result.connect(self._succeeded)
         worker.error.connect(self._failed)
@@ -259,6 +272,19 @@ class IntakeController(QObject):
             self.progress.show_progress(status_of(progress))
 
     def _succeeded(self, finished: FinishedImport) -> None:
+        summary = finished.summary
+        log.info(  # counts only: what support needs to follow an import, nothing about the files
+            "import %s: %d new items, %d more sources, %d problems, %d manifest findings, %d analysed, "
+            "%d analyses to retry, %d bytes",
+            "cancelled" if summary.cancelled else "finished",
+            summary.items_added,
+            summary.sources_added,
+            len(summary.problems),
+            len(summary.findings),
+            summary.analysed,
+            summary.analysis_failed,
+            summary.bytes_read,
+        )
         if self._closed:
             return  # the window is gone; what was imported is in the workspace and its log
         title, sentence, role = finished.outcome

@@ -7,7 +7,9 @@ its own so pictures never wait behind an import. Files and folders dropped anywh
 are imported.
 """
 
+import logging
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -64,6 +66,8 @@ from desktop_app.ui.workspace_snapshot import WorkspaceSnapshot, load_snapshot
 
 _UNLOCKED_PAGE, _LOCKED_PAGE = 0, 1
 QUEUE_TAB, LOG_TAB = 0, 1
+log = logging.getLogger(__name__)
+
 STATUS_MESSAGE_MS = 8000
 # The custody log must be checkpointed at least daily (issue 2, security.md §3.4) even when the app
 # stays open for days; checking hourly keeps the worst-case age at 25 hours of activity.
@@ -235,12 +239,12 @@ class MainWindow(QMainWindow):
         self.change_passphrase_action.triggered.connect(self.change_passphrase)
         self.export_action = QAction("&Export checkpoint…", self)
         self.export_action.triggered.connect(lambda: self.export_checkpoint())
-        self.settings_action = QAction("&Settings…", self, shortcut=QKeySequence.StandardKey.Preferences)
+        self.settings_action = QAction("&Settings…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Preferences))
         self.settings_action.triggered.connect(self.open_settings)
         self.cybertipline_action = QAction("&CyberTipline connection…", self)
         self.cybertipline_action.triggered.connect(lambda: self.open_cybertipline_connection())
         self.cybertipline_action.setEnabled(self.cybertipline is not None)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         self.intake_actions = []
         for text, shortcut, slot in (
@@ -273,11 +277,12 @@ class MainWindow(QMainWindow):
         if not self.workspace.is_unlocked:
             return
         generation = self._generation
-        worker = self._pool.run(_load_for_view, self.workspace, self.review.items)
-        worker.result.connect(lambda loaded: self._snapshot_loaded(*loaded, generation))
+        worker = self._pool.run(_load_for_view, self.workspace, self.review.items, context=self)
+        worker.result.connect(partial(self._snapshot_loaded, generation))
         worker.error.connect(self._action_failed)
 
-    def _snapshot_loaded(self, snapshot: WorkspaceSnapshot, rows: list[LogRow], generation: int) -> None:
+    def _snapshot_loaded(self, generation: int, loaded: tuple[WorkspaceSnapshot, list[LogRow]]) -> None:
+        snapshot, rows = loaded
         if generation != self._generation or not snapshot.unlocked:
             return  # the workspace locked while this was read: show nothing decrypted
         self.snapshot = snapshot
@@ -295,18 +300,21 @@ class MainWindow(QMainWindow):
         """Verify the custody log in a worker, show the outcome, then refresh."""
         self.log_view.verify_button.setEnabled(False)
         self.status_panel.show_verifying()
-        worker = self._pool.run(self.workspace.verify_log)
+        worker = self._pool.run(self.workspace.verify_log, context=self)
         worker.result.connect(self._verified)
         worker.error.connect(self._verification_failed)
-        worker.finished.connect(lambda: self.log_view.verify_button.setEnabled(self.workspace.is_unlocked))
-        worker.finished.connect(self.refresh)
+        worker.finished.connect(self._verification_ended)
+
+    def _verification_ended(self) -> None:
+        self.log_view.verify_button.setEnabled(self.workspace.is_unlocked)
+        self.refresh()
 
     def verify_vault(self) -> None:
         """Authenticate every evidence blob in the background, with progress in the status panel."""
         if self._vault_worker is not None or not self.workspace.is_unlocked:
             return
         token = CancelToken()  # checked between blobs; locking cancels it
-        worker = Worker(self.workspace.verify_vault, token, cancel=token)
+        worker = Worker(self.workspace.verify_vault, token, cancel=token, context=self)
         worker.progress.connect(self.status_panel.show_vault_progress)
         worker.result.connect(self._vault_verified)
         worker.error.connect(
@@ -328,9 +336,13 @@ class MainWindow(QMainWindow):
     def checkpoint_if_due(self) -> None:
         """Sign the daily checkpoint in a worker if it is due (the timer calls this hourly)."""
         if self.workspace.is_unlocked:
-            worker = self._pool.run(self.workspace.checkpoint_if_due)
+            worker = self._pool.run(self.workspace.checkpoint_if_due, context=self)
             worker.error.connect(self._action_failed)
-            worker.result.connect(lambda note: note and self.refresh())
+            worker.result.connect(self._checkpoint_signed)
+
+    def _checkpoint_signed(self, note: object) -> None:
+        if note:
+            self.refresh()
 
     def _show_verification(self, verification: Verification) -> None:
         self.status_panel.show_verification(verification, datetime.now(UTC))
@@ -344,6 +356,10 @@ class MainWindow(QMainWindow):
         self.queue_page.show_alert(" ".join(alerts) + " See the Custody log tab." if alerts else "")
 
     def _verified(self, verification: Verification) -> None:
+        if verification.ok:
+            log.info("custody log verified: %d entries, %d checkpoints", verification.entries, verification.checkpoints)
+        else:
+            log.warning("custody log verification failed at entry %s", verification.first_bad_seq)
         self._show_verification(verification)
         self.statusBar().showMessage(
             "Custody log verified: intact." if verification.ok else "Custody log verification found a problem.",
@@ -404,6 +420,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _unlocked_by(self, dialog: UnlockDialog) -> None:
+        log.info("workspace unlocked")
         if dialog.verification is not None:
             self._show_verification(dialog.verification)
         self._show_unlocked()
@@ -447,6 +464,7 @@ class MainWindow(QMainWindow):
         return environment_for(self.settings.cybertipline_endpoint, credentials)
 
     def _show_locked(self) -> None:
+        log.info("workspace locked")
         # Other dialogs (settings, change passphrase) have no business over a locked window.
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible() and dialog is not self.unlock_dialog:
@@ -498,6 +516,7 @@ class MainWindow(QMainWindow):
         dialog = CyberTiplineDialog(
             self.cybertipline, self.settings, self._settings_path, self._pool, self, practice=practice
         )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setModal(True)
         dialog.settings_saved.connect(self._settings_saved)
         if self.reports_page is not None:
@@ -523,7 +542,7 @@ class MainWindow(QMainWindow):
             if not chosen:
                 return
             path = Path(chosen)
-        worker = self._pool.run(export_checkpoint, self.workspace, path)
+        worker = self._pool.run(export_checkpoint, self.workspace, path, context=self)
         worker.result.connect(self._exported)
         worker.error.connect(self._export_failed)
         worker.finished.connect(self.refresh)

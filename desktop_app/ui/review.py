@@ -14,19 +14,20 @@ derived from the custody log) then updates the queue row and the detail panel.
 import logging
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog, QWidget
 
-from desktop_app.core.domain.items import Item, ReviewState
+from desktop_app.core.domain.items import Item, RevealMode, ReviewState
 from desktop_app.core.domain.media import MediaKind, PreviewSet
 from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.platform.interpreter import collect_garbage, long_lived_allocation
 from desktop_app.core.settings import AppSettings
 from desktop_app.ui.dialogs.dismiss_dialog import DismissDialog
-from desktop_app.ui.interpreter import collect_garbage, long_lived_allocation
 from desktop_app.ui.models.queue import QueueModel
 from desktop_app.ui.models.queue_rows import QueueRow
 from desktop_app.ui.queue_feeder import QueueFeeder
@@ -57,9 +58,9 @@ class ItemsPort(Protocol):
 
     def get(self, item_id: str) -> Item: ...  # noqa: D102
 
-    def set_state(self, item_ids: list[str], state: ReviewState, reason: str = "") -> Any: ...  # noqa: D102
+    def set_state(self, item_ids: list[str], state: ReviewState, reason: str = "") -> int: ...  # noqa: D102
 
-    def record_reveal(self, item_id: str, mode: str) -> Any: ...  # noqa: D102
+    def record_reveal(self, item_id: str, mode: RevealMode) -> None: ...  # noqa: D102
 
     def read_bytes(self, item_id: str) -> bytes: ...  # noqa: D102
 
@@ -87,7 +88,7 @@ def load_changes(items: ItemsPort, listing: "MappingProxyType[str, QueueRow]") -
     change from the GUI thread can interleave with.
     """
     listed = listing.copy()
-    with long_lived_allocation():  # see ui/interpreter.py: no collector pauses while the rows are made
+    with long_lived_allocation():  # see core/platform/interpreter.py: no collector pauses while the rows are made
         current = items.list_items()
         fresh, changed = [], []
         for item in current:
@@ -113,7 +114,7 @@ def protect_all(previews: PreviewSet, options: DisplayOptions) -> list[QImage]:
 
 def reveal_and_read(items: ItemsPort, item_id: str, mode: str) -> Item:
     """Worker: record the reveal in the custody log, then read the item back (now viewed)."""
-    items.record_reveal(item_id, mode)
+    items.record_reveal(item_id, RevealMode(mode))
     return items.get(item_id)
 
 
@@ -122,7 +123,7 @@ TEXT_SHOWN_BYTES = 1_000_000  # a transcript longer than this is shown in part, 
 
 def reveal_and_read_text(items: ItemsPort, item_id: str) -> tuple[Item, str]:
     """Worker: record the reveal of a text item, then read its words (only after the log has it)."""
-    items.record_reveal(item_id, "full")
+    items.record_reveal(item_id, RevealMode.FULL)
     data = items.read_bytes(item_id)
     text = data[:TEXT_SHOWN_BYTES].decode("utf-8", "replace")
     if len(data) > TEXT_SHOWN_BYTES:
@@ -213,8 +214,8 @@ class ReviewController(QObject):
         self._loading = True
         self._load_started = time.monotonic()
         generation = self._generation
-        worker = self._pool.run(load_changes, self.items, self.model.listing())
-        worker.result.connect(lambda changes: self._changes_arrived(changes, generation))
+        worker = self._pool.run(load_changes, self.items, self.model.listing(), context=self)
+        worker.result.connect(partial(self._changes_arrived, generation))
         worker.error.connect(self._failed)
         worker.finished.connect(self._load_finished)
 
@@ -234,7 +235,7 @@ class ReviewController(QObject):
             self._load_again = False
             self.reload()
 
-    def _changes_arrived(self, changes: QueueChanges, generation: int) -> None:
+    def _changes_arrived(self, generation: int, changes: QueueChanges) -> None:
         if generation != self._generation:
             return
         if changes.missing:
@@ -265,11 +266,11 @@ class ReviewController(QObject):
         if previous is not None and previous.item_id == item.item_id and self.viewer.previews is not None:
             return  # the same item, updated: its pictures are already here
         generation = self._generation
-        worker = self._media_pool.run(load_previews, self._fetch, item, self.viewer.options)
-        worker.result.connect(lambda loaded: self._previews_arrived(item.item_id, loaded, generation))
-        worker.error.connect(lambda exc: self._previews_failed(item.item_id, exc))
+        worker = self._media_pool.run(load_previews, self._fetch, item, self.viewer.options, context=self.viewer)
+        worker.result.connect(partial(self._previews_arrived, item.item_id, generation))
+        worker.error.connect(partial(self._previews_failed, item.item_id))
 
-    def _previews_arrived(self, item_id: str, loaded: tuple[PreviewSet, list[QImage]], generation: int) -> None:
+    def _previews_arrived(self, item_id: str, generation: int, loaded: tuple[PreviewSet, list[QImage]]) -> None:
         if generation == self._generation:
             self.viewer.show_previews(item_id, *loaded)
 
@@ -282,15 +283,15 @@ class ReviewController(QObject):
         generation = self._generation
         item = self.viewer.item
         if mode == "full" and item is not None and item.item_id == item_id and self.viewer.is_text:
-            text_worker = self._pool.run(reveal_and_read_text, self.items, item_id)
-            text_worker.result.connect(lambda read: self._text_revealed(read[0], read[1], generation))
+            text_worker = self._pool.run(reveal_and_read_text, self.items, item_id, context=self)
+            text_worker.result.connect(partial(self._text_revealed, generation))
             text_worker.error.connect(self._failed)
             return
-        worker = self._pool.run(reveal_and_read, self.items, item_id, mode)
-        worker.result.connect(lambda item: self._reveal_recorded(item, mode, generation))
+        worker = self._pool.run(reveal_and_read, self.items, item_id, mode, context=self)
+        worker.result.connect(partial(self._reveal_recorded, mode, generation))
         worker.error.connect(self._failed)
 
-    def _reveal_recorded(self, item: Item, mode: str, generation: int) -> None:
+    def _reveal_recorded(self, mode: str, generation: int, item: Item) -> None:
         if generation != self._generation:
             return  # locked meanwhile: the reveal is logged, but nothing is shown
         self.viewer.reveal_confirmed(item.item_id, mode)
@@ -300,7 +301,8 @@ class ReviewController(QObject):
             self.details.show_item(item)
         self.revealed.emit(item.item_id, mode)
 
-    def _text_revealed(self, item: Item, text: str, generation: int) -> None:
+    def _text_revealed(self, generation: int, read: tuple[Item, str]) -> None:
+        item, text = read
         if generation != self._generation:
             return  # locked meanwhile: the reveal is logged, nothing is shown
         self.model.update_rows([QueueRow.from_item(item)])
@@ -316,16 +318,19 @@ class ReviewController(QObject):
         """Move items to ``state``; dismissing asks for a reason first (unless ``reason`` is given)."""
         if state == ReviewState.DISMISSED and reason is None:
             dialog = DismissDialog(len(item_ids), self._dialog_parent())
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return
-            reason = dialog.reason
+            try:
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return
+                reason = dialog.reason
+            finally:
+                dialog.deleteLater()  # owned by the window, which would otherwise keep every one
         current = [item for item in map(self.model.item, item_ids) if item is not None]
         generation = self._generation
-        worker = self._pool.run(change_states, self.items, current, state, reason or "")
-        worker.result.connect(lambda rows: self._states_changed(current, rows, generation))
+        worker = self._pool.run(change_states, self.items, current, state, reason or "", context=self)
+        worker.result.connect(partial(self._states_changed, current, generation))
         worker.error.connect(self._failed)
 
-    def _states_changed(self, before: list[Item], rows: list[QueueRow], generation: int) -> None:
+    def _states_changed(self, before: list[Item], generation: int, rows: list[QueueRow]) -> None:
         if generation != self._generation:
             return
         # A row that changed meanwhile (its analysis landed) must not be overwritten by the older
@@ -355,10 +360,12 @@ class ReviewController(QObject):
         self.viewer.set_look(options, settings.reveal_mode)
         if self.viewer.previews is not None and self.viewer.item is not None:
             item_id, previews, generation = self.viewer.item.item_id, self.viewer.previews, self._generation
-            worker = self._media_pool.run(protect_all, previews, options)
-            worker.result.connect(
-                lambda images: generation == self._generation and self.viewer.show_previews(item_id, previews, images)
-            )
+            worker = self._media_pool.run(protect_all, previews, options, context=self.viewer)
+            worker.result.connect(partial(self._protected_again, item_id, previews, generation))
+
+    def _protected_again(self, item_id: str, previews: PreviewSet, generation: int, images: list[QImage]) -> None:
+        if generation == self._generation:
+            self.viewer.show_previews(item_id, previews, images)
 
     def start(self) -> None:
         """The workspace is unlocked: list its items."""

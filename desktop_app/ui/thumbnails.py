@@ -14,6 +14,7 @@ not on every repaint.
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
@@ -171,18 +172,18 @@ class ThumbnailLoader(QObject):
     def _start_batch(self) -> None:
         if self._busy or not self._pending or self._fetch is None:
             return
-        batch = []
+        batch: list[str] = []
         while self._pending and len(batch) < BATCH:
             item_id, _ = self._pending.popitem(last=True)
             batch.append(item_id)
         self._in_flight.update(batch)
         self._busy = True
         generation = self._generation
-        worker = self._pool.run(make_thumbnails, self._fetch, batch, self.options, self.side)
-        worker.result.connect(lambda made: self._arrived(made, generation))
-        worker.finished.connect(lambda: self._batch_finished(batch, generation))
+        worker = self._pool.run(make_thumbnails, self._fetch, batch, self.options, self.side, context=self)
+        worker.result.connect(partial(self._arrived, generation))
+        worker.finished.connect(partial(self._batch_finished, batch, generation))
 
-    def _arrived(self, made: list[tuple[str, QImage]], generation: int) -> None:
+    def _arrived(self, generation: int, made: list[tuple[str, QImage]]) -> None:
         if generation != self._generation:
             return  # locked or restyled meanwhile: these were made for a world that is gone
         for item_id, image in made:

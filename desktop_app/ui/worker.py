@@ -11,6 +11,13 @@ back through four signals, always on the GUI thread:
   handler owns, so a caller that only handles expected errors cannot swallow a bug;
 * ``finished()``: always, exactly once, after ``result`` or ``error``.
 
+**The receiver.** A worker started for a widget names it: ``pool.run(fn, ..., context=widget)``, as Qt's
+own ``connect(signal, context, slot)`` does. Once the context is destroyed (a dialog closed with
+``WA_DeleteOnClose``, an editor replaced) the worker delivers nothing more, not even ``finished``: a
+lambda that captured the widget would otherwise run on a deleted C++ object and end in the crash
+dialog. The work itself is not stopped (a save must still land); a bug in it still reaches the crash
+handler. Without a context the worker delivers to whatever is connected, for as long as it runs.
+
 The thread emits private signals that are queued to the worker's own slots, which re-emit the public
 ones. That makes the thread of every public emission the GUI thread, whatever the receiver is (a
 bound method, a lambda), instead of depending on how PySide picks a connection type for plain
@@ -27,6 +34,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from desktop_app.core.errors import EvidenceDeskError
@@ -92,6 +100,7 @@ class Worker(QObject):
             yields become ``progress``.
         *args: Positional arguments for ``fn``.
         cancel: The token ``fn`` polls, if it supports cancellation; ``cancel()`` sets it.
+        context: The object the outcome is for; once it is destroyed nothing more is delivered.
         **kwargs: Keyword arguments for ``fn``.
     """
 
@@ -105,13 +114,26 @@ class Worker(QObject):
     raw_succeeded = Signal(object)
     raw_failed = Signal(object)
     raw_finished = Signal()
+    # After ``finished`` if delivered: always, whether or not the context still lives (the pool's books).
+    settled = Signal()
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, cancel: CancelToken | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        cancel: CancelToken | None = None,
+        context: QObject | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__()
         self.fn = fn
         self.args = args
         self.kwargs = kwargs
         self.cancel_token = cancel
+        self.context = context
+        self._context_destroyed = False
+        if context is not None:
+            context.destroyed.connect(self._on_context_destroyed)
         self.progress_interval = PROGRESS_INTERVAL_SECONDS
         self.running = False
         self.runnable = _Job(self)
@@ -126,27 +148,47 @@ class Worker(QObject):
         if self.cancel_token is not None:
             self.cancel_token.cancel()
 
+    @property
+    def delivering(self) -> bool:
+        """False once the context is destroyed: its outcome then has nobody to go to."""
+        if self.context is None:
+            return True
+        return not self._context_destroyed and shiboken6.isValid(self.context)
+
+    @Slot()
+    def _on_context_destroyed(self) -> None:
+        self._context_destroyed = True
+
     @Slot(object)
     def _on_progressed(self, update: object) -> None:
-        self.progress.emit(update)
+        if self.delivering:
+            self.progress.emit(update)
 
     @Slot(object)
     def _on_succeeded(self, value: object) -> None:
-        self.result.emit(value)
+        if self.delivering:
+            self.result.emit(value)
+        else:
+            log.debug("%s: result dropped, its receiver is gone", _name(self.fn))
 
     @Slot(object)
     def _on_failed(self, exc: BaseException) -> None:
         if isinstance(exc, EvidenceDeskError):
             log.info("%s failed: %s (%s)", _name(self.fn), type(exc).__name__, exc.code)
-        self.error.emit(exc)
+        if self.delivering:
+            self.error.emit(exc)
         if not isinstance(exc, EvidenceDeskError):
-            # A bug: the crash handler reports it even if the caller handles ``error`` quietly.
+            # A bug: the crash handler reports it even if the caller handles ``error`` quietly, or
+            # its receiver is gone.
             sys.excepthook(type(exc), exc, exc.__traceback__)
 
     @Slot()
     def _on_finished(self) -> None:
         self.running = False
-        self.finished.emit()
+        if self.delivering:
+            self.finished.emit()
+        self.context = None  # no longer needed; do not keep a closed widget's wrapper alive
+        self.settled.emit()
 
 
 def _name(fn: Callable[..., Any]) -> str:
@@ -171,18 +213,18 @@ class WorkerPool(QObject):
     def start(self, worker: Worker) -> Worker:
         """Run ``worker``; connect its signals before or right after this call (delivery is queued)."""
         self._active.add(worker)
-        worker.finished.connect(lambda: self._active.discard(worker))
+        worker.settled.connect(lambda: self._active.discard(worker))
         worker.running = True
         self._pool.start(worker.runnable)
         return worker
 
-    def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Worker:
-        """Shorthand for ``start(Worker(fn, *args, **kwargs))``."""
-        return self.start(Worker(fn, *args, **kwargs))
+    def run(self, fn: Callable[..., Any], *args: Any, context: QObject | None = None, **kwargs: Any) -> Worker:
+        """Shorthand for ``start(Worker(fn, *args, context=context, **kwargs))``."""
+        return self.start(Worker(fn, *args, context=context, **kwargs))
 
     @property
     def active_count(self) -> int:
-        """Workers started whose ``finished`` has not been delivered yet."""
+        """Workers started that have not settled yet (their queued ``finished`` is still to come)."""
         return len(self._active)
 
     def wait_for_done(self, msecs: int = -1) -> bool:

@@ -1,5 +1,7 @@
 import logging
 
+import pytest
+
 from desktop_app.core.platform.logging_setup import (
     BACKUP_COUNT,
     LOG_FILE_NAME,
@@ -40,6 +42,7 @@ def test_configure_writes_file_and_ring_and_close_restores(paths):
     assert root.handlers == before_handlers and root.level == before_level
 
 
+@pytest.mark.expect_log_warnings(r"Cannot write the log file", r"desktop_app\.test: still logged")
 def test_unwritable_log_folder_falls_back_to_memory(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the log folder should be")

@@ -39,6 +39,7 @@ def modes(root):
     return found
 
 
+@pytest.mark.expect_log_warnings(r"^tests\.permissions: a line in the log file$")  # writes the log file
 def test_every_profile_file_is_owner_only_under_a_permissive_umask(tmp_path, open_umask):
     profile = tmp_path / "fresh-profile"
     paths = AppPaths.resolve(profile)

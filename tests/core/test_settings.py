@@ -50,6 +50,7 @@ def test_save_is_atomic_and_leaves_no_temp_files(settings_file):
 
 
 @pytest.mark.parametrize("document", ["{not json", "[1, 2]", '"text"', "", "\udcff"])
+@pytest.mark.expect_log_warnings(r"desktop_app\.core\.settings: Settings file")
 def test_corrupt_file_gives_defaults_and_a_warning(settings_file, caplog, document):
     if document == "\udcff":
         settings_file.parent.mkdir(parents=True, exist_ok=True)
@@ -83,6 +84,7 @@ def test_corrupt_file_gives_defaults_and_a_warning(settings_file, caplog, docume
         ("cybertipline_endpoint", "https://report.cybertip.org/ispws/", "https://report.cybertip.org/ispws"),
     ],
 )
+@pytest.mark.expect_log_warnings(r"desktop_app\.core\.settings: Setting \w+=")
 def test_bad_values_are_corrected_with_a_warning(settings_file, caplog, key, value, expected):
     write(settings_file, json.dumps({key: value}))
     with caplog.at_level(logging.WARNING):

@@ -5,12 +5,14 @@ workspace (after draining the pool, since a worker may still be using it), then 
 checked for stragglers.
 """
 
+import re
 import threading
 from pathlib import Path
 
 import pytest
 
 from desktop_app.core.decoding.pool import DecoderPool
+from desktop_app.core.platform.interpreter import tuned_for_the_gui
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
@@ -35,6 +37,15 @@ def pytest_collection_modifyitems(config, items):
         if HERE in Path(item.path).parents:
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
             item.add_marker(pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE))
+            # The same noise, once the crash handler routes Qt's messages into ``logging``.
+            item.add_marker(pytest.mark.expect_log_warnings(*(rf"^qt: {re.escape(n)}" for n in OFFSCREEN_NOISE)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tuned_interpreter():
+    """The GUI tests run with the interpreter tuned as the app runs it (core/platform/interpreter.py)."""
+    with tuned_for_the_gui():
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

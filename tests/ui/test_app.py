@@ -3,6 +3,7 @@ import sys
 import threading
 from functools import partial
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -18,6 +19,7 @@ from desktop_app.ui.main_window import MainWindow
 from tests.conftest import PASSPHRASE, fast_kdf
 
 
+@pytest.mark.expect_log_warnings(r"No OS keyring available", r"Cannot open the workspace: workspace-in-use")
 def test_second_instance_gets_a_message_and_exit_code_2(qtbot, workspace, paths, isolated_profile, monkeypatch):
     # ``workspace`` holds the instance lock, as a first running Evidence Desk would.
     shown = []
@@ -84,6 +86,7 @@ def top(kind):
     return found[0] if found else None
 
 
+@pytest.mark.expect_log_warnings(r"No OS keyring available")
 def test_first_run_creates_shows_the_key_and_quit_closes(qtbot, paths, isolated_profile, monkeypatch):
     monkeypatch.setattr(app_module, "CreateWorkspaceDialog", partial(CreateWorkspaceDialog, calibrate=fast_kdf))
 
@@ -131,6 +134,7 @@ def test_first_run_creates_shows_the_key_and_quit_closes(qtbot, paths, isolated_
         ws.close()
 
 
+@pytest.mark.expect_log_warnings(r"No OS keyring available")
 def test_quit_at_the_unlock_prompt_exits_cleanly(qtbot, recovery_text, isolated_profile, paths):
     def quit_at_prompt():
         dialog = top(UnlockDialog)

@@ -1,6 +1,7 @@
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 
 from desktop_app.core.crypto.signed_note import parse_and_verify
@@ -62,6 +63,7 @@ def test_filters_by_event_type_and_subject(qtbot, workspace, make_window):
     assert view.proxy.rowCount() == window.log_model.rowCount()
 
 
+@pytest.mark.expect_log_warnings(r"main_window: custody log verification failed at entry \d+")
 def test_verify_shows_intact_then_the_tampered_entry(qtbot, workspace, make_window):
     populate(workspace, blobs=6)
     window = make_window(workspace)

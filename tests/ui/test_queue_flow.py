@@ -60,8 +60,15 @@ def evidence_folder(tmp_path):
 def import_and_wait(qtbot, window, paths, expected_rows, manifest=None):
     with qtbot.waitSignal(window.intake.import_finished, timeout=120_000) as finished:
         window.intake.import_paths(paths, manifest)
+    # import_finished comes with the result; the final re-read starts with ``finished``, a moment later
+    # (intake.worker is None from then on). Until it has run, the rows may predate the last analyses.
     qtbot.waitUntil(
-        lambda: not window.review.reloading and window.review.model.rowCount() == expected_rows, timeout=20_000
+        lambda: (
+            window.intake.worker is None
+            and not window.review.reloading
+            and window.review.model.rowCount() == expected_rows
+        ),
+        timeout=20_000,
     )
     return finished.args[0]
 

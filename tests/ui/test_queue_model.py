@@ -225,7 +225,7 @@ def test_a_set_filter_follows_changes_and_no_filter_keeps_every_row(qtmodelteste
 def test_long_lived_allocation_pauses_the_collector_and_freezes_what_it_built():
     import gc
 
-    from desktop_app.ui.interpreter import long_lived_allocation
+    from desktop_app.core.platform.interpreter import long_lived_allocation
 
     thresholds = gc.get_threshold()
     frozen_before = gc.get_freeze_count()

@@ -223,6 +223,7 @@ def test_dismiss_needs_a_reason(qtbot):
     assert dialog.reason == "Duplicate of an item already reported"
 
 
+@pytest.mark.expect_log_warnings(r"desktop_app\.core\.settings: Setting thumbnail_size=")
 def test_settings_dialog_edits_thumbnail_size(qtbot, paths):
     dialog = SettingsDialog(AppSettings(), paths.settings_file)
     qtbot.addWidget(dialog)

@@ -150,3 +150,66 @@ def test_worker_threads_run_below_the_gui_thread(qtbot, pool):
     with qtbot.waitSignal(worker.result, timeout=5000) as got:
         pass
     assert got.args[0] > gui
+
+
+# -- the receiver (context) -------------------------------------------------------------------------
+
+
+def held(gate: threading.Event, value=None):
+    """Work that waits until the test lets it finish."""
+
+    def work():
+        assert gate.wait(10)
+        return value
+
+    return work
+
+
+def test_a_destroyed_context_gets_nothing_and_the_pool_still_forgets_the_worker(qtbot, pool):
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel("waiting")
+    gate = threading.Event()
+    worker = pool.run(held(gate, "done"), context=label)
+    seen = record(worker)
+    # What the crash came from: a lambda that touches the widget after it is gone.
+    worker.result.connect(lambda text: label.setText(text))
+    label.deleteLater()
+    qtbot.waitUntil(lambda: not worker.delivering, timeout=5000)
+    gate.set()
+    assert pool.wait_for_done(5000)
+    qtbot.waitUntil(lambda: pool.active_count == 0, timeout=5000)
+    assert seen == []
+
+
+def test_a_destroyed_context_does_not_hide_a_bug(qtbot, pool):
+    from PySide6.QtCore import QObject
+
+    receiver = QObject()
+    gate = threading.Event()
+
+    def bug():
+        assert gate.wait(10)
+        raise ZeroDivisionError("a bug")
+
+    worker = pool.run(bug, context=receiver)
+    seen = record(worker)
+    receiver.deleteLater()
+    qtbot.waitUntil(lambda: not worker.delivering, timeout=5000)
+    with qtbot.captureExceptions() as hooked:
+        gate.set()
+        assert pool.wait_for_done(5000)
+        qtbot.waitUntil(lambda: pool.active_count == 0, timeout=5000)
+    assert seen == [] and len(hooked) == 1 and hooked[0][0] is ZeroDivisionError
+
+
+def test_a_living_context_gets_everything(qtbot, pool):
+    from PySide6.QtCore import QObject
+
+    receiver = QObject()
+    worker = pool.run(lambda: 7, context=receiver)
+    seen = record(worker)
+    with qtbot.waitSignal(worker.finished, timeout=5000):
+        pass
+    assert [(kind, value) for kind, value, _ in seen] == [("result", 7), ("finished", None)]
+    assert worker.context is None  # released once settled

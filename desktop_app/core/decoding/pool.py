@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.crypto.stream import EncryptedFile
-from desktop_app.core.decoding import wire
+from desktop_app.core.decoding import diagnostics, wire
 from desktop_app.core.decoding.jobs import (
     DEFAULT_LIMITS,
     AnalyseJob,
@@ -53,6 +53,10 @@ from desktop_app.core.errors import BlobIntegrityError, BlobMissing, DecoderUnav
 __all__ = ["DecodeLimits", "DecoderPool", "MediaSource", "analyse_paths"]
 
 _STARTUP_SECONDS = 60.0  # a cold spawn imports numpy, Pillow and FFmpeg; a busy laptop can be slow
+# An idle worker whose pipe closes returns from its loop and exits on its own (flushing what an exiting
+# Python flushes, e.g. coverage data in CI); one still busy after this long is killed.
+_EXIT_GRACE_SECONDS = 2.0
+_LOST_GRACE_SECONDS = 0.5
 Outcome = MediaAnalysis | PreviewSet
 
 
@@ -88,9 +92,11 @@ class _Worker:
 
     def __init__(self, pool: "DecoderPool", index: int) -> None:
         self._pool = pool
+        self.index = index
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
         self._lock = threading.Lock()
+        self._busy = False  # a job is on its way to, or in, the process
         self.thread = threading.Thread(target=self._serve, name=f"decoder-{index}", daemon=True)
 
     def _serve(self) -> None:
@@ -101,13 +107,18 @@ class _Worker:
             job, future = item
             if not future.set_running_or_notify_cancel():
                 continue
+            with self._lock:
+                self._busy = True
             try:
                 outcome = self._run(job)
             except BaseException as exc:  # noqa: BLE001 - delivered to the caller through the future
                 future.set_exception(exc)
             else:
                 future.set_result(outcome)
-        self.stop()
+            finally:
+                with self._lock:
+                    self._busy = False
+        self.stop(grace=_EXIT_GRACE_SECONDS)
 
     def _start(self) -> Connection:
         with self._lock:
@@ -121,10 +132,12 @@ class _Worker:
             process = ctx.Process(
                 target=_worker_entry, args=(child_conn, self._pool.limits), name="evidence-desk-decoder", daemon=True
             )
+            started = time.monotonic()
             try:
                 process.start()
             except OSError as exc:
                 parent_conn.close()
+                diagnostics.could_not_start(self.index, exc.strerror or type(exc).__name__)
                 raise DecoderUnavailable(f"The decoder process could not be started ({exc.strerror}).") from None
             finally:
                 child_conn.close()
@@ -132,18 +145,22 @@ class _Worker:
         ready = wait([parent_conn, process.sentinel], _STARTUP_SECONDS)
         try:
             if parent_conn in ready and parent_conn.recv_bytes(64) == wire.READY:
+                diagnostics.started(self.index, process.pid, time.monotonic() - started)
                 return parent_conn
         except (EOFError, OSError):
             pass
-        self.stop()
+        pid = process.pid
+        exitcode = self.stop()
         if self._pool._closing.is_set():
             raise OperationCancelled("The decoder pool is closing.")
+        diagnostics.could_not_start(self.index, f"no answer within {_STARTUP_SECONDS:.0f} s", pid, exitcode)
         raise DecoderUnavailable("The decoder process did not start. Reinstall Evidence Desk if this persists.")
 
     def _run(self, job: Job) -> Outcome:
         conn = self._start()
         process = self._process
         assert process is not None
+        pid = process.pid  # for the log: the process object is closed once stopped
         started = time.monotonic()
         deadline = started + self._pool.limits.seconds
         kind = MediaKind.OTHER
@@ -155,6 +172,7 @@ class _Worker:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.stop()
+                diagnostics.timed_out(self.index, job, kind, time.monotonic() - started, pid)
                 return _limit_outcome(job, RenderProblem.TIMED_OUT, kind)
             wait([conn, process.sentinel], remaining)
             if not conn.poll(0):
@@ -173,7 +191,9 @@ class _Worker:
                         deadline = started + self._pool.limits.video_seconds
                     continue
                 if tag == wire.FAILURE:
-                    raise _failure(job, wire.decode_failure(body)[0])
+                    code = wire.decode_failure(body)[0]
+                    diagnostics.refused(self.index, job, code)
+                    raise _failure(job, code)
                 outcome: Outcome
                 if tag == wire.PREVIEWS and isinstance(job, PreviewJob):
                     outcome = wire.decode_previews(body)
@@ -183,37 +203,48 @@ class _Worker:
                     raise wire.WireError("unexpected message")
             except (wire.WireError, ValueError):
                 self.stop()  # a worker that talks nonsense is not trusted with another job
+                diagnostics.malformed(self.index, job, pid)
                 return _limit_outcome(job, RenderProblem.DECODER_CRASHED, kind)
             if outcome.problem is RenderProblem.TOO_MUCH_MEMORY:
                 self.stop()  # the worker retires itself too; make sure before the next job
+                diagnostics.over_memory(self.index, job, kind, pid)
             return outcome
 
     def _lost(self, job: Job, kind: MediaKind) -> Outcome:
         """The worker died without answering: a crash, or the OOM killer."""
-        exitcode = self.stop()
+        pid = self._process.pid if self._process is not None else None
+        # Its pipe closed because it is exiting: a moment to finish, so its exit code can be read
+        # (killed by us, it would have none; the OOM killer's SIGKILL is what tells memory apart).
+        exitcode = self.stop(grace=_LOST_GRACE_SECONDS)
         if self._pool._closing.is_set():
             raise OperationCancelled("Decoding was stopped because the decoder pool is closing.")
         oom = exitcode == -signal.SIGKILL if hasattr(signal, "SIGKILL") else False
+        diagnostics.died(self.index, job, kind, pid, exitcode, oom)
         return _limit_outcome(job, RenderProblem.TOO_MUCH_MEMORY if oom else RenderProblem.DECODER_CRASHED, kind)
 
     def kill(self) -> None:
-        """Kill the running worker from another thread; the feeding thread notices and cleans up."""
+        """Kill the worker if it is running a job (from another thread; the feeding thread cleans up).
+
+        An idle worker is left to exit on its own when the feeding thread closes its pipe.
+        """
         with self._lock:
-            if self._process is not None and self._process.is_alive():
+            if self._busy and self._process is not None and self._process.is_alive():
                 self._process.kill()
 
-    def stop(self) -> int | None:
-        """Kill the worker if it runs; return its exit code unless we killed it ourselves."""
+    def stop(self, grace: float = 0.0) -> int | None:
+        """End the worker (given ``grace`` seconds to exit by itself); its exit code unless we killed it."""
         with self._lock:
-            return self._reap_locked()
+            return self._reap_locked(grace)
 
-    def _reap_locked(self) -> int | None:
+    def _reap_locked(self, grace: float = 0.0) -> int | None:
         process, conn = self._process, self._conn
         self._process = self._conn = None
         if conn is not None:
             conn.close()
         if process is None:
             return None
+        if grace > 0:
+            process.join(grace)
         killed = False
         if process.is_alive():
             process.kill()
@@ -298,6 +329,8 @@ class DecoderPool:
             worker.kill()
         for worker in workers:
             worker.thread.join()
+        if workers:
+            diagnostics.closed(len(workers))
 
     def __enter__(self) -> "DecoderPool":
         return self

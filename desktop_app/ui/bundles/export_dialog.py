@@ -155,7 +155,7 @@ class BundleExportDialog(QDialog):
             return
         token = CancelToken()
         worker = Worker(self._bundles.export_report, self._report_id, recipients, Path(self.output_field.text()),
-                        self._request(), token, cancel=token)
+                        self._request(), token, cancel=token, context=self)
         worker.progress.connect(self._on_progress)
         worker.result.connect(self.show_result)
         worker.error.connect(lambda exc: self.result_label.setText(getattr(exc, "message", str(exc))))

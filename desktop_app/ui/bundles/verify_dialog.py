@@ -102,7 +102,7 @@ class BundleVerifyDialog(QDialog):
         self.check_button.setEnabled(False)
         token = CancelToken()
         expected = self.expected_key_field.text().strip()
-        worker = Worker(_check_file, Path(self.bundle_field.text()), identities, expected, cancel=token)
+        worker = Worker(_check_file, Path(self.bundle_field.text()), identities, expected, cancel=token, context=self)
         worker.progress.connect(self._on_progress)
         worker.result.connect(self.show_check)
         worker.error.connect(lambda exc: self._show_error(getattr(exc, "message", str(exc))))

@@ -132,7 +132,7 @@ class CustodyAlertController(QObject):
 
     def acknowledge(self, reason: str) -> None:
         """Record the acknowledgement in a worker."""
-        worker = self._pool.run(self.workspace.acknowledge_tampering, reason)
+        worker = self._pool.run(self.workspace.acknowledge_tampering, reason, context=self)
         worker.result.connect(self._acknowledged)
         worker.error.connect(self._failed)
 
@@ -143,7 +143,7 @@ class CustodyAlertController(QObject):
 
     def make_new_recovery_key(self) -> None:
         """Replace the damaged recovery slot and show the new key once."""
-        worker = self._pool.run(self.workspace.replace_recovery_key)
+        worker = self._pool.run(self.workspace.replace_recovery_key, context=self)
         worker.result.connect(self._recovery_key_made)
         worker.error.connect(self._failed)
 

@@ -120,7 +120,9 @@ class CustodyController(QObject):
 
     def show_history(self, title: str, item_ids: list[str], report_id: str | None) -> None:
         """Read the history in a worker, then show it."""
-        worker = self.pool.run(read_history, self.workspace, self.items.get, self.items, item_ids, report_id)
+        worker = self.pool.run(
+            read_history, self.workspace, self.items.get, self.items, item_ids, report_id, context=self
+        )
         worker.result.connect(lambda rows: self._history_read(title, rows, item_ids, report_id))
         worker.error.connect(self._failed)
 
@@ -165,7 +167,14 @@ class CustodyController(QObject):
                 return
             path = Path(chosen)
         worker = self.pool.run(
-            export_custody_report, self.workspace, self.items.get, self.items.list_items, path, item_ids, report_id
+            export_custody_report,
+            self.workspace,
+            self.items.get,
+            self.items.list_items,
+            path,
+            item_ids,
+            report_id,
+            context=self,
         )
         worker.result.connect(self._exported)
         worker.error.connect(self._failed)

@@ -138,7 +138,7 @@ class AboutDialog(QDialog):
         self.components_table.verticalHeader().setVisible(False)
         self.components_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.components_table.setMinimumHeight(180)
-        self.components_table.setCurrentItem(None)  # no focus frame on the first cell when the table has focus
+        self.components_table.setCurrentCell(-1, -1)  # no focus frame on the first cell when the table has focus
         layout.addWidget(self.components_table, 1)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -84,7 +84,7 @@ class ChangePassphraseDialog(QDialog):
             return
         self.message.clear_message()
         self._set_busy(True)
-        worker = self._pool.run(self._workspace.change_passphrase, self.current_field.text(), new)
+        worker = self._pool.run(self._workspace.change_passphrase, self.current_field.text(), new, context=self)
         worker.result.connect(self._done)
         worker.error.connect(self._failed)
         worker.finished.connect(self._finished)

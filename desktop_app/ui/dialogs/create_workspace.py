@@ -160,11 +160,18 @@ class CreateWorkspaceDialog(QDialog):
             self.reviewer_field.text().strip(),
             self._calibrate,
             self._secrets,
+            context=self,
         )
-        worker.progress.connect(lambda update: self.busy.set_message(update.message))
+        worker.progress.connect(self._progressed)
         worker.result.connect(self._created)
         worker.error.connect(self._failed)
-        worker.finished.connect(lambda: self._set_busy(False))
+        worker.finished.connect(self._finished)
+
+    def _progressed(self, update: Progress) -> None:
+        self.busy.set_message(update.message)
+
+    def _finished(self) -> None:
+        self._set_busy(False)
 
     def _created(self, outcome: tuple[Workspace, RecoveryKey]) -> None:
         self.workspace, self.recovery_key = outcome

@@ -216,10 +216,10 @@ class CyberTiplineDialog(QDialog):
         if self.practice_chosen:
             self.check_button.setEnabled(False)
             self.result_label.show_message("Starting the practice server and asking it…", "hint")
-            worker = self._pool.run(check_practice, self.service, self._practice)
+            worker = self._pool.run(check_practice, self.service, self._practice, context=self)
             worker.result.connect(self._checked)
             worker.error.connect(self._check_failed)
-            worker.finished.connect(self._check_done)
+            worker.finished.connect(self._check_ended)
             return
         try:
             endpoint = self.chosen_endpoint()
@@ -229,12 +229,12 @@ class CyberTiplineDialog(QDialog):
             return
         self.check_button.setEnabled(False)
         self.result_label.show_message("Asking NCMEC…", "hint")
-        worker = self._pool.run(self.service.check_connection, credentials, endpoint)
+        worker = self._pool.run(self.service.check_connection, credentials, endpoint, context=self)
         worker.result.connect(self._checked)
         worker.error.connect(self._check_failed)
-        worker.finished.connect(self._check_done)
+        worker.finished.connect(self._check_ended)
 
-    def _check_done(self) -> None:
+    def _check_ended(self) -> None:
         self.check_button.setEnabled(True)
 
     def _checked(self, answer: ApiResponse) -> None:

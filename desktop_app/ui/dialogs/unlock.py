@@ -159,7 +159,9 @@ class UnlockDialog(QDialog):
         # the short passphrase page sit without a gap under it.
         for index in range(self.pages.count()):
             policy = QSizePolicy.Policy.Preferred if index == page else QSizePolicy.Policy.Ignored
-            self.pages.widget(index).setSizePolicy(policy, policy)
+            page_widget = self.pages.widget(index)
+            if page_widget is not None:
+                page_widget.setSizePolicy(policy, policy)
         self.pages.setCurrentIndex(page)
         self.mode_button.setText("Use passphrase instead" if page == _RECOVERY_PAGE else "Use recovery key…")
         self.message.clear_message()
@@ -186,10 +188,12 @@ class UnlockDialog(QDialog):
             if new != self.confirm_field.text():
                 self.show_error("The two new passphrases differ.", self.confirm_field)
                 return
-            worker = self._pool.run(self._workspace.unlock_with_recovery_key, self.recovery_field.text(), new)
+            worker = self._pool.run(
+                self._workspace.unlock_with_recovery_key, self.recovery_field.text(), new, context=self
+            )
             message = "Checking the recovery key and setting the new passphrase…"
         else:
-            worker = self._pool.run(self._workspace.unlock, self.passphrase_field.text())
+            worker = self._pool.run(self._workspace.unlock, self.passphrase_field.text(), context=self)
             message = "Unlocking and verifying the custody log…"
         self.message.clear_message()
         self._set_busy(True, message)

@@ -72,7 +72,7 @@ class ListsPage(QWidget):
 
     def reload(self) -> None:
         """Read the lists again (on a worker)."""
-        worker = self._pool.run(self._read)
+        worker = self._pool.run(self._read, context=self)
         worker.result.connect(self._show)
 
     def _read(self) -> tuple[list[Any], list[dict[str, object]]]:
@@ -126,7 +126,7 @@ class ListsPage(QWidget):
         """Import on a worker, with progress; the queue is re-matched afterwards."""
         values = (dialog.list_field.currentText().strip(), dialog.file, dialog.format, dialog.options())
         token = CancelToken()
-        worker = Worker(self._import, values, token, cancel=token)
+        worker = Worker(self._import, values, token, cancel=token, context=self)
         worker.progress.connect(self._progressed)
         worker.result.connect(self._imported)
         worker.error.connect(self._failed)

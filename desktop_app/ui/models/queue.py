@@ -21,10 +21,11 @@ a row without a cached picture emits ``thumbnail_wanted`` and the loader fetches
 
 from collections.abc import Callable, Iterable, Sequence
 from enum import IntEnum
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QImage
 
 from desktop_app.core.domain.items import Item, ReviewState
@@ -290,17 +291,17 @@ class QueueModel(QAbstractTableModel):
             return
         self._ordering = True
         self._changed_since = {}
-        worker = self._pool.run(view_order, rows, self._filter, self._sort)
-        worker.result.connect(lambda order: self._order_arrived(order, request))
+        worker = self._pool.run(view_order, rows, self._filter, self._sort, context=self)
+        worker.result.connect(partial(self._order_arrived, request))
         # A failure is a bug (the worker bridge reports it); the table keeps its order and stays live.
-        worker.error.connect(lambda _: self._order_failed(request))
+        worker.error.connect(partial(self._order_failed, request))
 
-    def _order_failed(self, request: int) -> None:
+    def _order_failed(self, request: int, _: BaseException | None = None) -> None:
         if request == self._request:
             self._ordering = False
             self._changed_since = {}
 
-    def _order_arrived(self, order: ViewOrder, request: int) -> None:
+    def _order_arrived(self, request: int, order: ViewOrder) -> None:
         if request != self._request:
             return  # the filter or sort changed again (or the queue was cleared) meanwhile
         self._ordering = False
@@ -407,8 +408,8 @@ class QueueModel(QAbstractTableModel):
     # ``flags`` is not overridden: the C++ default (enabled, selectable, not editable) is what a
     # read-only table needs.
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         """Qt's role names plus ours."""
         names = dict(super().roleNames())
-        names.update({int(role): role.name.lower().encode() for role in Role})
+        names.update({int(role): QByteArray(role.name.lower().encode()) for role in Role})
         return names

@@ -63,7 +63,7 @@ class AutosaveController(QObject):
             return  # _finished starts the next save
         self.pending = False
         self.state_changed.emit("saving")
-        worker = Worker(self._save, self._snapshot())
+        worker = Worker(self._save, self._snapshot(), context=self)
         worker.result.connect(self._succeeded)
         worker.error.connect(self._failed)
         worker.finished.connect(self._finished)

@@ -23,9 +23,9 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def _background(painter: QPainter, option: QStyleOptionViewItem) -> None:
-    if option.state & QStyle.StateFlag.State_Selected:  # type: ignore[operator]
+    if option.state & QStyle.StateFlag.State_Selected:
         painter.fillRect(option.rect, QColor(SELECTED_BACKGROUND))
-    elif option.state & QStyle.StateFlag.State_MouseOver:  # type: ignore[operator]
+    elif option.state & QStyle.StateFlag.State_MouseOver:
         painter.fillRect(option.rect, QColor(HOVER_BACKGROUND))
 
 
@@ -45,7 +45,7 @@ class SectionDelegate(QStyledItemDelegate):
         rect = option.rect.adjusted(16, 0, -12, 0)
         count = index.data(BADGE_ROLE) or 0
         font = QFont(option.font)
-        font.setBold(bool(option.state & QStyle.StateFlag.State_Selected))  # type: ignore[operator]
+        font.setBold(bool(option.state & QStyle.StateFlag.State_Selected))
         painter.setFont(font)
         if count:
             text = str(count)

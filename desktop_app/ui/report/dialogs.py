@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.domain.items import Item
+from desktop_app.core.services.reports import ReportService
 from desktop_app.ui.widgets.form_parts import BusyWidget, InlineMessageLabel
 from desktop_app.ui.worker import WorkerPool
 
@@ -111,7 +112,9 @@ class QueuePickerDialog(QDialog):
 
     chosen = Signal(list)
 
-    def __init__(self, report_service: Any, pool: WorkerPool, exclude: set[str], parent: QWidget | None = None):
+    def __init__(
+        self, report_service: ReportService, pool: WorkerPool, exclude: set[str], parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setWindowTitle("Add files from the queue")
         self.resize(760, 460)
@@ -138,13 +141,16 @@ class QueuePickerDialog(QDialog):
         for widget in (hint, self.busy, self.table, self.message, self.buttons):
             layout.addWidget(widget)
         self.busy.start("Reading the queue…")
-        worker = pool.run(report_service.queue_items)
+        worker = pool.run(report_service.queue_items, context=self)
         worker.result.connect(self._loaded)
-        worker.error.connect(lambda exc: self.message.show_message(getattr(exc, "message", str(exc))))
+        worker.error.connect(self._load_failed)
         worker.finished.connect(self.busy.stop)
         self.table.selectionModel().selectionChanged.connect(
             lambda *_: self.add_button.setEnabled(bool(self.selected_ids()))
         )
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.message.show_message(getattr(exc, "message", str(exc)))
 
     def _loaded(self, items: list[Item]) -> None:
         self.model.set_items([item for item in items if item.item_id not in self._exclude])

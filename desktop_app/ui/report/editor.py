@@ -15,7 +15,6 @@ lands on its field.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -33,7 +32,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.cybertipline.findings import Finding, Severity
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.report_building import check_record
-from desktop_app.core.services.reports import PriorReport, SaveResult
+from desktop_app.core.services.reports import PriorReport, ReportService, SaveResult
 from desktop_app.core.storage.reports import ReportRecord
 from desktop_app.ui.report.autosave import AutosaveController
 from desktop_app.ui.report.context import FormContext
@@ -61,7 +60,7 @@ class LoadedReport:
     known_ids: frozenset[int] = frozenset()  # NCMEC report ids the workspace recorded
 
 
-def load_report(service: Any, report_id: str) -> LoadedReport:
+def load_report(service: ReportService, report_id: str) -> LoadedReport:
     """Runs in the worker: the report, the log's viewed state of its files, earlier reports to cite."""
     record = service.load(report_id)
     return LoadedReport(
@@ -69,7 +68,7 @@ def load_report(service: Any, report_id: str) -> LoadedReport:
     )
 
 
-def save_report(service: Any, record: ReportRecord) -> tuple[SaveResult, list[PriorReport]]:
+def save_report(service: ReportService, record: ReportRecord) -> tuple[SaveResult, list[PriorReport]]:
     """Runs in the worker: save, then what can be cited now (the accounts may have changed)."""
     result = service.save(record)
     return result, service.prior_reports(result.record)
@@ -92,7 +91,7 @@ class ReportEditorWidget(QWidget):
 
     def __init__(
         self,
-        report_service: Any,
+        report_service: ReportService,
         pool: WorkerPool,
         report_id: str,
         parent: QWidget | None = None,
@@ -118,9 +117,9 @@ class ReportEditorWidget(QWidget):
         self.findings_timer.setInterval(FINDINGS_DELAY_MS)
         self.findings_timer.timeout.connect(self.refresh_findings)
         self._build()
-        self.actions = EditorActions(self)
+        self.editor_actions = EditorActions(self)
         self.busy.start("Opening the report…")
-        worker = pool.run(load_report, report_service, report_id)
+        worker = pool.run(load_report, report_service, report_id, context=self)
         worker.result.connect(self._loaded)
         worker.error.connect(self._load_failed)
         worker.finished.connect(self.busy.stop)
@@ -244,7 +243,7 @@ class ReportEditorWidget(QWidget):
         self.section_list.setCurrentRow((self.section_list.currentRow() + step) % len(self.keys))
 
     def _cycle_focus(self) -> None:
-        order: list[QWidget] = [self.section_list, self.pages.currentWidget(), self.findings_panel.view]
+        order = [w for w in (self.section_list, self.pages.currentWidget(), self.findings_panel.view) if w is not None]
         focused = self.focusWidget()
         current = next((i for i, w in enumerate(order) if w is focused or w.isAncestorOf(focused)), -1)
         order[(current + 1) % len(order)].setFocus(Qt.FocusReason.TabFocusReason)
@@ -301,7 +300,7 @@ class ReportEditorWidget(QWidget):
 
     def _saved(self, outcome: tuple[SaveResult, list[PriorReport]]) -> None:
         result, prior = outcome
-        self.actions.apply_synced(result)
+        self.editor_actions.apply_synced(result)
         self.prior_box.show_offers(prior)
         self.saved.emit(result)
 
@@ -326,16 +325,16 @@ class ReportEditorWidget(QWidget):
 
     def add_items(self, item_ids: list[str]) -> None:
         """Add queue items as files, pre-filled (read in a worker)."""
-        self.actions.add_items(item_ids)
+        self.editor_actions.add_items(item_ids)
 
     def set_file_viewed(self, index: int, viewed: bool, reason: str = "") -> None:
         """Set a file's viewed flag (a reason is needed against the custody log)."""
-        self.actions.set_file_viewed(index, viewed, reason)
+        self.editor_actions.set_file_viewed(index, viewed, reason)
 
     def remove_file(self, index: int) -> None:
         """Take a file out of the report."""
-        self.actions.remove_file(index)
+        self.editor_actions.remove_file(index)
 
     def record_ncmec_report_id(self, text: str) -> None:
         """Record the report id NCMEC gave this report (checked here, stored in a worker)."""
-        self.actions.record_ncmec_report_id(text)
+        self.editor_actions.record_ncmec_report_id(text)

@@ -9,6 +9,7 @@ logs them, at once.
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.core.cybertipline.model import Node
@@ -57,16 +58,24 @@ class EditorActions:
     def open_queue_picker(self) -> QueuePickerDialog:
         """Let the reviewer choose queue items to add."""
         present = {entry.item_id for entry in self._record.draft.files if entry.item_id}
-        self.picker = QueuePickerDialog(self.editor.service, self.editor.pool, present, self.editor)
-        self.picker.chosen.connect(self.add_items)
-        self.picker.open()
-        return self.picker
+        picker = QueuePickerDialog(self.editor.service, self.editor.pool, present, self.editor)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.chosen.connect(self.add_items)
+        picker.finished.connect(self._picker_closed)
+        self.picker = picker
+        picker.open()
+        return picker
+
+    def _picker_closed(self) -> None:
+        self.picker = None
 
     def add_items(self, item_ids: list[str]) -> None:
         """Read the items in a worker, then add them as files."""
         if not item_ids or self._record is None:
             return
-        worker = self.editor.pool.run(self.editor.service.files_for_items, item_ids, self._record.copy())
+        worker = self.editor.pool.run(
+            self.editor.service.files_for_items, item_ids, self._record.copy(), context=self.editor
+        )
         worker.result.connect(self._items_arrived)
         worker.error.connect(self._failed)
 
@@ -100,10 +109,15 @@ class EditorActions:
             return
         name = entry.details.text("originalFileName") or f"file {index + 1}"
         dialog = ViewedReasonDialog(name, viewed, self.editor)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._viewed_dialog_closed)
         dialog.accepted.connect(lambda: self.set_file_viewed(index, viewed, dialog.reason))
         dialog.rejected.connect(lambda: self.editor.rebuild([FILES_KEY]))  # back to what the report says
         self.viewed_dialog = dialog
         dialog.open()
+
+    def _viewed_dialog_closed(self) -> None:
+        self.viewed_dialog = None
 
     def set_file_viewed(self, index: int, viewed: bool, reason: str = "") -> None:
         """Set the flag; ``ViewedOverrideReasonRequired`` if it departs from the log without a reason."""
@@ -133,7 +147,7 @@ class EditorActions:
 
     def use_profile(self) -> None:
         """Replace the reporter part with the saved profile."""
-        worker = self.editor.pool.run(self.editor.service.reporter_profile)
+        worker = self.editor.pool.run(self.editor.service.reporter_profile, context=self.editor)
         worker.result.connect(self._profile_arrived)
         worker.error.connect(self._failed)
 
@@ -153,9 +167,12 @@ class EditorActions:
         reporter = self._record.draft.report.get("reporter")
         if reporter is None:
             return
-        worker = self.editor.pool.run(self.editor.service.save_reporter_profile, reporter.copy())
-        worker.result.connect(lambda _: self.editor.profile_bar.show_status("Saved as your reporter profile."))
+        worker = self.editor.pool.run(self.editor.service.save_reporter_profile, reporter.copy(), context=self.editor)
+        worker.result.connect(self._profile_saved)
         worker.error.connect(self._failed)
+
+    def _profile_saved(self, _: object) -> None:
+        self.editor.profile_bar.show_status("Saved as your reporter profile.")
 
     def cite(self, offer: PriorReport) -> None:
         """Add an earlier report's NCMEC id to the reported user's prior reports."""
@@ -177,10 +194,15 @@ class EditorActions:
         except NcmecReportIdInvalid as problem:
             bar.show_problem(problem.message)
             return
-        worker = self.editor.pool.run(self.editor.service.record_ncmec_report_id, self.editor.report_id, number)
+        worker = self.editor.pool.run(
+            self.editor.service.record_ncmec_report_id, self.editor.report_id, number, context=self.editor
+        )
         worker.result.connect(self._ncmec_id_recorded)
+        worker.error.connect(self._ncmec_id_failed)
+
+    def _ncmec_id_failed(self, exc: BaseException) -> None:
         # Anything but an expected error already went to the crash handler; the button comes back either way.
-        worker.error.connect(lambda exc: bar.show_problem(exc.message if isinstance(exc, EvidenceDeskError) else ""))
+        self.editor.ncmec_bar.show_problem(exc.message if isinstance(exc, EvidenceDeskError) else "")
 
     def _ncmec_id_recorded(self, stored: ReportRecord) -> None:
         record, number = self._record, stored.ncmec_report_id

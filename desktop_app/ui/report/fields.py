@@ -90,13 +90,14 @@ class FieldWidget(QWidget):
         """The widget keyboard focus should land on."""
         return self
 
-    def _row(self, *widgets: QWidget) -> None:
+    def _row(self, *widgets: QWidget) -> QHBoxLayout:
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         for widget in widgets:
             layout.addWidget(widget)
         self.setFocusProxy(widgets[0])
+        return layout
 
 
 class TextField(FieldWidget):
@@ -109,7 +110,7 @@ class TextField(FieldWidget):
             self.editor = QPlainTextEdit()
             self.editor.setTabChangesFocus(True)  # Tab moves on through the form, as in every other field
             self.editor.setFixedHeight(60)
-            self.editor.textChanged.connect(lambda: self._emit(self.editor.toPlainText()))  # type: ignore[union-attr]
+            self.editor.textChanged.connect(lambda: self._emit(self.editor.toPlainText()))
         else:
             self.editor = QLineEdit()
             if digits is not None:
@@ -152,13 +153,12 @@ class ChoiceField(FieldWidget):
                 self.combo.addItem(value, value)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo.activated.connect(lambda index: self.edited.emit(self.combo.itemData(index)))
-        self._row(self.combo)
-        self.layout().addStretch(1)
+        self._row(self.combo).addStretch(1)
 
     def set_value(self, value: str | None) -> None:
         """Select ``value`` (a value outside the list, from an imported document, is shown as is)."""
         index = self.combo.findData(value) if value else 0
-        if index < 0:
+        if index < 0 and value:
             self.combo.addItem(value, value)
             index = self.combo.count() - 1
         self.combo.setCurrentIndex(index)
@@ -243,8 +243,7 @@ class MomentField(FieldWidget):
         self.pages = CurrentPageStack()
         self.pages.addWidget(self.add_button)
         self.pages.addWidget(filled)
-        self._row(self.pages)
-        self.layout().addStretch(1)
+        self._row(self.pages).addStretch(1)
         self._quiet = False
         self._show(None)
 

@@ -272,7 +272,7 @@ class QueueReportLink(QObject):
             self.item_reports.show_reports(None)
             return
         asked, item_id = self._asked, item.item_id
-        worker = self.pool.run(reports_by_item, self.workspace)
+        worker = self.pool.run(reports_by_item, self.workspace, context=self)
         worker.result.connect(lambda found: self._memberships_read(found.get(item_id, []), asked))
         worker.error.connect(self._failed)
 

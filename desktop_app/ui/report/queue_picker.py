@@ -87,7 +87,7 @@ class QueueTablePickerDialog(QDialog):
         layout.addWidget(self.buttons)
         self.queue.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.busy.start("Reading the queue…")
-        worker = pool.run(lambda: picker_rows(source.read_items(), exclude))
+        worker = pool.run(lambda: picker_rows(source.read_items(), exclude), context=self)
         worker.result.connect(self._loaded)
         worker.error.connect(lambda exc: self.message.show_message(getattr(exc, "message", str(exc))))
         worker.finished.connect(self.busy.stop)

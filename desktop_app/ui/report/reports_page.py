@@ -44,6 +44,8 @@ from desktop_app.core.domain.submission import SubmissionState, SubmissionStatus
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.report_building import ReportSummary
+from desktop_app.core.services.reports import ReportService, SaveResult
+from desktop_app.core.storage.reports import ReportRecord
 from desktop_app.ui.report.editor import ReportEditorWidget
 from desktop_app.ui.report.schema_status import NcmecSchemaWidget
 from desktop_app.ui.submission.bar import SubmissionBarWidget
@@ -176,7 +178,7 @@ class ReportsPage(QWidget):
 
     def __init__(
         self,
-        report_service: Any,
+        report_service: ReportService,
         pool: WorkerPool,
         parent: QWidget | None = None,
         cybertipline: CyberTiplineService | None = None,
@@ -267,7 +269,7 @@ class ReportsPage(QWidget):
         """Re-read the drafts list (and which schema is in force) in a worker."""
         self.schema_status.reload()
         submissions = self.submissions.service if self.submissions is not None else None
-        worker = self.pool.run(list_reports, self.service, submissions)
+        worker = self.pool.run(list_reports, self.service, submissions, context=self)
         worker.result.connect(self._listed)
         worker.error.connect(self._failed)
 
@@ -307,11 +309,11 @@ class ReportsPage(QWidget):
 
     def new_report(self, item_ids: list[str] | None = None) -> None:
         """Create a draft (text-only, or with these queue items as files) and open it."""
-        worker = self.pool.run(self.service.create_draft, list(item_ids or []))
+        worker = self.pool.run(self.service.create_draft, list(item_ids or []), context=self)
         worker.result.connect(self._created)
         worker.error.connect(self._failed)
 
-    def _created(self, record: Any) -> None:
+    def _created(self, record: ReportRecord) -> None:
         self._open_after_reload = record.report_id
         self.message.emit(f"Report {record.report_id[:8]} created.")
         self.reload()
@@ -322,7 +324,7 @@ class ReportsPage(QWidget):
             return self.editor
         self.close_editor()
         editor = ReportEditorWidget(self.service, self.pool, report_id)
-        editor.saved.connect(lambda result: result.changed and self.reload())
+        editor.saved.connect(self._editor_saved)
         self.editor = editor
         if self.submissions is not None:
             self._add_submission_bar(editor)
@@ -330,6 +332,10 @@ class ReportsPage(QWidget):
         self.stack.setCurrentWidget(editor)
         self.report_opened.emit(report_id)
         return editor
+
+    def _editor_saved(self, result: SaveResult) -> None:
+        if result.changed:
+            self.reload()
 
     def close_editor(self) -> None:
         """Save and close the editor on screen."""
@@ -346,8 +352,10 @@ class ReportsPage(QWidget):
 
     def _add_submission_bar(self, editor: ReportEditorWidget) -> None:
         bar = SubmissionBarWidget()
-        bar.layout().setContentsMargins(16, 0, 16, 8)
-        editor.layout().insertWidget(1, bar)  # a row of its own under the title: the header row is full
+        bar_layout, editor_layout = bar.layout(), editor.layout()
+        assert bar_layout is not None and isinstance(editor_layout, QVBoxLayout)  # both built in __init__
+        bar_layout.setContentsMargins(16, 0, 16, 8)
+        editor_layout.insertWidget(1, bar)  # a row of its own under the title: the header row is full
         report_id = editor.report_id
         controller = self.submissions
         assert controller is not None

@@ -7,7 +7,7 @@ its own when the cached copy is missing or a day old (``CyberTiplineService.sche
 reviewer need not remember to.
 """
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -118,7 +118,7 @@ class NcmecSchemaWidget(QFrame):
         if service is None or self._loaded:
             return
         self._loaded = True
-        worker = self.pool.run(lambda: (service.current_schema(), service.schema_due()))
+        worker = self.pool.run(lambda: (service.current_schema(), service.schema_due()), context=self)
         worker.result.connect(self._reloaded)
         worker.error.connect(self._failed)
 
@@ -134,7 +134,7 @@ class NcmecSchemaWidget(QFrame):
             return
         self.fetch_button.setEnabled(False)
         self.problem.show_message(f"Asking {describe_endpoint(self.service.endpoint)}…", "hint")
-        worker = self.pool.run(self.service.refresh_schema)
+        worker = self.pool.run(self.service.refresh_schema, context=self)
         worker.result.connect(self._fetched)
         worker.error.connect(self._failed)
         # A bound method, not a lambda: Qt drops it if this widget is gone before the fetch ends.
@@ -156,6 +156,7 @@ class NcmecSchemaWidget(QFrame):
         if self.schema is None:
             return None
         dialog = DriftDialog(self.schema.drift, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
 

@@ -56,7 +56,7 @@ class RetentionWidget(QWidget):
     def reload(self) -> None:
         """Re-run the retention query in a worker."""
         wanted = FILTERS[max(self.filter.currentIndex(), 0)][1]
-        worker = self._pool.run(self._lifecycle.retention.rows, wanted)
+        worker = self._pool.run(self._lifecycle.retention.rows, wanted, context=self)
         worker.result.connect(self._listed)
         worker.error.connect(self._failed)
 
@@ -90,7 +90,7 @@ class UnlockReminders(QObject):
     def remind(self) -> None:
         """Look for reminders in a worker (nothing to do while locked)."""
         if self._lifecycle.holds.workspace.is_unlocked:
-            worker = self._pool.run(self._lifecycle.at_unlock)
+            worker = self._pool.run(self._lifecycle.at_unlock, context=self)
             worker.result.connect(self._show)
 
     @Slot(object)

@@ -121,7 +121,7 @@ class SubmissionController(QObject):
 
     def offer_resume(self) -> None:
         """Read the unfinished submissions in a worker and, if there are any, offer them."""
-        worker = self.pool.run(read_unfinished, self.service, self.reports)
+        worker = self.pool.run(read_unfinished, self.service, self.reports, context=self)
         worker.result.connect(self._unfinished_read)
 
     def _unfinished_read(self, found: tuple[list[SubmissionStatus], dict[str, str]]) -> None:

@@ -159,11 +159,11 @@ class SubmissionDialog(QDialog):
         self.go_button.setText(self._go_text())
         if self.mode is SubmissionMode.SUBMIT:
             self.plan_label.setText("Checking the report…")
-            worker = self.pool.run(plan_and_check, self.service, self.report_id, self.environment)
+            worker = self.pool.run(plan_and_check, self.service, self.report_id, self.environment, context=self)
             worker.result.connect(self._planned)
         else:
             self.plan_label.setText("Reading the submission…")
-            worker = self.pool.run(self.service.status, self.report_id)
+            worker = self.pool.run(self.service.status, self.report_id, context=self)
             worker.result.connect(self._status_read)
         worker.error.connect(self._preparation_failed)
 
@@ -251,7 +251,7 @@ class SubmissionDialog(QDialog):
         for button in (self.resume_button, self.retract_button, self.send_again_button, self.close_button):
             button.hide()
         self.now_label.setText("Starting…")
-        worker = Worker(fn, *args, self._token, cancel=self._token)
+        worker = Worker(fn, *args, self._token, cancel=self._token, context=self)
         worker.progress.connect(self._progressed)
         worker.result.connect(self._ended)
         worker.error.connect(self._failed)
@@ -325,7 +325,7 @@ class SubmissionDialog(QDialog):
         self._read_final_status()
 
     def _read_final_status(self) -> None:
-        worker = self.pool.run(self.service.status, self.report_id)
+        worker = self.pool.run(self.service.status, self.report_id, context=self)
         worker.result.connect(self._settle)
         worker.error.connect(self._status_unreadable)
 
@@ -385,7 +385,7 @@ class SubmissionDialog(QDialog):
     def _send_again(self) -> None:
         self.confirmation = None
         self.send_again_button.hide()
-        worker = self.pool.run(self.service.acknowledge_unknown, self.report_id)
+        worker = self.pool.run(self.service.acknowledge_unknown, self.report_id, context=self)
         worker.result.connect(self._set_aside)
         worker.error.connect(self._preparation_failed)
 

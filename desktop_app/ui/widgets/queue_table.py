@@ -2,7 +2,7 @@
 
 Why the view paints its own rows: every call from Qt into Python must take the GIL, and during an
 import a worker holds it most of the time, so each such call can wait a switch interval (0.2 ms,
-ui/interpreter.py) or much longer when that worker is off the CPU. Qt's own table painting makes
+core/platform/interpreter.py) or much longer when that worker is off the CPU. Qt's own table painting makes
 about three of those calls per cell (the delegate, then ``flags`` reaching the model's ``rowCount``
 and ``columnCount`` through the proxy): some 270 per full repaint of the queue, which is where the
 longest event-loop stalls of an import came from (benchmarks/ui_bench.py). Here a repaint is *one*
@@ -20,7 +20,7 @@ placeholder saying why there is none. Tooltips, sizing and everything else still
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractProxyModel, QEvent, QModelIndex, QPointF, QRect, QSize, Qt
+from PySide6.QtCore import QAbstractProxyModel, QEvent, QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -163,7 +163,9 @@ class QueueTableView(QTableView):
         finally:
             painter.end()
 
-    def currentChanged(self, current: QModelIndex, previous: QModelIndex) -> None:
+    def currentChanged(
+        self, current: QModelIndex | QPersistentModelIndex, previous: QModelIndex | QPersistentModelIndex
+    ) -> None:
         """Repaint both rows whole: Qt would repaint one cell of each, and the mark spans the row."""
         super().currentChanged(current, previous)
         for index in (previous, current):

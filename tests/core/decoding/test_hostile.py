@@ -161,7 +161,8 @@ def test_video_problems(pool, tmp_path):
     still_works(pool, tmp_path)
 
 
-def test_decoder_over_the_memory_limit(tmp_path):
+@pytest.mark.expect_log_warnings(r"decoding\.diagnostics: decoder \d+: .*(memory cap|died)")
+def test_decoder_over_the_memory_limit(tmp_path, caplog):
     limits = DecodeLimits(memory_bytes=64 * MiB, enable_probes=True)
     with DecoderPool(workers=1, limits=limits) as tight:
         # A real decode: 20 Mpx of RGB needs 60 MiB for the pixels alone, plus the conversion.
@@ -173,9 +174,13 @@ def test_decoder_over_the_memory_limit(tmp_path):
         probe = tight._submit(ProbeJob("allocate", 512)).result()
         assert probe.problem is RenderProblem.TOO_MUCH_MEMORY
         still_works(tight, tmp_path)
+    # Support sees what happened to which decoder; never which file.
+    assert "analysis job on image media went over the memory cap" in caplog.text
+    assert "large.png" not in caplog.text and str(tmp_path) not in caplog.text
 
 
-def test_decoder_over_the_time_limit(tmp_path):
+@pytest.mark.expect_log_warnings(r"decoding\.diagnostics: decoder \d+: .* timed out")
+def test_decoder_over_the_time_limit(tmp_path, caplog):
     with DecoderPool(workers=1, limits=DecodeLimits(seconds=1.0, enable_probes=True)) as hasty:
         still_works(hasty, tmp_path)  # the worker is up, so the limit measures the job, not the spawn
         started = time.monotonic()
@@ -183,9 +188,11 @@ def test_decoder_over_the_time_limit(tmp_path):
         assert result.problem is RenderProblem.TIMED_OUT
         assert time.monotonic() - started < 5
         still_works(hasty, tmp_path)
+    assert [m for m in caplog.messages if "probe job on other media timed out after" in m]
 
 
-def test_decoder_that_crashes(tmp_path):
+@pytest.mark.expect_log_warnings(r"decoding\.diagnostics: decoder \d+: process \d+ died")
+def test_decoder_that_crashes(tmp_path, caplog):
     with DecoderPool(workers=1, limits=DecodeLimits(enable_probes=True)) as fragile:
         result = fragile._submit(ProbeJob("crash", 7)).result()
         assert result.problem is RenderProblem.DECODER_CRASHED and "crashed" in result.problem_detail
@@ -193,6 +200,7 @@ def test_decoder_that_crashes(tmp_path):
         again = fragile._submit(ProbeJob("crash", 7))  # and again: every crash gets a fresh worker
         assert again.result().problem is RenderProblem.DECODER_CRASHED
         still_works(fragile, tmp_path)
+    assert len([m for m in caplog.messages if "died during a probe job" in m]) == 2
 
 
 def test_main_process_memory_stays_flat(pool, tmp_path):

@@ -227,6 +227,7 @@ def test_audio_only_media_is_not_a_video(pool, tmp_path):
     assert (result.kind, result.problem) == (MediaKind.OTHER, RenderProblem.UNSUPPORTED_FORMAT)
 
 
+@pytest.mark.expect_log_warnings(r"decoding\.diagnostics: decoder \d+: \w+ job refused: blob-(integrity|missing)")
 def test_tampered_vault_blobs_raise_integrity_errors_and_the_pool_goes_on(pool, tmp_path):
     data = sm.photo(900, 700, seed=3, fmt="PNG")
     assert len(data) > 3 * 64 * 1024
@@ -290,6 +291,7 @@ def test_close_cancels_queued_and_running_jobs(tmp_path):
     assert running.done()
 
 
+@pytest.mark.expect_log_warnings(r"decoding\.diagnostics: decoder \d+: probe job refused")
 def test_probes_are_refused_unless_enabled(pool):
     with pytest.raises(RuntimeError, match="refused"):
         pool._submit(ProbeJob("crash", 1)).result()

@@ -132,6 +132,7 @@ def test_malformed_previews_are_rejected(payload):
         wire.decode_previews(payload)
 
 
+@pytest.mark.expect_log_warnings(r"decoding\.diagnostics: decoder \d+: (malformed reply|process \d+ died)")
 def test_a_worker_that_talks_nonsense_is_treated_as_crashed(tmp_path):
     with DecoderPool(workers=1, limits=DecodeLimits(enable_probes=True)) as pool:
         result = pool._submit(ProbeJob("garbage")).result()

@@ -330,6 +330,7 @@ def test_analyse_missing_catches_up(workspace, tmp_path, pillow_analyser):
     assert drive(service.analyse_missing()) == 0
 
 
+@pytest.mark.expect_log_warnings(r"analysis of item \w+ failed in the decoder infrastructure")
 def test_a_broken_analyser_leaves_the_item_for_a_retry(workspace, tmp_path):
     from concurrent.futures import Future
 
