@@ -73,7 +73,8 @@ def draw_picture(path: Path, size: int = 512) -> Path:
         step = size / 12
         painter.drawEllipse(QRectF(index * step * 0.8, (11 - index) * step * 0.7, step * 2.5, step * 1.5))
     painter.end()
-    if not image.save(str(path), b"PNG"):
+    # The stubs say bytes; PySide6 accepts only str at run time (bytes raises ValueError).
+    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
         raise OSError(f"could not write {path}")
     return path
 

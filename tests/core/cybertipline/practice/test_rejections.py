@@ -251,6 +251,7 @@ def test_finish_errors_can_use_the_report_done_root(clock):
         assert code(response) == 5001 and text(response, "reportId") == "77"
 
 
+@pytest.mark.expect_log_warnings("the practice server failed on POST /submit")
 def test_a_bug_in_a_handler_is_a_server_error_and_the_server_carries_on(server, client, monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise RuntimeError("simulated bug")
