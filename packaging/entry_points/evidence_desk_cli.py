@@ -6,6 +6,6 @@ import multiprocessing
 # GUI's entry point for why).
 multiprocessing.freeze_support()
 
-from desktop_app.cli import main  # noqa: E402 - after freeze_support, on purpose
+from desktop_app.cli.main import main  # noqa: E402 - after freeze_support, on purpose
 
 raise SystemExit(main())
