@@ -148,8 +148,14 @@ def test_closing_the_dialog_while_a_call_is_in_flight_does_not_crash_and_the_rep
     resumed = open_dialog(report_id, SubmissionMode.RESUME)
     assert resumed.go_button.isEnabled()
     assert send(qtbot, resumed).state is SubmissionState.FINISHED
-    [finished] = server.snapshot().in_state("finished")
-    assert str(finished.report_id) == status.ncmec_report_id and len(finished.files) == 1
+    snapshot = server.snapshot()
+    [finished] = snapshot.in_state("finished")
+    assert len(finished.files) == 1 and not snapshot.in_state("open")
+    if str(finished.report_id) != status.ncmec_report_id:
+        # The close cut the upload mid-transfer, so NCMEC may hold part of it: resuming withdrew that
+        # report and sent the content afresh rather than finish a report whose files are uncertain.
+        [withdrawn] = snapshot.in_state("retracted")
+        assert str(withdrawn.report_id) == status.ncmec_report_id
 
 
 def test_a_submit_whose_answer_never_came_is_sent_again_only_after_the_reviewer_decides(
