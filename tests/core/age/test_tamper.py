@@ -34,11 +34,11 @@ HEADER_END = SEALED.index(b"\n---") + 48  # "\n--- " + 43 base64 characters, the
 
 def _refused(data: bytes, expected: type[AgeError], identities=(IDENTITY,)) -> AgeError:
     released = bytearray()
-    started = time.monotonic()
+    started = time.process_time()  # CPU seconds: a loaded machine does not stretch them
     with pytest.raises(expected) as caught:
         for chunk in open_age(io.BytesIO(data), list(identities)).chunks():
             released += chunk
-    assert time.monotonic() - started < 1.0
+    assert time.process_time() - started < 1.0
     # Only authenticated chunks ever come out: whatever was released is a true prefix.
     assert PLAINTEXT.startswith(released)
     assert caught.value.message and caught.value.code.startswith("age-")

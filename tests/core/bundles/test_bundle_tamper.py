@@ -55,9 +55,9 @@ def _copy(info):
 
 
 def verdict(sealed, identity):
-    started = time.monotonic()
+    started = time.process_time()  # CPU seconds: a loaded machine does not stretch them
     result = run_to_completion(check_bundle(io.BytesIO(sealed), [identity]))
-    assert time.monotonic() - started < 1.0
+    assert time.process_time() - started < 1.0
     return result
 
 

@@ -30,7 +30,9 @@ def test_header_claiming_900_megapixels(pool, tmp_path):
     result = pool.analyse(put(tmp_path, "claims.png", sm.png_header_claiming(30000, 30000)))
     assert (result.kind, result.format, result.problem) == (MediaKind.IMAGE, "PNG", RenderProblem.TOO_MANY_PIXELS)
     assert "decompression bomb" in result.problem_detail
-    assert time.monotonic() - started < 5  # refused from the header, not after decoding
+    # Refused from the header, not after decoding (which would take minutes and gigabytes); the
+    # bound is loose because the decoder runs in another process, whose time a loaded machine stretches.
+    assert time.monotonic() - started < 30
     still_works(pool, tmp_path)
 
 
@@ -186,7 +188,7 @@ def test_decoder_over_the_time_limit(tmp_path, caplog):
         started = time.monotonic()
         result = hasty._submit(ProbeJob("sleep", 60)).result()
         assert result.problem is RenderProblem.TIMED_OUT
-        assert time.monotonic() - started < 5
+        assert time.monotonic() - started < 30  # the 60 s job was stopped at its limit
         still_works(hasty, tmp_path)
     assert [m for m in caplog.messages if "probe job on other media timed out after" in m]
 

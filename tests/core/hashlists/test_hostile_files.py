@@ -24,10 +24,10 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 
 
 def _refused(path, fmt, match, **options):
-    start = time.monotonic()
+    start = time.process_time()  # CPU seconds: a loaded machine does not stretch them
     with pytest.raises(ListFileRefused, match=match):
         read(path, fmt, **options)
-    assert time.monotonic() - start < 1.0
+    assert time.process_time() - start < 1.0
 
 
 def test_a_file_of_gigabytes_is_refused_by_its_size(tmp_path):
