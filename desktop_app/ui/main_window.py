@@ -69,7 +69,7 @@ QUEUE_TAB, LOG_TAB = 0, 1
 log = logging.getLogger(__name__)
 
 STATUS_MESSAGE_MS = 8000
-# The custody log must be checkpointed at least daily (issue 2, security.md §3.4) even when the app
+# The custody log must be checkpointed at least daily (issue 2, docs/decisions.md §1) even when the app
 # stays open for days; checking hourly keeps the worst-case age at 25 hours of activity.
 CHECKPOINT_CHECK_MS = 60 * 60 * 1000
 

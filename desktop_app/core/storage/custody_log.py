@@ -1,4 +1,4 @@
-"""The tamper-evident custody log (security.md 3.4).
+"""The tamper-evident custody log (custody-log-format.md; decisions.md §1).
 
 Each entry is the AES-GCM encryption of one canonical-JSON event. Its associated data binds the
 log id, the entry's sequence number and the previous entry's hash, and ``entry_hash`` =
