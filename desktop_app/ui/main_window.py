@@ -29,18 +29,18 @@ from PySide6.QtWidgets import (
 
 from desktop_app import APP_NAME
 from desktop_app.core.domain.submission import Environment
+from desktop_app.core.domain.verification import VaultVerification, Verification
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.progress import CancelToken
+from desktop_app.core.services.checkpoint_export import CheckpointExport, default_file_name, export_checkpoint
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.hashlists import HashListService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.submission import SubmissionService
 from desktop_app.core.services.workspace import Workspace
+from desktop_app.core.services.workspace_snapshot import WorkspaceSnapshot, load_snapshot
 from desktop_app.core.settings import AppSettings
-from desktop_app.core.storage.custody_log import Verification
-from desktop_app.core.storage.vault import VaultVerification
 from desktop_app.ui.auto_lock import AutoLockController
-from desktop_app.ui.checkpoint_export import CheckpointExport, default_file_name, export_checkpoint
 from desktop_app.ui.custody.alerts import CustodyAlertController
 from desktop_app.ui.custody.controller import CustodyController
 from desktop_app.ui.custody.names import item_names
@@ -62,7 +62,6 @@ from desktop_app.ui.widgets.locked_page import locked_page
 from desktop_app.ui.widgets.page_tabs import PageTabsWidget
 from desktop_app.ui.widgets.workspace_status import WorkspaceStatusWidget, sweep_text
 from desktop_app.ui.worker import Worker, WorkerPool
-from desktop_app.ui.workspace_snapshot import WorkspaceSnapshot, load_snapshot
 
 _UNLOCKED_PAGE, _LOCKED_PAGE = 0, 1
 QUEUE_TAB, LOG_TAB = 0, 1

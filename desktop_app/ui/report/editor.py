@@ -32,8 +32,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.cybertipline.findings import Finding, Severity
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.report_building import check_record
-from desktop_app.core.services.reports import PriorReport, ReportService, SaveResult
-from desktop_app.core.storage.reports import ReportRecord
+from desktop_app.core.services.reports import PriorReport, ReportRecord, ReportService, SaveResult
 from desktop_app.ui.report.autosave import AutosaveController
 from desktop_app.ui.report.context import FormContext
 from desktop_app.ui.report.delegates import BADGE_ROLE, SectionDelegate

@@ -22,8 +22,7 @@ from desktop_app.core.services.report_building import (
     ncmec_report_id_from_text,
     set_file_viewed,
 )
-from desktop_app.core.services.reports import PriorReport, SaveResult
-from desktop_app.core.storage.reports import ReportRecord
+from desktop_app.core.services.reports import PriorReport, ReportRecord, SaveResult
 from desktop_app.ui.report.dialogs import QueuePickerDialog, ViewedReasonDialog
 from desktop_app.ui.report.sections import FILES_KEY
 
