@@ -8,7 +8,6 @@ are imported.
 """
 
 import logging
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Protocol
@@ -28,9 +27,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app import APP_NAME
 from desktop_app.core.domain.submission import Environment
-from desktop_app.core.domain.verification import VaultVerification, Verification
+from desktop_app.core.domain.verification import Verification
 from desktop_app.core.errors import EvidenceDeskError
-from desktop_app.core.progress import CancelToken
 from desktop_app.core.services.checkpoint_export import CheckpointExport, default_file_name, export_checkpoint
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.hashlists import HashListService
@@ -43,6 +41,7 @@ from desktop_app.ui.auto_lock import AutoLockController
 from desktop_app.ui.custody.alerts import CustodyAlertController
 from desktop_app.ui.custody.controller import CustodyController
 from desktop_app.ui.custody.names import item_names
+from desktop_app.ui.custody.verification import VerificationController
 from desktop_app.ui.dialogs.about import AboutDialog, keyring_notice, shipped_components
 from desktop_app.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from desktop_app.ui.dialogs.cybertipline_dialog import CyberTiplineDialog
@@ -61,7 +60,7 @@ from desktop_app.ui.widgets.custody_log_view import CustodyLogWidget
 from desktop_app.ui.widgets.locked_page import locked_page
 from desktop_app.ui.widgets.page_tabs import PageTabsWidget
 from desktop_app.ui.widgets.workspace_status import WorkspaceStatusWidget, sweep_text
-from desktop_app.ui.worker import Worker, WorkerPool
+from desktop_app.ui.worker import WorkerPool
 
 _UNLOCKED_PAGE, _LOCKED_PAGE = 0, 1
 QUEUE_TAB, LOG_TAB = 0, 1
@@ -191,6 +190,12 @@ class MainWindow(QMainWindow):
         self.custody_alerts = CustodyAlertController(workspace, pool, self)
         self.custody_alerts.message.connect(self._show_message)
         self.custody_alerts.acknowledged.connect(self.verify_log)
+        self.checks = VerificationController(
+            workspace, pool, self.status_panel, self.log_view, self.queue_page, self.custody_alerts, self
+        )
+        self.checks.message.connect(self._show_message)
+        self.checks.ended.connect(self.refresh)
+        self.checks.verification_finished.connect(self.verification_finished)
         column = QVBoxLayout()
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.custody_alerts.widget)
@@ -210,12 +215,8 @@ class MainWindow(QMainWindow):
         for button, action in zip(self.queue_page.intake_buttons(), self.intake_actions, strict=True):
             button.clicked.connect(action.trigger)
 
-        self._log_alert = ""
-        self._sweep_alert = ""
-        self._vault_alert = ""
-        self._vault_worker: Worker | None = None
         if verification is not None:
-            self._show_verification(verification)
+            self.checks.show_verification(verification)
         self._wire_session()
         self.session.start()
 
@@ -226,7 +227,7 @@ class MainWindow(QMainWindow):
         session.checkpoint_signed.connect(lambda _: self.refresh())
         # An import stops at its next file; what it finished stays, consistent (one transaction each).
         session.locking.connect(self.intake.cancel)
-        session.locking.connect(self._cancel_vault_check)
+        session.locking.connect(self.checks.cancel_vault_check)
         session.locked.connect(self.review.clear)  # rows, thumbnails, decoded previews, any revealed picture
         session.locked.connect(self._show_locked)
         session.locked.connect(self.workspace_locked)
@@ -243,7 +244,7 @@ class MainWindow(QMainWindow):
         if self.lists_page is not None:
             session.locked.connect(self.lists_page.clear)
             session.unlocked.connect(self.lists_page.reload)
-        session.unlocked.connect(self.verify_vault)
+        session.unlocked.connect(self.checks.verify_vault)
         if self.submissions is not None:
             # Reports left open at NCMEC, with the time NCMEC keeps them.
             session.unlocked.connect(self.submissions.offer_resume)
@@ -311,8 +312,7 @@ class MainWindow(QMainWindow):
         self.log_model.set_rows(rows)
         self.log_view.show_read_problem(snapshot.read_problem)
         self.status_panel.show_snapshot(snapshot)
-        self._sweep_alert = sweep_text(snapshot.sweep)
-        self._update_alert()
+        self.checks.show_sweep(sweep_text(snapshot.sweep))
         self.custody_alerts.update()
         self.snapshot_loaded.emit(snapshot)
 
@@ -320,40 +320,7 @@ class MainWindow(QMainWindow):
 
     def verify_log(self) -> None:
         """Verify the custody log in a worker, show the outcome, then refresh."""
-        self.log_view.verify_button.setEnabled(False)
-        self.status_panel.show_verifying()
-        worker = self._pool.run(self.workspace.verify_log, context=self)
-        worker.result.connect(self._verified)
-        worker.error.connect(self._verification_failed)
-        worker.finished.connect(self._verification_ended)
-
-    def _verification_ended(self) -> None:
-        self.log_view.verify_button.setEnabled(self.workspace.is_unlocked)
-        self.refresh()
-
-    def verify_vault(self) -> None:
-        """Authenticate every evidence blob in the background, with progress in the status panel."""
-        if self._vault_worker is not None or not self.workspace.is_unlocked:
-            return
-        token = CancelToken()  # checked between blobs; locking cancels it
-        worker = Worker(self.workspace.verify_vault, token, cancel=token, context=self)
-        worker.progress.connect(self.status_panel.show_vault_progress)
-        worker.result.connect(self._vault_verified)
-        worker.error.connect(
-            lambda exc: self.status_panel.show_vault_error(
-                exc.message if isinstance(exc, EvidenceDeskError) else "An unexpected error stopped it."
-            )
-        )
-        worker.finished.connect(self._vault_finished)
-        self._vault_worker = self._pool.start(worker)
-
-    def _vault_verified(self, result: VaultVerification) -> None:
-        self.status_panel.show_vault(result, datetime.now(UTC))
-        self._vault_alert = "" if result.ok else "Evidence files failed verification."
-        self._update_alert()
-
-    def _vault_finished(self) -> None:
-        self._vault_worker = None
+        self.checks.verify_log()
 
     def checkpoint_if_due(self) -> None:
         """Sign the daily checkpoint in a worker if it is due (the session's timer calls this hourly)."""
@@ -363,36 +330,6 @@ class MainWindow(QMainWindow):
     def checkpoint_timer(self) -> QTimer:
         """The hourly timer that checks whether the daily checkpoint is due."""
         return self.session.checkpoint_timer
-
-    def _show_verification(self, verification: Verification) -> None:
-        self.status_panel.show_verification(verification, datetime.now(UTC))
-        self._log_alert = "" if verification.ok else "The custody log failed verification."
-        self._update_alert()
-        self.custody_alerts.update()
-
-    def _update_alert(self) -> None:
-        # What the status panel warns about must not go unseen while the queue hides the panel.
-        alerts = [text for text in (self._log_alert, self._sweep_alert, self._vault_alert) if text]
-        self.queue_page.show_alert(" ".join(alerts) + " See the Custody log tab." if alerts else "")
-
-    def _verified(self, verification: Verification) -> None:
-        if verification.ok:
-            log.info("custody log verified: %d entries, %d checkpoints", verification.entries, verification.checkpoints)
-        else:
-            log.warning("custody log verification failed at entry %s", verification.first_bad_seq)
-        self._show_verification(verification)
-        self.statusBar().showMessage(
-            "Custody log verified: intact." if verification.ok else "Custody log verification found a problem.",
-            STATUS_MESSAGE_MS,
-        )
-        self.verification_finished.emit(verification)
-
-    def _verification_failed(self, exc: BaseException) -> None:
-        self.status_panel.show_verification_error(
-            exc.message
-            if isinstance(exc, EvidenceDeskError)
-            else "An unexpected error stopped it; see the crash report."
-        )
 
     def _action_failed(self, exc: BaseException) -> None:
         # Unexpected errors already went to the crash dialog through the worker bridge.
@@ -416,10 +353,6 @@ class MainWindow(QMainWindow):
         """The unlock dialog last shown, if any."""
         return self.session.unlock_dialog
 
-    def _cancel_vault_check(self) -> None:
-        if self._vault_worker is not None:
-            self._vault_worker.cancel()  # the pass stops at its next blob; keys go with the lock
-
     def _refresh_log_when_seen(self) -> None:
         if self.tabs.currentIndex() == LOG_TAB:
             self.refresh()
@@ -438,7 +371,7 @@ class MainWindow(QMainWindow):
 
     def _show_unlocked(self, verification: Verification | None) -> None:
         if verification is not None:
-            self._show_verification(verification)
+            self.checks.show_verification(verification)
         self.pages.setCurrentIndex(_UNLOCKED_PAGE)
         self._update_status_panel()
         self._set_actions_enabled(True)
