@@ -5,6 +5,10 @@ preview fetcher (the sandboxed decoders), the settings and their file, the worke
 auto-lock controller. Every read and every slow action goes through a pool; decoding has a pool of
 its own so pictures never wait behind an import. Files and folders dropped anywhere on the window
 are imported.
+
+Locking, unlocking, auto-lock and closing belong to ``SessionController`` (``session.py``): a new
+page joins them in ``_wire_session`` (save on ``locking``, clear on ``locked``, reload on
+``unlocked``, stop on ``closing``). The log and vault checks belong to ``VerificationController``.
 """
 
 import logging
