@@ -79,7 +79,7 @@ def main() -> int:
         paths = []
         for seed in range(args.photos):
             path = base / f"photo-{seed:02d}.jpg"
-            # grain 48: ~0.25 MB per megapixel, near the 12 MP phone photos of hashing.md (3.1-3.6 MB)
+            # grain 48: ~0.25 MB per megapixel, near the 12 MP phone photos (3.1-3.6 MB)
             path.write_bytes(synthetic_media.photo(args.width, args.height, seed=seed, quality=90, grain=48))
             paths.append(path)
         sealed = [seal(p, base / f"blob-{i:02d}") for i, p in enumerate(paths)]

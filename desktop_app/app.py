@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop_app import APP_NAME, __version__
 from desktop_app.core.decoding.pool import DecoderPool
+from desktop_app.core.domain.verification import Verification
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.platform.interpreter import tuned_for_the_gui
 from desktop_app.core.platform.logging_setup import configure_logging
@@ -31,7 +32,6 @@ from desktop_app.core.platform.secrets import SecretStore, system_secret_store
 from desktop_app.core.services.wiring import Services, build_services
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
-from desktop_app.core.storage.custody_log import Verification
 from desktop_app.ui import smoke
 from desktop_app.ui.auto_lock import AutoLockController
 from desktop_app.ui.crash import CrashHandler

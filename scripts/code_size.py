@@ -3,7 +3,8 @@
     .venv/bin/python scripts/code_size.py [--lines N] [--methods N]
 
 Counts physical lines per module and the functions defined directly in each class body (methods,
-properties, static and class methods; nested classes are counted on their own).
+properties, static and class methods; how many are properties is shown; nested classes are
+counted on their own).
 """
 
 from __future__ import annotations
@@ -13,6 +14,12 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _is_property(decorator: ast.expr) -> bool:
+    return (isinstance(decorator, ast.Name) and decorator.id == "property") or (
+        isinstance(decorator, ast.Attribute) and decorator.attr in {"setter", "getter", "deleter"}
+    )
 
 
 def main() -> None:
@@ -31,9 +38,10 @@ def main() -> None:
             modules.append((lines, relative))
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.ClassDef):
-                methods = sum(isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) for n in node.body)
-                if methods > args.methods:
-                    classes.append((methods, f"{relative}::{node.name}"))
+                defs = [n for n in node.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+                properties = sum(any(_is_property(d) for d in n.decorator_list) for n in defs)
+                if len(defs) > args.methods:
+                    classes.append((len(defs), f"{relative}::{node.name} ({properties} properties)"))
 
     print(f"Modules over {args.lines} lines:")
     for lines, name in sorted(modules, reverse=True):

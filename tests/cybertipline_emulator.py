@@ -1,7 +1,7 @@
 """A CyberTipline emulator: a real HTTP server on loopback that answers as NCMEC's API does.
 
-Only what the app uses so far: ``GET /status`` and ``GET /xsd`` behind HTTP Basic (api.md §1.2,
-§2.2, §2.3), with the failure shapes of §2.9 on request (``fail``). The server binds 127.0.0.1 on
+Only what the app uses so far: ``GET /status`` and ``GET /xsd`` behind HTTP Basic (docs/cybertipline-service.md
+§2), with the failure shapes of §3 on request (``fail``). The server binds 127.0.0.1 on
 a free port, serves from a thread, and is shut down by the fixture; tests talk to nothing else.
 """
 

@@ -35,6 +35,7 @@ from desktop_app.core.crypto import kdf
 from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.errors import CheckpointUnreadable, WorkspaceExists
+from desktop_app.core.services.checkpoint_export import export_checkpoint
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.anchor import read_anchor_file
 from desktop_app.core.storage.custody_log import Verification
@@ -251,18 +252,16 @@ def cmd_log_show(args: argparse.Namespace) -> int:
 
 
 def cmd_checkpoint_export(args: argparse.Namespace) -> int:
-    """Sign a fresh checkpoint and write it, with the verifier key, for safekeeping elsewhere."""
+    """Write the latest checkpoint (signed now if the log grew) with the verifier key, for safekeeping."""
     workspace = unlocked(args)
     try:
-        workspace.checkpoint()
-        text = workspace.anchor_text()
+        export = export_checkpoint(workspace, Path(args.output) if args.output else None)
     finally:
         workspace.close()
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"Checkpoint written to {printable(args.output)}", file=sys.stderr)
+    if export.path is not None:
+        print(f"Checkpoint written to {printable(str(export.path))}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(export.text)
     return EXIT_OK
 
 

@@ -5,10 +5,13 @@ preview fetcher (the sandboxed decoders), the settings and their file, the worke
 auto-lock controller. Every read and every slow action goes through a pool; decoding has a pool of
 its own so pictures never wait behind an import. Files and folders dropped anywhere on the window
 are imported.
+
+Locking, unlocking, auto-lock and closing belong to ``SessionController`` (``session.py``): a new
+page joins them in ``_wire_session`` (save on ``locking``, clear on ``locked``, reload on
+``unlocked``, stop on ``closing``). The log and vault checks belong to ``VerificationController``.
 """
 
 import logging
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Protocol
@@ -16,7 +19,6 @@ from typing import Protocol
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QMainWindow,
@@ -29,21 +31,21 @@ from PySide6.QtWidgets import (
 
 from desktop_app import APP_NAME
 from desktop_app.core.domain.submission import Environment
+from desktop_app.core.domain.verification import Verification
 from desktop_app.core.errors import EvidenceDeskError
-from desktop_app.core.progress import CancelToken
+from desktop_app.core.services.checkpoint_export import CheckpointExport, default_file_name, export_checkpoint
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.hashlists import HashListService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.submission import SubmissionService
 from desktop_app.core.services.workspace import Workspace
+from desktop_app.core.services.workspace_snapshot import WorkspaceSnapshot, load_snapshot
 from desktop_app.core.settings import AppSettings
-from desktop_app.core.storage.custody_log import Verification
-from desktop_app.core.storage.vault import VaultVerification
 from desktop_app.ui.auto_lock import AutoLockController
-from desktop_app.ui.checkpoint_export import CheckpointExport, default_file_name, export_checkpoint
 from desktop_app.ui.custody.alerts import CustodyAlertController
 from desktop_app.ui.custody.controller import CustodyController
 from desktop_app.ui.custody.names import item_names
+from desktop_app.ui.custody.verification import VerificationController
 from desktop_app.ui.dialogs.about import AboutDialog, keyring_notice, shipped_components
 from desktop_app.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from desktop_app.ui.dialogs.cybertipline_dialog import CyberTiplineDialog
@@ -55,23 +57,20 @@ from desktop_app.ui.models.custody_log import CustodyLogModel, LogRow, rows_from
 from desktop_app.ui.report.queue_link import QueueReportLink
 from desktop_app.ui.report.reports_page import ReportsPage
 from desktop_app.ui.review import ItemsPort, ReviewController
+from desktop_app.ui.session import SessionController
 from desktop_app.ui.submission.controller import SubmissionController, environment_for
 from desktop_app.ui.thumbnails import PreviewFetcher
 from desktop_app.ui.widgets.custody_log_view import CustodyLogWidget
 from desktop_app.ui.widgets.locked_page import locked_page
 from desktop_app.ui.widgets.page_tabs import PageTabsWidget
 from desktop_app.ui.widgets.workspace_status import WorkspaceStatusWidget, sweep_text
-from desktop_app.ui.worker import Worker, WorkerPool
-from desktop_app.ui.workspace_snapshot import WorkspaceSnapshot, load_snapshot
+from desktop_app.ui.worker import WorkerPool
 
 _UNLOCKED_PAGE, _LOCKED_PAGE = 0, 1
 QUEUE_TAB, LOG_TAB = 0, 1
 log = logging.getLogger(__name__)
 
 STATUS_MESSAGE_MS = 8000
-# The custody log must be checkpointed at least daily (issue 2, security.md §3.4) even when the app
-# stays open for days; checking hourly keeps the worst-case age at 25 hours of activity.
-CHECKPOINT_CHECK_MS = 60 * 60 * 1000
 
 
 def _load_for_view(workspace: Workspace, items: ItemsPort) -> tuple[WorkspaceSnapshot, list[LogRow]]:
@@ -131,9 +130,8 @@ class MainWindow(QMainWindow):
         self._pool = pool
         self._auto_lock = auto_lock
         self.cybertipline = cybertipline
-        # Bumped on every lock: a read that started before the lock must not repaint decrypted rows.
-        self._generation = 0
-        self.unlock_dialog: UnlockDialog | None = None
+        # Unlock, lock, auto-lock, the daily checkpoint and closing; pages join in ``_wire_session``.
+        self.session = SessionController(workspace, pool, auto_lock, self)
         self.snapshot: WorkspaceSnapshot | None = None
         self.setWindowTitle(f"{APP_NAME} — workspace {workspace.workspace_id.hex()[:8]}")
         self.resize(1560, 920)
@@ -158,7 +156,7 @@ class MainWindow(QMainWindow):
         self.log_view.verify_requested.connect(self.verify_log)
         self.unlock_button = QPushButton("Unlock…")
         self.unlock_button.setProperty("role", "primary")
-        self.unlock_button.clicked.connect(lambda: self.show_unlock_dialog())
+        self.unlock_button.clicked.connect(lambda: self.session.show_unlock_dialog())
         self.tabs = PageTabsWidget()  # see widgets/page_tabs.py: no whole-page repaint per re-layout
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.queue_page, "Queue")
@@ -196,6 +194,12 @@ class MainWindow(QMainWindow):
         self.custody_alerts = CustodyAlertController(workspace, pool, self)
         self.custody_alerts.message.connect(self._show_message)
         self.custody_alerts.acknowledged.connect(self.verify_log)
+        self.checks = VerificationController(
+            workspace, pool, self.status_panel, self.log_view, self.queue_page, self.custody_alerts, self
+        )
+        self.checks.message.connect(self._show_message)
+        self.checks.ended.connect(self.refresh)
+        self.checks.verification_finished.connect(self.verification_finished)
         column = QVBoxLayout()
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.custody_alerts.widget)
@@ -215,21 +219,44 @@ class MainWindow(QMainWindow):
         for button, action in zip(self.queue_page.intake_buttons(), self.intake_actions, strict=True):
             button.clicked.connect(action.trigger)
 
-        auto_lock.idle_timed_out.connect(self._idle_timed_out)
-        self.checkpoint_timer = QTimer(self)
-        self.checkpoint_timer.setInterval(CHECKPOINT_CHECK_MS)
-        self.checkpoint_timer.timeout.connect(self.checkpoint_if_due)
-        self.checkpoint_timer.start()
-        self._log_alert = ""
-        self._sweep_alert = ""
-        self._vault_alert = ""
-        self._vault_worker: Worker | None = None
         if verification is not None:
-            self._show_verification(verification)
-        if workspace.is_unlocked:
-            self._show_unlocked()
-        else:
-            self._show_locked()
+            self.checks.show_verification(verification)
+        self._wire_session()
+        self.session.start()
+
+    def _wire_session(self) -> None:
+        """Who does what when the workspace locks, unlocks or the window closes, in this order."""
+        session = self.session
+        session.failed.connect(self._action_failed)
+        session.checkpoint_signed.connect(lambda _: self.refresh())
+        # An import stops at its next file; what it finished stays, consistent (one transaction each).
+        session.locking.connect(self.intake.cancel)
+        session.locking.connect(self.checks.cancel_vault_check)
+        session.locked.connect(self.review.clear)  # rows, thumbnails, decoded previews, any revealed picture
+        session.locked.connect(self._show_locked)
+        session.locked.connect(self.workspace_locked)
+        session.unlocked.connect(self._show_unlocked)
+        session.unlocked.connect(self.review.start)
+        session.unlocked.connect(self.intake.retry_analysis)
+        session.closing.connect(self._closing)
+        session.closing.connect(self.intake.shutdown)
+        if self.reports_page is not None:
+            # The draft being typed is saved (encrypted) before the keys go.
+            session.locking.connect(self.reports_page.flush)
+            session.locked.connect(self.reports_page.clear)
+            session.unlocked.connect(self.reports_page.reload)
+        if self.lists_page is not None:
+            session.locked.connect(self.lists_page.clear)
+            session.unlocked.connect(self.lists_page.reload)
+        session.unlocked.connect(self.checks.verify_vault)
+        if self.submissions is not None:
+            # Reports left open at NCMEC, with the time NCMEC keeps them.
+            session.unlocked.connect(self.submissions.offer_resume)
+            # Quitting must not wait for a long upload; the report stays resumable.
+            session.closing.connect(self.submissions.shutdown)
+        session.closing.connect(self.review.shutdown)
+        session.closing.connect(self.media_pool.wait_for_done)
+        session.unlocked.connect(lambda _: self.workspace_unlocked.emit())
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("&Workspace")
@@ -276,21 +303,20 @@ class MainWindow(QMainWindow):
         """Re-read the log and the status in a worker (after every action)."""
         if not self.workspace.is_unlocked:
             return
-        generation = self._generation
+        generation = self.session.generation
         worker = self._pool.run(_load_for_view, self.workspace, self.review.items, context=self)
         worker.result.connect(partial(self._snapshot_loaded, generation))
         worker.error.connect(self._action_failed)
 
     def _snapshot_loaded(self, generation: int, loaded: tuple[WorkspaceSnapshot, list[LogRow]]) -> None:
         snapshot, rows = loaded
-        if generation != self._generation or not snapshot.unlocked:
+        if generation != self.session.generation or not snapshot.unlocked:
             return  # the workspace locked while this was read: show nothing decrypted
         self.snapshot = snapshot
         self.log_model.set_rows(rows)
         self.log_view.show_read_problem(snapshot.read_problem)
         self.status_panel.show_snapshot(snapshot)
-        self._sweep_alert = sweep_text(snapshot.sweep)
-        self._update_alert()
+        self.checks.show_sweep(sweep_text(snapshot.sweep))
         self.custody_alerts.update()
         self.snapshot_loaded.emit(snapshot)
 
@@ -298,81 +324,16 @@ class MainWindow(QMainWindow):
 
     def verify_log(self) -> None:
         """Verify the custody log in a worker, show the outcome, then refresh."""
-        self.log_view.verify_button.setEnabled(False)
-        self.status_panel.show_verifying()
-        worker = self._pool.run(self.workspace.verify_log, context=self)
-        worker.result.connect(self._verified)
-        worker.error.connect(self._verification_failed)
-        worker.finished.connect(self._verification_ended)
-
-    def _verification_ended(self) -> None:
-        self.log_view.verify_button.setEnabled(self.workspace.is_unlocked)
-        self.refresh()
-
-    def verify_vault(self) -> None:
-        """Authenticate every evidence blob in the background, with progress in the status panel."""
-        if self._vault_worker is not None or not self.workspace.is_unlocked:
-            return
-        token = CancelToken()  # checked between blobs; locking cancels it
-        worker = Worker(self.workspace.verify_vault, token, cancel=token, context=self)
-        worker.progress.connect(self.status_panel.show_vault_progress)
-        worker.result.connect(self._vault_verified)
-        worker.error.connect(
-            lambda exc: self.status_panel.show_vault_error(
-                exc.message if isinstance(exc, EvidenceDeskError) else "An unexpected error stopped it."
-            )
-        )
-        worker.finished.connect(self._vault_finished)
-        self._vault_worker = self._pool.start(worker)
-
-    def _vault_verified(self, result: VaultVerification) -> None:
-        self.status_panel.show_vault(result, datetime.now(UTC))
-        self._vault_alert = "" if result.ok else "Evidence files failed verification."
-        self._update_alert()
-
-    def _vault_finished(self) -> None:
-        self._vault_worker = None
+        self.checks.verify_log()
 
     def checkpoint_if_due(self) -> None:
-        """Sign the daily checkpoint in a worker if it is due (the timer calls this hourly)."""
-        if self.workspace.is_unlocked:
-            worker = self._pool.run(self.workspace.checkpoint_if_due, context=self)
-            worker.error.connect(self._action_failed)
-            worker.result.connect(self._checkpoint_signed)
+        """Sign the daily checkpoint in a worker if it is due (the session's timer calls this hourly)."""
+        self.session.checkpoint_if_due()
 
-    def _checkpoint_signed(self, note: object) -> None:
-        if note:
-            self.refresh()
-
-    def _show_verification(self, verification: Verification) -> None:
-        self.status_panel.show_verification(verification, datetime.now(UTC))
-        self._log_alert = "" if verification.ok else "The custody log failed verification."
-        self._update_alert()
-        self.custody_alerts.update()
-
-    def _update_alert(self) -> None:
-        # What the status panel warns about must not go unseen while the queue hides the panel.
-        alerts = [text for text in (self._log_alert, self._sweep_alert, self._vault_alert) if text]
-        self.queue_page.show_alert(" ".join(alerts) + " See the Custody log tab." if alerts else "")
-
-    def _verified(self, verification: Verification) -> None:
-        if verification.ok:
-            log.info("custody log verified: %d entries, %d checkpoints", verification.entries, verification.checkpoints)
-        else:
-            log.warning("custody log verification failed at entry %s", verification.first_bad_seq)
-        self._show_verification(verification)
-        self.statusBar().showMessage(
-            "Custody log verified: intact." if verification.ok else "Custody log verification found a problem.",
-            STATUS_MESSAGE_MS,
-        )
-        self.verification_finished.emit(verification)
-
-    def _verification_failed(self, exc: BaseException) -> None:
-        self.status_panel.show_verification_error(
-            exc.message
-            if isinstance(exc, EvidenceDeskError)
-            else "An unexpected error stopped it; see the crash report."
-        )
+    @property
+    def checkpoint_timer(self) -> QTimer:
+        """The hourly timer that checks whether the daily checkpoint is due."""
+        return self.session.checkpoint_timer
 
     def _action_failed(self, exc: BaseException) -> None:
         # Unexpected errors already went to the crash dialog through the worker bridge.
@@ -385,46 +346,16 @@ class MainWindow(QMainWindow):
 
     def lock_workspace(self, reason: str = "") -> None:
         """Lock now: drop the keys, clear decrypted rows, hide the views, ask for the passphrase."""
-        # An import stops at its next file; what it finished stays, consistent (one transaction each).
-        self.intake.cancel()
-        if self._vault_worker is not None:
-            self._vault_worker.cancel()  # the pass stops at its next blob; keys go with the lock
-        if self.reports_page is not None:
-            self.reports_page.flush()  # the draft being typed is saved (encrypted) before the keys go
-        # Synchronous on purpose: locking is one small write and a checkpoint, and the keys must be
-        # gone before anything else happens (a worker would leave them in memory a little longer).
-        self.workspace.lock()
-        self._show_locked()
-        self.workspace_locked.emit()
-        self.show_unlock_dialog(reason)
-
-    def _idle_timed_out(self) -> None:
-        minutes = self._auto_lock.minutes
-        reason = (
-            f"Locked after {minutes} idle minute{'s' if minutes != 1 else ''}."
-            if minutes
-            else ("Locked after a period without activity.")
-        )
-        self.lock_workspace(reason)
+        self.session.lock(reason)
 
     def show_unlock_dialog(self, reason: str = "") -> None:
         """Show the unlock dialog (window-modal, non-blocking); a second call just raises it."""
-        if self.unlock_dialog is not None:
-            if self.unlock_dialog.isVisible():
-                self.unlock_dialog.raise_()
-                return
-            self.unlock_dialog.deleteLater()
-        dialog = UnlockDialog(self.workspace, self._pool, reason=reason, parent=self)
-        dialog.accepted.connect(lambda: self._unlocked_by(dialog))
-        self.unlock_dialog = dialog
-        dialog.open()
+        self.session.show_unlock_dialog(reason)
 
-    def _unlocked_by(self, dialog: UnlockDialog) -> None:
-        log.info("workspace unlocked")
-        if dialog.verification is not None:
-            self._show_verification(dialog.verification)
-        self._show_unlocked()
-        self.workspace_unlocked.emit()
+    @property
+    def unlock_dialog(self) -> UnlockDialog | None:
+        """The unlock dialog last shown, if any."""
+        return self.session.unlock_dialog
 
     def _refresh_log_when_seen(self) -> None:
         if self.tabs.currentIndex() == LOG_TAB:
@@ -442,40 +373,20 @@ class MainWindow(QMainWindow):
         locked = self.pages.currentIndex() == _LOCKED_PAGE
         self.status_panel.setVisible(locked or self.tabs.currentIndex() == LOG_TAB)
 
-    def _show_unlocked(self) -> None:
+    def _show_unlocked(self, verification: Verification | None) -> None:
+        if verification is not None:
+            self.checks.show_verification(verification)
         self.pages.setCurrentIndex(_UNLOCKED_PAGE)
         self._update_status_panel()
         self._set_actions_enabled(True)
         self.custody_alerts.update()
-        self._auto_lock.start()
         self.refresh()
-        self.review.start()
-        self.intake.retry_analysis()
-        if self.reports_page is not None:
-            self.reports_page.reload()
-        if self.lists_page is not None:
-            self.lists_page.reload()
-        self.verify_vault()
-        if self.submissions is not None:
-            self.submissions.offer_resume()  # reports left open at NCMEC, with the time NCMEC keeps them
 
     def _submission_environment(self) -> Environment:
         credentials = self.cybertipline.credentials if self.cybertipline is not None else None
         return environment_for(self.settings.cybertipline_endpoint, credentials)
 
     def _show_locked(self) -> None:
-        log.info("workspace locked")
-        # Other dialogs (settings, change passphrase) have no business over a locked window.
-        for dialog in self.findChildren(QDialog):
-            if dialog.isVisible() and dialog is not self.unlock_dialog:
-                dialog.reject()
-        self._generation += 1
-        self._auto_lock.stop()
-        self.review.clear()  # rows, thumbnails, decoded previews and any revealed picture
-        if self.reports_page is not None:
-            self.reports_page.clear()
-        if self.lists_page is not None:
-            self.lists_page.clear()
         self.log_model.clear()
         self.log_view.show_read_problem(None)
         self.snapshot = None
@@ -573,15 +484,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the idle timer and any import; the composition root closes (and seals) the workspace."""
-        self._auto_lock.stop()
+        self.session.close()
+        super().closeEvent(event)
+
+    def _closing(self) -> None:
         if self.reports_page is not None and self.workspace.is_unlocked:
             self.reports_page.flush()  # the draft being typed is saved before the workspace closes
-        self._generation += 1  # reads still in flight must not repaint a closed window
-        self.intake.shutdown()
-        if self.submissions is not None:
-            self.submissions.shutdown()  # quitting must not wait for a long upload; the report stays resumable
-        if self.unlock_dialog is not None:
-            self.unlock_dialog.close()
-        self.review.shutdown()
-        self.media_pool.wait_for_done()
-        super().closeEvent(event)

@@ -8,8 +8,8 @@ no plaintext ever touches the disk.
 
 from typing import Protocol
 
-from desktop_app.core.crypto.stream import EncryptedFile
 from desktop_app.core.domain.media import PreviewSet
+from desktop_app.core.services.keys import EncryptedFile
 from desktop_app.ui.thumbnails import PreviewFetcher
 
 

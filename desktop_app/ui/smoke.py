@@ -23,11 +23,11 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter
 
 from desktop_app.core.domain.items import Item
+from desktop_app.core.domain.verification import Verification
 from desktop_app.core.intake.summary import ImportSummary
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.secrets import SecretStore
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.custody_log import Verification
 from desktop_app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)

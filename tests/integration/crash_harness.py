@@ -1,4 +1,4 @@
-"""Kill -9 a writer at random moments and prove nothing acknowledged is lost (security.md 4.3).
+"""Kill -9 a writer at random moments and prove nothing acknowledged is lost (docs/decisions.md §3).
 
 Shared by the test suite (20 cycles) and ``scripts/crash_stress.py`` (100 or more).
 """

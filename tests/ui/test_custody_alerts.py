@@ -42,7 +42,7 @@ def test_tampering_banner_stands_until_acknowledged(qtbot, paths, pool, make_win
         assert banner.isVisible() and not banner.acknowledge_button.isEnabled()
         window.unlock_dialog.reject()
         ws.unlock(PASSPHRASE)
-        window._show_unlocked()
+        window.session.enter_unlocked()
         assert banner.isVisible()
 
         dialog = window.custody_alerts.ask_acknowledgement()

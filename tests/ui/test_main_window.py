@@ -63,7 +63,7 @@ def test_filters_by_event_type_and_subject(qtbot, workspace, make_window):
     assert view.proxy.rowCount() == window.log_model.rowCount()
 
 
-@pytest.mark.expect_log_warnings(r"main_window: custody log verification failed at entry \d+")
+@pytest.mark.expect_log_warnings(r"verification: custody log verification failed at entry \d+")
 def test_verify_shows_intact_then_the_tampered_entry(qtbot, workspace, make_window):
     populate(workspace, blobs=6)
     window = make_window(workspace)
@@ -211,7 +211,7 @@ def test_the_vault_is_verified_in_the_background_after_unlock(qtbot, paths, pool
         assert ws.sweep_report.clean
         ws.unlock(PASSPHRASE)
         window = make_window(ws)
-        qtbot.waitUntil(lambda: window._vault_worker is None, timeout=10_000)
+        qtbot.waitUntil(lambda: window.checks.vault_worker is None, timeout=10_000)
         label = window.status_panel.vault_label.text()
         assert "Evidence vault verification failed" in label and "1 of 2 files" in label, label
         assert flipped.blob_id[:12] in label and kept.blob_id[:12] not in label

@@ -87,7 +87,7 @@ def test_main_window(qtbot, reviewer_workspace, make_window, shots):
     check(grab(window, shots / "main-window.png"))
 
 
-@pytest.mark.expect_log_warnings(r"main_window: custody log verification failed at entry \d+")
+@pytest.mark.expect_log_warnings(r"verification: custody log verification failed at entry \d+")
 def test_main_window_after_tampering(qtbot, reviewer_workspace, make_window, shots):
     populate(reviewer_workspace)
     window = make_window(reviewer_workspace)

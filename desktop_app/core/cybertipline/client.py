@@ -7,7 +7,7 @@ reviewer did not choose), bounded time-outs, and a size cap on every body it rea
 
 Success is decided only from NCMEC's ``responseCode`` (0), never from the HTTP status alone; the
 XML body of any status is parsed when there is one, and an empty or HTML body (a proxy's 502) falls
-back to the HTTP status (api.md §2.9). Failures are typed errors the reviewer can act on
+back to the HTTP status (cybertipline-service.md §3). Failures are typed errors the reviewer can act on
 (``CyberTiplineUnreachable``, ``CyberTiplineAuthFailed``, ``CyberTiplineRefused``), each carrying
 NCMEC's ``Request-ID`` when there was one, since NCMEC asks for it in support requests.
 """

@@ -1,4 +1,4 @@
-"""NCMEC's rules that relate several fields (api.md §3.15, §3.16).
+"""NCMEC's rules that relate several fields (cybertipline-service.md §5, §6).
 
 Within one element: verified before a verification date, a phone number without its calling code,
 an approximate age or a date of birth (not both), a US location's region, disabled/notified/
@@ -110,7 +110,7 @@ def _disabled_dates(node: Node, path: str) -> Iterator[Finding]:
 def email_key(address: str) -> str:
     """What two email addresses are compared by: the domain without regard to case, the local part as is.
 
-    NCMEC gives no rule on case (api.md §3.4 and §3.15 only say the address must reappear on a
+    NCMEC gives no rule on case (cybertipline-service.md §5 only says the address must reappear on a
     person; the XSD types it as a plain string). Domain names are case-insensitive (RFC 1035 §2.3.3,
     RFC 5321 §2.4), so ``Example.NET`` and ``example.net`` are one domain. The local part may be
     case-sensitive (RFC 5321 §2.4): on some hosts ``Alex@`` and ``alex@`` are two mailboxes, and
@@ -186,7 +186,7 @@ def prior_report_rules(report: Node, known: Collection[int], path: str = "report
     """Cited earlier reports (``priorCTReports``, ``priorCTReport``) whose id ``known`` lacks.
 
     ``known`` holds the NCMEC report ids this workspace recorded. NCMEC rejects ids that are not
-    real reports (api.md §3.15), so an id nobody here recorded may be a typo; but reports filed
+    real reports (cybertipline-service.md §5), so an id nobody here recorded may be a typo; but reports filed
     before Evidence Desk (or from another workspace) are legitimate to cite, so this is a warning.
     Only a caller with the workspace's history can apply it (``ReportService``, the editor).
     """

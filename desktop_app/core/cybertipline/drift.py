@@ -1,6 +1,6 @@
 """Schema drift: what an XSD declares that the model lacks, and the other way round.
 
-NCMEC updates its schema over time (api.md §3.0). The app validates offline against its own model
+NCMEC updates its schema over time (cybertipline-service.md §4). The app validates offline against its own model
 (``schema``); with credentials it also fetches the live XSD. This module walks any XSD from the
 ``report`` and ``fileDetails`` roots, reduces it and the model to comparable facts (element and
 attribute paths, cardinality, value types, enum values, and the order of each sequence's

@@ -5,7 +5,7 @@ The endpoint is the one place Evidence Desk ever sends anything. It is NCMEC's p
 tests start). Anything but HTTPS is refused, except plain HTTP to this computer's own loopback
 address, where nothing crosses a network.
 
-Credentials are per endpoint (NCMEC issues test and production accounts separately, api.md §1.1)
+Credentials are per endpoint (NCMEC issues test and production accounts separately, cybertipline-service.md §1)
 and live only in the OS keyring (house style 13): where the system has none, they cannot be saved,
 and the reviewer is told so.
 """

@@ -1,4 +1,4 @@
-"""The value lists of the CyberTipline schema (api.md §3.14).
+"""The value lists of the CyberTipline schema (cybertipline-service.md §4).
 
 These are interface values: the exact strings NCMEC's XSD enumerates, case and punctuation
 significant. Order follows the XSD so a drift check diff reads naturally; forms may sort.

@@ -1,7 +1,7 @@
 """Referral-readiness hints: what makes NCMEC classify a report as a referral, not informational.
 
 Only the incident type and time are legally required, but a report without a way to identify a
-person or place a location mostly goes nowhere (product.md). These warnings never block a report;
+person or place a location mostly goes nowhere (cybertipline-service.md §8). These warnings never block a report;
 each says what is missing and, in ``why``, why law enforcement needs it. A batched report (a viral
 meme shared by many users) is informational by nature and gets none.
 """

@@ -1,4 +1,4 @@
-"""NCMEC's rules for single values, beyond the XSD (api.md §3.15), driven by the declarations.
+"""NCMEC's rules for single values, beyond the XSD (cybertipline-service.md §5), driven by the declarations.
 
 Lengths (counted as NCMEC's Java server counts them, in UTF-16 code units, so an emoji is two),
 non-blank fields, URL/IP/email formats, numeric ranges, and time: every date and time in a report

@@ -2,8 +2,8 @@
 
 This is the app's own schema: what the form shows, what the serializer writes, what the parser
 accepts and what the offline checks enforce. It was written from NCMEC's XSD (2025-11, SHA-256
-aee4c880...) and api.md; ``drift.schema_drift`` compares it with any XSD, so a schema refresh from
-NCMEC's ``/xsd`` shows exactly what the model lacks.
+aee4c880...) and NCMEC's documentation (cybertipline-service.md); ``drift.schema_drift`` compares it
+with any XSD, so a schema refresh from NCMEC's ``/xsd`` shows exactly what the model lacks.
 
 Paths name one place in a report: element names joined by ``/``, an ``[index]`` (from 0) after
 every element that may repeat, and ``@name`` for an attribute, e.g.

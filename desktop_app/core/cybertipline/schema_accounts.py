@@ -1,4 +1,4 @@
-"""Account details reported users, intended recipients and victims share (api.md §3.7-§3.11).
+"""Account details reported users, intended recipients and victims share (cybertipline-mapping.md).
 
 Disabled flags, estimated location, prior report IDs, associated accounts, and the per-role set of
 account fields the three sections are assembled from.
@@ -111,7 +111,7 @@ def prior_reports(name: str = "priorCTReports") -> ElementDecl:
 
 
 def associated_account(whose: str) -> ElementDecl:
-    """Another account linked to a reported user or victim (api.md §3.10; the XSD's ``type``)."""
+    """Another account linked to a reported user or victim (the XSD's ``type``, cybertipline-service.md §4)."""
     return group(
         "associatedAccount",
         "Associated account",

@@ -1,4 +1,4 @@
-"""Declarations shared by many parts of the report (api.md §3.10, §3.11).
+"""Declarations shared by many parts of the report (cybertipline-mapping.md).
 
 People, contact details, IP and device events, locations, account flags and associated accounts.
 

@@ -1,4 +1,7 @@
-"""The declaration of ``<fileDetails>``: sent with ``/fileinfo``, once per uploaded file (api.md §3.12)."""
+"""The declaration of ``<fileDetails>``: sent with ``/fileinfo``, once per uploaded file.
+
+See cybertipline-service.md §4.
+"""
 
 from dataclasses import replace
 

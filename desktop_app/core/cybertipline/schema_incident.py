@@ -1,4 +1,4 @@
-"""The declarations of ``<incidentSummary>`` and ``<internetDetails>`` (api.md §3.3, §3.4).
+"""The declarations of ``<incidentSummary>`` and ``<internetDetails>`` (cybertipline-mapping.md).
 
 What happened and when; and where, one ``internetDetails`` per channel (web page, email, chat...).
 """

@@ -1,4 +1,4 @@
-"""The declaration of ``<report>``, the document opened with ``/submit`` (api.md §3.2-§3.9).
+"""The declaration of ``<report>``, the document opened with ``/submit`` (cybertipline-mapping.md).
 
 Element order is the XSD's sequence order: the serializer writes children in the order declared
 here, which is what NCMEC's validator insists on.
@@ -170,7 +170,7 @@ _RECIPIENT_FIELDS = _account_section(
     (person("intendedRecipientPerson", "Person", "Name, contact details and age of the intended recipient."),),
     {},
 )
-# The XSD lets an intended recipient carry several additional-information notes (api.md §3.17).
+# The XSD lets an intended recipient carry several additional-information notes (cybertipline-service.md §4).
 _RECIPIENT = replace(
     _RECIPIENT_FIELDS,
     children=tuple(

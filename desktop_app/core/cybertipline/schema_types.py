@@ -37,7 +37,7 @@ class Content(StrEnum):
 
 
 class Format(StrEnum):
-    """Formats NCMEC checks beyond the XSD (api.md §3.15)."""
+    """Formats NCMEC checks beyond the XSD (cybertipline-service.md §5)."""
 
     URL = "url"
     IP = "ip"

@@ -9,8 +9,8 @@ XML-illegal characters (the documented rule, applied by the serializer): XML 1.0
 line feed, carriage return and every character from U+0020 up except the surrogates U+D800-U+DFFF
 and the non-characters U+FFFE and U+FFFF. Everything else (other C0 controls such as NUL, BEL or
 ESC, lone surrogates) is **removed**, not replaced: a replacement character would put text into
-evidence that the user never wrote, and NCMEC rejects documents with control characters (api.md
-§4.5). The rules raise a warning on every field that holds such characters, so the reviewer sees
+evidence that the user never wrote, and NCMEC rejects documents with control characters (cybertipline-service.md
+§7). The rules raise a warning on every field that holds such characters, so the reviewer sees
 the change before anything is sent.
 """
 

@@ -115,3 +115,11 @@ class CustodyEvent:
             subject=record["subject"],
             time=datetime.fromisoformat(record["time"]),
         )
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """An event as read back, with its position in the log."""
+
+    seq: int
+    event: CustodyEvent

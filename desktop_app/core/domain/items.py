@@ -79,7 +79,7 @@ class Digests:
 class ItemSource:
     """Where an item came from: the file it was read from and what the platform knows about it.
 
-    ``path`` and ``original_name`` are bytes because file names need not be UTF-8 (security.md §5.2);
+    ``path`` and ``original_name`` are bytes because file names need not be UTF-8 (decisions.md §4);
     ``display_*`` are lossy strings for showing. The named fields are what the report builder
     pre-fills from; anything else the platform gave is kept in ``extra``.
     """

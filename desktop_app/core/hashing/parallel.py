@@ -2,7 +2,7 @@
 
 hashlib releases the GIL for buffers over 2 KiB, so digests on other threads run beside reading,
 encryption and disk writes instead of after them. Digests are grouped per thread: measured on
-2 cores (hashing.md §3), one thread for MD5 and one for SHA-1 + SHA-256 gives 424 MB/s, 92 % of
+2 cores (hashes.md §1), one thread for MD5 and one for SHA-1 + SHA-256 gives 424 MB/s, 92 % of
 MD5 alone (MD5 is serial and caps one file at ~460 MB/s whatever the core count); one thread per
 digest gives 390, because three hash threads and the reader fight over two cores. SHA-1 + SHA-256
 on one thread (~510 MB/s) still outruns MD5, so the split stays the best layout on more cores too.

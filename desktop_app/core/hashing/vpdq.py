@@ -4,7 +4,7 @@ vPDQ (ThreatExchange ``vpdq``) is a list of per-frame PDQ features, ``frame_numb
 hex, timestamp``. With ``seconds_per_hash=1`` (vpdq's default, what hash lists hold) a frame is
 hashed when it is the first at or after each whole second; with ``seconds_per_hash=0`` every
 frame is. Frames are converted to rgb24 by FFmpeg's swscale and hashed by pdqhash, which is what
-vpdq does: the research runs (hashing.md 2) found this identical to vpdq for 4,900 of 4,901 frames,
+vpdq does: our comparison (hashes.md §3) found this identical to vpdq for 4,900 of 4,901 frames,
 so the app does not need the vpdq package (no wheels, no Windows).
 
 Frames are numbered in presentation order from 0, as vpdq does, and timestamps are the frame's

@@ -1,6 +1,6 @@
 """Reading untrusted files safely: never follow a link, never block, never read more than allowed.
 
-Rules (security.md §5.2), all measured there:
+Rules (decisions.md §4):
 
 * Open first, then decide. ``open(O_RDONLY | O_NONBLOCK | O_NOFOLLOW)`` never blocks on a FIFO
   and fails with ELOOP on a link; ``fstat`` of the *descriptor* then says what was opened. Checking
@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 
 from desktop_app.core.domain.items import IntakeOutcome, ItemKind
 
-CHUNK_SIZE = 1024 * 1024  # 1-4 MiB reads are fastest for hashing (hashing.md §3)
+CHUNK_SIZE = 1024 * 1024  # 1-4 MiB reads are fastest for hashing (hashes.md §1)
 DEFAULT_MAX_FILE_SIZE = 8 * 1024**3
 # O_NONBLOCK: a FIFO opens at once instead of waiting for a writer. O_NOFOLLOW: a link is not
 # opened at all. O_BINARY (Windows only): no newline translation. Windows has no O_NOFOLLOW;

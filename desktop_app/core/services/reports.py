@@ -55,7 +55,8 @@ from desktop_app.core.services.report_building import (
 )
 from desktop_app.core.services.report_membership import mark_items_reported
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.reports import ReportRecord, ReportStore
+from desktop_app.core.storage.reports import ReportRecord as ReportRecord  # the UI's way to the stored report
+from desktop_app.core.storage.reports import ReportStore
 
 # Submission states in which the report's content is with NCMEC (``reports.status`` follows the
 # submission): the sent version is what the custody log and the receipt describe.

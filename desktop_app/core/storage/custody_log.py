@@ -1,4 +1,4 @@
-"""The tamper-evident custody log (security.md 3.4).
+"""The tamper-evident custody log (custody-log-format.md; decisions.md §1).
 
 Each entry is the AES-GCM encryption of one canonical-JSON event. Its associated data binds the
 log id, the entry's sequence number and the previous entry's hash, and ``entry_hash`` =
@@ -26,6 +26,8 @@ from desktop_app.core.crypto.aead import NONCE_LENGTH, mac, seal
 from desktop_app.core.crypto.merkle import EMPTY_ROOT, root_from_peaks, root_of
 from desktop_app.core.crypto.signed_note import Checkpoint, CheckpointError, parse_and_verify, sign_checkpoint
 from desktop_app.core.domain.events import CustodyEvent, EventType
+from desktop_app.core.domain.events import LoggedEvent as LoggedEvent
+from desktop_app.core.domain.verification import Verification as Verification
 from desktop_app.core.errors import LogIntegrityError
 
 _ENTRY_DOMAIN = b"custody-log/v1\x00"
@@ -40,35 +42,6 @@ class LogKeys:
 
     entry: bytes
     head: bytes
-
-
-@dataclass(frozen=True)
-class LoggedEvent:
-    """An event as read back, with its position in the log."""
-
-    seq: int
-    event: CustodyEvent
-
-
-@dataclass(frozen=True)
-class Verification:
-    """The outcome of a verification pass. ``problem`` is None when the log is intact."""
-
-    entries: int
-    checkpoints: int
-    with_keys: bool
-    problem: str | None = None
-    first_bad_seq: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Whether nothing was wrong."""
-        return self.problem is None
-
-    def raise_if_bad(self) -> None:
-        """Turn a failed verification into ``LogIntegrityError``."""
-        if self.problem is not None:
-            raise LogIntegrityError(self.problem, self.first_bad_seq)
 
 
 def _entry_ad(log_id: bytes, seq: int, prev_hash: bytes) -> bytes:

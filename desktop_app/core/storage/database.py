@@ -5,7 +5,7 @@ All writes go through ``WorkspaceDatabase.write()``: one connection, a lock, ``B
 
 Journal mode and readers. WAL with ``synchronous=FULL`` needs one fsync per commit, where the
 rollback journal needs two or more (measured here: 771 vs several thousand durable custody-log
-appends a second). But SQLite 3.7.0-3.51.2 has the WAL-reset bug (security.md 4.1): a commit on
+appends a second). But SQLite 3.7.0-3.51.2 has the WAL-reset bug (decisions.md §2): a commit on
 one connection racing a checkpoint on another can corrupt the file. The bug needs two connections,
 so on an affected SQLite ``read()`` hands out the writer connection itself (under the lock) and the
 instance lock keeps other processes out: one connection in total. Where the linked SQLite carries

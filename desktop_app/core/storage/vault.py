@@ -25,6 +25,9 @@ from typing import Any, BinaryIO
 
 from desktop_app.core.crypto import stream
 from desktop_app.core.crypto.aead import OpenFailed, open_sealed, seal
+from desktop_app.core.domain.verification import BlobProblem as BlobProblem
+from desktop_app.core.domain.verification import SweepReport as SweepReport
+from desktop_app.core.domain.verification import VaultVerification as VaultVerification
 from desktop_app.core.errors import BlobIntegrityError, BlobMissing
 from desktop_app.core.hashing.parallel import ParallelDigests
 from desktop_app.core.platform.files import fsync_directory, open_private, private_dir
@@ -59,36 +62,6 @@ class StoredBlob:
     sha256: str
     created: bool
     digests: dict[str, str] = field(default_factory=dict)  # every digest computed while writing
-
-
-@dataclass(frozen=True)
-class SweepReport:
-    """What the sweep of the blob folder found and, once applied (``tidy``), did.
-
-    ``scan`` only looks; ``tidy`` acts, and only after the workspace's verification has passed:
-    nothing irreversible happens to evidence before then. Temp files are ciphertext whose key was
-    never stored (noise), so they are deleted. Blob files no row names are *quarantined*, never
-    deleted: they may be newer evidence that a restored older database does not know about, and
-    ``tidy`` moves them back as soon as a row names them again.
-    """
-
-    removed_temp_files: int = 0
-    unreferenced_blobs: list[str] = field(default_factory=list)  # quarantined once tidied
-    missing_blobs: list[str] = field(default_factory=list)
-    damaged_blobs: list[str] = field(default_factory=list)
-    restored_blobs: list[str] = field(default_factory=list)  # back from quarantine once tidied
-    applied: bool = False
-
-    @property
-    def clean(self) -> bool:
-        """Whether the sweep found nothing at all."""
-        return not (
-            self.removed_temp_files
-            or self.unreferenced_blobs
-            or self.missing_blobs
-            or self.damaged_blobs
-            or self.restored_blobs
-        )
 
 
 QUARANTINE = "quarantine"
@@ -155,29 +128,6 @@ def tidy(directory: Path, found: SweepReport) -> SweepReport:
 def sweep(directory: Path, db: WorkspaceDatabase) -> SweepReport:
     """``scan`` then ``tidy`` at once (for callers that verified already, and tests)."""
     return tidy(directory, scan(directory, db))
-
-
-@dataclass(frozen=True)
-class BlobProblem:
-    """One blob that failed vault verification."""
-
-    blob_id: str
-    code: str  # missing | unreadable-key | damaged | digest-mismatch | size-mismatch | tampered-row
-    message: str
-
-
-@dataclass(frozen=True)
-class VaultVerification:
-    """The outcome of authenticating every blob of the vault."""
-
-    blobs: int
-    bytes: int
-    problems: tuple[BlobProblem, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        """Whether every blob authenticated and matched its recorded digest and size."""
-        return not self.problems
 
 
 @dataclass(frozen=True, repr=False)

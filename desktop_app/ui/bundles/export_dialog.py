@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.bundles.layout import Profile, RecipientRole, depictions_allowed
-from desktop_app.core.crypto.age.keys import Recipient, X25519Recipient
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.progress import CancelToken, Progress
 from desktop_app.core.services.bundles import BundleService, ExportRequest, ExportResult
+from desktop_app.core.services.keys import Recipient, recipients_from_lines
 from desktop_app.ui.worker import Worker, WorkerPool
 
 ROLE_LABELS = {
@@ -126,7 +126,7 @@ class BundleExportDialog(QDialog):
 
     def _recipients(self) -> list[Recipient]:
         lines = [line.strip() for line in self.keys_field.toPlainText().splitlines() if line.strip()]
-        return [X25519Recipient.parse(line) for line in lines]
+        return recipients_from_lines(lines)
 
     def _update_rules(self) -> None:
         request = self._request()

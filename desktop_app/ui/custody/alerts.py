@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.crypto.keys import RecoveryKey
 from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.services.keys import RecoveryKey
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.ui.dialogs.recovery_key import RecoveryKeyDialog
 from desktop_app.ui.worker import WorkerPool

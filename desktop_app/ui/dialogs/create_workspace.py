@@ -14,12 +14,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME
-from desktop_app.core.crypto import kdf
-from desktop_app.core.crypto.keys import RecoveryKey
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.secrets import SecretStore
 from desktop_app.core.progress import Progress, ProgressGenerator
+from desktop_app.core.services.keys import KdfParams, RecoveryKey, calibrate_kdf
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.ui.widgets.form_parts import (
     MIN_PASSPHRASE_CHARS,
@@ -30,7 +29,7 @@ from desktop_app.ui.widgets.form_parts import (
 )
 from desktop_app.ui.worker import WorkerPool
 
-Calibrate = Callable[[], kdf.KdfParams]
+Calibrate = Callable[[], KdfParams]
 
 
 def create_workspace_task(
@@ -61,7 +60,7 @@ class CreateWorkspaceDialog(QDialog):
         self,
         paths: AppPaths,
         pool: WorkerPool,
-        calibrate: Calibrate = kdf.calibrate,
+        calibrate: Calibrate = calibrate_kdf,
         secrets: SecretStore | None = None,
         parent: QWidget | None = None,
     ) -> None:

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME
+from desktop_app.core.domain.verification import Verification
 from desktop_app.core.errors import EvidenceDeskError, PassphraseRejected
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.custody_log import Verification
 from desktop_app.ui.theme import monospace_font
 from desktop_app.ui.widgets.form_parts import (
     MIN_PASSPHRASE_CHARS,

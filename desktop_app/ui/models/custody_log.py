@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 )
 
 from desktop_app.core.domain.custody_words import describe
-from desktop_app.core.storage.custody_log import LoggedEvent
+from desktop_app.core.domain.events import LoggedEvent
 
 Index = QModelIndex | QPersistentModelIndex
 NO_SUBJECT = "—"

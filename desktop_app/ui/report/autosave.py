@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
 from desktop_app.core.errors import EvidenceDeskError
-from desktop_app.core.storage.reports import ReportRecord
+from desktop_app.core.services.reports import ReportRecord
 from desktop_app.ui.worker import Worker, WorkerPool
 
 AUTOSAVE_DELAY_MS = 1000  # long enough to batch a burst of typing, short enough to lose nothing much

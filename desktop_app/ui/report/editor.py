@@ -1,11 +1,13 @@
-"""The report editor: sections to navigate, the form, the findings panel, the preview, autosave.
+"""The report editor: sections to navigate, the form, the findings panel, the preview.
 
-``ReportEditorWidget(report_service, pool, report_id)`` loads the report through the worker pool
-and shows it. Every edit changes the in-memory record at once; the findings panel is recomputed a
-moment later (``check_record``: the model, NCMEC's schema once fetched, and the NCMEC report ids the
-workspace recorded, so a cited earlier report nobody recorded is flagged) and autosave stores the
-record off the GUI thread a moment after that, where each stored change becomes a custody event.
-The header records NCMEC's report id for this report once the reviewer filed it.
+``ReportEditorWidget(report_service, pool, report_id)`` shows one report; its
+``ReportEditorController`` (``editor_controller.py``) holds the record, loads it through the worker
+pool, rechecks it and autosaves it, and carries out what the reviewer does beyond typing. Every edit
+changes the in-memory record at once; the findings panel is recomputed a moment later
+(``check_record``: the model, NCMEC's schema once fetched, and the NCMEC report ids the workspace
+recorded, so a cited earlier report nobody recorded is flagged) and autosave stores the record off
+the GUI thread a moment after that, where each stored change becomes a custody event. The header
+records NCMEC's report id for this report once the reviewer filed it.
 
 Keyboard: the section list is a list (arrow keys); Ctrl+PgDown / Ctrl+PgUp move between sections;
 F6 cycles the focus between the section list, the page and the findings; Enter on a finding
@@ -13,7 +15,6 @@ lands on its field.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -30,48 +31,18 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.cybertipline.findings import Finding, Severity
-from desktop_app.core.errors import EvidenceDeskError
-from desktop_app.core.services.report_building import check_record
-from desktop_app.core.services.reports import PriorReport, ReportService, SaveResult
-from desktop_app.core.storage.reports import ReportRecord
+from desktop_app.core.services.reports import ReportRecord, ReportService
 from desktop_app.ui.report.autosave import AutosaveController
 from desktop_app.ui.report.context import FormContext
 from desktop_app.ui.report.delegates import BADGE_ROLE, SectionDelegate
-from desktop_app.ui.report.editor_actions import EditorActions
+from desktop_app.ui.report.editor_controller import LoadedReport, ReportEditorController
 from desktop_app.ui.report.extras import NcmecReportIdBar, PriorReportsBox, ProfileBar
 from desktop_app.ui.report.files_page import FilesPage
 from desktop_app.ui.report.findings_panel import FindingsPanel
 from desktop_app.ui.report.preview import PreviewPage
 from desktop_app.ui.report.sections import FILES_KEY, PREVIEW_KEY, SECTIONS, SectionPage, section_of
-from desktop_app.ui.theme import set_role
 from desktop_app.ui.widgets.form_parts import BusyWidget
 from desktop_app.ui.worker import WorkerPool
-
-FINDINGS_DELAY_MS = 250  # recheck the whole report once typing pauses
-
-
-@dataclass(frozen=True)
-class LoadedReport:
-    """What the editor needs to show a report (read in a worker)."""
-
-    record: ReportRecord
-    logged: dict[str, bool]
-    prior: list[PriorReport]
-    known_ids: frozenset[int] = frozenset()  # NCMEC report ids the workspace recorded
-
-
-def load_report(service: ReportService, report_id: str) -> LoadedReport:
-    """Runs in the worker: the report, the log's viewed state of its files, earlier reports to cite."""
-    record = service.load(report_id)
-    return LoadedReport(
-        record, service.logged_viewed(record), service.prior_reports(record), service.known_ncmec_report_ids()
-    )
-
-
-def save_report(service: ReportService, record: ReportRecord) -> tuple[SaveResult, list[PriorReport]]:
-    """Runs in the worker: save, then what can be cited now (the accounts may have changed)."""
-    result = service.save(record)
-    return result, service.prior_reports(result.record)
 
 
 class ReportEditorWidget(QWidget):
@@ -101,28 +72,52 @@ class ReportEditorWidget(QWidget):
         self.service = report_service
         self.pool = pool
         self.report_id = report_id
-        self.record: ReportRecord | None = None
-        self.logged: dict[str, bool] = {}
-        self.known_ids: frozenset[int] = frozenset()
-        self.findings: list[Finding] = []
         self.ctx = FormContext(now or (lambda: datetime.now(UTC)), self)
+        self._build()
+        self.controller = ReportEditorController(report_service, pool, report_id, self, self, self.ctx.now)
+        for source, target in (
+            (self.controller.loaded, self.loaded),
+            (self.controller.saved, self.saved),
+            (self.controller.findings_updated, self.findings_updated),
+            (self.controller.ncmec_id_recorded, self.ncmec_id_recorded),
+        ):
+            source.connect(target.emit)
         self.ctx.value_changed.connect(lambda _: self.changed())
         self.ctx.structure_changed.connect(lambda _: self.changed())
-        self.autosave = AutosaveController(pool, lambda r: save_report(self.service, r), self._snapshot, parent=self)
-        self.autosave.saved.connect(self._saved)
-        self.autosave.failed.connect(self._save_failed)
-        self.autosave.state_changed.connect(self._save_state)
-        self.findings_timer = QTimer(self)
-        self.findings_timer.setSingleShot(True)
-        self.findings_timer.setInterval(FINDINGS_DELAY_MS)
-        self.findings_timer.timeout.connect(self.refresh_findings)
-        self._build()
-        self.editor_actions = EditorActions(self)
         self.busy.start("Opening the report…")
-        worker = pool.run(load_report, report_service, report_id, context=self)
-        worker.result.connect(self._loaded)
-        worker.error.connect(self._load_failed)
-        worker.finished.connect(self.busy.stop)
+        self.controller.load().finished.connect(self.busy.stop)
+
+    # -- the controller's state, as the rest of the UI reads it ---------------------------------
+
+    @property
+    def record(self) -> ReportRecord | None:
+        """The report being edited (None until loaded)."""
+        return self.controller.record
+
+    @property
+    def logged(self) -> dict[str, bool]:
+        """Per item id, whether the custody log says the reviewer viewed it."""
+        return self.controller.logged
+
+    @property
+    def known_ids(self) -> frozenset[int]:
+        """NCMEC report ids the workspace recorded."""
+        return self.controller.known_ids
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The findings of the last recheck."""
+        return self.controller.findings
+
+    @property
+    def autosave(self) -> AutosaveController:
+        """Stores the record off the GUI thread a moment after each change."""
+        return self.controller.autosave
+
+    @property
+    def findings_timer(self) -> QTimer:
+        """Rechecks the report once typing pauses."""
+        return self.controller.findings_timer
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -195,10 +190,8 @@ class ReportEditorWidget(QWidget):
 
     # -- loading and showing ---------------------------------------------------------------------
 
-    def _loaded(self, loaded: LoadedReport) -> None:
-        self.record = loaded.record
-        self.logged = dict(loaded.logged)
-        self.known_ids = loaded.known_ids
+    def show_loaded(self, loaded: LoadedReport) -> None:
+        """Show a report the controller has just read."""
         self.rebuild()
         self.prior_box.show_offers(loaded.prior)
         self.ncmec_bar.show_recorded(loaded.record.ncmec_report_id)
@@ -206,13 +199,6 @@ class ReportEditorWidget(QWidget):
         self.splitter.setEnabled(True)
         self.section_list.setCurrentRow(0)
         self.save_status.setText(f"Saved {loaded.record.updated_at.astimezone():%H:%M:%S}")
-        self.refresh_findings()
-        self.loaded.emit()
-
-    def _load_failed(self, exc: BaseException) -> None:
-        text = exc.message if isinstance(exc, EvidenceDeskError) else "The report could not be opened."
-        self.save_status.setText(text)
-        set_role(self.save_status, "error")
 
     def rebuild(self, keys: list[str] | None = None) -> None:
         """Rebuild pages from the record (all of them, or those named)."""
@@ -260,23 +246,21 @@ class ReportEditorWidget(QWidget):
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
         return widget
 
-    # -- changes, findings, saving ------------------------------------------------------------------
+    # -- changes, findings, saving (the controller does them) -----------------------------------
 
     def changed(self) -> None:
         """The record changed: recheck soon, save a moment later."""
-        self.findings_timer.start()
-        self.autosave.schedule()
+        self.controller.changed()
 
     def refresh_findings(self) -> None:
         """Recheck the whole report now."""
-        if self.record is None:
-            return
-        self.findings = check_record(
-            self.record, now=self.ctx.now(), xsd=self.service.ncmec_xsd(), known_ncmec_ids=self.known_ids
-        )
-        self.findings_panel.set_findings(self.findings)
+        self.controller.refresh_findings()
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        """Show the findings of a recheck: the panel, and error counts on the section list."""
+        self.findings_panel.set_findings(findings)
         errors: dict[str, int] = {}
-        for finding in self.findings:
+        for finding in findings:
             if finding.severity is Severity.ERROR:
                 key = section_of(finding.path)
                 errors[key] = errors.get(key, 0) + 1
@@ -287,54 +271,30 @@ class ReportEditorWidget(QWidget):
             item.setToolTip(f"{count} error(s) on this page" if count else "")
         if self.current_section == PREVIEW_KEY:
             self.refresh_preview()
-        self.findings_updated.emit(self.findings)
 
     def refresh_preview(self) -> None:
         """Render the preview from the record as it stands."""
         if self.record is not None:
             self.preview_page.preview.show_record(self.record, self.findings)
 
-    def _snapshot(self) -> ReportRecord:
-        assert self.record is not None
-        return self.record.copy()
-
-    def _saved(self, outcome: tuple[SaveResult, list[PriorReport]]) -> None:
-        result, prior = outcome
-        self.editor_actions.apply_synced(result)
-        self.prior_box.show_offers(prior)
-        self.saved.emit(result)
-
-    def _save_failed(self, exc: BaseException) -> None:
-        text = exc.message if isinstance(exc, EvidenceDeskError) else "an unexpected error (see the crash report)"
-        self.save_status.setText(f"Not saved: {text}")
-        set_role(self.save_status, "error")
-
-    def _save_state(self, state: str) -> None:
-        if state == "failed":
-            return
-        text = {"pending": "Unsaved changes", "saving": "Saving…"}.get(state, f"Saved {datetime.now():%H:%M:%S}")
-        self.save_status.setText(text)
-        set_role(self.save_status, "hint")
-
     def flush(self) -> bool:
         """Save pending changes now (before locking or closing); True if nothing is left unsaved."""
-        self.findings_timer.stop()
-        return self.record is None or self.autosave.flush()
+        return self.controller.flush()
 
-    # -- what the reviewer does (EditorActions holds the steps) --------------------------------------
+    # -- what the reviewer does (the controller holds the steps) --------------------------------------
 
     def add_items(self, item_ids: list[str]) -> None:
         """Add queue items as files, pre-filled (read in a worker)."""
-        self.editor_actions.add_items(item_ids)
+        self.controller.add_items(item_ids)
 
     def set_file_viewed(self, index: int, viewed: bool, reason: str = "") -> None:
         """Set a file's viewed flag (a reason is needed against the custody log)."""
-        self.editor_actions.set_file_viewed(index, viewed, reason)
+        self.controller.set_file_viewed(index, viewed, reason)
 
     def remove_file(self, index: int) -> None:
         """Take a file out of the report."""
-        self.editor_actions.remove_file(index)
+        self.controller.remove_file(index)
 
     def record_ncmec_report_id(self, text: str) -> None:
         """Record the report id NCMEC gave this report (checked here, stored in a worker)."""
-        self.editor_actions.record_ncmec_report_id(text)
+        self.controller.record_ncmec_report_id(text)

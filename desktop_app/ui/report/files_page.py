@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabe
 
 from desktop_app.core.cybertipline.model import DraftFile
 from desktop_app.core.services.report_building import file_viewed
-from desktop_app.core.storage.reports import ReportRecord
+from desktop_app.core.services.reports import ReportRecord
 from desktop_app.ui.report.context import FormContext
 from desktop_app.ui.report.groups import GroupForm
 from desktop_app.ui.report.sections import PageScroll

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.cybertipline.findings import Finding
 from desktop_app.core.services.report_building import RenderedDocument, render_documents
-from desktop_app.core.storage.reports import ReportRecord
+from desktop_app.core.services.reports import ReportRecord
 from desktop_app.ui.report.summary import summary_html
 from desktop_app.ui.theme import monospace_font
 

@@ -44,8 +44,7 @@ from desktop_app.core.domain.submission import SubmissionState, SubmissionStatus
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.report_building import ReportSummary
-from desktop_app.core.services.reports import ReportService, SaveResult
-from desktop_app.core.storage.reports import ReportRecord
+from desktop_app.core.services.reports import ReportRecord, ReportService, SaveResult
 from desktop_app.ui.report.editor import ReportEditorWidget
 from desktop_app.ui.report.schema_status import NcmecSchemaWidget
 from desktop_app.ui.submission.bar import SubmissionBarWidget

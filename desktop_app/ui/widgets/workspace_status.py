@@ -5,11 +5,10 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
+from desktop_app.core.domain.verification import SweepReport, VaultVerification, Verification
 from desktop_app.core.progress import Progress
-from desktop_app.core.storage.custody_log import Verification
-from desktop_app.core.storage.vault import SweepReport, VaultVerification
+from desktop_app.core.services.workspace_snapshot import WorkspaceSnapshot
 from desktop_app.ui.theme import monospace_font, set_role
-from desktop_app.ui.workspace_snapshot import WorkspaceSnapshot
 
 PANEL_WIDTH = 300
 

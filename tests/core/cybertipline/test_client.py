@@ -60,7 +60,7 @@ def test_an_ncmec_error_code_is_refused_with_code_and_request_id(cybertipline_em
 
 
 def test_a_200_with_a_nonzero_code_is_still_a_failure(cybertipline_emulator):
-    # 2016 behaviour (api.md §2.9): application errors came back as HTTP 200.
+    # 2016 behaviour (docs/cybertipline-service.md §3): application errors came back as HTTP 200.
     cybertipline_emulator.fail("/status", Fault(200, response_xml(1000, "Server error")))
     with client_for(cybertipline_emulator) as client, pytest.raises(CyberTiplineRefused) as caught:
         client.status()

@@ -1,4 +1,4 @@
-"""Where NCMEC's documentation and its XSD disagree (api.md §3.17), the model follows the XSD."""
+"""Where NCMEC's documentation and its XSD disagree (docs/cybertipline-service.md §4), the model follows the XSD."""
 
 import pytest
 

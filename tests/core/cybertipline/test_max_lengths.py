@@ -1,6 +1,6 @@
-"""Every maximum length of api.md §3.15 (and the per-element notes it points to, §3.3-§3.12), pinned.
+"""Every maximum length NCMEC documents (docs/cybertipline-service.md §5), pinned.
 
-The table is written from api.md, by type as the digest gives them, not from the model; the tests
+The table is written from NCMEC's documentation, by type as it gives them, not from the model; the tests
 compare it with the model's declarations both ways, so a length changed in either shows here, and
 a declared length the digest does not give (or a documented one the model lacks) fails too.
 Lengths count UTF-16 code units, as NCMEC's Java server does (``rules.utf16_length``).
@@ -83,7 +83,7 @@ EXPECTED: dict[str, int] = {
     "report/lawEnforcement/agencyName": 255,
     "report/lawEnforcement/caseNumber": 100,
     **under("report/lawEnforcement/officerContact", PERSON),
-    # §3.6 (termsOfService has no documented limit: the 3000 in api.md is one client's own cap)
+    # §3.6 (termsOfService has no documented limit: a 3000 some clients use is one client's own cap)
     **under("report/reporter/reportingPerson", PERSON),
     **under("report/reporter/contactPerson", PERSON),
     "report/reporter/legalURL": URL,

@@ -1,4 +1,4 @@
-"""NCMEC's cross-field and batched-report rules (api.md §3.15, §3.16), each kept once and broken once.
+"""NCMEC's cross-field and batched-report rules (docs/cybertipline-service.md §5, §6), each kept once and broken once.
 
 Every case starts from a clean draft (a referral-quality report, or a valid batched report),
 applies a change that keeps the rule and one that breaks it, and checks the finding codes.
@@ -292,7 +292,8 @@ RULES = [
         "fileDetails[0]/originalFileName",
         base=batched_draft,
     ),
-    # the rest of what a batched report's file must not carry (api.md §3.16); each kept with a field it may carry
+    # the rest of what a batched report's file must not carry (docs/cybertipline-service.md §6);
+    # each kept with a field it may carry
     *[
         Rule(f"batched file without {name}", "batched-file-forbidden", keep, fail, path, base=batched_draft)
         for name, keep, fail, path in [

@@ -1,4 +1,6 @@
-"""NCMEC's single-value rules (api.md §3.15): lengths, formats, ranges, time; each kept once, broken once.
+"""NCMEC's single-value rules (docs/cybertipline-service.md §5): lengths, formats, ranges, time.
+
+Each kept once, broken once.
 
 Every case starts from a clean draft (a referral-quality report, or a valid batched report),
 applies a change that keeps the rule and one that breaks it, and checks the finding codes.

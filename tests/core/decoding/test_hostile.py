@@ -1,4 +1,4 @@
-"""Hostile inputs (security.md 5.1) through the real pool: each gets its outcome, the app stays up.
+"""Hostile inputs (docs/decisions.md §5) through the real pool: each gets its outcome, the app stays up.
 
 Every test ends by decoding a good picture with the same pool: a bad file must never leave the
 pool unable to work.

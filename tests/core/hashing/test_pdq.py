@@ -48,14 +48,14 @@ def _image_path(row: dict[str, str]):
 
 
 def tolerance(row: dict[str, str], size: tuple[int, int]) -> int:
-    """The row's stated tolerance, else what hashing.md 2 measured between implementations."""
+    """The row's stated tolerance, else what docs/hashes.md §2 says was measured between implementations."""
     if row["producer"].startswith(EXACT_PRODUCERS):
         return 0
     stated = re.fullmatch(r"hamming<=(\d+)", row["source_tolerance"])
     if stated:
         return int(stated.group(1))
     # "n/a (doc)" and "unknown": the C++ CLI, WASM and pure-Python pre-resize differently; they
-    # agree within 2 bits up to 512 px and within 12 above (hashing.md 2, "Does pdqhash reproduce").
+    # agree within 2 bits up to 512 px and within 12 above (docs/hashes.md §2).
     return 2 if max(size) <= 512 else 12
 
 

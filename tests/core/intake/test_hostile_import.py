@@ -1,4 +1,4 @@
-"""security.md §5.2 through the real service into a real workspace.
+"""Untrusted files (docs/decisions.md §4) through the real service into a real workspace.
 
 Each case gives its own clear outcome; whatever bytes exist are preserved byte-exact (read back
 from the vault) with hashlib's digests; and no content or name appears in clear anywhere in the

@@ -1,4 +1,4 @@
-"""security.md §5.1 through import: hostile pictures go through the item service and the real decoders.
+"""Hostile media (docs/decisions.md §5) through import: the item service and the real decoders.
 
 ``tests/core/decoding/test_hostile.py`` proves the decoder pool's outcome for each case; this
 module proves what a reviewer gets from an import: the item is there, the vault holds exactly

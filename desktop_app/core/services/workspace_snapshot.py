@@ -1,6 +1,6 @@
 """Everything the main window shows about the workspace, read in one pass off the GUI thread.
 
-Qt-free on purpose: ``load_snapshot`` runs inside a worker and returns a frozen value the window
+``load_snapshot`` runs inside the window's worker and returns a frozen value the window
 renders, so the window never touches the database itself.
 """
 
@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from cryptography.exceptions import InvalidSignature
 
 from desktop_app.core.crypto.signed_note import CheckpointError, parse_and_verify
+from desktop_app.core.domain.events import LoggedEvent
+from desktop_app.core.domain.verification import SweepReport
 from desktop_app.core.errors import LogIntegrityError
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.custody_log import LoggedEvent
-from desktop_app.core.storage.vault import SweepReport
 
 
 @dataclass(frozen=True)

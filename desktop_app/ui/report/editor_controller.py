@@ -1,0 +1,375 @@
+"""The report editor's controller: the report being edited, and everything done to it beyond typing.
+
+``ReportEditorController`` holds the record, the custody log's view of its files and the NCMEC
+ids the workspace recorded; it loads them in a worker, rechecks the report as it changes,
+autosaves it off the GUI thread (each stored change becomes a custody event), and carries out
+the reviewer's actions: files, viewed flags, the reporter profile, citations, NCMEC's report id.
+Saving the reporter profile and recording NCMEC's report id are not draft edits: the service stores
+them, and logs them, at once.
+
+It drives the editor widget through ``EditorView`` (pages to rebuild, bars to update) and never
+imports it: the widget makes its controller, not the other way round.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from desktop_app.core.cybertipline.findings import Finding
+from desktop_app.core.cybertipline.model import Node
+from desktop_app.core.domain.items import Item
+from desktop_app.core.errors import EvidenceDeskError, NcmecReportIdInvalid
+from desktop_app.core.services.report_building import (
+    check_record,
+    file_from_item,
+    file_viewed,
+    fill_reported_user,
+    ncmec_report_id_from_text,
+    set_file_viewed,
+)
+from desktop_app.core.services.reports import PriorReport, ReportRecord, ReportService, SaveResult
+from desktop_app.ui.report.autosave import AutosaveController
+from desktop_app.ui.report.dialogs import QueuePickerDialog, ViewedReasonDialog
+from desktop_app.ui.report.extras import NcmecReportIdBar, PriorReportsBox, ProfileBar
+from desktop_app.ui.report.files_page import FilesPage
+from desktop_app.ui.report.sections import FILES_KEY
+from desktop_app.ui.theme import set_role
+from desktop_app.ui.worker import Worker, WorkerPool
+
+FINDINGS_DELAY_MS = 250  # recheck the whole report once typing pauses
+
+
+@dataclass(frozen=True)
+class LoadedReport:
+    """What the editor needs to show a report (read in a worker)."""
+
+    record: ReportRecord
+    logged: dict[str, bool]
+    prior: list[PriorReport]
+    known_ids: frozenset[int] = frozenset()  # NCMEC report ids the workspace recorded
+
+
+def load_report(service: ReportService, report_id: str) -> LoadedReport:
+    """Runs in the worker: the report, the log's viewed state of its files, earlier reports to cite."""
+    record = service.load(report_id)
+    return LoadedReport(
+        record, service.logged_viewed(record), service.prior_reports(record), service.known_ncmec_report_ids()
+    )
+
+
+def save_report(service: ReportService, record: ReportRecord) -> tuple[SaveResult, list[PriorReport]]:
+    """Runs in the worker: save, then what can be cited now (the accounts may have changed)."""
+    result = service.save(record)
+    return result, service.prior_reports(result.record)
+
+
+class EditorView(Protocol):
+    """What the controller needs of the editor widget."""
+
+    files_page: FilesPage
+    profile_bar: ProfileBar
+    prior_box: PriorReportsBox
+    ncmec_bar: NcmecReportIdBar
+    save_status: QLabel
+
+    def rebuild(self, keys: list[str] | None = None) -> None: ...  # noqa: D102 - the widget documents it
+    def show_section(self, key: str) -> None: ...  # noqa: D102
+    def show_loaded(self, loaded: LoadedReport) -> None: ...  # noqa: D102
+    def show_findings(self, findings: list[Finding]) -> None: ...  # noqa: D102
+
+
+class ReportEditorController(QObject):
+    """One report being edited (see the module docstring).
+
+    Args:
+        service: The report service.
+        pool: Runs loading, saving and every read.
+        report_id: The report to edit.
+        view: The editor widget it drives.
+        widget: The same widget as a QWidget: the controller's parent and its dialogs' parent.
+        now: The clock the checks use.
+    """
+
+    loaded = Signal()
+    saved = Signal(object)  # SaveResult
+    findings_updated = Signal(list)
+    ncmec_id_recorded = Signal(object)  # the stored ReportRecord
+
+    def __init__(
+        self,
+        service: ReportService,
+        pool: WorkerPool,
+        report_id: str,
+        view: EditorView,
+        widget: QWidget,
+        now: Callable[[], datetime],
+    ) -> None:
+        super().__init__(widget)
+        self.service = service
+        self.pool = pool
+        self.report_id = report_id
+        self.view = view
+        self._widget = widget
+        self._now = now
+        self.record: ReportRecord | None = None
+        self.logged: dict[str, bool] = {}
+        self.known_ids: frozenset[int] = frozenset()
+        self.findings: list[Finding] = []
+        self.viewed_dialog: ViewedReasonDialog | None = None
+        self.picker: QueuePickerDialog | None = None
+        self.autosave = AutosaveController(pool, lambda r: save_report(self.service, r), self._snapshot, parent=self)
+        self.autosave.saved.connect(self._saved)
+        self.autosave.failed.connect(self._save_failed)
+        self.autosave.state_changed.connect(self._save_state)
+        self.findings_timer = QTimer(self)
+        self.findings_timer.setSingleShot(True)
+        self.findings_timer.setInterval(FINDINGS_DELAY_MS)
+        self.findings_timer.timeout.connect(self.refresh_findings)
+        view.files_page.add_requested.connect(self.open_queue_picker)
+        view.files_page.viewed_toggled.connect(self._viewed_toggled)
+        view.files_page.remove_requested.connect(self.remove_file)
+        view.profile_bar.use_requested.connect(self.use_profile)
+        view.profile_bar.save_requested.connect(self.save_profile)
+        view.prior_box.cite_requested.connect(self.cite)
+        view.ncmec_bar.record_requested.connect(self.record_ncmec_report_id)
+
+    @property
+    def _current(self) -> Any:
+        return self.record
+
+    # -- loading, checking, saving ---------------------------------------------------------------
+
+    def load(self) -> Worker:
+        """Read the report in a worker, then show it."""
+        worker = self.pool.run(load_report, self.service, self.report_id, context=self)
+        worker.result.connect(self._loaded)
+        worker.error.connect(self._load_failed)
+        return worker
+
+    def _loaded(self, loaded: LoadedReport) -> None:
+        self.record = loaded.record
+        self.logged = dict(loaded.logged)
+        self.known_ids = loaded.known_ids
+        self.view.show_loaded(loaded)
+        self.refresh_findings()
+        self.loaded.emit()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        text = exc.message if isinstance(exc, EvidenceDeskError) else "The report could not be opened."
+        self.view.save_status.setText(text)
+        set_role(self.view.save_status, "error")
+
+    def changed(self) -> None:
+        """The record changed: recheck soon, save a moment later."""
+        self.findings_timer.start()
+        self.autosave.schedule()
+
+    def refresh_findings(self) -> None:
+        """Recheck the whole report now."""
+        if self.record is None:
+            return
+        self.findings = check_record(
+            self.record, now=self._now(), xsd=self.service.ncmec_xsd(), known_ncmec_ids=self.known_ids
+        )
+        self.view.show_findings(self.findings)
+        self.findings_updated.emit(self.findings)
+
+    def _snapshot(self) -> ReportRecord:
+        assert self.record is not None
+        return self.record.copy()
+
+    def _saved(self, outcome: tuple[SaveResult, list[PriorReport]]) -> None:
+        result, prior = outcome
+        self.apply_synced(result)
+        self.view.prior_box.show_offers(prior)
+        self.saved.emit(result)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        text = exc.message if isinstance(exc, EvidenceDeskError) else "an unexpected error (see the crash report)"
+        self.view.save_status.setText(f"Not saved: {text}")
+        set_role(self.view.save_status, "error")
+
+    def _save_state(self, state: str) -> None:
+        if state == "failed":
+            return
+        text = {"pending": "Unsaved changes", "saving": "Saving…"}.get(state, f"Saved {datetime.now():%H:%M:%S}")
+        self.view.save_status.setText(text)
+        set_role(self.view.save_status, "hint")
+
+    def flush(self) -> bool:
+        """Save pending changes now (before locking or closing); True if nothing is left unsaved."""
+        self.findings_timer.stop()
+        return self.record is None or self.autosave.flush()
+
+    # -- files -----------------------------------------------------------------------------------
+
+    def open_queue_picker(self) -> QueuePickerDialog:
+        """Let the reviewer choose queue items to add."""
+        present = {entry.item_id for entry in self._current.draft.files if entry.item_id}
+        picker = QueuePickerDialog(self.service, self.pool, present, self._widget)
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.chosen.connect(self.add_items)
+        picker.finished.connect(self._picker_closed)
+        self.picker = picker
+        picker.open()
+        return picker
+
+    def _picker_closed(self) -> None:
+        self.picker = None
+
+    def add_items(self, item_ids: list[str]) -> None:
+        """Read the items in a worker, then add them as files."""
+        if not item_ids or self._current is None:
+            return
+        worker = self.pool.run(
+            self.service.files_for_items, item_ids, self._current.copy(), context=self
+        )
+        worker.result.connect(self._items_arrived)
+        worker.error.connect(self._failed)
+
+    def _items_arrived(self, items: list[Item]) -> None:
+        record = self._current
+        present = {entry.item_id for entry in record.draft.files}
+        fresh = [item for item in items if item.item_id not in present]
+        for item in fresh:
+            record.draft.files.append(file_from_item(item))
+            self.logged[item.item_id] = item.viewed
+        pages = [FILES_KEY]
+        if fill_reported_user(record.draft.report, fresh):
+            pages.append("reported")
+        self.view.rebuild(pages)
+        self.view.show_section(FILES_KEY)
+        self.changed()
+
+    def remove_file(self, index: int) -> None:
+        """Take a file out of the report (its item stays in the queue)."""
+        entry = self._current.draft.files.pop(index)
+        if entry.item_id is not None:
+            self._current.overrides.pop(entry.item_id, None)
+        self.view.rebuild([FILES_KEY])
+        self.changed()
+
+    def _viewed_toggled(self, index: int, viewed: bool) -> None:
+        entry = self._current.draft.files[index]
+        logged = self.logged.get(entry.item_id) if entry.item_id else None
+        if logged is None or viewed == logged:
+            self.set_file_viewed(index, viewed)
+            return
+        name = entry.details.text("originalFileName") or f"file {index + 1}"
+        dialog = ViewedReasonDialog(name, viewed, self._widget)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._viewed_dialog_closed)
+        dialog.accepted.connect(lambda: self.set_file_viewed(index, viewed, dialog.reason))
+        dialog.rejected.connect(lambda: self.view.rebuild([FILES_KEY]))  # back to what the report says
+        self.viewed_dialog = dialog
+        dialog.open()
+
+    def _viewed_dialog_closed(self) -> None:
+        self.viewed_dialog = None
+
+    def set_file_viewed(self, index: int, viewed: bool, reason: str = "") -> None:
+        """Set the flag; ``ViewedOverrideReasonRequired`` if it departs from the log without a reason."""
+        entry = self._current.draft.files[index]
+        logged = self.logged.get(entry.item_id, viewed) if entry.item_id else viewed
+        set_file_viewed(self._current, index, viewed, reason, logged)
+        self.view.rebuild([FILES_KEY])
+        self.view.files_page.cards[index].viewed_box.setFocus()
+        self.changed()
+
+    def apply_synced(self, result: SaveResult) -> None:
+        """Take over viewed flags the save brought in line with the log (a reveal since loading)."""
+        changed = False
+        for index in result.synced_files:
+            stored = result.record.draft.files[index] if index < len(result.record.draft.files) else None
+            files = self._current.draft.files
+            if stored is None or index >= len(files) or files[index].item_id != stored.item_id:
+                continue
+            files[index].details.set("fileViewedByEsp", file_viewed(stored))
+            if stored.item_id is not None and stored.item_id not in self._current.overrides:
+                self.logged[stored.item_id] = file_viewed(stored)
+            changed = True
+        if changed:
+            self.view.rebuild([FILES_KEY])
+
+    # -- profile and citations ---------------------------------------------------------------------
+
+    def use_profile(self) -> None:
+        """Replace the reporter part with the saved profile."""
+        worker = self.pool.run(self.service.reporter_profile, context=self)
+        worker.result.connect(self._profile_arrived)
+        worker.error.connect(self._failed)
+
+    def _profile_arrived(self, profile: Node | None) -> None:
+        if profile is None:
+            self.view.profile_bar.show_status("No profile saved yet: fill in this section and save it.")
+            return
+        report = self._current.draft.report
+        report.remove("reporter")
+        report.append(profile)
+        self.view.rebuild(["reporter"])
+        self.view.profile_bar.show_status("Filled from your saved profile.")
+        self.changed()
+
+    def save_profile(self) -> None:
+        """Keep the reporter part as the profile for new reports."""
+        reporter = self._current.draft.report.get("reporter")
+        if reporter is None:
+            return
+        worker = self.pool.run(self.service.save_reporter_profile, reporter.copy(), context=self)
+        worker.result.connect(self._profile_saved)
+        worker.error.connect(self._failed)
+
+    def _profile_saved(self, _: object) -> None:
+        self.view.profile_bar.show_status("Saved as your reporter profile.")
+
+    def cite(self, offer: PriorReport) -> None:
+        """Add an earlier report's NCMEC id to the reported user's prior reports."""
+        persons = self._current.draft.report.all("personOrUserReported")
+        if offer.person_index >= len(persons):
+            return
+        persons[offer.person_index].add("priorCTReports", offer.ncmec_report_id)
+        self.view.rebuild(["reported"])
+        self.view.prior_box.show_offers([])
+        self.changed()
+
+    # -- NCMEC's report id ------------------------------------------------------------------------------
+
+    def record_ncmec_report_id(self, text: str) -> None:
+        """Check the typed id now; record it in a worker (a custody event), then show it."""
+        bar = self.view.ncmec_bar
+        try:
+            number = ncmec_report_id_from_text(text)
+        except NcmecReportIdInvalid as problem:
+            bar.show_problem(problem.message)
+            return
+        worker = self.pool.run(
+            self.service.record_ncmec_report_id, self.report_id, number, context=self
+        )
+        worker.result.connect(self._ncmec_id_recorded)
+        worker.error.connect(self._ncmec_id_failed)
+
+    def _ncmec_id_failed(self, exc: BaseException) -> None:
+        # Anything but an expected error already went to the crash handler; the button comes back either way.
+        self.view.ncmec_bar.show_problem(exc.message if isinstance(exc, EvidenceDeskError) else "")
+
+    def _ncmec_id_recorded(self, stored: ReportRecord) -> None:
+        record, number = self._current, stored.ncmec_report_id
+        if record is None or number is None:
+            return
+        previous = record.ncmec_report_id
+        record.ncmec_report_id = number  # the draft's own copy: later autosaves keep the stored one anyway
+        known = self.known_ids - ({previous} if previous is not None else set())
+        self.known_ids = known | {number}
+        self.view.ncmec_bar.show_recorded(
+            number, "Recorded. Later reports about the same account will offer to cite it."
+        )
+        self.refresh_findings()  # the file details now carry NCMEC's id
+        self.ncmec_id_recorded.emit(stored)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, EvidenceDeskError):  # anything else already went to the crash handler
+            QMessageBox.warning(self._widget, "Report", exc.message)
