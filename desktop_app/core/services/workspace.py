@@ -47,11 +47,13 @@ from desktop_app.core.services.workspace_custody import (
     verification_record,
 )
 from desktop_app.core.services.workspace_keys import WorkspaceKeys, initialise
+from desktop_app.core.services.workspace_reviewers import WorkspaceReviewers
 from desktop_app.core.services.workspace_vault import WorkspaceVault
 from desktop_app.core.storage.custody_log import CustodyLog, LoggedEvent, Verification
 from desktop_app.core.storage.database import WorkspaceDatabase, damage_is_typed
 from desktop_app.core.storage.fields import FieldCipher
 from desktop_app.core.storage.reconciliation import Reconciliation
+from desktop_app.core.storage.reviewer_slots import FIRST_SLOT
 from desktop_app.core.storage.schema import MIGRATIONS
 from desktop_app.core.storage.tamper_alarm import TamperAlarm
 from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultVerification
@@ -82,6 +84,7 @@ class Workspace:
         )
         self.custody = WorkspaceCustody(self._context, self.anchoring, self.verifier_key())
         self.keys = WorkspaceKeys(self._context, self.custody)
+        self.reviewers = WorkspaceReviewers(self._context, self.custody)
         self.storage = WorkspaceVault(self._context, self.custody)
 
     @property
@@ -172,7 +175,7 @@ class Workspace:
             lock.release()
             raise
         workspace._publish_anchor()  # first: unlocking verifies against it, and a missing anchor fails
-        workspace._unlock_with_master(master, [])
+        workspace._unlock_with_master(master, FIRST_SLOT, [])
         return workspace, recovery
 
     def close(self, reason: str = "") -> None:
@@ -195,8 +198,21 @@ class Workspace:
     def _state(self) -> UnlockedSession:
         return self._context.require()
 
-    def unlock(self, passphrase: str, external_notes: Iterable[Note] = (), quiet: bool = False) -> Verification:
-        """Unlock with the passphrase. Returns the verification made before anything was written.
+    @property
+    def reviewer(self) -> str:
+        """The unlocked reviewer: the actor of every event in this session."""
+        return self._context.require().reviewer
+
+    def unlock(
+        self,
+        passphrase: str,
+        external_notes: Iterable[Note] = (),
+        quiet: bool = False,
+        reviewer: str | None = None,
+    ) -> Verification:
+        """Unlock with a reviewer's passphrase. Returns the verification made before anything was written.
+
+        The slot the passphrase opens names the reviewer (``reviewer`` narrows it to that name).
 
         ``external_notes`` are further checkpoints (exported files) to verify against. If the
         verification fails, the workspace is unlocked for reading but nothing is written.
@@ -205,20 +221,26 @@ class Workspace:
         checkpoint seals what it wrote. Every change is logged as always; reading is not an action on
         the evidence worth an entry and a checkpoint each time.
         """
-        master = self.keys.master_from_passphrase(passphrase)
+        master, slot = self.reviewers.open(passphrase, reviewer)
         if not quiet:
-            return self._unlock_with_master(master, [(EventType.WORKSPACE_UNLOCKED, {})], external_notes)
-        verification = self._unlock_with_master(master, [], external_notes, checkpoint=False)
+            return self._unlock_with_master(master, slot, [(EventType.WORKSPACE_UNLOCKED, {})], external_notes)
+        verification = self._unlock_with_master(master, slot, [], external_notes, checkpoint=False)
         self._quiet_from = self.custody.log_size()
         return verification
 
-    def unlock_with_recovery_key(self, recovery_text: str, new_passphrase: str) -> Verification:
-        """Unlock with the recovery key and set a new passphrase at once (not while tampering stands)."""
+    def unlock_with_recovery_key(
+        self, recovery_text: str, new_passphrase: str, reviewer: str | None = None
+    ) -> Verification:
+        """Unlock with the recovery key and set ``reviewer``'s (else the first reviewer's) new passphrase.
+
+        The passphrase is set at once, or right after acknowledging while tampering stands.
+        """
         kdf.normalise_passphrase(new_passphrase)
         master = self.keys.master_from_recovery_key(recovery_text)
-        verification = self._unlock_with_master(master, [(EventType.WORKSPACE_UNLOCKED_WITH_RECOVERY_KEY, {})])
+        slot = self.reviewers.slot_for(master, reviewer)
+        verification = self._unlock_with_master(master, slot, [(EventType.WORKSPACE_UNLOCKED_WITH_RECOVERY_KEY, {})])
         if self.anchoring.alarm is None:
-            self.keys.rewrap_passphrase(master, new_passphrase)
+            self.reviewers.rewrap(master, slot, new_passphrase)
         else:
             # Nothing is written while tampering stands: the new passphrase is set (and logged)
             # right after the acknowledgement, in this session; locking first forgets it.
@@ -228,11 +250,12 @@ class Workspace:
     def _unlock_with_master(
         self,
         master: bytes,
+        slot: str,
         events: list[tuple[EventType, dict[str, Any]]],
         external_notes: Iterable[Note] = (),
         checkpoint: bool = True,
     ) -> Verification:
-        self._context.session = self.keys.open_session(master)
+        self._context.session = self.keys.open_session(master, slot, self.reviewers.name_of(master, slot))
         # Read-only and first: nothing below may run if the log does not verify, because the first
         # append would re-seal a damaged head and the first checkpoint would bless a damaged log.
         verification = self.check_log(external_notes)
@@ -245,6 +268,7 @@ class Workspace:
                 self.custody.append(conn, kind, data)
             if verification.ok:
                 self.storage.settle(conn)
+                self.reviewers.seal_if_unsealed(conn)
             if events:
                 self.custody.append(conn, EventType.LOG_VERIFIED, verification_record(verification))
             self.keys.recovery_slot_problem = self.keys.check_recovery_slot(conn, master)
@@ -280,7 +304,7 @@ class Workspace:
 
     def change_passphrase(self, current: str, new: str) -> None:
         """Re-wrap the master key under a new passphrase; nothing else is re-encrypted."""
-        self.keys.change_passphrase(current, new)
+        self.reviewers.change_passphrase(current, new)
 
     def replace_recovery_key(self) -> RecoveryKey:
         """Make a new recovery key (the old one stops working); returned once, never stored, logged."""
@@ -356,7 +380,7 @@ class Workspace:
         A passphrase chosen at a recovery-key unlock while the alarm stood is set now.
         """
         note = self.custody.acknowledge_tampering(reason)
-        self.keys.apply_pending_passphrase()
+        self.reviewers.apply_pending_passphrase()
         return note
 
     def checkpoint(self) -> str:

@@ -7,10 +7,10 @@ checkpoint replaces the anchored one only if it provably extends it (``Anchoring
 """
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from desktop_app.core.crypto.signed_note import sign_note
 from desktop_app.core.domain.events import CustodyEvent, EventType
@@ -25,6 +25,16 @@ from desktop_app.core.storage.reconciliation import LogReplay, Reconciliation, r
 CHECKPOINT_MAX_AGE = timedelta(days=1)
 
 Note = str | tuple[str, str]
+
+
+class LogCheck(Protocol):
+    """A further check of a verification with keys: fed the log's entries, then asked about the tables."""
+
+    def feed(self, seq: int, plaintext: bytes) -> None:
+        """Take one entry's canonical JSON, in log order."""
+
+    def problem(self, conn: sqlite3.Connection) -> str | None:
+        """What the tables contradict in the log, or None."""
 
 
 def verification_record(verification: Verification) -> dict[str, Any]:
@@ -45,6 +55,8 @@ class WorkspaceCustody:
         self.anchoring = anchoring
         self.verifier_key = verifier_key
         self.reconciliation: Reconciliation | None = None  # of the latest verification with keys
+        # Made fresh for each verification with keys (the reviewers' slot list registers one).
+        self.checks: list[Callable[[], LogCheck]] = []
 
     def custody_log(self) -> CustodyLog:
         """The log, with keys if unlocked (otherwise it can only verify structure)."""
@@ -93,7 +105,14 @@ class WorkspaceCustody:
         log = self.custody_log()
         session = self._context.session
         replay = LogReplay() if session is not None else None
-        log.on_entry = replay.feed if replay is not None else None
+        checks = [make() for make in self.checks] if session is not None else []
+        feeders = [replay.feed, *(check.feed for check in checks)] if replay is not None else []
+
+        def feed_all(seq: int, plaintext: bytes) -> None:
+            for feed in feeders:
+                feed(seq, plaintext)
+
+        log.on_entry = feed_all if feeders else None
         verification = log.verify(conn, notes)
         if replay is None or session is None or not verification.ok:
             return verification
@@ -104,9 +123,13 @@ class WorkspaceCustody:
                 raise
             return replace(verification, problem=damaged(self._context.db.path, error).message)
         session.rows_bound = self.reconciliation.tags_required
-        if self.reconciliation.ok:
-            return verification
-        return replace(verification, problem=self.reconciliation.problem)
+        if not self.reconciliation.ok:
+            return replace(verification, problem=self.reconciliation.problem)
+        for check in checks:
+            problem = check.problem(conn)
+            if problem is not None:
+                return replace(verification, problem=problem)
+        return verification
 
     def verify_log(self, external_notes: Iterable[Note] = (), record: bool = True) -> Verification:
         """Verify (read-only, first), raise the alarm on failure, and record a success when unlocked."""

@@ -1,7 +1,7 @@
-"""The workspace's keys: creating the key hierarchy, the key slots, and opening a session.
+"""The workspace's keys: creating the key hierarchy, the recovery slot, and opening a session.
 
-The master key is stored only wrapped, in key slots (``docs/vault-format.md``): under the
-reviewer's passphrase and under the recovery key. Opening a slot yields the master key; the
+The master key is stored only wrapped, in key slots (``docs/vault-format.md``): under each
+reviewer's passphrase (``workspace_reviewers``) and under the recovery key. Opening a slot yields the master key; the
 session derives every subkey from it and opens the sealed signing key. The recovery slot cannot be
 opened without the recovery key, so its integrity is checked by a MAC under a key only the master
 key yields: a damaged or replaced slot is noticed at unlock, before the day it is needed.
@@ -20,13 +20,13 @@ from desktop_app.core.crypto.keys import (
     RecoveryKey,
     Subkeys,
     new_master_key,
-    unwrap_with_passphrase,
     wrap_with_passphrase,
 )
 from desktop_app.core.domain.events import CustodyEvent, EventType
-from desktop_app.core.errors import KdfParametersRejected, LogIntegrityError, WorkspaceMissing
+from desktop_app.core.errors import LogIntegrityError, WorkspaceMissing
 from desktop_app.core.services.workspace_context import UnlockedSession, WorkspaceContext, read_meta, write_meta
 from desktop_app.core.services.workspace_custody import WorkspaceCustody
+from desktop_app.core.storage import reviewer_slots
 from desktop_app.core.storage.custody_log import CustodyLog, LogKeys
 from desktop_app.core.storage.database import WorkspaceDatabase, sqlite_version
 
@@ -66,6 +66,7 @@ def initialise(
             "INSERT INTO key_slots (kind, kdf, wrapped) VALUES ('passphrase', ?, ?), ('recovery', '', ?)",
             (params.to_json(), wrap_with_passphrase(master, passphrase, params, workspace_id), recovery_slot),
         )
+        reviewer_slots.seal_list(conn, reviewer_slots.list_key(master, workspace_id))
         log.initialise(conn)
         log.append(
             conn,
@@ -106,62 +107,25 @@ class WorkspaceKeys:
 
     # -- opening -------------------------------------------------------------------------------
 
-    def master_from_passphrase(self, passphrase: str) -> bytes:
-        """Open the passphrase slot (KDF settings checked before the KDF runs) or raise ``WrongPassphrase``."""
-        kdf.normalise_passphrase(passphrase)
-        params_json, wrapped = self._slot("passphrase")
-        params = kdf.KdfParams.from_json(params_json)
-        return unwrap_with_passphrase(wrapped, passphrase, params, self._workspace_id)
-
     def master_from_recovery_key(self, recovery_text: str) -> bytes:
         """Open the recovery slot or raise ``WrongRecoveryKey``."""
         return RecoveryKey.parse(recovery_text).unwrap(self._slot("recovery")[1], self._workspace_id)
 
-    def open_session(self, master: bytes) -> UnlockedSession:
-        """Derive the subkeys, open the signing key and the reviewer's name: the unlocked session."""
+    def open_session(self, master: bytes, slot: str, reviewer: str) -> UnlockedSession:
+        """Derive the subkeys and open the signing key: the session of ``reviewer``, opened by ``slot``."""
         subkeys = Subkeys.derive(master, self._workspace_id)
         with self._context.db.read() as reader:
-            meta = {row["key"]: bytes(row["value"]) for row in reader.query("SELECT * FROM workspace_meta")}
+            sealed = read_meta(reader.conn, "signing_key")
         try:
-            private = open_sealed(subkeys.signing_wrap, meta["signing_key"], b"signing-key-v1")
-            reviewer = open_sealed(subkeys.fields, meta["reviewer"], b"workspace_meta.reviewer").decode()
-        except (OpenFailed, KeyError):
+            if sealed is None:
+                raise OpenFailed("no signing key")
+            private = open_sealed(subkeys.signing_wrap, sealed, b"signing-key-v1")
+        except OpenFailed:
             raise LogIntegrityError("The workspace's signing key record is damaged; restore from a backup.") from None
         signing_key = Ed25519PrivateKey.from_private_bytes(private)
         if signing_key.public_key().public_bytes_raw() != self._context.identity.public_key.public_bytes_raw():
             raise LogIntegrityError("The workspace's signing key does not match its public key.")
-        return UnlockedSession(master, subkeys, signing_key, reviewer)
-
-    # -- the passphrase slot -------------------------------------------------------------------
-
-    def change_passphrase(self, current: str, new: str) -> None:
-        """Re-wrap the master key under a new passphrase; nothing else is re-encrypted."""
-        self._context.require()
-        kdf.normalise_passphrase(new)
-        self.rewrap_passphrase(self.master_from_passphrase(current), new)
-
-    def rewrap_passphrase(self, master: bytes, new_passphrase: str) -> None:
-        """Seal the master key under ``new_passphrase`` (fresh salt, same cost), log it, seal a checkpoint."""
-        try:
-            old = kdf.KdfParams.from_json(self._slot("passphrase")[0])
-            params = kdf.KdfParams.fresh(old.memory_kib, old.iterations, old.lanes)
-        except KdfParametersRejected:  # damaged or tampered settings: the recovery key's way out
-            params = kdf.calibrate()
-        wrapped = wrap_with_passphrase(master, new_passphrase, params, self._workspace_id)
-        with self._context.db.write() as conn:
-            conn.execute(
-                "UPDATE key_slots SET kdf = ?, wrapped = ? WHERE kind = 'passphrase'",
-                (params.to_json(), wrapped),
-            )
-            self._custody.append(conn, EventType.PASSPHRASE_CHANGED, {})
-        self._custody.checkpoint()
-
-    def apply_pending_passphrase(self) -> None:
-        """Set the passphrase chosen at a recovery-key unlock that tampering held back (after acknowledging)."""
-        session = self._context.require()
-        if session.pending_passphrase is not None:
-            pending, session.pending_passphrase = session.pending_passphrase, None
-            self.rewrap_passphrase(session.master, pending)
+        return UnlockedSession(master, subkeys, signing_key, reviewer, slot)
 
     # -- the recovery slot ---------------------------------------------------------------------
 
