@@ -161,7 +161,8 @@ def unlocked(
     """
     workspace = opened(args)
     try:
-        workspace.unlock(passphrase(args), external_notes, quiet=quiet)
+        reviewer = getattr(args, "unlock_reviewer", None)
+        workspace.unlock(passphrase(args), external_notes, quiet=quiet, reviewer=reviewer)
         if workspace.tampering is not None and not allow_tampered:
             raise TamperingDetected(workspace.tampering.summary())
     except BaseException:
