@@ -188,8 +188,11 @@ class WorkspaceReviewers:
             raise ReviewerRefused(
                 f"Give the reviewer's name as the custody log should show it (1 to {MAX_NAME_CHARS} characters)."
             )
-        if any(_same_name(r.name, name) for r in self.list()):
-            raise ReviewerRefused(f"There is already a reviewer named {name}; the log must tell reviewers apart.")
+        existing = next((r.name for r in self.list() if _same_name(r.name, name)), None)
+        if existing is not None:
+            raise ReviewerRefused(
+                f"There is already a reviewer named {existing}; the custody log must tell reviewers apart."
+            )
         kdf.normalise_passphrase(passphrase)
         kind = slots.SLOT_PREFIX + uuid.uuid4().hex
         params = self._fresh_params()
