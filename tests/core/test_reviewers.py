@@ -177,3 +177,23 @@ def test_a_workspace_from_before_reviewer_slots_gets_its_check_value_at_a_verifi
     assert verification.ok and alarm is None
     with db_conn(paths) as conn:
         assert conn.execute("SELECT count(*) FROM workspace_meta WHERE key = 'reviewer_slots_mac'").fetchone()[0] == 1
+
+
+def test_a_reviewer_changes_only_their_own_passphrase(paths, two_reviewers):
+    ws = session(paths, BOB)
+    try:
+        with pytest.raises(WrongPassphrase):
+            ws.change_passphrase(PASSPHRASE, "bob's second passphrase")  # Alice's is not Bob's current one
+        ws.change_passphrase(BOB, "bob's second passphrase")
+        changed = [e.event.actor for e in ws.events() if e.event.type == EventType.PASSPHRASE_CHANGED]
+        assert changed == ["Bob"]
+    finally:
+        ws.close()
+    ws = Workspace.open(paths)
+    try:
+        with pytest.raises(WrongPassphrase):
+            ws.unlock(BOB)
+    finally:
+        ws.close()
+    session(paths, "bob's second passphrase", reviewer="Bob").close()
+    session(paths, PASSPHRASE, reviewer="Alice").close()

@@ -244,7 +244,12 @@ class WorkspaceReviewers:
         """Re-wrap the master key under the unlocked reviewer's new passphrase; nothing else is re-encrypted."""
         session = self._context.require()
         kdf.normalise_passphrase(new)
-        master, _ = self.open(current, self.name_of(session.master, session.slot))
+        kdf.normalise_passphrase(current)
+        row = next((r for r in self._rows() if r.kind == session.slot), None)
+        if row is None:
+            raise WorkspaceMissing("Your key slot is gone from the workspace; another reviewer can add you again.")
+        params = kdf.KdfParams.from_json(row.kdf)
+        master = unwrap_with_passphrase(row.wrapped, current, params, self._workspace_id, row.kind)
         self.rewrap(master, session.slot, new)
 
     def rewrap(self, master: bytes, kind: str, new_passphrase: str) -> None:
