@@ -17,7 +17,6 @@ which share a ``WorkspaceContext``.
 
 import sqlite3
 from collections.abc import Iterable
-from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from desktop_app.core.crypto import kdf
 from desktop_app.core.crypto.keys import RecoveryKey
 from desktop_app.core.crypto.signed_note import verifier_key_string
 from desktop_app.core.domain.events import EventType
-from desktop_app.core.errors import WorkspaceExists, WorkspaceMissing
+from desktop_app.core.errors import WorkspaceMissing
 from desktop_app.core.platform.instance_lock import InstanceLock
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.secrets import SecretStore
@@ -46,19 +45,24 @@ from desktop_app.core.services.workspace_custody import (
     WorkspaceCustody,
     verification_record,
 )
+from desktop_app.core.services.workspace_files import DATABASE_NAME as DATABASE_NAME  # callers import it from here
+from desktop_app.core.services.workspace_files import (
+    clear_for_creation,
+    database_path,
+    is_complete,
+    refuse_orphaned_anchor,
+)
 from desktop_app.core.services.workspace_keys import WorkspaceKeys, initialise
 from desktop_app.core.services.workspace_reviewers import WorkspaceReviewers
 from desktop_app.core.services.workspace_vault import WorkspaceVault
 from desktop_app.core.storage.custody_log import CustodyLog, LoggedEvent, Verification
-from desktop_app.core.storage.database import WorkspaceDatabase, damage_is_typed
+from desktop_app.core.storage.database import WorkspaceDatabase
 from desktop_app.core.storage.fields import FieldCipher
 from desktop_app.core.storage.reconciliation import Reconciliation
 from desktop_app.core.storage.reviewer_slots import FIRST_SLOT
 from desktop_app.core.storage.schema import MIGRATIONS
 from desktop_app.core.storage.tamper_alarm import TamperAlarm
 from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultVerification
-
-DATABASE_NAME = "workspace.db"
 
 
 class Workspace:
@@ -99,27 +103,9 @@ class Workspace:
     # -- opening, creating, closing ------------------------------------------------------------
 
     @staticmethod
-    def _is_complete(database: Path) -> bool | None:
-        """True for a finished workspace, False for an interrupted creation, None if there is no file.
-
-        Opened read-write on purpose: after a crash in rollback-journal mode only a writable
-        connection can roll the hot journal back; a read-only one would fail and make a real
-        workspace look absent.
-        """
-        if not database.exists():
-            return None
-        with closing(sqlite3.connect(database)) as conn, damage_is_typed(database):
-            try:
-                return read_meta(conn, "workspace_id") is not None
-            except sqlite3.OperationalError as exc:
-                if "no such table" in str(exc):
-                    return False
-                raise
-
-    @staticmethod
     def exists(paths: AppPaths) -> bool:
         """Whether a workspace database is in ``paths`` (looked at without opening it)."""
-        return (paths.workspace / DATABASE_NAME).exists()
+        return database_path(paths).exists()
 
     @classmethod
     def open(cls, paths: AppPaths, secrets: SecretStore | None = None) -> "Workspace":
@@ -132,9 +118,9 @@ class Workspace:
         # The instance lock comes first: only then is this process the database's sole user.
         lock = InstanceLock(paths.workspace / "instance.lock")
         try:
-            if not cls._is_complete(paths.workspace / DATABASE_NAME):
+            if not is_complete(database_path(paths)):
                 raise WorkspaceMissing("Creating this workspace was interrupted before it finished. Create it again.")
-            return cls(paths, lock, WorkspaceDatabase(paths.workspace / DATABASE_NAME, MIGRATIONS), secrets)
+            return cls(paths, lock, WorkspaceDatabase(database_path(paths), MIGRATIONS), secrets)
         except BaseException:
             lock.release()
             raise
@@ -150,25 +136,11 @@ class Workspace:
     ) -> tuple["Workspace", RecoveryKey]:
         """Create a workspace, unlocked. The recovery key is returned once and never stored."""
         kdf.normalise_passphrase(passphrase)  # refuse an empty passphrase before any work
-        orphans = sorted(paths.anchors.glob("*.anchor")) if paths.anchors.exists() else []
-        if orphans and not cls.exists(paths):
-            raise WorkspaceExists(
-                f"An anchor for workspace {orphans[0].stem} exists but its data is gone from "
-                f"{paths.workspace}. Restore the workspace from a backup; only remove {orphans[0]} if you "
-                "deliberately retired that workspace."
-            )
+        refuse_orphaned_anchor(paths)
         paths.make_private()
         lock = InstanceLock(paths.workspace / "instance.lock")
         try:
-            database_path = paths.workspace / DATABASE_NAME
-            complete = cls._is_complete(database_path)
-            if complete:
-                raise WorkspaceExists(f"A workspace already exists in {paths.workspace}; unlock it instead.")
-            if complete is False:
-                # An interrupted creation: its one transaction never committed, so it holds nothing.
-                for leftover in (database_path, Path(f"{database_path}-wal"), Path(f"{database_path}-shm")):
-                    leftover.unlink(missing_ok=True)
-            db = WorkspaceDatabase(database_path, MIGRATIONS)
+            db = WorkspaceDatabase(clear_for_creation(paths), MIGRATIONS)
             recovery, master = initialise(db, passphrase, reviewer, params or kdf.calibrate())
             workspace = cls(paths, lock, db, secrets)
         except BaseException:
