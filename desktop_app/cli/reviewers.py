@@ -14,8 +14,7 @@ import getpass
 import sys
 from typing import Any
 
-from desktop_app.cli.common import EXIT_OK, UsageError, json_text, printable, read_capped, unlocked
-from desktop_app.core.crypto.kdf import MAX_PASSPHRASE_BYTES
+from desktop_app.cli.common import EXIT_OK, UsageError, json_text, printable, read_passphrase_file, unlocked
 from desktop_app.core.errors import PassphraseRejected
 
 
@@ -49,13 +48,7 @@ def _new_name(args: argparse.Namespace) -> str:
 
 def _new_passphrase(args: argparse.Namespace, name: str) -> str:
     if args.new_passphrase_file:
-        raw = read_capped(args.new_passphrase_file, MAX_PASSPHRASE_BYTES + 2, "the new reviewer's passphrase file")
-        try:
-            return raw.decode("utf-8").rstrip("\r\n")
-        except UnicodeDecodeError:
-            raise PassphraseRejected(
-                f"The passphrase file {printable(args.new_passphrase_file)} is not UTF-8 text; save it as UTF-8."
-            ) from None
+        return read_passphrase_file(args.new_passphrase_file, "the new reviewer's passphrase file")
     if not sys.stdin.isatty():
         raise PassphraseRejected(
             "No passphrase for the new reviewer. Use --new-passphrase-file; there is no terminal to ask on."
