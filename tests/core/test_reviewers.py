@@ -197,3 +197,18 @@ def test_a_reviewer_changes_only_their_own_passphrase(paths, two_reviewers):
         ws.close()
     session(paths, "bob's second passphrase", reviewer="Bob").close()
     session(paths, PASSPHRASE, reviewer="Alice").close()
+
+
+def test_a_slot_whose_name_was_deleted_is_listed_and_can_be_removed_after_acknowledging(paths, two_reviewers):
+    with db_conn(paths) as conn:
+        conn.execute("DELETE FROM workspace_meta WHERE key LIKE 'reviewer-name/%'")
+    ws = Workspace.open(paths)
+    try:
+        assert not ws.unlock(PASSPHRASE).ok and ws.tampering is not None
+        ws.acknowledge_tampering("Bob's name record was deleted; removing his slot")
+        damaged = next(r.name for r in ws.reviewers.list() if r.name.startswith("(unreadable"))
+        ws.reviewers.remove(damaged)
+        assert [r.name for r in ws.reviewers.list()] == ["Alice"]
+        assert ws.verify_log().ok
+    finally:
+        ws.close()

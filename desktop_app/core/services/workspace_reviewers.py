@@ -177,8 +177,18 @@ class WorkspaceReviewers:
     def list(self) -> list[Reviewer]:
         """Every reviewer, by name (needs the workspace unlocked)."""
         session = self._context.require()
-        found = [Reviewer(self.name_of(session.master, r.kind), r.kind, r.kind == session.slot) for r in self._rows()]
+        found = [
+            Reviewer(self._listed_name(session.master, r.kind), r.kind, r.kind == session.slot) for r in self._rows()
+        ]
         return sorted(found, key=lambda r: r.name.casefold())
+
+    def _listed_name(self, master: bytes, kind: str) -> str:
+        # A slot whose name was damaged or removed behind the app's back is still listed (and can be
+        # removed by this placeholder), so one bad record does not hide the others.
+        try:
+            return self.name_of(master, kind)
+        except LogIntegrityError:
+            return f"(unreadable name, slot {kind})"
 
     def add(self, name: str, passphrase: str) -> Reviewer:
         """Add a reviewer with their own passphrase: a new slot, logged by the unlocked reviewer."""
