@@ -91,17 +91,21 @@ def read_capped(name: str, limit: int, what: str) -> bytes:
     return data
 
 
+def read_passphrase_file(name: str, what: str = "the passphrase file") -> str:
+    """The passphrase on the first line of the file ``name``."""
+    # At most one passphrase and its line ending; a larger file is not a passphrase file.
+    raw = read_capped(name, MAX_PASSPHRASE_BYTES + 2, what)
+    try:
+        return raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        message = f"The passphrase file {printable(name)} is not UTF-8 text; save it as UTF-8."
+        raise PassphraseRejected(message) from None
+
+
 def passphrase(args: argparse.Namespace, confirm: bool = False) -> str:
     """The passphrase from ``--passphrase-file``, else the environment, else a prompt."""
     if args.passphrase_file:
-        # At most one passphrase and its line ending; a larger file is not a passphrase file.
-        raw = read_capped(args.passphrase_file, MAX_PASSPHRASE_BYTES + 2, "the passphrase file")
-        try:
-            return raw.decode("utf-8").rstrip("\r\n")
-        except UnicodeDecodeError:
-            raise PassphraseRejected(
-                f"The passphrase file {printable(args.passphrase_file)} is not UTF-8 text; save it as UTF-8."
-            ) from None
+        return read_passphrase_file(args.passphrase_file)
     if os.environ.get(PASSPHRASE_ENV):
         # Taken out of the environment so the decoder processes we spawn never inherit it.
         return os.environ.pop(PASSPHRASE_ENV)
@@ -161,7 +165,8 @@ def unlocked(
     """
     workspace = opened(args)
     try:
-        workspace.unlock(passphrase(args), external_notes, quiet=quiet)
+        reviewer = getattr(args, "unlock_reviewer", None)
+        workspace.unlock(passphrase(args), external_notes, quiet=quiet, reviewer=reviewer)
         if workspace.tampering is not None and not allow_tampered:
             raise TamperingDetected(workspace.tampering.summary())
     except BaseException:

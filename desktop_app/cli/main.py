@@ -15,11 +15,11 @@ import sys
 from collections.abc import Callable, Sequence
 
 from desktop_app import __version__
-from desktop_app.cli import backup, bundle, followups, holds, intake, lists, report, sandbox, workspace
+from desktop_app.cli import backup, bundle, followups, holds, intake, lists, report, reviewers, sandbox, workspace
 from desktop_app.cli.common import EXIT_ERROR, EXIT_FAILED, printable
 from desktop_app.core.errors import EvidenceDeskError, LogIntegrityError
 
-COMMAND_GROUPS = (workspace, intake, report, sandbox, bundle, backup, lists, holds, followups)
+COMMAND_GROUPS = (workspace, intake, report, sandbox, bundle, backup, lists, holds, followups, reviewers)
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a writer whose pipe closed (128 + SIGPIPE)
 
 
@@ -29,6 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--profile-dir", help="keep all data, settings and logs under this folder")
     parser.add_argument("--passphrase-file", help="read the passphrase from this file (first line)")
+    parser.add_argument(
+        "--reviewer",
+        dest="unlock_reviewer",
+        metavar="NAME",
+        help="unlock as this reviewer (by default the passphrase says who you are)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     for group in COMMAND_GROUPS:
         group.register(commands)

@@ -96,7 +96,7 @@ def register(commands: Any) -> None:
 
 def _reviewer(args: argparse.Namespace) -> str:
     """The reviewer's name for the custody log: ``--reviewer``, else asked; never the OS account unasked."""
-    name = (args.reviewer or "").strip()
+    name = (args.reviewer or getattr(args, "unlock_reviewer", None) or "").strip()
     if not name and sys.stdin.isatty():
         name = input("Your name, as the custody log should show it: ").strip()
     if not name:
@@ -193,7 +193,7 @@ def _verify(args: argparse.Namespace, notes: list[tuple[str, str]]) -> int:
     workspace = opened(args)
     try:
         # Reading is not logged, the verification is: one entry, sealed by a checkpoint at the lock.
-        verification = workspace.unlock(passphrase(args), notes, quiet=True)
+        verification = workspace.unlock(passphrase(args), notes, quiet=True, reviewer=args.unlock_reviewer)
         workspace.record_verification(verification)
         # The vault is checked only when the log is trusted: with tampering standing, nothing more is read.
         vault = vault_cli.verify_vault(workspace, args) if workspace.tampering is None else None

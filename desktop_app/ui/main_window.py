@@ -58,6 +58,7 @@ from desktop_app.ui.report.queue_link import QueueReportLink
 from desktop_app.ui.report.reports_page import ReportsPage
 from desktop_app.ui.review import ItemsPort, ReviewController
 from desktop_app.ui.session import SessionController
+from desktop_app.ui.reviewers.dialog import ReviewersDialog
 from desktop_app.ui.submission.controller import SubmissionController, environment_for
 from desktop_app.ui.thumbnails import PreviewFetcher
 from desktop_app.ui.widgets.custody_log_view import CustodyLogWidget
@@ -264,6 +265,8 @@ class MainWindow(QMainWindow):
         self.lock_action.triggered.connect(lambda: self.lock_workspace())
         self.change_passphrase_action = QAction("Change &passphrase…", self)
         self.change_passphrase_action.triggered.connect(self.change_passphrase)
+        self.reviewers_action = QAction("&Reviewers…", self)
+        self.reviewers_action.triggered.connect(lambda: self.open_reviewers())
         self.export_action = QAction("&Export checkpoint…", self)
         self.export_action.triggered.connect(lambda: self.export_checkpoint())
         self.settings_action = QAction("&Settings…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Preferences))
@@ -285,7 +288,7 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
             self.intake_actions.append(action)
         menu.addSeparator()
-        for action in (self.lock_action, self.change_passphrase_action, self.export_action):
+        for action in (self.lock_action, self.change_passphrase_action, self.reviewers_action, self.export_action):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.settings_action)
@@ -399,6 +402,7 @@ class MainWindow(QMainWindow):
     def _set_actions_enabled(self, unlocked: bool) -> None:
         for action in (self.lock_action, self.change_passphrase_action, self.export_action, *self.intake_actions):
             action.setEnabled(unlocked)
+        self.reviewers_action.setEnabled(unlocked)
         # Checking and switching the connection are custody events: nothing to write them into while locked.
         self.cybertipline_action.setEnabled(unlocked and self.cybertipline is not None)
         self.log_view.verify_button.setEnabled(unlocked)
@@ -410,6 +414,14 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self.statusBar().showMessage("Passphrase changed.", STATUS_MESSAGE_MS))
         dialog.accepted.connect(self.refresh)
         dialog.open()
+
+    def open_reviewers(self) -> ReviewersDialog:
+        """Open the Reviewers dialog (list, add, remove); the log view follows what it records."""
+        dialog = ReviewersDialog(self.workspace, self._pool, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self.refresh)
+        dialog.open()
+        return dialog
 
     def open_settings(self) -> SettingsDialog:
         """Open Settings; saved changes take effect at once."""

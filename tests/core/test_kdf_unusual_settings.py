@@ -67,6 +67,10 @@ def test_the_recovery_key_replaces_tampered_settings_with_calibrated_ones(paths,
     ws = Workspace.open(paths)
     try:
         ws.unlock_with_recovery_key(closed.text, "a new passphrase")
+        # The slot list is authenticated: settings edited on disk are tampering, and the new
+        # passphrase is set once a person has acknowledged it.
+        assert ws.tampering is not None and "key slots" in ws.tampering.summary()
+        ws.acknowledge_tampering("settings edited on purpose by the test")
     finally:
         ws.close()
     ws = Workspace.open(paths)

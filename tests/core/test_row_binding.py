@@ -12,6 +12,7 @@ from desktop_app.core.errors import ItemRecordDamaged
 from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.workspace import Workspace
+from desktop_app.core.services.workspace_vault import WorkspaceVault
 from desktop_app.core.storage import row_tags
 from desktop_app.core.storage.row_tags import BOUND
 from tests.conftest import PASSPHRASE, fast_kdf
@@ -21,7 +22,7 @@ def make_pre_v8_workspace(paths, tmp_path, monkeypatch) -> dict[str, str]:
     """What the code before schema v8 left behind: no tag column, no binding event, untagged rows."""
     with monkeypatch.context() as patch:
         patch.setattr(row_tags.RowTags, "retag", lambda self, conn, table, row_id: None)
-        patch.setattr(Workspace, "_settle_storage", lambda self, conn: None)
+        patch.setattr(WorkspaceVault, "settle", lambda self, conn: None)
         workspace, _ = Workspace.create(paths, PASSPHRASE, "Old Reviewer", fast_kdf())
         try:
             folder = tmp_path / "files"

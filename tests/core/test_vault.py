@@ -94,7 +94,7 @@ def test_failure_inside_the_transaction_leaves_no_blob(workspace, monkeypatch):
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patch, pytest.raises(OSError):
-        patch.setattr(workspace, "_append", explode)
+        patch.setattr(workspace.custody, "append", explode)
         store(workspace, content(2000))
     assert files_in(workspace) == []
 

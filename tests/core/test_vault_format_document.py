@@ -87,3 +87,40 @@ def test_an_outsider_reads_every_blob_with_the_passphrase_and_the_document(paths
     finally:
         workspace.close()
     assert read_vault(str(paths.workspace), PASSPHRASE) == stored
+
+
+def reviewers_from_the_document(folder: str, passphrase: str) -> list[str]:
+    """The reviewers' names, after checking the slot list's check value as the document says."""
+    db = sqlite3.connect(f"file:{os.path.join(folder, 'workspace.db')}?mode=ro", uri=True)
+    master, workspace_id = master_key(db, passphrase)
+    fields = hkdf(master, workspace_id, b"evidence-desk/v1/fields")
+    message, names = b"reviewer-slots/v1\0", []
+    for kind, kdf, wrapped in db.execute("SELECT * FROM key_slots WHERE kind != 'recovery' ORDER BY kind"):
+        key, ad = (
+            ("reviewer", b"workspace_meta.reviewer")
+            if kind == "passphrase"
+            else (
+                f"reviewer-name/{kind}",
+                b"workspace_meta.reviewer-name\0" + kind.encode(),
+            )
+        )
+        sealed = db.execute("SELECT value FROM workspace_meta WHERE key = ?", (key,)).fetchone()[0]
+        names.append(open_sealed(fields, sealed, ad).decode())
+        for value in (kind.encode(), kdf.encode(), wrapped, sealed):
+            message += len(value).to_bytes(4, "big") + value
+    list_key = hkdf(master, workspace_id, b"evidence-desk/v1/reviewer-slot-list")
+    stored = db.execute("SELECT value FROM workspace_meta WHERE key = 'reviewer_slots_mac'").fetchone()[0]
+    db.close()
+    assert hmac.new(list_key, message, "sha256").digest() == stored
+    return sorted(names)
+
+
+def test_an_outsider_checks_the_reviewers_slot_list_with_the_document(paths):
+    workspace, _ = Workspace.create(paths, PASSPHRASE, "Alice", fast_kdf())
+    try:
+        workspace.reviewers.add("Bob", "bob's passphrase")
+        workspace.reviewers.add("Carol", "carol's passphrase")
+        workspace.reviewers.remove("Bob")
+    finally:
+        workspace.close()
+    assert reviewers_from_the_document(str(paths.workspace), PASSPHRASE) == ["Alice", "Carol"]

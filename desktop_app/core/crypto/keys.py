@@ -53,17 +53,21 @@ def _slot_ad(kind: str, workspace_id: bytes, params_json: str) -> bytes:
     return b"evidence-desk/keyslot/v1\x00" + kind.encode() + b"\x00" + workspace_id + params_json.encode()
 
 
-def wrap_with_passphrase(master_key: bytes, passphrase: str, params: KdfParams, workspace_id: bytes) -> bytes:
-    """Seal the master key under a passphrase-derived key."""
+def wrap_with_passphrase(
+    master_key: bytes, passphrase: str, params: KdfParams, workspace_id: bytes, kind: str = "passphrase"
+) -> bytes:
+    """Seal the master key under a passphrase-derived key, for the slot ``kind`` (a reviewer's slot)."""
     kek = derive_key(passphrase, params)
-    return seal(kek, master_key, _slot_ad("passphrase", workspace_id, params.to_json()))
+    return seal(kek, master_key, _slot_ad(kind, workspace_id, params.to_json()))
 
 
-def unwrap_with_passphrase(wrapped: bytes, passphrase: str, params: KdfParams, workspace_id: bytes) -> bytes:
-    """Open the passphrase slot or raise ``WrongPassphrase``."""
+def unwrap_with_passphrase(
+    wrapped: bytes, passphrase: str, params: KdfParams, workspace_id: bytes, kind: str = "passphrase"
+) -> bytes:
+    """Open the passphrase slot ``kind`` or raise ``WrongPassphrase``."""
     kek = derive_key(passphrase, params)
     try:
-        return open_sealed(kek, wrapped, _slot_ad("passphrase", workspace_id, params.to_json()))
+        return open_sealed(kek, wrapped, _slot_ad(kind, workspace_id, params.to_json()))
     except OpenFailed:
         # An AEAD cannot tell a wrong passphrase from a damaged slot; say both, offer the way out.
         raise WrongPassphrase(

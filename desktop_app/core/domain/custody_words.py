@@ -62,6 +62,8 @@ _SENTENCES: dict[str, Callable[[CustodyEvent, _Namer], str]] = {
     EventType.WORKSPACE_LOCKED: lambda e, n: "Locked the workspace",
     EventType.PASSPHRASE_CHANGED: lambda e, n: "Changed the passphrase",
     EventType.RECOVERY_KEY_REPLACED: lambda e, n: "Replaced the recovery key",
+    EventType.REVIEWER_ADDED: lambda e, n: f"Added reviewer {e.data.get('reviewer', '?')}",
+    EventType.REVIEWER_REMOVED: lambda e, n: f"Removed reviewer {e.data.get('reviewer', '?')}",
     EventType.BLOB_STORED: _stored,
     EventType.BLOB_DESTROYED: lambda e, n: (
         f"Destroyed content {short(e.subject)} ({e.data.get('reason', 'no reason')})"

@@ -21,6 +21,8 @@ class EventType(StrEnum):
     WORKSPACE_LOCKED = "workspace.locked"
     PASSPHRASE_CHANGED = "key.passphrase-changed"
     RECOVERY_KEY_REPLACED = "key.recovery-key-replaced"
+    REVIEWER_ADDED = "key.reviewer-added"  # data: slot, reviewer (the new reviewer's name)
+    REVIEWER_REMOVED = "key.reviewer-removed"  # data: slot, reviewer
     BLOB_STORED = "evidence.stored"
     BLOB_DESTROYED = "evidence.destroyed"
     SWEEP_REPORT = "storage.sweep"
