@@ -60,7 +60,7 @@ from desktop_app.core.storage.database import (
 )
 from desktop_app.core.storage.fields import FieldCipher
 from desktop_app.core.storage.reconciliation import LogReplay, Reconciliation, reconcile
-from desktop_app.core.storage.row_tags import RowTags, row_tag_key
+from desktop_app.core.storage.row_tags import RowTags, bind_new_tables, row_tag_key
 from desktop_app.core.storage.schema import MIGRATIONS
 from desktop_app.core.storage.tamper_alarm import TamperAlarm
 from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultKeys, VaultVerification
@@ -95,7 +95,7 @@ class _Unlocked:
         self.signing_key = signing_key
         self.reviewer = reviewer
         self.row_tag_key = row_tag_key(subkeys.fields)
-        self.rows_bound = False  # set from the log at unlock: whether every row must carry its tag
+        self.rows_bound: frozenset[str] = frozenset()  # set from the log at unlock: tables whose rows need tags
 
 
 class Workspace:
@@ -704,7 +704,7 @@ class Workspace:
                 },
             )
         state = self._state()
-        if not state.rows_bound:
-            counts = RowTags(state.row_tag_key, False).tag_all_untagged(conn)
+        counts = bind_new_tables(conn, state.row_tag_key, state.rows_bound)
+        if counts is not None:
             self._append(conn, EventType.ROWS_BOUND, counts)
-            state.rows_bound = True
+            state.rows_bound |= frozenset(counts)

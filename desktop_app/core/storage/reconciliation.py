@@ -36,6 +36,8 @@ from typing import Any
 
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.storage.custody_log import CustodyLog
+from desktop_app.core.storage.reconciliation_records import KINDS as RECORD_KINDS
+from desktop_app.core.storage.reconciliation_records import RecordReplay, check_records
 from desktop_app.core.storage.row_tags import BOUND, CHILDREN, RowTags, all_children_values, present_tables
 
 MAX_LISTED = 20  # discrepancies kept in full; the count is always exact
@@ -58,8 +60,10 @@ _RELEVANT = {
         EventType.REPORT_STATUS_CHANGED,
         EventType.REPORTER_PROFILE_SAVED,
         EventType.CYBERTIPLINE_SCHEMA_FETCHED,
+        *RECORD_KINDS,
     )
 }
+_RECORDS = frozenset(RECORD_KINDS)
 _INITIAL_STATE = "new"
 _INITIAL_STATUS = "draft"
 
@@ -80,7 +84,7 @@ class Reconciliation:
 
     events: int
     rows: int
-    tags_required: bool
+    tags_required: frozenset[str]  # the tables whose rows must carry a tag (``storage.rows-bound``)
     count: int = 0  # discrepancies found (``discrepancies`` keeps the first ``MAX_LISTED``)
     discrepancies: tuple[Discrepancy, ...] = ()
 
@@ -120,7 +124,8 @@ class LogReplay:
         self.profiles: set[int] = set()  # {1} once a reporter profile was saved
         self.schemas: set[str] = set()  # SHA-256 of every XSD fetched
         self.latest_schema: str | None = None
-        self.tags_required = False
+        self.tags_required: frozenset[str] = frozenset()
+        self.records = RecordReplay()  # the submission, lifecycle and hash-list tables
         self.events = 0
 
     def feed(self, seq: int, plaintext: bytes) -> None:
@@ -132,7 +137,9 @@ class LogReplay:
             if plaintext.startswith(_SUBMISSION_PREFIX, start):  # its status follows the submission now
                 self.submitted.add(_subject(plaintext) or "")
             return
-        if kind is EventType.ITEM_ANALYSED:  # the commonest kind after additions: only the subject counts
+        if kind in _RECORDS:
+            self.records.feed(kind, plaintext)
+        elif kind is EventType.ITEM_ANALYSED:  # the commonest kind after additions: only the subject counts
             self.analysed.add(_subject(plaintext) or "")
         elif kind is EventType.ITEM_STATE_CHANGED:
             subject = _subject(plaintext)
@@ -167,6 +174,7 @@ class LogReplay:
             # its sources and its analysis go; its blob goes with its own BLOB_DESTROYED entry.
             self.sources = {source: item for source, item in self.sources.items() if item != subject}
             self.analysed.discard(subject)
+            self.records.destroyed_items.add(subject)
         elif kind is EventType.REPORT_CREATED:
             self.reports[subject] = _INITIAL_STATUS
         elif kind is EventType.REPORT_STATUS_CHANGED:
@@ -178,8 +186,8 @@ class LogReplay:
             if data.get("sha256"):  # failed fetches are logged too, with an error and no digest
                 self.schemas.add(data["sha256"])
                 self.latest_schema = data["sha256"]
-        elif kind is EventType.ROWS_BOUND:
-            self.tags_required = True
+        elif kind is EventType.ROWS_BOUND:  # names the tables it bound (schema v8's, then v10's)
+            self.tags_required |= frozenset(data)
 
 
 def _subject(plaintext: bytes) -> str | None:
@@ -246,6 +254,7 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
         _missing(table, seen, expected, found)
     if "ncmec_schemas" in present:
         _check_latest_schema(conn, expected, found)
+    rows += check_records(conn, expected.records, expected.submitted, tags, found.add, present)
     if "reports" in present:
         orphans = conn.execute(
             "SELECT DISTINCT report_id FROM report_accounts WHERE report_id NOT IN (SELECT report_id FROM reports)"
