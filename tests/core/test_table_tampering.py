@@ -15,9 +15,9 @@ What is deliberately left out, and why:
   the schedule of the next checkpoint; nothing depends on them (the log's own times are the record).
 - the ``recovery`` key slot and its check value (``workspace_meta.recovery_slot_mac``): the slot is
   only opened when used; unlock checks it against the check value and *warns* (finding 13, tested
-  in tests/integration/test_custody_attacks.py) rather than failing verification. A check value
-  that was removed is re-made from the slot as found (workspaces from before the check have none),
-  so a slot damaged *and* stripped of its check value goes unnoticed until used: a known gap.
+  in tests/integration/test_custody_attacks.py) rather than failing verification. The log records
+  the slot's SHA-256, so a slot damaged *and* stripped of its check value is reported too
+  (tests/core/test_recovery_slot.py).
 - deleting the ``item_matches`` row of an item that matched nothing: it records only that the item
   was compared, which the next match run records again; the log has no entry for it (only items
   whose matches changed get ``item.matched``). Every other change to such a row breaks its tag.

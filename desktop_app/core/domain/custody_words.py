@@ -62,6 +62,7 @@ _SENTENCES: dict[str, Callable[[CustodyEvent, _Namer], str]] = {
     EventType.WORKSPACE_LOCKED: lambda e, n: "Locked the workspace",
     EventType.PASSPHRASE_CHANGED: lambda e, n: "Changed the passphrase",
     EventType.RECOVERY_KEY_REPLACED: lambda e, n: "Replaced the recovery key",
+    EventType.RECOVERY_SLOT_RECORDED: lambda e, n: "Recorded the recovery key slot's fingerprint",
     EventType.BLOB_STORED: _stored,
     EventType.BLOB_DESTROYED: lambda e, n: (
         f"Destroyed content {short(e.subject)} ({e.data.get('reason', 'no reason')})"

@@ -21,6 +21,7 @@ class EventType(StrEnum):
     WORKSPACE_LOCKED = "workspace.locked"
     PASSPHRASE_CHANGED = "key.passphrase-changed"
     RECOVERY_KEY_REPLACED = "key.recovery-key-replaced"
+    RECOVERY_SLOT_RECORDED = "key.recovery-slot-recorded"  # the slot's SHA-256, for a workspace whose log had none
     BLOB_STORED = "evidence.stored"
     BLOB_DESTROYED = "evidence.destroyed"
     SWEEP_REPORT = "storage.sweep"

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from desktop_app import __version__
 from desktop_app.core.crypto import kdf
-from desktop_app.core.crypto.aead import OpenFailed, hkdf, mac, open_sealed, seal
+from desktop_app.core.crypto.aead import OpenFailed, open_sealed, seal
 from desktop_app.core.crypto.keys import (
     RecoveryKey,
     Subkeys,
@@ -60,6 +60,7 @@ from desktop_app.core.storage.database import (
 )
 from desktop_app.core.storage.fields import FieldCipher
 from desktop_app.core.storage.reconciliation import LogReplay, Reconciliation, reconcile
+from desktop_app.core.storage.recovery_slot import check_slot, slot_digest, slot_mac
 from desktop_app.core.storage.row_tags import RowTags, bind_new_tables, row_tag_key
 from desktop_app.core.storage.schema import MIGRATIONS
 from desktop_app.core.storage.tamper_alarm import TamperAlarm
@@ -67,13 +68,6 @@ from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepRepor
 
 DATABASE_NAME = "workspace.db"
 CHECKPOINT_MAX_AGE = timedelta(days=1)
-_RECOVERY_CHECK_INFO = b"evidence-desk/v1/recovery-slot-check"
-
-
-def _recovery_slot_mac(master: bytes, workspace_id: bytes, wrapped: bytes) -> bytes:
-    # The slot cannot be opened without the recovery key, so its integrity is checked by a MAC
-    # under a key only the master key yields: a damaged or replaced slot is noticed at unlock.
-    return mac(hkdf(master, workspace_id, _RECOVERY_CHECK_INFO), b"recovery-slot/v1\x00" + wrapped)
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> bytes | None:
@@ -227,7 +221,7 @@ class Workspace:
                 "signing_key": seal(subkeys.signing_wrap, signing_key.private_bytes_raw(), b"signing-key-v1"),
                 "reviewer": seal(subkeys.fields, reviewer.encode(), b"workspace_meta.reviewer"),
                 "created_at": datetime.now(UTC).isoformat().encode(),
-                "recovery_slot_mac": _recovery_slot_mac(master, workspace_id, recovery_slot),
+                "recovery_slot_mac": slot_mac(master, workspace_id, recovery_slot),
             }.items():
                 _set_meta(conn, key, value)
             conn.execute(
@@ -249,6 +243,7 @@ class Workspace:
                         "kdf": {"m": params.memory_kib, "t": params.iterations, "p": params.lanes},
                         "sqlite": ".".join(map(str, sqlite_version())),
                         "journal_mode": db.journal_mode,
+                        "recovery_slot_sha256": slot_digest(recovery_slot),  # storage.recovery_slot
                     },
                 ),
             )
@@ -410,17 +405,14 @@ class Workspace:
     def _check_recovery_slot(self, conn: sqlite3.Connection, master: bytes) -> str | None:
         """Why the recovery slot would not work on the day it is needed, or None if it is sound."""
         row = conn.execute("SELECT wrapped FROM key_slots WHERE kind = 'recovery'").fetchone()
-        if row is None:
-            return "The recovery key slot is missing: the recovery key no longer opens this workspace."
-        expected = _recovery_slot_mac(master, self.workspace_id, bytes(row[0]))
-        stored = _meta(conn, "recovery_slot_mac")
-        if stored is None:
-            # Workspaces made before the check existed: the slot is taken as it is now, once.
-            _set_meta(conn, "recovery_slot_mac", expected)
-            return None
-        if stored != expected:
-            return "The recovery key slot is damaged: the recovery key would not open this workspace."
-        return None
+        logged = self.reconciliation.recovery_slot_sha256 if self.reconciliation is not None else None
+        wrapped = bytes(row[0]) if row else None
+        found = check_slot(wrapped, _meta(conn, "recovery_slot_mac"), logged, master, self.workspace_id)
+        if found.store_mac is not None:
+            _set_meta(conn, "recovery_slot_mac", found.store_mac)
+        if found.record_digest is not None:
+            self._append(conn, EventType.RECOVERY_SLOT_RECORDED, {"recovery_slot_sha256": found.record_digest})
+        return found.problem
 
     def replace_recovery_key(self) -> RecoveryKey:
         """Make a new recovery key (the old one stops working); returned once, never stored, logged."""
@@ -429,8 +421,9 @@ class Workspace:
         wrapped = recovery.wrap(state.master, self.workspace_id)
         with self.db.write() as conn:
             conn.execute("INSERT OR REPLACE INTO key_slots (kind, kdf, wrapped) VALUES ('recovery', '', ?)", (wrapped,))
-            _set_meta(conn, "recovery_slot_mac", _recovery_slot_mac(state.master, self.workspace_id, wrapped))
-            self._append(conn, EventType.RECOVERY_KEY_REPLACED, {"previous_slot_problem": self.recovery_slot_problem})
+            _set_meta(conn, "recovery_slot_mac", slot_mac(state.master, self.workspace_id, wrapped))
+            data = {"previous_slot_problem": self.recovery_slot_problem, "recovery_slot_sha256": slot_digest(wrapped)}
+            self._append(conn, EventType.RECOVERY_KEY_REPLACED, data)
         self.recovery_slot_problem = None
         self.checkpoint()
         return recovery

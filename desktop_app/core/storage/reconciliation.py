@@ -60,6 +60,9 @@ _RELEVANT = {
         EventType.REPORT_STATUS_CHANGED,
         EventType.REPORTER_PROFILE_SAVED,
         EventType.CYBERTIPLINE_SCHEMA_FETCHED,
+        EventType.WORKSPACE_CREATED,
+        EventType.RECOVERY_KEY_REPLACED,
+        EventType.RECOVERY_SLOT_RECORDED,
         *RECORD_KINDS,
     )
 }
@@ -87,6 +90,7 @@ class Reconciliation:
     tags_required: frozenset[str]  # the tables whose rows must carry a tag (``storage.rows-bound``)
     count: int = 0  # discrepancies found (``discrepancies`` keeps the first ``MAX_LISTED``)
     discrepancies: tuple[Discrepancy, ...] = ()
+    recovery_slot_sha256: str | None = None  # the recovery slot the log last recorded (storage.recovery_slot)
 
     @property
     def ok(self) -> bool:
@@ -126,6 +130,7 @@ class LogReplay:
         self.latest_schema: str | None = None
         self.tags_required: frozenset[str] = frozenset()
         self.records = RecordReplay()  # the submission, lifecycle and hash-list tables
+        self.recovery_slot: str | None = None
         self.events = 0
 
     def feed(self, seq: int, plaintext: bytes) -> None:
@@ -188,6 +193,8 @@ class LogReplay:
                 self.latest_schema = data["sha256"]
         elif kind is EventType.ROWS_BOUND:  # names the tables it bound (schema v8's, then v10's)
             self.tags_required |= frozenset(data)
+        elif kind in (EventType.WORKSPACE_CREATED, EventType.RECOVERY_KEY_REPLACED, EventType.RECOVERY_SLOT_RECORDED):
+            self.recovery_slot = data.get("recovery_slot_sha256")
 
 
 def _subject(plaintext: bytes) -> str | None:
@@ -262,7 +269,9 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
         for (report_id,) in orphans:
             message = f"accounts are listed for report {report_id}, which does not exist."
             found.add("report_accounts", str(report_id), "not-in-log", message)
-    return Reconciliation(expected.events, rows, expected.tags_required, found.count, tuple(found.listed))
+    return Reconciliation(
+        expected.events, rows, expected.tags_required, found.count, tuple(found.listed), expected.recovery_slot
+    )
 
 
 _NAMES = {
