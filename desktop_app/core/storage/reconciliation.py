@@ -142,16 +142,18 @@ class LogReplay:
             if plaintext.startswith(_SUBMISSION_PREFIX, start):  # its status follows the submission now
                 self.submitted.add(_subject(plaintext) or "")
             return
-        if kind in _RECORDS:
-            self.records.feed(kind, plaintext)
-        elif kind is EventType.ITEM_ANALYSED:  # the commonest kind after additions: only the subject counts
+        if kind is EventType.ITEM_ANALYSED:  # the commonest kind after additions: only the subject counts
             self.analysed.add(_subject(plaintext) or "")
+        elif kind is EventType.ITEM_ADDED and (added := _flat_added(plaintext)) is not None:
+            self._apply(kind, *added)
         elif kind is EventType.ITEM_STATE_CHANGED:
             subject = _subject(plaintext)
             if subject in self.items:  # "to" is the last member of its data, so the last one before "subject"
                 end = plaintext.rfind(_SUBJECT_MARKER)
                 start = plaintext.rfind(_TO_MARKER, 0, end) + len(_TO_MARKER)
                 self.items[subject][2] = plaintext[start : plaintext.index(b'"', start)].decode()
+        elif kind in _RECORDS:
+            self.records.feed(kind, plaintext)
         else:
             event = json.loads(plaintext)
             self._apply(kind, event["subject"], event["data"])
@@ -205,6 +207,31 @@ def _subject(plaintext: bytes) -> str | None:
     if plaintext[start : start + 1] != b'"':
         return None  # "subject":null
     return plaintext[start + 1 : plaintext.index(b'"', start + 1)].decode()
+
+
+_DATA_MARKER = b',"data":{'
+_ADDED_FIELDS = ((b'"kind":"', "kind"), (b'"blob_id":"', "blob_id"), (b'"source_id":"', "source_id"))
+
+
+def _flat_added(plaintext: bytes) -> tuple[str | None, dict[str, Any]] | None:
+    """An ``item.added`` entry's subject and the data the replay needs, without a JSON parse.
+
+    The app writes that data flat, with plain (unescaped) strings: then a member's key, quoted,
+    can only appear as that key (a quote inside a string is escaped). Anything else (a nested
+    value, an escape) returns None and the caller parses the entry.
+    """
+    start, end = plaintext.find(_DATA_MARKER) + len(_DATA_MARKER), plaintext.rfind(_SUBJECT_MARKER)
+    if start < len(_DATA_MARKER) or end < start or plaintext.find(b"{", start, end) >= 0:
+        return None
+    if plaintext.find(b"\\", start, end) >= 0:
+        return None
+    data: dict[str, Any] = {"new_blob": plaintext.find(b'"new_blob":true', start, end) >= 0}
+    for marker, name in _ADDED_FIELDS:
+        found = plaintext.find(marker, start, end)
+        if found >= 0:
+            found += len(marker)
+            data[name] = plaintext[found : plaintext.index(b'"', found)].decode()
+    return _subject(plaintext), data
 
 
 def replay_log(conn: sqlite3.Connection, log: CustodyLog) -> LogReplay:

