@@ -31,11 +31,13 @@ are encrypted). Run it after the log itself verified: it trusts the log's conten
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.storage.custody_log import CustodyLog
+from desktop_app.core.storage.entry_scan import flat_added, subject_of
 from desktop_app.core.storage.reconciliation_records import KINDS as RECORD_KINDS
 from desktop_app.core.storage.reconciliation_records import RecordReplay, check_records
 from desktop_app.core.storage.row_tags import BOUND, CHILDREN, RowTags, all_children_values, present_tables
@@ -111,9 +113,7 @@ class LogReplay:
     """The tables as the log describes them, built one entry at a time (``feed``).
 
     Fed by the log's own verification (``CustodyLog.on_entry``), so the log is decrypted once.
-    Canonical JSON sorts its keys, so an event's top-level ``subject``, ``time`` and ``type`` come
-    after its ``data``: found from the end, they are the event's own, never text inside ``data``
-    (where quotes are escaped anyway). Most entries are classified without parsing at all.
+    Most entries are classified and read without a JSON parse (``storage.entry_scan``).
     """
 
     def __init__(self) -> None:
@@ -140,14 +140,14 @@ class LogReplay:
         kind = _RELEVANT.get(plaintext[start:-2])
         if kind is None:
             if plaintext.startswith(_SUBMISSION_PREFIX, start):  # its status follows the submission now
-                self.submitted.add(_subject(plaintext) or "")
+                self.submitted.add(subject_of(plaintext) or "")
             return
         if kind is EventType.ITEM_ANALYSED:  # the commonest kind after additions: only the subject counts
-            self.analysed.add(_subject(plaintext) or "")
-        elif kind is EventType.ITEM_ADDED and (added := _flat_added(plaintext)) is not None:
+            self.analysed.add(subject_of(plaintext) or "")
+        elif kind is EventType.ITEM_ADDED and (added := flat_added(plaintext)) is not None:
             self._apply(kind, *added)
         elif kind is EventType.ITEM_STATE_CHANGED:
-            subject = _subject(plaintext)
+            subject = subject_of(plaintext)
             if subject in self.items:  # "to" is the last member of its data, so the last one before "subject"
                 end = plaintext.rfind(_SUBJECT_MARKER)
                 start = plaintext.rfind(_TO_MARKER, 0, end) + len(_TO_MARKER)
@@ -199,41 +199,6 @@ class LogReplay:
             self.recovery_slot = data.get("recovery_slot_sha256")
 
 
-def _subject(plaintext: bytes) -> str | None:
-    start = plaintext.rfind(_SUBJECT_MARKER)
-    if start < 0:
-        return None
-    start += len(_SUBJECT_MARKER)
-    if plaintext[start : start + 1] != b'"':
-        return None  # "subject":null
-    return plaintext[start + 1 : plaintext.index(b'"', start + 1)].decode()
-
-
-_DATA_MARKER = b',"data":{'
-_ADDED_FIELDS = ((b'"kind":"', "kind"), (b'"blob_id":"', "blob_id"), (b'"source_id":"', "source_id"))
-
-
-def _flat_added(plaintext: bytes) -> tuple[str | None, dict[str, Any]] | None:
-    """An ``item.added`` entry's subject and the data the replay needs, without a JSON parse.
-
-    The app writes that data flat, with plain (unescaped) strings: then a member's key, quoted,
-    can only appear as that key (a quote inside a string is escaped). Anything else (a nested
-    value, an escape) returns None and the caller parses the entry.
-    """
-    start, end = plaintext.find(_DATA_MARKER) + len(_DATA_MARKER), plaintext.rfind(_SUBJECT_MARKER)
-    if start < len(_DATA_MARKER) or end < start or plaintext.find(b"{", start, end) >= 0:
-        return None
-    if plaintext.find(b"\\", start, end) >= 0:
-        return None
-    data: dict[str, Any] = {"new_blob": plaintext.find(b'"new_blob":true', start, end) >= 0}
-    for marker, name in _ADDED_FIELDS:
-        found = plaintext.find(marker, start, end)
-        if found >= 0:
-            found += len(marker)
-            data[name] = plaintext[found : plaintext.index(b'"', found)].decode()
-    return _subject(plaintext), data
-
-
 def replay_log(conn: sqlite3.Connection, log: CustodyLog) -> LogReplay:
     """A replay of the whole log on its own (when no verification pass feeds one)."""
     replay = LogReplay()
@@ -261,31 +226,23 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
     present = present_tables(conn)
     if expected.submitted:  # a submitted report's status mirrors its submission's state
         expected.submission_states = dict(conn.execute("SELECT report_id, state FROM submissions").fetchall())
-    for table, check in (
-        ("items", _check_item),
-        ("item_sources", _check_source),
-        ("blobs", _check_blob),
-        ("reports", _check_report),
-        ("reporter_profile", _check_profile),
-        ("ncmec_schemas", _check_schema),
-    ):
+    for table, check in _TABLE_CHECKS:
         if table not in present:  # only while a test builds an old-schema workspace
             continue
-        seen: set[str] = set()
         matches = tags.matcher(table)
         children = all_children_values(conn, table) if table in CHILDREN else None
-        for row in conn.execute(f"SELECT {', '.join(BOUND[table])}, row_tag FROM {table}"):
-            rows += 1
-            values, tag, row_id = row[:-1], row[-1], row[0]
-            if children is not None:
-                values += (children.get(row_id, b""),)
-            seen.add(row_id)
-            if not matches(values, tag):
-                what = "has no row tag" if tag is None else "does not match its row tag"
-                found.add(table, row_id, "row-tag", f"{_name(table)} {row_id} {what}: it was changed outside the app.")
-                continue
-            check(values, expected, found)
-        _missing(table, seen, expected, found)
+        fetched = conn.execute(f"SELECT {', '.join(BOUND[table])}, row_tag FROM {table}").fetchall()
+        rows += len(fetched)
+        good = []
+        for row in fetched:
+            values = row[:-1] if children is None else row[:-1] + (children.get(row[0], b""),)
+            if matches(values, row[-1]):
+                good.append(values)
+            else:
+                what = "has no row tag" if row[-1] is None else "does not match its row tag"
+                found.add(table, row[0], "row-tag", f"{_name(table)} {row[0]} {what}: it was changed outside the app.")
+        check(good, expected, found)
+        _missing(table, {row[0] for row in fetched}, expected, found)
     if "ncmec_schemas" in present:
         _check_latest_schema(conn, expected, found)
     rows += check_records(conn, expected.records, expected.submitted, tags, found.add, present)
@@ -315,8 +272,23 @@ def _name(table: str) -> str:
     return _NAMES[table]
 
 
-def _check_item(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
-    item_id, kind, state, _, blob_id, _, analysis_ct, _ = values
+_Rows = list[tuple[Any, ...]]
+_TableCheck = Callable[[_Rows, LogReplay, _Findings], None]
+
+
+def _check_items(rows: _Rows, expected: LogReplay, found: _Findings) -> None:
+    items, destroyed, analysed = expected.items, expected.destroyed, expected.analysed
+    for item_id, kind, state, _, blob_id, _, analysis_ct, _ in rows:
+        logged = items.get(item_id)
+        # The common case in one comparison; anything else is looked at closely.
+        unusual = logged is None or logged != [kind, blob_id, state] or (blob_id is not None and blob_id in destroyed)
+        if unusual or (analysis_ct is not None) != (item_id in analysed):
+            _check_item(item_id, kind, state, blob_id, analysis_ct, expected, found)
+
+
+def _check_item(
+    item_id: str, kind: str, state: str, blob_id: str | None, analysis_ct: Any, expected: LogReplay, found: _Findings
+) -> None:
     logged = expected.items.get(item_id)
     if logged is None:
         found.add("items", item_id, "not-in-log", f"item {item_id} is not in the log (added outside the app).")
@@ -340,25 +312,33 @@ def _check_item(values: tuple[Any, ...], expected: LogReplay, found: _Findings) 
         found.add("items", item_id, "wrong-analysis", f"item {item_id} has {what}.")
 
 
-def _check_source(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
-    source_id, item_id = values[0], values[1]
-    logged = expected.sources.get(source_id)
-    if logged is None:
-        found.add("item_sources", source_id, "not-in-log", f"source {source_id} is not in the log.")
-    elif logged != item_id:
-        found.add(
-            "item_sources",
-            source_id,
-            "wrong-item",
-            f"source {source_id} is attached to item {item_id} but the log added it to item {logged}.",
-        )
+def _check_sources(rows: _Rows, expected: LogReplay, found: _Findings) -> None:
+    logged_pairs = expected.sources.items()
+    for source_id, item_id in sorted({(row[0], row[1]) for row in rows} - logged_pairs, key=str):  # set ops in C
+        logged = expected.sources.get(source_id)
+        if logged is None:
+            found.add("item_sources", source_id, "not-in-log", f"source {source_id} is not in the log.")
+        else:
+            found.add(
+                "item_sources",
+                source_id,
+                "wrong-item",
+                f"source {source_id} is attached to item {item_id} but the log added it to item {logged}.",
+            )
 
 
-def _check_blob(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
-    blob_id = values[0]
-    if blob_id not in expected.blobs:
+def _check_blobs(rows: _Rows, expected: LogReplay, found: _Findings) -> None:
+    for blob_id in sorted({row[0] for row in rows} - expected.blobs, key=str):
         why = "was destroyed" if blob_id in expected.destroyed else "was never stored"
         found.add("blobs", blob_id, "not-in-log", f"blob {blob_id} is listed but the log says it {why}.")
+
+
+def _each(check: Callable[[tuple[Any, ...], LogReplay, _Findings], None]) -> "_TableCheck":
+    def every(rows: _Rows, expected: LogReplay, found: _Findings) -> None:
+        for values in rows:
+            check(values, expected, found)
+
+    return every
 
 
 def _check_report(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
@@ -382,6 +362,16 @@ def _check_profile(values: tuple[Any, ...], expected: LogReplay, found: _Finding
 def _check_schema(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
     if values[0] not in expected.schemas:
         found.add("ncmec_schemas", values[0], "not-in-log", f"NCMEC schema {values[0][:12]}… was never fetched.")
+
+
+_TABLE_CHECKS: tuple[tuple[str, _TableCheck], ...] = (
+    ("items", _check_items),
+    ("item_sources", _check_sources),
+    ("blobs", _check_blobs),
+    ("reports", _each(_check_report)),
+    ("reporter_profile", _each(_check_profile)),
+    ("ncmec_schemas", _each(_check_schema)),
+)
 
 
 def _check_latest_schema(conn: sqlite3.Connection, expected: LogReplay, found: _Findings) -> None:
