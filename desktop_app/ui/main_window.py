@@ -57,8 +57,8 @@ from desktop_app.ui.models.custody_log import CustodyLogModel, LogRow, rows_from
 from desktop_app.ui.report.queue_link import QueueReportLink
 from desktop_app.ui.report.reports_page import ReportsPage
 from desktop_app.ui.review import ItemsPort, ReviewController
-from desktop_app.ui.session import SessionController
 from desktop_app.ui.reviewers.dialog import ReviewersDialog
+from desktop_app.ui.session import SessionController
 from desktop_app.ui.submission.controller import SubmissionController, environment_for
 from desktop_app.ui.thumbnails import PreviewFetcher
 from desktop_app.ui.widgets.custody_log_view import CustodyLogWidget

@@ -2,7 +2,9 @@
 
 The log's own tables have their property test in ``test_custody_log.py``. This one attacks the
 rest of the workspace database: the queue, the vault's records, the reports, the reporter profile,
-NCMEC's cached schemas, the workspace's own records and its key slots. Each attack edits a copy of
+NCMEC's cached schemas, the workspace's own records and its key slots, the submission, holds,
+follow-ups and destruction records, and the hash lists with their imports, contents, suppressions
+and match outcomes. Each attack edits a copy of
 a populated workspace with plain SQL (triggers dropped, foreign keys off); then the reviewer opens
 it, unlocks, runs one ordinary command, and verifies. The attack must be caught: the workspace
 refuses to open or unlock, or the verification at unlock fails *and* the one after the command
@@ -13,9 +15,12 @@ What is deliberately left out, and why:
   the schedule of the next checkpoint; nothing depends on them (the log's own times are the record).
 - the ``recovery`` key slot and its check value (``workspace_meta.recovery_slot_mac``): the slot is
   only opened when used; unlock checks it against the check value and *warns* (finding 13, tested
-  in tests/integration/test_custody_attacks.py) rather than failing verification. A check value
-  that was removed is re-made from the slot as found (workspaces from before the check have none),
-  so a slot damaged *and* stripped of its check value goes unnoticed until used: a known gap.
+  in tests/integration/test_custody_attacks.py) rather than failing verification. The log records
+  the slot's SHA-256, so a slot damaged *and* stripped of its check value is reported too
+  (tests/core/test_recovery_slot.py).
+- deleting the ``item_matches`` row of an item that matched nothing: it records only that the item
+  was compared, which the next match run records again; the log has no entry for it (only items
+  whose matches changed get ``item.matched``). Every other change to such a row breaks its tag.
 """
 
 import os
@@ -30,17 +35,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop_app.core.domain.events import EventType
+from desktop_app.core.domain.followups import FollowUpKind
 from desktop_app.core.domain.items import ReviewState
 from desktop_app.core.domain.media import MediaAnalysis, MediaKind
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.progress import run_to_completion
+from desktop_app.core.services.followups import FollowUpService
+from desktop_app.core.services.hashlists import HashListService
+from desktop_app.core.services.holds import HoldService
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.items import ItemStore
 from desktop_app.core.storage.ncmec_schemas import SchemaStore, StoredSchema
 from tests.conftest import PASSPHRASE, fast_kdf
+from tests.core.table_tampering_records import RECORD_TABLES, build_records
 
 # table -> (key column, rows left out with the reason above)
 TABLES: dict[str, tuple[str, tuple[object, ...]]] = {
@@ -53,15 +63,19 @@ TABLES: dict[str, tuple[str, tuple[object, ...]]] = {
     "workspace_meta": ("key", ("created_at", "last_checkpoint_at", "recovery_slot_mac")),
     "key_slots": ("kind", ("recovery",)),
     "report_accounts": ("account_index", ()),  # bound into its report's tag
+    **{table: (key, ()) for table, key in RECORD_TABLES.items()},
 }
-COMMANDS = ["list-items", "set-state", "record", "list-reports", "import"]
+MATCHED: set[str] = set()  # items whose stored outcome lists matches (filled by ``template``)
+COMMANDS = ["list-items", "set-state", "record", "list-reports", "import", "list-holds", "match", "follow-up"]
 
 
 def build(profile: Path, scratch: Path) -> None:
     """A workspace with something in every table: files, a text item, a link, states, an analysis,
-    a second source, a destroyed blob, a report, a reporter profile and two cached schemas."""
+    a second source, a destroyed blob, a report, a reporter profile, two cached schemas, and what
+    ``build_records`` adds (a finished submission, holds, follow-ups, destructions, hash lists)."""
     scratch.mkdir(parents=True)
-    for name, data in {"a.bin": os.urandom(70_000), "b.bin": os.urandom(900), "gone.bin": os.urandom(500)}.items():
+    files = {"a.bin": 70_000, "b.bin": 900, "gone.bin": 500, "doomed.bin": 300, "doomed-too.bin": 200}
+    for name, data in {name: os.urandom(size) for name, size in files.items()}.items():
         (scratch / name).write_bytes(data)
     (scratch / "copy-of-b.bin").write_bytes((scratch / "b.bin").read_bytes())
     os.symlink("/nowhere", scratch / "link")
@@ -94,6 +108,7 @@ def build(profile: Path, scratch: Path) -> None:
                 stored = StoredSchema(sha, datetime(2026, 1, number, tzinfo=UTC), "https://loopback", data)
                 SchemaStore(workspace.fields()).put(conn, stored)
                 workspace.append_event(conn, EventType.CYBERTIPLINE_SCHEMA_FETCHED, {"sha256": sha}, None)
+        build_records(workspace, items, reports, ids, scratch)
     finally:
         workspace.close()
 
@@ -105,6 +120,8 @@ def template(tmp_path_factory):
     workspace = Workspace.open(AppPaths.resolve(root / "profile"))
     try:
         assert workspace.unlock(PASSPHRASE).ok  # the untouched copy is intact
+        outcomes = HashListService(workspace, ItemService(workspace)).outcomes()
+        MATCHED.update(item_id for item_id, outcome in outcomes.items() if outcome.matches)
     finally:
         workspace.close()
     return root / "profile"
@@ -146,6 +163,8 @@ def apply_attack(db: Path, kind: str, table: str, pick: int, column_pick: int, p
         names = columns(conn, table)
         column = names[column_pick % len(names)]
         if kind == "delete":
+            if table == "item_matches":  # see the module's docstring
+                row = sorted(MATCHED)[pick % len(MATCHED)]
             conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (row,))
             return f"delete {table} {row}"
         current = conn.execute(f"SELECT {column} FROM {table} WHERE {key} = ?", (row,)).fetchone()[0]
@@ -198,6 +217,14 @@ def ordinary_command(workspace: Workspace, command: str, scratch: Path) -> None:
         scratch.mkdir(exist_ok=True)
         (scratch / "new.bin").write_bytes(os.urandom(2000))
         run_to_completion(items.import_paths([scratch / "new.bin"]))
+    elif command == "list-holds":  # derives automatic holds: writes to the hold tables
+        HoldService(workspace).holds()
+    elif command == "match":  # rewrites match outcomes
+        run_to_completion(HashListService(workspace, items).match_items())
+    elif command == "follow-up":
+        with workspace.db.read() as reader:
+            report_id = reader.conn.execute("SELECT report_id FROM reports ORDER BY report_id").fetchone()[0]
+        FollowUpService(workspace).record(report_id, FollowUpKind.OTHER, note="after the attack")
 
 
 def attack_and_check(template: Path, tmp: Path, command: str, *attack_args) -> None:

@@ -160,15 +160,17 @@ def test_deleting_instance_lock_does_not_let_a_second_process_in(tmp_path):
 # -- finding 13: the recovery slot is checked at unlock --------------------------------------------
 
 
-@pytest.mark.parametrize("damage", ["flip", "delete"])
+@pytest.mark.parametrize("damage", ["flip", "flip-and-strip", "delete"])
 def test_damaged_or_deleted_recovery_slot_is_reported_and_can_be_replaced(tmp_path, damage):
     profile = tmp_path / "profile"
     run(profile, "init", "--reviewer", "Test Reviewer", check_code=0)
     with sqlite3.connect(db_path(profile)) as conn:
-        if damage == "flip":
+        if damage.startswith("flip"):
             (wrapped,) = conn.execute("SELECT wrapped FROM key_slots WHERE kind = 'recovery'").fetchone()
             conn.execute("UPDATE key_slots SET wrapped = ? WHERE kind = 'recovery'", (wrapped[:-1] + b"\x00",))
-        else:
+        if damage == "flip-and-strip":  # the check value gone too: the log still knows the slot
+            conn.execute("DELETE FROM workspace_meta WHERE key = 'recovery_slot_mac'")
+        elif damage == "delete":
             conn.execute("DELETE FROM key_slots WHERE kind = 'recovery'")
     warned = run(profile, "items", check_code=0)
     assert "recovery key slot is" in warned.stderr and "recovery-key replace" in warned.stderr

@@ -58,7 +58,7 @@ class UnlockedSession:
         self.reviewer = reviewer  # the actor of every event appended in this session
         self.slot = slot  # the key slot that opened this session
         self.row_tag_key = row_tag_key(subkeys.fields)
-        self.rows_bound = False  # set from the log at unlock: whether every row must carry its tag
+        self.rows_bound: frozenset[str] = frozenset()  # set from the log at unlock: tables whose rows need tags
 
 
 class WorkspaceContext:

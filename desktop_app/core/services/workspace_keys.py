@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from desktop_app import __version__
 from desktop_app.core.crypto import kdf
-from desktop_app.core.crypto.aead import OpenFailed, hkdf, mac, open_sealed, seal
+from desktop_app.core.crypto.aead import OpenFailed, open_sealed, seal
 from desktop_app.core.crypto.keys import (
     RecoveryKey,
     Subkeys,
@@ -29,12 +29,7 @@ from desktop_app.core.services.workspace_custody import WorkspaceCustody
 from desktop_app.core.storage import reviewer_slots
 from desktop_app.core.storage.custody_log import CustodyLog, LogKeys
 from desktop_app.core.storage.database import WorkspaceDatabase, sqlite_version
-
-_RECOVERY_CHECK_INFO = b"evidence-desk/v1/recovery-slot-check"
-
-
-def _recovery_slot_mac(master: bytes, workspace_id: bytes, wrapped: bytes) -> bytes:
-    return mac(hkdf(master, workspace_id, _RECOVERY_CHECK_INFO), b"recovery-slot/v1\x00" + wrapped)
+from desktop_app.core.storage.recovery_slot import check_slot, slot_digest, slot_mac
 
 
 def initialise(
@@ -59,7 +54,7 @@ def initialise(
             "signing_key": seal(subkeys.signing_wrap, signing_key.private_bytes_raw(), b"signing-key-v1"),
             "reviewer": seal(subkeys.fields, reviewer.encode(), b"workspace_meta.reviewer"),
             "created_at": datetime.now(UTC).isoformat().encode(),
-            "recovery_slot_mac": _recovery_slot_mac(master, workspace_id, recovery_slot),
+            "recovery_slot_mac": slot_mac(master, workspace_id, recovery_slot),
         }.items():
             write_meta(conn, key, value)
         conn.execute(
@@ -78,6 +73,7 @@ def initialise(
                     "kdf": {"m": params.memory_kib, "t": params.iterations, "p": params.lanes},
                     "sqlite": ".".join(map(str, sqlite_version())),
                     "journal_mode": db.journal_mode,
+                    "recovery_slot_sha256": slot_digest(recovery_slot),  # storage.recovery_slot
                 },
             ),
         )
@@ -132,17 +128,15 @@ class WorkspaceKeys:
     def check_recovery_slot(self, conn: sqlite3.Connection, master: bytes) -> str | None:
         """Why the recovery slot would not work on the day it is needed, or None if it is sound."""
         row = conn.execute("SELECT wrapped FROM key_slots WHERE kind = 'recovery'").fetchone()
-        if row is None:
-            return "The recovery key slot is missing: the recovery key no longer opens this workspace."
-        expected = _recovery_slot_mac(master, self._workspace_id, bytes(row[0]))
-        stored = read_meta(conn, "recovery_slot_mac")
-        if stored is None:
-            # Workspaces made before the check existed: the slot is taken as it is now, once.
-            write_meta(conn, "recovery_slot_mac", expected)
-            return None
-        if stored != expected:
-            return "The recovery key slot is damaged: the recovery key would not open this workspace."
-        return None
+        reconciliation = self._custody.reconciliation
+        logged = reconciliation.recovery_slot_sha256 if reconciliation is not None else None
+        wrapped = bytes(row[0]) if row else None
+        found = check_slot(wrapped, read_meta(conn, "recovery_slot_mac"), logged, master, self._workspace_id)
+        if found.store_mac is not None:
+            write_meta(conn, "recovery_slot_mac", found.store_mac)
+        if found.record_digest is not None:
+            self._custody.append(conn, EventType.RECOVERY_SLOT_RECORDED, {"recovery_slot_sha256": found.record_digest})
+        return found.problem
 
     def replace_recovery_key(self) -> RecoveryKey:
         """Make a new recovery key (the old one stops working); returned once, never stored, logged."""
@@ -151,10 +145,9 @@ class WorkspaceKeys:
         wrapped = recovery.wrap(session.master, self._workspace_id)
         with self._context.db.write() as conn:
             conn.execute("INSERT OR REPLACE INTO key_slots (kind, kdf, wrapped) VALUES ('recovery', '', ?)", (wrapped,))
-            write_meta(conn, "recovery_slot_mac", _recovery_slot_mac(session.master, self._workspace_id, wrapped))
-            self._custody.append(
-                conn, EventType.RECOVERY_KEY_REPLACED, {"previous_slot_problem": self.recovery_slot_problem}
-            )
+            write_meta(conn, "recovery_slot_mac", slot_mac(session.master, self._workspace_id, wrapped))
+            data = {"previous_slot_problem": self.recovery_slot_problem, "recovery_slot_sha256": slot_digest(wrapped)}
+            self._custody.append(conn, EventType.RECOVERY_KEY_REPLACED, data)
         self.recovery_slot_problem = None
         self._custody.checkpoint()
         return recovery

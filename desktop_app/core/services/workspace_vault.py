@@ -14,7 +14,7 @@ from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.services.workspace_context import WorkspaceContext
 from desktop_app.core.services.workspace_custody import WorkspaceCustody
 from desktop_app.core.storage import vault as vault_module
-from desktop_app.core.storage.row_tags import RowTags
+from desktop_app.core.storage.row_tags import bind_new_tables
 from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultKeys, VaultVerification
 
 
@@ -79,7 +79,7 @@ class WorkspaceVault:
                 },
             )
         session = self._context.require()
-        if not session.rows_bound:
-            counts = RowTags(session.row_tag_key, False).tag_all_untagged(conn)
+        counts = bind_new_tables(conn, session.row_tag_key, session.rows_bound)
+        if counts is not None:
             self._custody.append(conn, EventType.ROWS_BOUND, counts)
-            session.rows_bound = True
+            session.rows_bound |= frozenset(counts)

@@ -32,9 +32,12 @@ class FollowUpStore:
             followup.followup_id,
             {"counterpart": followup.counterpart, "reference": followup.reference, "note": followup.note},
         )
+        occurred = followup.occurred_at.isoformat()
+        values = (followup.followup_id, followup.report_id, str(followup.kind), occurred, sealed)
         conn.execute(
-            "INSERT INTO followups (followup_id, report_id, kind, occurred_at, record_ct) VALUES (?, ?, ?, ?, ?)",
-            (followup.followup_id, followup.report_id, str(followup.kind), followup.occurred_at.isoformat(), sealed),
+            "INSERT INTO followups (followup_id, report_id, kind, occurred_at, record_ct, row_tag) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (*values, self._fields.rows.tag("followups", values)),  # storage.row_tags
         )
 
     def for_reports(self, conn: sqlite3.Connection, report_ids: list[str]) -> list[FollowUp]:
@@ -42,7 +45,7 @@ class FollowUpStore:
         marks = ",".join("?" for _ in report_ids)
         rows = (
             conn.execute(
-                f"SELECT followup_id, report_id, kind, occurred_at, record_ct FROM followups "
+                f"SELECT followup_id, report_id, kind, occurred_at, record_ct, row_tag FROM followups "
                 f"WHERE report_id IN ({marks}) ORDER BY occurred_at, followup_id",
                 report_ids,
             ).fetchall()
@@ -50,7 +53,8 @@ class FollowUpStore:
             else []
         )
         found = []
-        for followup_id, report_id, kind, occurred, sealed in rows:
+        for followup_id, report_id, kind, occurred, sealed, tag in rows:
+            self._fields.rows.check("followups", (followup_id, report_id, kind, occurred, sealed), tag)
             data = self._fields.open_json("followups", "record_ct", followup_id, sealed)
             found.append(
                 FollowUp(

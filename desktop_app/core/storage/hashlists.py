@@ -14,8 +14,12 @@ from typing import Any
 from desktop_app.core.domain.hashlists import Algorithm, HashList, ListCounts, Match, MatchOutcome
 from desktop_app.core.hashlists.contents import ListContents, from_segments, to_segments
 from desktop_app.core.storage.fields import FieldCipher, FieldDamaged
+from desktop_app.core.storage.row_tags import all_children_values
 
 ENTRY_INDEX_KIND = "hash-list-entry"
+# row_tags.BOUND of the tables read whole, in its order
+_LIST_COLUMNS = "list_id, created_at, updated_at, generation, segments, settings_ct"
+_SUPPRESSION_COLUMNS = "suppression_id, created_at, item_id, entry_index, detail_ct"
 
 
 def now() -> str:
@@ -43,6 +47,7 @@ class HashListStore:
 
     def __init__(self, fields: FieldCipher) -> None:
         self._fields = fields
+        self._rows = fields.rows  # every row carries its tag (storage.row_tags): checked on read
 
     def entry_index(self, entry_key: str) -> bytes:
         """The blind index of an entry (``algorithm:value``)."""
@@ -61,18 +66,23 @@ class HashListStore:
             " VALUES (?, ?, ?, 0, 0, ?)",
             (settings.list_id, settings.created_at, settings.created_at, self._settings_ct(settings, ListCounts())),
         )
+        self._rows.retag(conn, "hash_lists", settings.list_id)  # storage.row_tags
 
     def save_settings(self, conn: sqlite3.Connection, settings: HashList, counts: ListCounts) -> None:
         """Replace a list's settings (and the counts shown without decrypting the contents)."""
-        conn.execute(
-            "UPDATE hash_lists SET settings_ct = ?, updated_at = ? WHERE list_id = ?",
-            (self._settings_ct(settings, counts), now(), settings.list_id),
-        )
+        with self._rows.write(conn, "hash_lists", settings.list_id):
+            conn.execute(
+                "UPDATE hash_lists SET settings_ct = ?, updated_at = ? WHERE list_id = ?",
+                (self._settings_ct(settings, counts), now(), settings.list_id),
+            )
 
     def lists(self, conn: sqlite3.Connection) -> list[tuple[HashList, ListCounts]]:
         """Every list with its stored counts, oldest first."""
         out = []
-        for list_id, sealed in conn.execute("SELECT list_id, settings_ct FROM hash_lists ORDER BY created_at"):
+        children = all_children_values(conn, "hash_lists")
+        for row in conn.execute(f"SELECT {_LIST_COLUMNS}, row_tag FROM hash_lists ORDER BY created_at").fetchall():
+            list_id, sealed = row[0], row[-2]
+            self._rows.check("hash_lists", (*row[:-1], children.get(list_id, b"")), row[-1])
             data = self._fields.open_json("hash_lists", "settings_ct", list_id, sealed)
             counts = data.pop("counts")
             out.append((HashList(**data), ListCounts(dict(counts["active"]), int(counts["deleted"]))))
@@ -82,17 +92,18 @@ class HashListStore:
 
     def load_contents(self, conn: sqlite3.Connection, list_id: str) -> tuple[ListContents, int]:
         """A list's contents (decrypted) and its generation."""
+        self._rows.check_stored(conn, "hash_lists", list_id)  # its tag covers its segments' tags
         row = conn.execute("SELECT generation, segments FROM hash_lists WHERE list_id = ?", (list_id,)).fetchone()
         generation, total = int(row[0]), int(row[1])
         rows = conn.execute(
-            "SELECT segment_no, segment_ct FROM hash_list_segments WHERE list_id = ? ORDER BY segment_no", (list_id,)
+            "SELECT segment_no, segment_ct, row_tag FROM hash_list_segments WHERE list_id = ? ORDER BY segment_no",
+            (list_id,),
         ).fetchall()
-        segments = [
-            self._fields.open(
-                "hash_list_segments", "segment_ct", _segment_row(list_id, generation, int(n), total), sealed
-            )
-            for n, sealed in rows
-        ]
+        segments = []
+        for n, sealed, tag in rows:
+            self._rows.check("hash_list_segments", (list_id, n, sealed), tag)
+            where = _segment_row(list_id, generation, int(n), total)
+            segments.append(self._fields.open("hash_list_segments", "segment_ct", where, sealed))
         if len(segments) != total:
             # Missing segments would silently shrink the list: refuse, as for any damaged field.
             raise FieldDamaged(
@@ -104,39 +115,45 @@ class HashListStore:
     def save_contents(self, conn: sqlite3.Connection, list_id: str, contents: ListContents, generation: int) -> None:
         """Replace a list's contents with a new generation."""
         segments = to_segments(contents)
-        conn.execute("DELETE FROM hash_list_segments WHERE list_id = ?", (list_id,))
-        conn.executemany(
-            "INSERT INTO hash_list_segments (list_id, segment_no, segment_ct) VALUES (?, ?, ?)",
-            (
-                (list_id, n, self._fields.seal(
-                    "hash_list_segments", "segment_ct", _segment_row(list_id, generation, n, len(segments)), raw
-                ))
-                for n, raw in enumerate(segments)
-            ),
-        )
-        conn.execute(
-            "UPDATE hash_lists SET generation = ?, segments = ?, updated_at = ? WHERE list_id = ?",
-            (generation, len(segments), now(), list_id),
-        )
+        rows = []
+        for n, raw in enumerate(segments):
+            where = _segment_row(list_id, generation, n, len(segments))
+            values = (list_id, n, self._fields.seal("hash_list_segments", "segment_ct", where, raw))
+            rows.append((*values, self._rows.tag("hash_list_segments", values)))
+        with self._rows.write(conn, "hash_lists", list_id):  # the list's tag covers its segments' tags
+            conn.execute("DELETE FROM hash_list_segments WHERE list_id = ?", (list_id,))
+            conn.executemany(
+                "INSERT INTO hash_list_segments (list_id, segment_no, segment_ct, row_tag) VALUES (?, ?, ?, ?)", rows
+            )
+            conn.execute(
+                "UPDATE hash_lists SET generation = ?, segments = ?, updated_at = ? WHERE list_id = ?",
+                (generation, len(segments), now(), list_id),
+            )
 
     def add_import(self, conn: sqlite3.Connection, list_id: str, summary: dict[str, Any]) -> str:
         """Record one import of a list."""
         import_id = uuid.uuid4().hex
+        sealed = self._fields.seal_json("hash_list_imports", "summary_ct", import_id, summary)
+        values = (import_id, list_id, now(), sealed)
         conn.execute(
-            "INSERT INTO hash_list_imports (import_id, list_id, imported_at, summary_ct) VALUES (?, ?, ?, ?)",
-            (import_id, list_id, now(), self._fields.seal_json("hash_list_imports", "summary_ct", import_id, summary)),
+            "INSERT INTO hash_list_imports (import_id, list_id, imported_at, summary_ct, row_tag) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (*values, self._rows.tag("hash_list_imports", values)),
         )
         return import_id
 
     def imports(self, conn: sqlite3.Connection, list_id: str) -> list[dict[str, Any]]:
         """A list's import history, oldest first."""
         rows = conn.execute(
-            "SELECT import_id, imported_at, summary_ct FROM hash_list_imports WHERE list_id = ? ORDER BY imported_at",
+            "SELECT import_id, imported_at, summary_ct, row_tag FROM hash_list_imports WHERE list_id = ? "
+            "ORDER BY imported_at",
             (list_id,),
         ).fetchall()
+        for import_id, at, sealed, tag in rows:
+            self._rows.check("hash_list_imports", (import_id, list_id, at, sealed), tag)
         return [
             {"imported_at": at, **self._fields.open_json("hash_list_imports", "summary_ct", import_id, sealed)}
-            for import_id, at, sealed in rows
+            for import_id, at, sealed, _ in rows
         ]
 
     # -- suppressions --------------------------------------------------------------------------
@@ -148,10 +165,11 @@ class HashListStore:
         suppression_id = uuid.uuid4().hex
         detail = {**detail, "entry": entry_key}
         sealed = self._fields.seal_json("hash_suppressions", "detail_ct", suppression_id, detail)
+        values = (suppression_id, now(), item_id, self.entry_index(entry_key), sealed)
         conn.execute(
-            "INSERT INTO hash_suppressions (suppression_id, created_at, item_id, entry_index, detail_ct)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (suppression_id, now(), item_id, self.entry_index(entry_key), sealed),
+            "INSERT INTO hash_suppressions (suppression_id, created_at, item_id, entry_index, detail_ct, row_tag)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (*values, self._rows.tag("hash_suppressions", values)),
         )
         return suppression_id
 
@@ -159,7 +177,9 @@ class HashListStore:
         """Workspace-wide suppressed entries, and (item, entry) pairs marked not a match (blind indexes)."""
         everywhere: set[bytes] = set()
         per_item: set[tuple[str, bytes]] = set()
-        for item_id, index in conn.execute("SELECT item_id, entry_index FROM hash_suppressions"):
+        for row in conn.execute(f"SELECT {_SUPPRESSION_COLUMNS}, row_tag FROM hash_suppressions"):
+            self._rows.check("hash_suppressions", row[:-1], row[-1])
+            item_id, index = row[2], row[3]
             if item_id is None:
                 everywhere.add(bytes(index))
             else:
@@ -169,12 +189,14 @@ class HashListStore:
     def suppression_details(self, conn: sqlite3.Connection) -> list[dict[str, Any]]:
         """Every suppression, decrypted (for the list page and ``lists show``)."""
         rows = conn.execute(
-            "SELECT suppression_id, created_at, item_id, detail_ct FROM hash_suppressions ORDER BY created_at"
+            f"SELECT {_SUPPRESSION_COLUMNS}, row_tag FROM hash_suppressions ORDER BY created_at"
         ).fetchall()
+        for row in rows:
+            self._rows.check("hash_suppressions", row[:-1], row[-1])
         return [
             {"created_at": at, "item_id": item_id,
              **self._fields.open_json("hash_suppressions", "detail_ct", sid, sealed)}
-            for sid, at, item_id, sealed in rows
+            for sid, at, item_id, _, sealed, _ in rows
         ]
 
     # -- matches -------------------------------------------------------------------------------
@@ -182,27 +204,28 @@ class HashListStore:
     def save_outcomes(self, conn: sqlite3.Connection, outcomes: list[MatchOutcome]) -> None:
         """Replace the stored match outcome of each item."""
         stamp = now()
+        rows = []
+        for o in outcomes:  # a whole row replaced: nothing of an edited row survives to be re-tagged
+            sealed = self._fields.seal_json("item_matches", "outcome_ct", o.item_id, outcome_to_json(o))
+            values = (o.item_id, stamp, sealed)
+            rows.append((*values, self._rows.tag("item_matches", values)))
         conn.executemany(
-            "INSERT OR REPLACE INTO item_matches (item_id, matched_at, outcome_ct) VALUES (?, ?, ?)",
-            (
-                (o.item_id, stamp, self._fields.seal_json("item_matches", "outcome_ct", o.item_id, outcome_to_json(o)))
-                for o in outcomes
-            ),
+            "INSERT OR REPLACE INTO item_matches (item_id, matched_at, outcome_ct, row_tag) VALUES (?, ?, ?, ?)", rows
         )
 
     def outcomes(self, conn: sqlite3.Connection, item_ids: list[str] | None = None) -> dict[str, MatchOutcome]:
         """Stored outcomes, of the given items or of all."""
+        select = "SELECT item_id, matched_at, outcome_ct, row_tag FROM item_matches"
         if item_ids is None:
-            rows = conn.execute("SELECT item_id, outcome_ct FROM item_matches").fetchall()
+            rows = conn.execute(select).fetchall()
         else:
             rows = []
             for start in range(0, len(item_ids), 500):
                 chunk = item_ids[start : start + 500]
-                rows += conn.execute(
-                    f"SELECT item_id, outcome_ct FROM item_matches WHERE item_id IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                ).fetchall()
+                rows += conn.execute(f"{select} WHERE item_id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        for row in rows:
+            self._rows.check("item_matches", row[:-1], row[-1])
         return {
             item_id: outcome_from_json(item_id, self._fields.open_json("item_matches", "outcome_ct", item_id, sealed))
-            for item_id, sealed in rows
+            for item_id, _, sealed, _ in rows
         }

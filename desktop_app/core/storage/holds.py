@@ -16,6 +16,7 @@ from typing import Any
 from desktop_app.core.domain.holds import Hold, HoldDetails, HoldSource, ItemRole, Renewal
 from desktop_app.core.storage.fields import FieldCipher
 from desktop_app.core.storage.followups import FOLLOWUPS_SCHEMA
+from desktop_app.core.storage.row_tags import children_value
 
 _SCHEMA = """
 CREATE TABLE holds (
@@ -120,18 +121,24 @@ class HoldStore:
                 self._seal(hold),
             ),
         )
-        self.add_items(conn, hold.hold_id, hold.items)
+        self._insert_items(conn, hold.hold_id, hold.items)
+        self._fields.rows.retag(conn, "holds", hold.hold_id)  # binds the row and its items (storage.row_tags)
 
     def update(self, conn: sqlite3.Connection, hold: Hold) -> None:
         """Store a hold's new end, release and details (its items are only ever added to)."""
-        conn.execute(
-            "UPDATE holds SET ends_at = ?, released_at = ?, details_ct = ? WHERE hold_id = ?",
-            (_iso(hold.ends_at), _iso(hold.released_at), self._seal(hold), hold.hold_id),
-        )
+        with self._fields.rows.write(conn, "holds", hold.hold_id):
+            conn.execute(
+                "UPDATE holds SET ends_at = ?, released_at = ?, details_ct = ? WHERE hold_id = ?",
+                (_iso(hold.ends_at), _iso(hold.released_at), self._seal(hold), hold.hold_id),
+            )
+
+    def add_items(self, conn: sqlite3.Connection, hold_id: str, items: dict[str, ItemRole]) -> list[str]:
+        """Add items to a hold; the ids that were new."""
+        with self._fields.rows.write(conn, "holds", hold_id):
+            return self._insert_items(conn, hold_id, items)
 
     @staticmethod
-    def add_items(conn: sqlite3.Connection, hold_id: str, items: dict[str, ItemRole]) -> list[str]:
-        """Add items to a hold; the ids that were new."""
+    def _insert_items(conn: sqlite3.Connection, hold_id: str, items: dict[str, ItemRole]) -> list[str]:
         added = []
         for item_id, role in items.items():
             cursor = conn.execute(
@@ -194,12 +201,14 @@ class HoldStore:
 
     def _select(self, conn: sqlite3.Connection, where: str, args: tuple[str, ...]) -> list[Hold]:
         rows = conn.execute(
-            "SELECT hold_id, source, report_id, started_at, ends_at, released_at, derived_from, details_ct "
-            f"FROM holds {where} ORDER BY started_at, hold_id",
+            "SELECT hold_id, source, report_id, started_at, ends_at, released_at, derived_from, details_ct, "
+            f"row_tag FROM holds {where} ORDER BY started_at, hold_id",
             args,
         ).fetchall()
         holds = []
-        for hold_id, source, report_id, started, ends, released, derived, sealed in rows:
+        for row in rows:
+            hold_id, source, report_id, started, ends, released, derived, sealed, tag = row
+            self._fields.rows.check("holds", (*row[:-1], children_value(conn, "holds", hold_id)), tag)
             items = {
                 str(i): ItemRole(r)
                 for i, r in conn.execute(
@@ -229,15 +238,18 @@ class HoldStore:
     ) -> None:
         """Keep the fact of an item's destruction: when, why, and the hashes that identified it."""
         sealed = self._fields.seal_json("item_destructions", "record_ct", item_id, record)
+        values = (item_id, destroyed_at.isoformat(), sealed)
         conn.execute(
-            "INSERT INTO item_destructions (item_id, destroyed_at, record_ct) VALUES (?, ?, ?)",
-            (item_id, destroyed_at.isoformat(), sealed),
+            "INSERT INTO item_destructions (item_id, destroyed_at, record_ct, row_tag) VALUES (?, ?, ?, ?)",
+            (*values, self._fields.rows.tag("item_destructions", values)),
         )
 
     def destructions(self, conn: sqlite3.Connection) -> dict[str, tuple[datetime, dict[str, Any]]]:
         """Every destroyed item: when, and the sealed record."""
-        rows = conn.execute("SELECT item_id, destroyed_at, record_ct FROM item_destructions").fetchall()
+        rows = conn.execute("SELECT item_id, destroyed_at, record_ct, row_tag FROM item_destructions").fetchall()
+        for row in rows:
+            self._fields.rows.check("item_destructions", row[:-1], row[-1])
         return {
             str(i): (datetime.fromisoformat(t), self._fields.open_json("item_destructions", "record_ct", i, ct))
-            for i, t, ct in rows
+            for i, t, ct, _ in rows
         }

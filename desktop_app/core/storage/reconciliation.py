@@ -31,11 +31,15 @@ are encrypted). Run it after the log itself verified: it trusts the log's conten
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.storage.custody_log import CustodyLog
+from desktop_app.core.storage.entry_scan import flat_added, subject_of
+from desktop_app.core.storage.reconciliation_records import KINDS as RECORD_KINDS
+from desktop_app.core.storage.reconciliation_records import RecordReplay, check_records
 from desktop_app.core.storage.row_tags import BOUND, CHILDREN, RowTags, all_children_values, present_tables
 
 MAX_LISTED = 20  # discrepancies kept in full; the count is always exact
@@ -58,8 +62,13 @@ _RELEVANT = {
         EventType.REPORT_STATUS_CHANGED,
         EventType.REPORTER_PROFILE_SAVED,
         EventType.CYBERTIPLINE_SCHEMA_FETCHED,
+        EventType.WORKSPACE_CREATED,
+        EventType.RECOVERY_KEY_REPLACED,
+        EventType.RECOVERY_SLOT_RECORDED,
+        *RECORD_KINDS,
     )
 }
+_RECORDS = frozenset(RECORD_KINDS)
 _INITIAL_STATE = "new"
 _INITIAL_STATUS = "draft"
 
@@ -80,9 +89,10 @@ class Reconciliation:
 
     events: int
     rows: int
-    tags_required: bool
+    tags_required: frozenset[str]  # the tables whose rows must carry a tag (``storage.rows-bound``)
     count: int = 0  # discrepancies found (``discrepancies`` keeps the first ``MAX_LISTED``)
     discrepancies: tuple[Discrepancy, ...] = ()
+    recovery_slot_sha256: str | None = None  # the recovery slot the log last recorded (storage.recovery_slot)
 
     @property
     def ok(self) -> bool:
@@ -103,9 +113,7 @@ class LogReplay:
     """The tables as the log describes them, built one entry at a time (``feed``).
 
     Fed by the log's own verification (``CustodyLog.on_entry``), so the log is decrypted once.
-    Canonical JSON sorts its keys, so an event's top-level ``subject``, ``time`` and ``type`` come
-    after its ``data``: found from the end, they are the event's own, never text inside ``data``
-    (where quotes are escaped anyway). Most entries are classified without parsing at all.
+    Most entries are classified and read without a JSON parse (``storage.entry_scan``).
     """
 
     def __init__(self) -> None:
@@ -120,7 +128,9 @@ class LogReplay:
         self.profiles: set[int] = set()  # {1} once a reporter profile was saved
         self.schemas: set[str] = set()  # SHA-256 of every XSD fetched
         self.latest_schema: str | None = None
-        self.tags_required = False
+        self.tags_required: frozenset[str] = frozenset()
+        self.records = RecordReplay()  # the submission, lifecycle and hash-list tables
+        self.recovery_slot: str | None = None
         self.events = 0
 
     def feed(self, seq: int, plaintext: bytes) -> None:
@@ -130,16 +140,20 @@ class LogReplay:
         kind = _RELEVANT.get(plaintext[start:-2])
         if kind is None:
             if plaintext.startswith(_SUBMISSION_PREFIX, start):  # its status follows the submission now
-                self.submitted.add(_subject(plaintext) or "")
+                self.submitted.add(subject_of(plaintext) or "")
             return
         if kind is EventType.ITEM_ANALYSED:  # the commonest kind after additions: only the subject counts
-            self.analysed.add(_subject(plaintext) or "")
+            self.analysed.add(subject_of(plaintext) or "")
+        elif kind is EventType.ITEM_ADDED and (added := flat_added(plaintext)) is not None:
+            self._apply(kind, *added)
         elif kind is EventType.ITEM_STATE_CHANGED:
-            subject = _subject(plaintext)
+            subject = subject_of(plaintext)
             if subject in self.items:  # "to" is the last member of its data, so the last one before "subject"
                 end = plaintext.rfind(_SUBJECT_MARKER)
                 start = plaintext.rfind(_TO_MARKER, 0, end) + len(_TO_MARKER)
                 self.items[subject][2] = plaintext[start : plaintext.index(b'"', start)].decode()
+        elif kind in _RECORDS:
+            self.records.feed(kind, plaintext)
         else:
             event = json.loads(plaintext)
             self._apply(kind, event["subject"], event["data"])
@@ -167,6 +181,7 @@ class LogReplay:
             # its sources and its analysis go; its blob goes with its own BLOB_DESTROYED entry.
             self.sources = {source: item for source, item in self.sources.items() if item != subject}
             self.analysed.discard(subject)
+            self.records.destroyed_items.add(subject)
         elif kind is EventType.REPORT_CREATED:
             self.reports[subject] = _INITIAL_STATUS
         elif kind is EventType.REPORT_STATUS_CHANGED:
@@ -178,18 +193,10 @@ class LogReplay:
             if data.get("sha256"):  # failed fetches are logged too, with an error and no digest
                 self.schemas.add(data["sha256"])
                 self.latest_schema = data["sha256"]
-        elif kind is EventType.ROWS_BOUND:
-            self.tags_required = True
-
-
-def _subject(plaintext: bytes) -> str | None:
-    start = plaintext.rfind(_SUBJECT_MARKER)
-    if start < 0:
-        return None
-    start += len(_SUBJECT_MARKER)
-    if plaintext[start : start + 1] != b'"':
-        return None  # "subject":null
-    return plaintext[start + 1 : plaintext.index(b'"', start + 1)].decode()
+        elif kind is EventType.ROWS_BOUND:  # names the tables it bound (schema v8's, then v10's)
+            self.tags_required |= frozenset(data)
+        elif kind in (EventType.WORKSPACE_CREATED, EventType.RECOVERY_KEY_REPLACED, EventType.RECOVERY_SLOT_RECORDED):
+            self.recovery_slot = data.get("recovery_slot_sha256")
 
 
 def replay_log(conn: sqlite3.Connection, log: CustodyLog) -> LogReplay:
@@ -219,33 +226,26 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
     present = present_tables(conn)
     if expected.submitted:  # a submitted report's status mirrors its submission's state
         expected.submission_states = dict(conn.execute("SELECT report_id, state FROM submissions").fetchall())
-    for table, check in (
-        ("items", _check_item),
-        ("item_sources", _check_source),
-        ("blobs", _check_blob),
-        ("reports", _check_report),
-        ("reporter_profile", _check_profile),
-        ("ncmec_schemas", _check_schema),
-    ):
+    for table, check in _TABLE_CHECKS:
         if table not in present:  # only while a test builds an old-schema workspace
             continue
-        seen: set[str] = set()
         matches = tags.matcher(table)
         children = all_children_values(conn, table) if table in CHILDREN else None
-        for row in conn.execute(f"SELECT {', '.join(BOUND[table])}, row_tag FROM {table}"):
-            rows += 1
-            values, tag, row_id = row[:-1], row[-1], row[0]
-            if children is not None:
-                values += (children.get(row_id, b""),)
-            seen.add(row_id)
-            if not matches(values, tag):
-                what = "has no row tag" if tag is None else "does not match its row tag"
-                found.add(table, row_id, "row-tag", f"{_name(table)} {row_id} {what}: it was changed outside the app.")
-                continue
-            check(values, expected, found)
-        _missing(table, seen, expected, found)
+        fetched = conn.execute(f"SELECT {', '.join(BOUND[table])}, row_tag FROM {table}").fetchall()
+        rows += len(fetched)
+        good = []
+        for row in fetched:
+            values = row[:-1] if children is None else row[:-1] + (children.get(row[0], b""),)
+            if matches(values, row[-1]):
+                good.append(values)
+            else:
+                what = "has no row tag" if row[-1] is None else "does not match its row tag"
+                found.add(table, row[0], "row-tag", f"{_name(table)} {row[0]} {what}: it was changed outside the app.")
+        check(good, expected, found)
+        _missing(table, {row[0] for row in fetched}, expected, found)
     if "ncmec_schemas" in present:
         _check_latest_schema(conn, expected, found)
+    rows += check_records(conn, expected.records, expected.submitted, tags, found.add, present)
     if "reports" in present:
         orphans = conn.execute(
             "SELECT DISTINCT report_id FROM report_accounts WHERE report_id NOT IN (SELECT report_id FROM reports)"
@@ -253,7 +253,9 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
         for (report_id,) in orphans:
             message = f"accounts are listed for report {report_id}, which does not exist."
             found.add("report_accounts", str(report_id), "not-in-log", message)
-    return Reconciliation(expected.events, rows, expected.tags_required, found.count, tuple(found.listed))
+    return Reconciliation(
+        expected.events, rows, expected.tags_required, found.count, tuple(found.listed), expected.recovery_slot
+    )
 
 
 _NAMES = {
@@ -270,8 +272,23 @@ def _name(table: str) -> str:
     return _NAMES[table]
 
 
-def _check_item(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
-    item_id, kind, state, _, blob_id, _, analysis_ct, _ = values
+_Rows = list[tuple[Any, ...]]
+_TableCheck = Callable[[_Rows, LogReplay, _Findings], None]
+
+
+def _check_items(rows: _Rows, expected: LogReplay, found: _Findings) -> None:
+    items, destroyed, analysed = expected.items, expected.destroyed, expected.analysed
+    for item_id, kind, state, _, blob_id, _, analysis_ct, _ in rows:
+        logged = items.get(item_id)
+        # The common case in one comparison; anything else is looked at closely.
+        unusual = logged is None or logged != [kind, blob_id, state] or (blob_id is not None and blob_id in destroyed)
+        if unusual or (analysis_ct is not None) != (item_id in analysed):
+            _check_item(item_id, kind, state, blob_id, analysis_ct, expected, found)
+
+
+def _check_item(
+    item_id: str, kind: str, state: str, blob_id: str | None, analysis_ct: Any, expected: LogReplay, found: _Findings
+) -> None:
     logged = expected.items.get(item_id)
     if logged is None:
         found.add("items", item_id, "not-in-log", f"item {item_id} is not in the log (added outside the app).")
@@ -295,25 +312,33 @@ def _check_item(values: tuple[Any, ...], expected: LogReplay, found: _Findings) 
         found.add("items", item_id, "wrong-analysis", f"item {item_id} has {what}.")
 
 
-def _check_source(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
-    source_id, item_id = values[0], values[1]
-    logged = expected.sources.get(source_id)
-    if logged is None:
-        found.add("item_sources", source_id, "not-in-log", f"source {source_id} is not in the log.")
-    elif logged != item_id:
-        found.add(
-            "item_sources",
-            source_id,
-            "wrong-item",
-            f"source {source_id} is attached to item {item_id} but the log added it to item {logged}.",
-        )
+def _check_sources(rows: _Rows, expected: LogReplay, found: _Findings) -> None:
+    logged_pairs = expected.sources.items()
+    for source_id, item_id in sorted({(row[0], row[1]) for row in rows} - logged_pairs, key=str):  # set ops in C
+        logged = expected.sources.get(source_id)
+        if logged is None:
+            found.add("item_sources", source_id, "not-in-log", f"source {source_id} is not in the log.")
+        else:
+            found.add(
+                "item_sources",
+                source_id,
+                "wrong-item",
+                f"source {source_id} is attached to item {item_id} but the log added it to item {logged}.",
+            )
 
 
-def _check_blob(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
-    blob_id = values[0]
-    if blob_id not in expected.blobs:
+def _check_blobs(rows: _Rows, expected: LogReplay, found: _Findings) -> None:
+    for blob_id in sorted({row[0] for row in rows} - expected.blobs, key=str):
         why = "was destroyed" if blob_id in expected.destroyed else "was never stored"
         found.add("blobs", blob_id, "not-in-log", f"blob {blob_id} is listed but the log says it {why}.")
+
+
+def _each(check: Callable[[tuple[Any, ...], LogReplay, _Findings], None]) -> "_TableCheck":
+    def every(rows: _Rows, expected: LogReplay, found: _Findings) -> None:
+        for values in rows:
+            check(values, expected, found)
+
+    return every
 
 
 def _check_report(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
@@ -337,6 +362,16 @@ def _check_profile(values: tuple[Any, ...], expected: LogReplay, found: _Finding
 def _check_schema(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
     if values[0] not in expected.schemas:
         found.add("ncmec_schemas", values[0], "not-in-log", f"NCMEC schema {values[0][:12]}… was never fetched.")
+
+
+_TABLE_CHECKS: tuple[tuple[str, _TableCheck], ...] = (
+    ("items", _check_items),
+    ("item_sources", _check_sources),
+    ("blobs", _check_blobs),
+    ("reports", _each(_check_report)),
+    ("reporter_profile", _each(_check_profile)),
+    ("ncmec_schemas", _each(_check_schema)),
+)
 
 
 def _check_latest_schema(conn: sqlite3.Connection, expected: LogReplay, found: _Findings) -> None:

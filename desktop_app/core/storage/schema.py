@@ -12,6 +12,7 @@ from desktop_app.core.storage.bundle_recipients import v6_bundle_recipients
 from desktop_app.core.storage.holds import v9_holds
 from desktop_app.core.storage.ncmec_schemas import v4_ncmec_schemas
 from desktop_app.core.storage.row_tags import v8_row_tags
+from desktop_app.core.storage.row_tags_v10 import v10_more_row_tags
 from desktop_app.core.storage.schema_hashlists import v7_hashlists
 from desktop_app.core.storage.schema_reports import v3_reports
 from desktop_app.core.storage.submissions import v5_submissions
@@ -118,8 +119,9 @@ def _v2(conn: sqlite3.Connection) -> None:
 
 # v3 (issue 4): report drafts and the reporter profile; v4: NCMEC's XSDs; v5 (issue 9): submissions
 # and preservation holds; v6 (issue 10): bundle recipients; v7 (issue 12): hash lists; v8 (issue 15):
-# row tags binding the links between rows; v9 (issue 11): holds, destructions, follow-ups. Each is
-# kept beside the storage code that owns it.
+# row tags binding the links between rows; v9 (issue 11): holds, destructions, follow-ups; v10 (issue
+# 15): row tags for the submission, lifecycle and hash-list tables. Each is kept beside the storage
+# code that owns it.
 MIGRATIONS = [
     _v1,
     _v2,
@@ -130,4 +132,5 @@ MIGRATIONS = [
     v7_hashlists,
     v8_row_tags,
     v9_holds,
+    v10_more_row_tags,
 ]

@@ -37,6 +37,8 @@ CREATE TABLE preservation_holds (
 """
 
 HOLD_BASIS = "2258A(h)"
+# row_tags.BOUND["submissions"], in its order, then the tag
+_COLUMNS = "report_id, state, environment, updated_at, record_ct, draft_ct, row_tag"
 
 
 def v5_submissions(conn: sqlite3.Connection) -> None:
@@ -61,17 +63,18 @@ class SubmissionStore:
         """
         sealed = self._fields.seal_json("submissions", "record_ct", record.report_id, record.to_json())
         values = (record.report_id, str(record.state), str(record.environment), updated_at.isoformat(), sealed)
-        updated = conn.execute(
-            "UPDATE submissions SET state = ?, environment = ?, updated_at = ?, record_ct = ? WHERE report_id = ?",
-            (*values[1:], record.report_id),
-        ).rowcount
-        if not updated or with_draft:
-            draft = self._fields.seal_json("submissions", "draft_ct", record.report_id, record.draft)
-            conn.execute(
-                "INSERT INTO submissions (report_id, state, environment, updated_at, record_ct, draft_ct) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (report_id) DO UPDATE SET draft_ct = excluded.draft_ct",
-                (*values, draft),
-            )
+        with self._fields.rows.write(conn, "submissions", record.report_id):  # its row tag (storage.row_tags)
+            updated = conn.execute(
+                "UPDATE submissions SET state = ?, environment = ?, updated_at = ?, record_ct = ? WHERE report_id = ?",
+                (*values[1:], record.report_id),
+            ).rowcount
+            if not updated or with_draft:
+                draft = self._fields.seal_json("submissions", "draft_ct", record.report_id, record.draft)
+                conn.execute(
+                    "INSERT INTO submissions (report_id, state, environment, updated_at, record_ct, draft_ct) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (report_id) DO UPDATE SET draft_ct = excluded.draft_ct",
+                    (*values, draft),
+                )
         # The report list shows where each report stands without opening the submission. The
         # report's row tag covers its status: checked before, renewed after (storage.row_tags).
         self._fields.rows.check_stored(conn, "reports", record.report_id)
@@ -80,38 +83,40 @@ class SubmissionStore:
 
     def load(self, conn: sqlite3.Connection, report_id: str) -> SubmissionRecord | None:
         """The submission of one report, or None if it was never sent."""
-        row = conn.execute("SELECT record_ct, draft_ct FROM submissions WHERE report_id = ?", (report_id,)).fetchone()
-        return self._open(report_id, row[0], row[1]) if row is not None else None
+        row = conn.execute(f"SELECT {_COLUMNS} FROM submissions WHERE report_id = ?", (report_id,)).fetchone()
+        return self._open(*row) if row is not None else None
 
     def load_in_states(self, conn: sqlite3.Connection, states: tuple[str, ...]) -> list[SubmissionRecord]:
         """Every submission in one of ``states``, oldest change first."""
         marks = ",".join("?" for _ in states)
         rows = conn.execute(
-            f"SELECT report_id, record_ct, draft_ct FROM submissions WHERE state IN ({marks}) ORDER BY updated_at",
+            f"SELECT {_COLUMNS} FROM submissions WHERE state IN ({marks}) ORDER BY updated_at",
             states,
         ).fetchall()
         return [self._open(*row) for row in rows]
 
     def load_all(self, conn: sqlite3.Connection) -> list[SubmissionRecord]:
         """Every submission, most recent change first."""
-        rows = conn.execute(
-            "SELECT report_id, record_ct, draft_ct FROM submissions ORDER BY updated_at DESC"
-        ).fetchall()
+        rows = conn.execute(f"SELECT {_COLUMNS} FROM submissions ORDER BY updated_at DESC").fetchall()
         return [self._open(*row) for row in rows]
 
-    def _open(self, report_id: str, sealed: bytes, sealed_draft: bytes) -> SubmissionRecord:
+    def _open(self, *row: Any) -> SubmissionRecord:
+        self._fields.rows.check("submissions", row[:-1], row[-1])
+        report_id, sealed, sealed_draft = row[0], row[4], row[5]
         data: dict[str, Any] = self._fields.open_json("submissions", "record_ct", report_id, sealed)
         draft: dict[str, Any] = self._fields.open_json("submissions", "draft_ct", report_id, sealed_draft)
         return SubmissionRecord.from_json(report_id, data, draft)
 
-    @staticmethod
-    def add_hold(conn: sqlite3.Connection, item_id: str, report_id: str, started_at: datetime, until: datetime) -> None:
+    def add_hold(
+        self, conn: sqlite3.Connection, item_id: str, report_id: str, started_at: datetime, until: datetime
+    ) -> None:
         """Record the preservation a finished report asks for (kept if already recorded)."""
-        conn.execute(
-            "INSERT OR IGNORE INTO preservation_holds (item_id, report_id, basis, started_at, until) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (item_id, report_id, HOLD_BASIS, started_at.isoformat(), until.isoformat()),
-        )
+        with self._fields.rows.write(conn, "preservation_holds", (item_id, report_id, HOLD_BASIS)):
+            conn.execute(
+                "INSERT OR IGNORE INTO preservation_holds (item_id, report_id, basis, started_at, until) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (item_id, report_id, HOLD_BASIS, started_at.isoformat(), until.isoformat()),
+            )
 
     @staticmethod
     def holds(conn: sqlite3.Connection, item_id: str) -> list[tuple[str, datetime, datetime]]:

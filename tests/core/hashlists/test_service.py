@@ -13,7 +13,7 @@ from desktop_app.core.hashlists.read_lines import ReadOptions
 from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.hashlists import HashListService
 from desktop_app.core.services.items import ItemService
-from desktop_app.core.storage.fields import FieldDamaged
+from desktop_app.core.storage.row_tags import RowTampered
 
 
 @pytest.fixture
@@ -98,15 +98,17 @@ def test_tampered_or_missing_segments_are_refused(desk, workspace, tmp_path):
     _import(service, second.list_id, tmp_path / "2.txt", by_name["b.bin"].digests.md5 + "\n", algorithm=Algorithm.MD5)
     database = workspace.db.path
     with closing(sqlite3.connect(database)) as conn, conn:
-        # Move list two's sealed contents into list one: the AD names the list, so it will not open.
+        # Move list two's sealed contents into list one: the row tags (and the AD, which names the
+        # list) refuse it before anything is decrypted.
         query = "SELECT segment_ct FROM hash_list_segments WHERE list_id = ?"
         sealed = conn.execute(query, (second.list_id,)).fetchone()
         conn.execute("UPDATE hash_list_segments SET segment_ct = ? WHERE list_id = ?", (sealed[0], first.list_id))
-    with pytest.raises(FieldDamaged):
+    with pytest.raises(RowTampered, match="hash_list"):
         service.matcher()
     with closing(sqlite3.connect(database)) as conn, conn:
+        # Segments gone: the list's tag covers its segments' tags.
         conn.execute("DELETE FROM hash_list_segments WHERE list_id = ?", (first.list_id,))
-    with pytest.raises(FieldDamaged, match="sealed parts"):
+    with pytest.raises(RowTampered, match="hash_lists"):
         service.matcher()
 
 

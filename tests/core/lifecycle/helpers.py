@@ -3,11 +3,12 @@
 from datetime import datetime
 from pathlib import Path
 
+from desktop_app.core.domain.events import EventType
 from desktop_app.core.domain.submission import preservation_until
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.submissions import SubmissionStore
+from desktop_app.core.storage.submissions import HOLD_BASIS, SubmissionStore
 from tests.core.submission.helpers import import_media, new_report
 
 
@@ -21,6 +22,10 @@ def report_with_items(
 
 def finish(workspace: Workspace, report_id: str, item_ids: list[str], finished_at: datetime) -> None:
     """Record the preservation a finished submission starts, exactly as the receipt step writes it."""
+    store = SubmissionStore(workspace.fields())
     with workspace.db.write() as conn:
         for item_id in item_ids:
-            SubmissionStore.add_hold(conn, item_id, report_id, finished_at, preservation_until(finished_at))
+            until = preservation_until(finished_at)
+            store.add_hold(conn, item_id, report_id, finished_at, until)
+            hold = {"basis": HOLD_BASIS, "report": report_id, "until": until.isoformat()}
+            workspace.append_event(conn, EventType.PRESERVATION_STARTED, hold, item_id)

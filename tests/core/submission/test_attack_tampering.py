@@ -16,7 +16,7 @@ from tests.core.submission.helpers import new_report
 def _row(workspace, report_id):
     with workspace.db.read() as reader:
         return reader.conn.execute(
-            "SELECT state, record_ct, draft_ct FROM submissions WHERE report_id = ?", (report_id,)
+            "SELECT state, updated_at, record_ct, draft_ct, row_tag FROM submissions WHERE report_id = ?", (report_id,)
         ).fetchone()
 
 
@@ -39,13 +39,15 @@ def test_a_finished_report_whose_row_was_rolled_back_is_not_sent_again(workspace
     server.set_faults([Fault(endpoint="/submit", kind="code", code=4100, status=400)])
     refused = run_to_completion(submissions.submit(report_id, Environment.PRACTICE, CancelToken()))
     assert refused.state is SubmissionState.DRAFT
-    old = _row(workspace, report_id)  # a genuine, well-sealed row from before the report was filed
+    old = _row(workspace, report_id)  # a genuine, well-sealed (and tagged) row from before the report was filed
     server.set_faults([])
     done = run_to_completion(submissions.submit(report_id, Environment.PRACTICE, CancelToken()))
     assert done.state is SubmissionState.FINISHED
     with workspace.db.write() as conn:
         conn.execute(
-            "UPDATE submissions SET state = ?, record_ct = ?, draft_ct = ? WHERE report_id = ?", (*old, report_id)
+            "UPDATE submissions SET state = ?, updated_at = ?, record_ct = ?, draft_ct = ?, row_tag = ? "
+            "WHERE report_id = ?",
+            (*old, report_id),
         )
 
     with pytest.raises(SubmissionRefused, match="custody log"):

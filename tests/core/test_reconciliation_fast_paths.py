@@ -1,0 +1,32 @@
+"""The replay reads ``item.added`` without a JSON parse: it must read exactly what a parse reads."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from desktop_app.core.domain.events import CustodyEvent, EventType
+from desktop_app.core.storage.reconciliation import LogReplay
+
+_HEX = st.text("0123456789abcdef", min_size=32, max_size=32)
+_ANY = st.text(max_size=30)  # quotes, backslashes, braces, and the markers themselves
+_NESTED = st.dictionaries(st.one_of(_ANY, st.sampled_from(["kind", "blob_id", "source_id"])), _ANY)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    actor=st.one_of(_ANY, st.just('x","data":{"kind":"forged"'), st.just('"kind":"forged","blob_id":"b"')),
+    kind=st.one_of(st.sampled_from(["file", "text", "link"]), _ANY),
+    blob_id=st.one_of(st.none(), _HEX, _ANY),
+    new_blob=st.booleans(),
+    source_id=st.one_of(_HEX, _ANY),
+    extra=st.dictionaries(st.sampled_from(["md5", "outcome", "note"]), st.one_of(_ANY, _NESTED)),
+    subject=_HEX,
+)
+def test_the_fast_path_reads_what_json_reads(actor, kind, blob_id, new_blob, source_id, extra, subject):
+    data = {**extra, "kind": kind, "new_blob": new_blob, "source_id": source_id}
+    if blob_id is not None:
+        data["blob_id"] = blob_id
+    plaintext = CustodyEvent(EventType.ITEM_ADDED, actor, data, subject).to_json()
+    fast, parsed = LogReplay(), LogReplay()
+    fast.feed(1, plaintext)
+    parsed._apply(EventType.ITEM_ADDED, subject, data)  # what a full parse feeds it
+    assert (fast.items, fast.sources, fast.blobs) == (parsed.items, parsed.sources, parsed.blobs)
