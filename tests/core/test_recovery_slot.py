@@ -8,7 +8,7 @@ import sqlite3
 from contextlib import closing
 
 from desktop_app.core.domain.events import EventType
-from desktop_app.core.services import workspace as workspace_module
+from desktop_app.core.services import workspace_keys as workspace_module
 from desktop_app.core.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, fast_kdf
 
