@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
 from PySide6.QtGui import QImage
 
-import desktop_app.ui.models.queue as queue_module
+import desktop_app.ui.models.queue_ordering as queue_ordering
 from desktop_app.core.domain.items import ReviewState
 from desktop_app.ui.models.queue import Column, QueueModel, Role
 from desktop_app.ui.models.queue_columns import sort_key
@@ -269,7 +269,7 @@ def test_none_is_shielded_from_pysides_lost_references():
 @pytest.fixture
 def background_model(monkeypatch, pool, qtmodeltester):
     """A model that computes every new order on the pool (as a 100,000-row queue does)."""
-    monkeypatch.setattr(queue_module, "BACKGROUND_ORDER_ROWS", 0)
+    monkeypatch.setattr(queue_ordering, "BACKGROUND_ORDER_ROWS", 0)
     model = QueueModel(no_thumbnails, pool=pool)
     model.append_rows(rows_from_items([image_item(n) for n in range(300)]))
     qtmodeltester.check(model, force_py=True)  # keeps checking every change the test makes
@@ -363,8 +363,8 @@ def test_a_failed_background_order_is_reported_and_leaves_the_table_live(qtbot, 
     def broken(*args, **kwargs):
         raise RuntimeError("ordering failed (test)")
 
-    working = queue_module.view_order
-    monkeypatch.setattr(queue_module, "view_order", broken)
+    working = queue_ordering.view_order
+    monkeypatch.setattr(queue_ordering, "view_order", broken)
     proxy = QueueFilterModel()
     proxy.setSourceModel(model)
     with qtbot.capture_exceptions() as reported:
@@ -373,7 +373,7 @@ def test_a_failed_background_order_is_reported_and_leaves_the_table_live(qtbot, 
         qtbot.waitUntil(lambda: not model.ordering, timeout=10_000)
     assert [str(e[1]) for e in reported] == ["ordering failed (test)"]  # the bug reached the crash handler
     assert model.rowCount() == 300  # the old order stays
-    monkeypatch.setattr(queue_module, "view_order", working)
+    monkeypatch.setattr(queue_ordering, "view_order", working)
     with qtbot.waitSignal(model.order_applied, timeout=10_000):
         proxy.set_text("picture-0025")  # the next change is computed (in the background) and shown
         assert model.ordering
