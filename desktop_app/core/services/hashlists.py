@@ -13,7 +13,9 @@ import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.domain.hashlists import (
@@ -21,13 +23,16 @@ from desktop_app.core.domain.hashlists import (
     MAX_PDQ_THRESHOLD,
     Algorithm,
     HashList,
+    ListActivity,
     ListCounts,
     ListFormat,
     ListImportSummary,
     MatchOutcome,
     MatchRunSummary,
+    MatchStanding,
 )
 from desktop_app.core.domain.items import Item, ReviewState
+from desktop_app.core.hashlists.activity import list_activity, standings
 from desktop_app.core.hashlists.contents import merge
 from desktop_app.core.hashlists.errors import ListNotFound, ListSettingsInvalid, SuppressionReasonRequired
 from desktop_app.core.hashlists.export import hma_csv, plain_text
@@ -270,6 +275,38 @@ class HashListService:
             )
             shown[item_id] = replace(outcome, matches=kept)
         return shown
+
+    def standings(self, item_id: str) -> tuple[list[MatchStanding], tuple[str, ...]]:
+        """Every stored match of an item, each with whether it counts (and why not), and the outcome's notes."""
+        store = self._store
+        with self._workspace.db.read() as reader:
+            outcome = store.outcomes(reader.conn, [item_id]).get(item_id)
+            everywhere, per_item = self._reasons(reader.conn)
+        if outcome is None:
+            return [], ()
+        return standings(outcome, store.entry_index, everywhere, per_item), outcome.notes
+
+    def activity(self, at: datetime | None = None) -> dict[str, ListActivity]:
+        """What each list has matched (by list id): the list page's counts."""
+        store = self._store
+        with self._workspace.db.read() as reader:
+            stored = store.outcomes(reader.conn)
+            written = store.outcome_times(reader.conn)
+            everywhere, per_item = self._reasons(reader.conn)
+        return list_activity(stored, written, store.entry_index, everywhere, per_item, at or datetime.now(UTC))
+
+    def _reasons(self, conn: Any) -> tuple[dict[bytes, str], dict[tuple[str, bytes], str]]:
+        """Suppressed entries and not-a-match marks, by blind index, with their reasons."""
+        store = self._store
+        everywhere: dict[bytes, str] = {}
+        per_item: dict[tuple[str, bytes], str] = {}
+        for detail in store.suppression_details(conn):
+            key = store.entry_index(str(detail["entry"]))
+            if detail["item_id"] is None:
+                everywhere[key] = str(detail["reason"])
+            else:
+                per_item[(str(detail["item_id"]), key)] = str(detail["reason"])
+        return everywhere, per_item
 
     # -- false positives -----------------------------------------------------------------------
 
