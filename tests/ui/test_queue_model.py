@@ -378,3 +378,39 @@ def test_a_failed_background_order_is_reported_and_leaves_the_table_live(qtbot, 
         proxy.set_text("picture-0025")  # the next change is computed (in the background) and shown
         assert model.ordering
     assert shown_ids(model) == ["item-000025"]
+
+
+def test_match_column_sort_and_filters_over_match_outcomes(qtmodeltester):
+    from desktop_app.core.domain.hashlists import Algorithm, Match, MatchOutcome
+
+    items = [image_item(n) for n in range(5)]
+    exact = Match("l1", "Industry", Algorithm.SHA256, "ab" * 32, 0)
+    near = Match("l2", "StopNCII", Algorithm.PDQ, "cd" * 32, 12, "rotate-90")
+    outcomes = {
+        items[1].item_id: MatchOutcome(items[1].item_id, (near,)),
+        items[3].item_id: MatchOutcome(items[3].item_id, (exact, near)),
+        items[4].item_id: MatchOutcome(items[4].item_id, (), ("PDQ not matched: quality 20 is below 50",)),
+    }
+    model = QueueModel(no_thumbnails)
+    model.append_rows(rows_from_items(items, outcomes))
+    qtmodeltester.check(model, force_py=True)
+    assert column_values(model, Column.MATCH) == ["—", "StopNCII · PDQ 12", "—", "Industry · exact +1", "—"]
+    tip = model.index(3, Column.MATCH).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Industry: SHA-256 exact\nStopNCII: PDQ distance 12 (rotate-90)"
+    assert model.index(4, Column.MATCH).data(Qt.ItemDataRole.ToolTipRole).startswith("PDQ not matched")
+    assert model.index(3, 0).data(Role.MATCHES) == (exact, near)
+    model.sort(Column.MATCH)
+    assert [model.row_at(n).item_id for n in range(2)] == [items[3].item_id, items[1].item_id]
+    proxy = QueueFilterModel()
+    proxy.setSourceModel(model)
+    proxy.set_matches(True)
+    assert {model.row_at(n).item_id for n in range(model.rowCount())} == {items[1].item_id, items[3].item_id}
+    proxy.set_matches(True, "l1")
+    assert [model.row_at(n).item_id for n in range(model.rowCount())] == [items[3].item_id]
+    proxy.set_matches(False)
+    assert model.rowCount() == 3 and proxy.filtering
+    proxy.set_matches(None)
+    assert model.rowCount() == 5 and not proxy.filtering
+    # A state change keeps the row's matches (it is not re-matched).
+    row = model.row_at(model.position_of(items[3].item_id))
+    assert row.with_item(replace(items[3], state=ReviewState.TO_REPORT)).matches == (exact, near)

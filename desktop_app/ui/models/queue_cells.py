@@ -19,6 +19,7 @@ from desktop_app.ui.models.queue_columns import (
     RIGHT_ALIGNED,
     Column,
     display_texts,
+    match_tooltip,
 )
 from desktop_app.ui.models.queue_rows import QueueRow
 from desktop_app.ui.theme import monospace_font
@@ -37,6 +38,7 @@ class Role(IntEnum):
     THUMBNAIL = Qt.ItemDataRole.UserRole + 3  # the protected thumbnail ``QImage``, or None (yet)
     PROBLEM = Qt.ItemDataRole.UserRole + 4  # the problem sentence, '' if none
     RENDERABLE = Qt.ItemDataRole.UserRole + 5  # bool: a thumbnail can exist
+    MATCHES = Qt.ItemDataRole.UserRole + 6  # the item's hash-list matches (suppressions applied), strongest first
 
 
 class QueueCells:
@@ -88,13 +90,15 @@ class QueueCells:
 
     @staticmethod
     def tooltip(row: QueueRow, column: Column) -> str | None:
-        """The cell's tooltip: the problem, the full digest, the dismissal reason, the full text."""
+        """The cell's tooltip: the problem, the full digest, the dismissal reason, every match."""
         if column in (Column.THUMBNAIL, Column.NAME, Column.TYPE) and row.problem:
             return row.problem
         if column == Column.SHA256 and row.item.digests is not None:
             return row.item.digests.sha256
         if column == Column.STATE and row.item.state == ReviewState.DISMISSED and row.item.dismiss_reason:
             return f"Dismissed: {row.item.dismiss_reason}"
+        if column == Column.MATCH:
+            return match_tooltip(row)
         if column == Column.NAME:
             return row.name
         if column == Column.SOURCE:
@@ -109,6 +113,7 @@ class QueueCells:
             Role.ITEM: row.item,
             Role.PROBLEM: row.problem,
             Role.RENDERABLE: row.renderable,
+            Role.MATCHES: row.matches,
         }
         return values.get(role)
 

@@ -180,6 +180,10 @@ class QueueTableView(QTableView):
             self._margin = CELL_PADDING + self._text_margin()
         super().changeEvent(event)
 
+    def fitting_width(self, text: str) -> int:
+        """The column width that shows ``text`` whole in a proportional-font cell, as painted here."""
+        return self.fontMetrics().horizontalAdvance(text) + 2 * self._margin + 2
+
     def _text_margin(self) -> int:
         # What the style keeps between an item's edge and its text (Qt's SE_ItemViewItemText).
         return self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
