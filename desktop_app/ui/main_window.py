@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
             # Matches in the queue rows and filter, the item's match list, suppressing (ui/lists/queue_link.py).
             self.lists_link = ListsQueueLink(hashlists, self.review, self.lists_page, pool, self)
             self.lists_link.message.connect(self._show_message)
+            self.intake.import_finished.connect(lambda _: self.lists_link.match_new())  # matched on import
         # The workspace facts belong with the log; the queue gets the whole width.
         self.tabs.currentChanged.connect(self._tab_changed)
         self.pages = QStackedWidget()

@@ -258,6 +258,12 @@ class HashListService:
         self._workspace.record(EventType.ITEMS_MATCHED, {"items": len(items), "matched": matched, "changed": changed})
         return summary
 
+    def unmatched_item_ids(self) -> list[str]:
+        """Items never matched yet (imported since the last run), in queue order."""
+        with self._workspace.db.read() as reader:
+            matched = self._store.outcome_times(reader.conn)
+        return [item.item_id for item in self._items.list_items() if item.item_id not in matched]
+
     def outcomes(self, item_ids: Sequence[str] | None = None) -> dict[str, MatchOutcome]:
         """Stored matches with suppressions applied (what the queue and the details show)."""
         store = self._store

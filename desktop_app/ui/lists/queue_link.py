@@ -8,7 +8,8 @@ nothing of each other:
   out, read on a worker;
 - a match's *Not a match…* opens ``SuppressMatchDialog``; the suppression is written on a worker
   (a custody event), then the queue, the match list and the page are read again;
-- after the page imports a list or re-matches, the queue re-reads its rows.
+- after the page imports a list or re-matches, the queue re-reads its rows; after an intake
+  import, the new items are matched (``match_new``) and re-read.
 """
 
 from PySide6.QtCore import QObject, Signal
@@ -16,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop_app.core.domain.hashlists import MatchStanding
 from desktop_app.core.domain.items import Item
 from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.hashlists import HashListService
 from desktop_app.ui.lists.lists_page import ListsPage
 from desktop_app.ui.lists.match_panel import ItemMatchesWidget
@@ -30,6 +32,14 @@ def _suppress(service: HashListService, item_id: str, entry_key: str, reason: st
         service.suppress_entry(entry_key, reason)
     else:
         service.reject_match(item_id, entry_key, reason)
+
+
+def _match_new(service: HashListService) -> int:
+    """Worker: match the items imported since the last run; how many outcomes changed."""
+    item_ids = service.unmatched_item_ids()
+    if not item_ids or not service.lists():
+        return 0
+    return run_to_completion(service.match_items(item_ids)).changed
 
 
 class ListsQueueLink(QObject):
@@ -100,6 +110,12 @@ class ListsQueueLink(QObject):
         self._matches_changed()
         self._page.reload()
         self.suppressed.emit(item_id)
+
+    def match_new(self) -> None:
+        """Match the items an import added (on a worker); the queue re-reads them if any matched."""
+        worker = self._pool.run(_match_new, self._service, context=self)
+        worker.result.connect(lambda changed: self._matches_changed() if changed else None)
+        worker.error.connect(self._failed)
 
     def _matches_changed(self) -> None:
         self._review.reload()

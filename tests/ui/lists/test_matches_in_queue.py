@@ -180,3 +180,23 @@ def test_a_matched_item_goes_to_a_report_unrevealed_with_its_match_and_the_hint(
     hints = [f for f in reports.check(editor.record) if f.code == "referral-file-hash-matched-not-viewed"]
     assert len(hints) == 1 and "warrant" in hints[0].why
     assert not window.review.items.get(photo.item_id).viewed  # nothing was revealed on the way
+
+
+def test_items_imported_through_the_window_are_matched(qtbot, workspace, make_window, tmp_path):
+    import hashlib
+
+    from desktop_app.core.services.items import ItemService
+
+    items = ItemService(workspace)
+    service = HashListService(workspace, items)
+    _import(service, "Known", [hashlib.sha256(b"known upload").hexdigest()], Algorithm.SHA256, tmp_path)
+    window = make_window(workspace, items=items, hashlists=service)
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "known.bin").write_bytes(b"known upload")
+    (folder / "other.bin").write_bytes(b"something else")
+    window.intake.import_paths([folder])
+    qtbot.waitUntil(lambda: window.review.model.rowCount() == 2, timeout=20_000)
+    known = next(item for item in items.list_items() if item.display_name == "known.bin")
+    qtbot.waitUntil(lambda: _match_text(window, known.item_id) == "Known · exact", timeout=20_000)
+    assert service.unmatched_item_ids() == []  # both were matched (one without a match)
