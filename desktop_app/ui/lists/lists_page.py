@@ -6,6 +6,7 @@ progress; *Re-match queue* re-matches alone. Either emits ``matches_changed`` wh
 queue re-reads its rows. ``clear()`` empties it when the workspace locks.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -136,22 +137,17 @@ class ListsPage(QWidget):
         """Import on a worker, with progress; the queue is re-matched afterwards."""
         values = (dialog.list_field.currentText().strip(), dialog.file, dialog.format, dialog.options())
         token = CancelToken()
-        worker = Worker(self._import, values, token, cancel=token, context=self)
-        worker.progress.connect(self._progressed)
-        worker.result.connect(self._imported)
-        worker.error.connect(self._failed)
-        worker.finished.connect(self._import_finished)
-        self.import_button.setEnabled(False)
-        self.rematch_button.setEnabled(False)
-        self.progress.show()
-        return self._pool.start(worker)
+        return self._start(Worker(self._import, values, token, cancel=token, context=self), self._imported)
 
     def rematch(self) -> Worker:
         """Match the whole queue again on a worker, with progress (``matches_changed`` when done)."""
         token = CancelToken()
-        worker = Worker(self._service.match_items, None, token, cancel=token, context=self)
+        return self._start(Worker(self._service.match_items, None, token, cancel=token, context=self), self._rematched)
+
+    def _start(self, worker: Worker, done: Callable[[Any], None]) -> Worker:
+        """Run a long list job with the progress bar, its buttons off until it ends."""
         worker.progress.connect(self._progressed)
-        worker.result.connect(self._rematched)
+        worker.result.connect(done)
         worker.error.connect(self._failed)
         worker.finished.connect(self._import_finished)
         self.import_button.setEnabled(False)
