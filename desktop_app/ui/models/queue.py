@@ -27,7 +27,7 @@ from types import MappingProxyType
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QImage
+from PySide6.QtGui import QImage
 
 from desktop_app.core.domain.items import Item
 from desktop_app.ui.models.queue_cells import QueueCells, Role
@@ -67,7 +67,7 @@ class QueueModel(QAbstractTableModel):
         self._every: dict[str, QueueRow] = {}  # every listed row, by item id
         self._rows: list[QueueRow] = []  # the table: rows that pass the filter, in view order
         self._row_of: dict[str, int] = {}  # table position by item id
-        self._cells = QueueCells(thumbnail, self.thumbnail_wanted.emit)
+        self.cells = QueueCells(thumbnail, self.thumbnail_wanted.emit)  # the view paints rows with it
         self._orderer = QueueOrdering(pool, self)
         self._orderer.ready.connect(self._show_order)
 
@@ -192,10 +192,6 @@ class QueueModel(QAbstractTableModel):
         row = self._every.get(item_id)
         return None if row is None else row.item
 
-    def item_ids(self) -> list[str]:
-        """Every listed id, shown or not."""
-        return list(self._every)
-
     @property
     def total(self) -> int:
         """How many items are listed, shown or not."""
@@ -276,7 +272,7 @@ class QueueModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Column titles and their tooltips; rows have no header."""
-        return self._cells.header(section, orientation, role)
+        return self.cells.header(section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Display text, tooltips, alignment, the thumbnail and the custom roles.
@@ -289,19 +285,11 @@ class QueueModel(QAbstractTableModel):
         # ``multiData`` (all roles of a cell in one call) would cut the calls into Python, but
         # PySide6 6.12's ``QModelRoleData.setData`` releases a reference to None it never took,
         # and the interpreter aborts once None's count reaches zero. Not overridden.
-        return self._cells.value(self._rows[index.row()], Column(index.column()), role)
-
-    def thumbnail_for(self, row: QueueRow) -> QImage | None:
-        """The row's cached thumbnail; a renderable row without one asks for it (``thumbnail_wanted``)."""
-        return self._cells.thumbnail_for(row)
-
-    def monospace_font(self) -> QFont:
-        """The font of the digest column."""
-        return self._cells.mono
+        return self.cells.value(self._rows[index.row()], Column(index.column()), role)
 
     # ``flags`` is not overridden: the C++ default (enabled, selectable, not editable) is what a
     # read-only table needs.
 
     def roleNames(self) -> dict[int, QByteArray]:
         """Qt's role names plus ours."""
-        return self._cells.role_names(super().roleNames())
+        return self.cells.role_names(super().roleNames())

@@ -143,7 +143,7 @@ class QueueTableView(QTableView):
         self.empty_text = EMPTY_QUEUE_TEXT  # '' for a table that must stay blank when empty (the picker)
         self.texts = StaticTexts()
         self._tiles: dict[tuple[str, str, str, int, float], QPixmap] = {}
-        self._mono = queue.monospace_font()
+        self._mono = queue.cells.mono
         self._margin = CELL_PADDING + self._text_margin()
         self.setHorizontalHeader(QueueHeaderView(Qt.Orientation.Horizontal, self))
 
@@ -300,7 +300,7 @@ class QueueTableView(QTableView):
         """The protected thumbnail centred in ``cell``, or a placeholder saying why there is none."""
         tile = QRect(0, 0, self.side, self.side)
         tile.moveCenter(cell.center())
-        image = self.queue.thumbnail_for(row)  # asks the loader for a missing one: lazy by construction
+        image = self.queue.cells.thumbnail_for(row)  # asks the loader for a missing one: lazy by construction
         if isinstance(image, QImage) and not image.isNull():
             scaled = image.size().scaled(tile.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(0, 0, scaled.width(), scaled.height())
