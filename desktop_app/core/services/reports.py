@@ -195,9 +195,13 @@ class ReportService:
         return record
 
     def _files(self, items: Sequence[Item]) -> list[DraftFile]:
-        """The items as report files, each with its hash-list matches recorded."""
+        """The items as report files, each with its hash-list matches recorded (``draft_files``)."""
         found = self._matches([item.item_id for item in items]) if self._matches is not None and items else {}
         return [file_from_item(item, found[item.item_id].matches if item.item_id in found else ()) for item in items]
+
+    def draft_files(self, items: Sequence[Item]) -> list[DraftFile]:
+        """The items as report files, pre-filled, each with its hash-list matches (for an editor adding them)."""
+        return self._files(items)
 
     def load(self, report_id: str) -> ReportRecord:
         """A stored report, its linked files' viewed flags brought up to date from the log."""

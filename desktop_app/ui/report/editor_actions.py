@@ -12,23 +12,30 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from desktop_app.core.cybertipline.model import Node
+from desktop_app.core.cybertipline.model import DraftFile, Node
 from desktop_app.core.domain.items import Item
 from desktop_app.core.errors import EvidenceDeskError, NcmecReportIdInvalid
 from desktop_app.core.services.report_building import (
-    file_from_item,
     file_viewed,
     fill_reported_user,
     ncmec_report_id_from_text,
     set_file_viewed,
 )
-from desktop_app.core.services.reports import PriorReport, SaveResult
+from desktop_app.core.services.reports import PriorReport, ReportService, SaveResult
 from desktop_app.core.storage.reports import ReportRecord
 from desktop_app.ui.report.dialogs import QueuePickerDialog, ViewedReasonDialog
 from desktop_app.ui.report.sections import FILES_KEY
 
 if TYPE_CHECKING:
     from desktop_app.ui.report.editor import ReportEditorWidget
+
+
+def _read_files(
+    service: ReportService, item_ids: list[str], record: ReportRecord
+) -> tuple[list[Item], list[DraftFile]]:
+    """Worker: the items to add (those not in ``record`` yet) and their files, matches recorded."""
+    items = service.files_for_items(item_ids, record)
+    return items, service.draft_files(items)
 
 
 class EditorActions:
@@ -74,20 +81,20 @@ class EditorActions:
         if not item_ids or self._record is None:
             return
         worker = self.editor.pool.run(
-            self.editor.service.files_for_items, item_ids, self._record.copy(), context=self.editor
+            _read_files, self.editor.service, item_ids, self._record.copy(), context=self.editor
         )
         worker.result.connect(self._items_arrived)
         worker.error.connect(self._failed)
 
-    def _items_arrived(self, items: list[Item]) -> None:
+    def _items_arrived(self, read: tuple[list[Item], list[DraftFile]]) -> None:
         record = self._record
         present = {entry.item_id for entry in record.draft.files}
-        fresh = [item for item in items if item.item_id not in present]
-        for item in fresh:
-            record.draft.files.append(file_from_item(item))
+        fresh = [(item, entry) for item, entry in zip(*read, strict=True) if item.item_id not in present]
+        for item, entry in fresh:
+            record.draft.files.append(entry)  # with its hash-list matches, from the service
             self.editor.logged[item.item_id] = item.viewed
         pages = [FILES_KEY]
-        if fill_reported_user(record.draft.report, fresh):
+        if fill_reported_user(record.draft.report, [item for item, _ in fresh]):
             pages.append("reported")
         self.editor.rebuild(pages)
         self.editor.show_section(FILES_KEY)

@@ -180,6 +180,11 @@ def test_a_matched_item_goes_to_a_report_unrevealed_with_its_match_and_the_hint(
     hints = [f for f in reports.check(editor.record) if f.code == "referral-file-hash-matched-not-viewed"]
     assert len(hints) == 1 and "warrant" in hints[0].why
     assert not window.review.items.get(photo.item_id).viewed  # nothing was revealed on the way
+    # Added later through the open editor (the queue's Add to report…): the match is recorded too.
+    near = by_name["photo-1.jpg"]
+    window.report_link.add_to_report(editor.report_id, [near.item_id])
+    qtbot.waitUntil(lambda: len(editor.record.draft.files) == 2, timeout=10_000)
+    assert hash_list_matches(editor.record.draft.files[1].details) == ['PDQ distance 6, list "StopNCII"']
 
 
 def test_items_imported_through_the_window_are_matched(qtbot, workspace, make_window, tmp_path):
