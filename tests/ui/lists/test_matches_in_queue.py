@@ -162,6 +162,10 @@ def test_the_item_match_list_and_the_suppression_dialog(qtbot, matched_window, w
     qtbot.waitUntil(lambda: page.model.index(1, 6).data() == "1 (+1 not a match)", timeout=10_000)
     assert page.model.index(1, 5).data() == "0" and page.model.index(0, 5).data() == "1 (1 item)"
     assert page.model.index(0, 7).data() == "1"  # matches this week
+    window.tabs.setCurrentWidget(page)
+    for width, height in SIZES:
+        window.resize(width, height)
+        assert distinct_colours(grab(window, shots / f"hash-lists-activity-{width}x{height}.png")) > 3
 
 
 def test_a_matched_item_goes_to_a_report_unrevealed_with_its_match_and_the_hint(qtbot, matched_window):
