@@ -98,3 +98,14 @@ def test_the_hash_match_metadata_is_valid_for_ncmec(matched, workspace):
     document = serialize_file_details(details)
     assert b'type="HASH"' in document and b"Hash list match" in document
     assert compiled_xsd().validate_bytes(document) == []
+
+
+def test_a_digest_ending_in_zero_bytes_matches_exactly():
+    import numpy as np
+
+    from desktop_app.core.hashlists.matching import _Exact
+
+    values = [bytes(31) + b"\x00", bytes(30) + b"\x01\x00", b"\x01" * 32, bytes(31) + b"\x02"]
+    exact = _Exact(np.frombuffer(b"".join(sorted(values)), np.uint8).reshape(-1, 32))
+    assert all(value in exact for value in values)
+    assert bytes(30) + b"\x01\x01" not in exact and bytes(29) + b"\x01\x00\x00" not in exact
