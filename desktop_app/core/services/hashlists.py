@@ -218,9 +218,15 @@ class HashListService:
             self._loaded.clear()
 
     def match_items(
-        self, item_ids: Sequence[str] | None = None, cancel: CancelToken | None = None
+        self, item_ids: Sequence[str] | None = None, cancel: CancelToken | None = None, query_batch: int = MATCH_BATCH
     ) -> ProgressGenerator[MatchRunSummary]:
-        """Match the given items (or the whole queue) and store what changed, with custody events."""
+        """Match the given items (or the whole queue) and store what changed, with custody events.
+
+        ``query_batch``: items whose hashes go to the indexes in one call. The index's numpy steps
+        hold the GIL for a time that grows with the batch, and the window's thread waits for each
+        one: the app matches in small batches (``ui/lists``), the command line in big ones. What is
+        written per transaction stays ``MATCH_BATCH`` items either way.
+        """
         yield Progress(0, None, "loading lists")
         matcher = self.matcher()
         items: list[Item] = self._items.list_items() if item_ids is None else [self._items.get(i) for i in item_ids]
@@ -232,7 +238,11 @@ class HashListService:
             if cancel is not None:
                 cancel.raise_if_cancelled()
             batch = items[start : start + MATCH_BATCH]
-            outcomes = matcher.match([ItemHashes.of(item) for item in batch])
+            outcomes = [
+                outcome
+                for first in range(0, len(batch), query_batch)
+                for outcome in matcher.match([ItemHashes.of(item) for item in batch[first : first + query_batch]])
+            ]
             fresh = [o for o in outcomes if before.get(o.item_id) != o]
             matched += sum(1 for o in outcomes if o.matches)
             if fresh:

@@ -34,6 +34,10 @@ from desktop_app.ui.lists.import_dialog import ListImportDialog
 from desktop_app.ui.lists.lists_model import ListsModel, plural
 from desktop_app.ui.worker import Worker, WorkerPool
 
+# Items matched per call into the lists' indexes while the window is up: their numpy steps hold the
+# GIL, and the window waits for each (match_queue_bench.py; the command line uses bigger batches).
+UI_QUERY_BATCH = 32
+
 
 class ListsPage(QWidget):
     """The lists, their counts and the workspace's suppressions."""
@@ -130,7 +134,7 @@ class ListsPage(QWidget):
         except ListNotFound:
             target = self._service.create_list(name)
         summary = yield from self._service.import_file(target.list_id, file, fmt, options, cancel)
-        rematch = yield from self._service.match_items(cancel=cancel)
+        rematch = yield from self._service.match_items(cancel=cancel, query_batch=UI_QUERY_BATCH)
         return summary, rematch
 
     def start_import(self, dialog: ListImportDialog) -> Worker:
@@ -142,7 +146,8 @@ class ListsPage(QWidget):
     def rematch(self) -> Worker:
         """Match the whole queue again on a worker, with progress (``matches_changed`` when done)."""
         token = CancelToken()
-        return self._start(Worker(self._service.match_items, None, token, cancel=token, context=self), self._rematched)
+        worker = Worker(self._service.match_items, None, token, UI_QUERY_BATCH, cancel=token, context=self)
+        return self._start(worker, self._rematched)
 
     def _start(self, worker: Worker, done: Callable[[Any], None]) -> Worker:
         """Run a long list job with the progress bar, its buttons off until it ends."""

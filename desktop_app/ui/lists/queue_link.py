@@ -19,7 +19,7 @@ from desktop_app.core.domain.items import Item
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.hashlists import HashListService
-from desktop_app.ui.lists.lists_page import ListsPage
+from desktop_app.ui.lists.lists_page import UI_QUERY_BATCH, ListsPage
 from desktop_app.ui.lists.match_panel import ItemMatchesWidget
 from desktop_app.ui.lists.suppress_dialog import SuppressMatchDialog
 from desktop_app.ui.review import ReviewController
@@ -39,7 +39,7 @@ def _match_new(service: HashListService) -> int:
     item_ids = service.unmatched_item_ids()
     if not item_ids or not service.lists():
         return 0
-    return run_to_completion(service.match_items(item_ids)).changed
+    return run_to_completion(service.match_items(item_ids, query_batch=UI_QUERY_BATCH)).changed
 
 
 class ListsQueueLink(QObject):
