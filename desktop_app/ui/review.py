@@ -94,6 +94,7 @@ class ReviewController(QObject):
         self._closed = False
         self._active = False
         self._load_started = 0.0
+        self._names_arrived = False  # rows were added since the name column was last fitted
         self.last_load_seconds = 0.0  # how long the last full read took (the import paces re-reads by it)
         options = DisplayOptions.from_settings(settings)
         self.thumbnails = ThumbnailLoader(fetch, media_pool, options, thumbnail_pixels(settings), self)
@@ -157,10 +158,13 @@ class ReviewController(QObject):
             self.model.remove_ids(changes.missing)
         self.model.update_rows(changes.changed)
         self._refresh_current()
+        self._names_arrived |= bool(changes.fresh)
         self.feeder.add(changes.fresh)
 
     def _fed(self) -> None:
-        self.queue.fit_name_column()
+        if self._names_arrived:  # a re-read that only changed rows (a re-match) leaves the width alone
+            self._names_arrived = False
+            self.queue.fit_name_column()
         self.loaded.emit()
 
     def _refresh_current(self) -> None:
