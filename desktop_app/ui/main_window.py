@@ -53,6 +53,7 @@ from desktop_app.ui.dialogs.settings_dialog import SettingsDialog
 from desktop_app.ui.dialogs.unlock import UnlockDialog
 from desktop_app.ui.intake import DropImporter, IntakeController, IntakePort
 from desktop_app.ui.lists.lists_page import ListsPage
+from desktop_app.ui.lists.queue_link import ListsQueueLink
 from desktop_app.ui.models.custody_log import CustodyLogModel, LogRow, rows_from_events
 from desktop_app.ui.report.queue_link import QueueReportLink
 from desktop_app.ui.report.reports_page import ReportsPage
@@ -186,6 +187,10 @@ class MainWindow(QMainWindow):
             self.lists_page = ListsPage(hashlists, pool)
             self.lists_page.message.connect(self._show_message)
             self.tabs.addTab(self.lists_page, "Hash lists")
+            # Matches in the queue rows and filter, the item's match list, suppressing (ui/lists/queue_link.py).
+            self.lists_link = ListsQueueLink(hashlists, self.review, self.lists_page, pool, self)
+            self.lists_link.message.connect(self._show_message)
+            self.intake.import_finished.connect(lambda _: self.lists_link.match_new())  # matched on import
         # The workspace facts belong with the log; the queue gets the whole width.
         self.tabs.currentChanged.connect(self._tab_changed)
         self.pages = QStackedWidget()

@@ -13,134 +13,47 @@ derived from the custody log) then updates the queue row and the detail panel.
 
 import logging
 import time
-from dataclasses import dataclass, replace
 from functools import partial
-from types import MappingProxyType
-from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog, QWidget
 
-from desktop_app.core.domain.items import Item, RevealMode, ReviewState
-from desktop_app.core.domain.media import MediaKind, PreviewSet
+from desktop_app.core.domain.items import Item, ReviewState
+from desktop_app.core.domain.media import PreviewSet
 from desktop_app.core.errors import EvidenceDeskError
-from desktop_app.core.platform.interpreter import collect_garbage, long_lived_allocation
+from desktop_app.core.platform.interpreter import collect_garbage
 from desktop_app.core.settings import AppSettings
 from desktop_app.ui.dialogs.dismiss_dialog import DismissDialog
 from desktop_app.ui.models.queue import QueueModel
 from desktop_app.ui.models.queue_rows import QueueRow
 from desktop_app.ui.queue_feeder import QueueFeeder
-from desktop_app.ui.safe_image import DisplayOptions, render
+from desktop_app.ui.review_work import (
+    ItemsPort,
+    MatchesPort,
+    QueueChanges,
+    change_states,
+    load_changes,
+    load_previews,
+    protect_all,
+    reveal_and_read,
+    reveal_and_read_text,
+)
+from desktop_app.ui.safe_image import DisplayOptions
 from desktop_app.ui.thumbnails import PreviewFetcher, ThumbnailLoader
 from desktop_app.ui.widgets.queue_page import QueuePageWidget
 from desktop_app.ui.worker import WorkerPool
 
+__all__ = ["ItemsPort", "MatchesPort", "ReviewController"]  # the ports: the window knows them from here
+
 log = logging.getLogger(__name__)
 
 THUMBNAIL_MIN_PIXELS = 96  # decoded at least this big, so thumbnails stay crisp on high-density screens
-VIEWER_SIDE = 720  # one picture: sharp enough for a decision, small enough to decode in a blink
-GRID_SIDE = 320  # each keyframe of a video grid
-KEYFRAMES = 9
 
 
 def thumbnail_pixels(settings: AppSettings) -> int:
     """The size thumbnails are decoded and protected at (the view scales them to the setting)."""
     return max(THUMBNAIL_MIN_PIXELS, settings.thumbnail_size)
-
-
-class ItemsPort(Protocol):
-    """What the queue needs from the item service (``core.services.items.ItemService``)."""
-
-    def list_items(self) -> list[Item]: ...  # noqa: D102 - documented by the service
-
-    def forget(self) -> None: ...  # noqa: D102
-
-    def get(self, item_id: str) -> Item: ...  # noqa: D102
-
-    def set_state(self, item_ids: list[str], state: ReviewState, reason: str = "") -> int: ...  # noqa: D102
-
-    def record_reveal(self, item_id: str, mode: RevealMode) -> None: ...  # noqa: D102
-
-    def read_bytes(self, item_id: str) -> bytes: ...  # noqa: D102
-
-
-@dataclass(frozen=True)
-class QueueChanges:
-    """What a fresh read changes in the listed queue."""
-
-    fresh: list[QueueRow]  # items not listed yet
-    changed: list[QueueRow]  # listed items whose values differ (analysis, state, viewed, sources)
-    missing: set[str]  # listed items the workspace no longer has
-
-
-def load_changes(items: ItemsPort, listing: "MappingProxyType[str, QueueRow]") -> QueueChanges:
-    """Worker: read every item and diff against what is listed, so the GUI thread only applies changes.
-
-    Formatting and comparing 100,000 items is worker work; re-sending unchanged rows to the model
-    would make the GUI thread handle them all every few seconds of an import. The rows are handed
-    over all at once rather than per decrypted batch: feeding rows while this thread still formats
-    the next batch made the two fight for the GIL (stalls of 120 ms instead of 30, measured in
-    benchmarks/ui_bench.py) for first rows barely a second earlier.
-
-    ``listing`` is the model's own read-only view (``QueueModel.listing``); the copy is taken here,
-    not on the GUI thread, and ``copy()`` is ``dict.copy`` underneath: one C-level step that no
-    change from the GUI thread can interleave with.
-    """
-    listed = listing.copy()
-    with long_lived_allocation():  # see core/platform/interpreter.py: no collector pauses while the rows are made
-        current = items.list_items()
-        fresh, changed = [], []
-        for item in current:
-            old = listed.get(item.item_id)
-            if old is None:
-                fresh.append(QueueRow.from_item(item))
-            elif old.item != item:
-                changed.append(QueueRow.from_item(item))
-        return QueueChanges(fresh, changed, listed.keys() - {item.item_id for item in current})
-
-
-def load_previews(fetch: PreviewFetcher, item: Item, options: DisplayOptions) -> tuple[PreviewSet, list[QImage]]:
-    """Worker: decode the viewer's previews and make their protected renderings."""
-    video = item.analysis is not None and item.analysis.kind == MediaKind.VIDEO
-    previews = fetch(item.item_id, GRID_SIDE if video else VIEWER_SIDE, KEYFRAMES if video else 1)
-    return previews, [render(frame, options) for frame in previews.frames]
-
-
-def protect_all(previews: PreviewSet, options: DisplayOptions) -> list[QImage]:
-    """Worker: remake the protected renderings after the look changed."""
-    return [render(frame, options) for frame in previews.frames]
-
-
-def reveal_and_read(items: ItemsPort, item_id: str, mode: str) -> Item:
-    """Worker: record the reveal in the custody log, then read the item back (now viewed)."""
-    items.record_reveal(item_id, RevealMode(mode))
-    return items.get(item_id)
-
-
-TEXT_SHOWN_BYTES = 1_000_000  # a transcript longer than this is shown in part, and says so
-
-
-def reveal_and_read_text(items: ItemsPort, item_id: str) -> tuple[Item, str]:
-    """Worker: record the reveal of a text item, then read its words (only after the log has it)."""
-    items.record_reveal(item_id, RevealMode.FULL)
-    data = items.read_bytes(item_id)
-    text = data[:TEXT_SHOWN_BYTES].decode("utf-8", "replace")
-    if len(data) > TEXT_SHOWN_BYTES:
-        text += f"\n\n[… shown: the first {TEXT_SHOWN_BYTES:,} of {len(data):,} bytes]"
-    return items.get(item_id), text
-
-
-def change_states(items: ItemsPort, current: list[Item], state: ReviewState, reason: str) -> list[QueueRow]:
-    """Worker: change the state of many items and return their updated rows.
-
-    The rows are the listed items with the new state applied rather than a re-read of each one:
-    the service either changed all of them in its transaction or raised, and re-reading thousands
-    of items one by one would make a bulk action slow for nothing.
-    """
-    items.set_state([item.item_id for item in current], state, reason)
-    reason = reason if state == ReviewState.DISMISSED else ""
-    return [QueueRow.from_item(replace(item, state=state, dismiss_reason=reason)) for item in current]
 
 
 class ReviewController(QObject):
@@ -174,12 +87,14 @@ class ReviewController(QObject):
         self._pool = pool
         self._media_pool = media_pool
         self.settings = settings
+        self.matches: MatchesPort | None = None  # set when the workspace has hash lists (``ui.lists.queue_link``)
         self._generation = 0
         self._loading = False
         self._load_again = False
         self._closed = False
         self._active = False
         self._load_started = 0.0
+        self._names_arrived = False  # rows were added since the name column was last fitted
         self.last_load_seconds = 0.0  # how long the last full read took (the import paces re-reads by it)
         options = DisplayOptions.from_settings(settings)
         self.thumbnails = ThumbnailLoader(fetch, media_pool, options, thumbnail_pixels(settings), self)
@@ -214,7 +129,7 @@ class ReviewController(QObject):
         self._loading = True
         self._load_started = time.monotonic()
         generation = self._generation
-        worker = self._pool.run(load_changes, self.items, self.model.listing(), context=self)
+        worker = self._pool.run(load_changes, self.items, self.model.listing(), self.matches, context=self)
         worker.result.connect(partial(self._changes_arrived, generation))
         worker.error.connect(self._failed)
         worker.finished.connect(self._load_finished)
@@ -243,9 +158,13 @@ class ReviewController(QObject):
             self.model.remove_ids(changes.missing)
         self.model.update_rows(changes.changed)
         self._refresh_current()
+        self._names_arrived |= bool(changes.fresh)
         self.feeder.add(changes.fresh)
 
     def _fed(self) -> None:
+        if self._names_arrived:  # a re-read that only changed rows (a re-match) leaves the width alone
+            self._names_arrived = False
+            self.queue.fit_name_column()
         self.loaded.emit()
 
     def _refresh_current(self) -> None:
@@ -295,7 +214,7 @@ class ReviewController(QObject):
         if generation != self._generation:
             return  # locked meanwhile: the reveal is logged, but nothing is shown
         self.viewer.reveal_confirmed(item.item_id, mode)
-        self.model.update_rows([QueueRow.from_item(item)])
+        self.model.update_rows([self._row_for(item)])
         if self.viewer.item is not None and self.viewer.item.item_id == item.item_id:
             self.viewer.show_item(item)
             self.details.show_item(item)
@@ -305,12 +224,17 @@ class ReviewController(QObject):
         item, text = read
         if generation != self._generation:
             return  # locked meanwhile: the reveal is logged, nothing is shown
-        self.model.update_rows([QueueRow.from_item(item)])
+        self.model.update_rows([self._row_for(item)])
         if self.viewer.item is not None and self.viewer.item.item_id == item.item_id:
             self.viewer.show_item(item)  # the same item, viewed now: the heading says so, nothing is forgotten
             self.details.show_item(item)
             self.viewer.show_text(item.item_id, text)
         self.revealed.emit(item.item_id, "full")
+
+    def _row_for(self, item: Item) -> QueueRow:
+        """A changed item's row, keeping the matches its listed row has."""
+        listed = self.model.listing().get(item.item_id)
+        return listed.with_item(item) if listed is not None else QueueRow.from_item(item)
 
     # -- review states -------------------------------------------------------------------------
 
@@ -324,10 +248,11 @@ class ReviewController(QObject):
                 reason = dialog.reason
             finally:
                 dialog.deleteLater()  # owned by the window, which would otherwise keep every one
-        current = [item for item in map(self.model.item, item_ids) if item is not None]
+        listed = self.model.listing()
+        current = [row for row in map(listed.get, item_ids) if row is not None]
         generation = self._generation
         worker = self._pool.run(change_states, self.items, current, state, reason or "", context=self)
-        worker.result.connect(partial(self._states_changed, current, generation))
+        worker.result.connect(partial(self._states_changed, [row.item for row in current], generation))
         worker.error.connect(self._failed)
 
     def _states_changed(self, before: list[Item], generation: int, rows: list[QueueRow]) -> None:

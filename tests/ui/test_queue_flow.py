@@ -249,7 +249,7 @@ def test_cancelling_a_large_import_leaves_a_consistent_queue(qtbot, queue_window
     qtbot.waitUntil(
         lambda: not window.review.reloading and window.review.model.rowCount() == len(stored), timeout=20_000
     )
-    assert set(window.review.model.item_ids()) == stored
+    assert set(window.review.model.listing()) == stored
     # Every listed item has its blob, and the blob holds the bytes of the file it came from.
     blob_files = set(os.listdir(workspace.blob_dir))
     for position in range(window.review.model.rowCount()):

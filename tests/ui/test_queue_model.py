@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
 from PySide6.QtGui import QImage
 
-import desktop_app.ui.models.queue as queue_module
+import desktop_app.ui.models.queue_ordering as queue_ordering
 from desktop_app.core.domain.items import ReviewState
 from desktop_app.ui.models.queue import Column, QueueModel, Role
 from desktop_app.ui.models.queue_columns import sort_key
@@ -200,7 +200,7 @@ def test_overlapping_reloads_never_list_an_item_twice(qtbot):
     with qtbot.waitSignal(feeder.loaded, timeout=10_000):
         feeder.replace_all(second)  # arrives while the first is still being fed
     qtbot.wait(50)
-    assert model.rowCount() == 2100 and len(set(model.item_ids())) == 2100
+    assert model.rowCount() == 2100 and len(model.listing()) == 2100
     fresh = QueueModel(no_thumbnails)
     fresh.append_rows([first[0], first[1], first[0]])  # one chunk holding an item twice
     assert fresh.rowCount() == 2
@@ -269,7 +269,7 @@ def test_none_is_shielded_from_pysides_lost_references():
 @pytest.fixture
 def background_model(monkeypatch, pool, qtmodeltester):
     """A model that computes every new order on the pool (as a 100,000-row queue does)."""
-    monkeypatch.setattr(queue_module, "BACKGROUND_ORDER_ROWS", 0)
+    monkeypatch.setattr(queue_ordering, "BACKGROUND_ORDER_ROWS", 0)
     model = QueueModel(no_thumbnails, pool=pool)
     model.append_rows(rows_from_items([image_item(n) for n in range(300)]))
     qtmodeltester.check(model, force_py=True)  # keeps checking every change the test makes
@@ -363,8 +363,8 @@ def test_a_failed_background_order_is_reported_and_leaves_the_table_live(qtbot, 
     def broken(*args, **kwargs):
         raise RuntimeError("ordering failed (test)")
 
-    working = queue_module.view_order
-    monkeypatch.setattr(queue_module, "view_order", broken)
+    working = queue_ordering.view_order
+    monkeypatch.setattr(queue_ordering, "view_order", broken)
     proxy = QueueFilterModel()
     proxy.setSourceModel(model)
     with qtbot.capture_exceptions() as reported:
@@ -373,8 +373,44 @@ def test_a_failed_background_order_is_reported_and_leaves_the_table_live(qtbot, 
         qtbot.waitUntil(lambda: not model.ordering, timeout=10_000)
     assert [str(e[1]) for e in reported] == ["ordering failed (test)"]  # the bug reached the crash handler
     assert model.rowCount() == 300  # the old order stays
-    monkeypatch.setattr(queue_module, "view_order", working)
+    monkeypatch.setattr(queue_ordering, "view_order", working)
     with qtbot.waitSignal(model.order_applied, timeout=10_000):
         proxy.set_text("picture-0025")  # the next change is computed (in the background) and shown
         assert model.ordering
     assert shown_ids(model) == ["item-000025"]
+
+
+def test_match_column_sort_and_filters_over_match_outcomes(qtmodeltester):
+    from desktop_app.core.domain.hashlists import Algorithm, Match, MatchOutcome
+
+    items = [image_item(n) for n in range(5)]
+    exact = Match("l1", "Industry", Algorithm.SHA256, "ab" * 32, 0)
+    near = Match("l2", "StopNCII", Algorithm.PDQ, "cd" * 32, 12, "rotate-90")
+    outcomes = {
+        items[1].item_id: MatchOutcome(items[1].item_id, (near,)),
+        items[3].item_id: MatchOutcome(items[3].item_id, (exact, near)),
+        items[4].item_id: MatchOutcome(items[4].item_id, (), ("PDQ not matched: quality 20 is below 50",)),
+    }
+    model = QueueModel(no_thumbnails)
+    model.append_rows(rows_from_items(items, outcomes))
+    qtmodeltester.check(model, force_py=True)
+    assert column_values(model, Column.MATCH) == ["—", "StopNCII · PDQ 12", "—", "Industry · exact +1", "—"]
+    tip = model.index(3, Column.MATCH).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Industry: SHA-256 exact\nStopNCII: PDQ distance 12 (rotate-90)"
+    assert model.index(4, Column.MATCH).data(Qt.ItemDataRole.ToolTipRole).startswith("PDQ not matched")
+    assert model.index(3, 0).data(Role.MATCHES) == (exact, near)
+    model.sort(Column.MATCH)
+    assert [model.row_at(n).item_id for n in range(2)] == [items[3].item_id, items[1].item_id]
+    proxy = QueueFilterModel()
+    proxy.setSourceModel(model)
+    proxy.set_matches(True)
+    assert {model.row_at(n).item_id for n in range(model.rowCount())} == {items[1].item_id, items[3].item_id}
+    proxy.set_matches(True, "l1")
+    assert [model.row_at(n).item_id for n in range(model.rowCount())] == [items[3].item_id]
+    proxy.set_matches(False)
+    assert model.rowCount() == 3 and proxy.filtering
+    proxy.set_matches(None)
+    assert model.rowCount() == 5 and not proxy.filtering
+    # A state change keeps the row's matches (it is not re-matched).
+    row = model.row_at(model.position_of(items[3].item_id))
+    assert row.with_item(replace(items[3], state=ReviewState.TO_REPORT)).matches == (exact, near)

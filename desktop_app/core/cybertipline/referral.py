@@ -13,6 +13,9 @@ from desktop_app.core.cybertipline.findings import Finding, warning
 from desktop_app.core.cybertipline.model import Node
 from desktop_app.core.cybertipline.values import parse_boolean
 
+# The name of the file-metadata entry (``details`` of type HASH) that records a hash-list match.
+HASH_MATCH_NAME = "Hash list match"
+
 WHY = {
     "referral-no-reported-person": "An account ID, screen name or profile URL is what law enforcement serves legal "
     "process with to obtain the user's records.",
@@ -26,6 +29,10 @@ WHY = {
     "lets law enforcement find and protect them.",
     "referral-file-not-viewed": "Law enforcement may need a search warrant to open a file no one at your company "
     "viewed (United States v. Wilson, 9th Cir. 2021), which delays the case.",
+    "referral-file-hash-matched-not-viewed": "No one at your company viewed this file: it is reported because its "
+    "hash matched a list of known material. NCMEC and law enforcement learn that it matched, and the match is what "
+    "justifies a search warrant; opening the file without one may be unlawful (United States v. Wilson, 9th Cir. "
+    "2021), so the case waits for the warrant. Keep it marked as not viewed unless someone really viewed it.",
     "referral-no-incident-details": "Where it happened (a URL, chat, email, game) tells investigators which "
     "records to request and from whom.",
 }
@@ -122,9 +129,29 @@ def _hints(report: Node, files: Sequence[Node] | None, path: str, file_prefix: s
         yield from file_hints(details, f"{file_prefix}[{index}]")
 
 
+def hash_list_matches(details: Node) -> list[str]:
+    """The file's hash-list matches as its metadata records them (``HASH_MATCH_NAME`` entries)."""
+    return [
+        pair.text("value") or ""
+        for meta in details.all("details")
+        if meta.attributes.get("type") == "HASH"
+        for pair in meta.all("nameValuePair")
+        if pair.text("name") == HASH_MATCH_NAME
+    ]
+
+
 def file_hints(details: Node, path: str = "fileDetails") -> list[Finding]:
     """The referral-readiness warnings for one file's details."""
     viewed = details.text("fileViewedByEsp")
+    matched = hash_list_matches(details)
+    if (viewed is None or parse_boolean(viewed) is not True) and matched:
+        return [
+            _hint(
+                f"{path}/fileViewedByEsp",
+                "referral-file-hash-matched-not-viewed",
+                f"Reported on a hash match ({matched[0]}), not viewed by anyone at your company.",
+            )
+        ]
     if viewed is None or parse_boolean(viewed) is not True:
         return [
             _hint(

@@ -161,3 +161,31 @@ class MatchRunSummary:
     items: int
     matched: int
     changed: int  # items whose matches differ from what was stored
+
+
+class Standing(StrEnum):
+    """Whether a stored match counts, or a reviewer took it out."""
+
+    COUNTS = "counts"
+    NOT_A_MATCH = "not-a-match"  # marked not a match for this item
+    SUPPRESSED = "suppressed"  # the entry is suppressed for the whole workspace
+
+
+@dataclass(frozen=True, slots=True)
+class MatchStanding:
+    """One stored match of an item and whether it counts (with the reviewer's reason if not)."""
+
+    match: Match
+    standing: Standing = Standing.COUNTS
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ListActivity:
+    """What one list has matched in this workspace (the list page's columns)."""
+
+    entries_matched: int = 0  # distinct entries with a match that counts
+    items_matched: int = 0  # items with a match on this list that counts
+    entries_suppressed: int = 0  # entries of this list suppressed for the whole workspace
+    not_a_match: int = 0  # (item, entry) pairs of this list marked not a match
+    matches_this_week: int = 0  # items whose match on this list was found in the last 7 days

@@ -74,7 +74,10 @@ class _Exact:
         if not len(self.keys):
             return False
         row = int(np.searchsorted(self.keys, np.bytes_(raw)))
-        return row < len(self.keys) and bytes(self.keys[row]) == raw
+        # An element of a fixed-width bytes array reads back without its trailing zero bytes, so it
+        # is compared so too (still exact: every value has the same width). Comparing it with
+        # ``raw`` as it is missed every hash ending in a zero byte, one in 256.
+        return row < len(self.keys) and bytes(self.keys[row]) == raw.rstrip(b"\x00")
 
 
 @dataclass

@@ -13,7 +13,9 @@ import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.domain.hashlists import (
@@ -21,13 +23,16 @@ from desktop_app.core.domain.hashlists import (
     MAX_PDQ_THRESHOLD,
     Algorithm,
     HashList,
+    ListActivity,
     ListCounts,
     ListFormat,
     ListImportSummary,
     MatchOutcome,
     MatchRunSummary,
+    MatchStanding,
 )
 from desktop_app.core.domain.items import Item, ReviewState
+from desktop_app.core.hashlists.activity import list_activity, standings
 from desktop_app.core.hashlists.contents import merge
 from desktop_app.core.hashlists.errors import ListNotFound, ListSettingsInvalid, SuppressionReasonRequired
 from desktop_app.core.hashlists.export import hma_csv, plain_text
@@ -213,9 +218,15 @@ class HashListService:
             self._loaded.clear()
 
     def match_items(
-        self, item_ids: Sequence[str] | None = None, cancel: CancelToken | None = None
+        self, item_ids: Sequence[str] | None = None, cancel: CancelToken | None = None, query_batch: int = MATCH_BATCH
     ) -> ProgressGenerator[MatchRunSummary]:
-        """Match the given items (or the whole queue) and store what changed, with custody events."""
+        """Match the given items (or the whole queue) and store what changed, with custody events.
+
+        ``query_batch``: items whose hashes go to the indexes in one call. The index's numpy steps
+        hold the GIL for a time that grows with the batch, and the window's thread waits for each
+        one: the app matches in small batches (``ui/lists``), the command line in big ones. What is
+        written per transaction stays ``MATCH_BATCH`` items either way.
+        """
         yield Progress(0, None, "loading lists")
         matcher = self.matcher()
         items: list[Item] = self._items.list_items() if item_ids is None else [self._items.get(i) for i in item_ids]
@@ -227,7 +238,11 @@ class HashListService:
             if cancel is not None:
                 cancel.raise_if_cancelled()
             batch = items[start : start + MATCH_BATCH]
-            outcomes = matcher.match([ItemHashes.of(item) for item in batch])
+            outcomes = [
+                outcome
+                for first in range(0, len(batch), query_batch)
+                for outcome in matcher.match([ItemHashes.of(item) for item in batch[first : first + query_batch]])
+            ]
             fresh = [o for o in outcomes if before.get(o.item_id) != o]
             matched += sum(1 for o in outcomes if o.matches)
             if fresh:
@@ -253,6 +268,12 @@ class HashListService:
         self._workspace.record(EventType.ITEMS_MATCHED, {"items": len(items), "matched": matched, "changed": changed})
         return summary
 
+    def unmatched_item_ids(self) -> list[str]:
+        """Items never matched yet (imported since the last run), in queue order."""
+        with self._workspace.db.read() as reader:
+            matched = self._store.outcome_times(reader.conn)
+        return [item.item_id for item in self._items.list_items() if item.item_id not in matched]
+
     def outcomes(self, item_ids: Sequence[str] | None = None) -> dict[str, MatchOutcome]:
         """Stored matches with suppressions applied (what the queue and the details show)."""
         store = self._store
@@ -270,6 +291,38 @@ class HashListService:
             )
             shown[item_id] = replace(outcome, matches=kept)
         return shown
+
+    def standings(self, item_id: str) -> tuple[list[MatchStanding], tuple[str, ...]]:
+        """Every stored match of an item, each with whether it counts (and why not), and the outcome's notes."""
+        store = self._store
+        with self._workspace.db.read() as reader:
+            outcome = store.outcomes(reader.conn, [item_id]).get(item_id)
+            everywhere, per_item = self._reasons(reader.conn)
+        if outcome is None:
+            return [], ()
+        return standings(outcome, store.entry_index, everywhere, per_item), outcome.notes
+
+    def activity(self, at: datetime | None = None) -> dict[str, ListActivity]:
+        """What each list has matched (by list id): the list page's counts."""
+        store = self._store
+        with self._workspace.db.read() as reader:
+            stored = store.outcomes(reader.conn)
+            written = store.outcome_times(reader.conn)
+            everywhere, per_item = self._reasons(reader.conn)
+        return list_activity(stored, written, store.entry_index, everywhere, per_item, at or datetime.now(UTC))
+
+    def _reasons(self, conn: Any) -> tuple[dict[bytes, str], dict[tuple[str, bytes], str]]:
+        """Suppressed entries and not-a-match marks, by blind index, with their reasons."""
+        store = self._store
+        everywhere: dict[bytes, str] = {}
+        per_item: dict[tuple[str, bytes], str] = {}
+        for detail in store.suppression_details(conn):
+            key = store.entry_index(str(detail["entry"]))
+            if detail["item_id"] is None:
+                everywhere[key] = str(detail["reason"])
+            else:
+                per_item[(str(detail["item_id"]), key)] = str(detail["reason"])
+        return everywhere, per_item
 
     # -- false positives -----------------------------------------------------------------------
 

@@ -13,11 +13,13 @@ from datetime import datetime
 from desktop_app.core.cybertipline import cross_rules
 from desktop_app.core.cybertipline.findings import Finding, Severity, has_errors, ordered
 from desktop_app.core.cybertipline.model import DraftFile, Node, ReportDraft, new_file_details
+from desktop_app.core.cybertipline.referral import HASH_MATCH_NAME
 from desktop_app.core.cybertipline.schema import REPORT
 from desktop_app.core.cybertipline.serialize import serialize, serialize_file_details
 from desktop_app.core.cybertipline.validate import check_draft
 from desktop_app.core.cybertipline.values import parse_boolean, parse_integer
 from desktop_app.core.cybertipline.xsd import CompiledXsd
+from desktop_app.core.domain.hashlists import Algorithm, Match
 from desktop_app.core.domain.items import Item, ItemSource
 from desktop_app.core.errors import ItemHasNoContent, NcmecReportIdInvalid, ViewedOverrideReasonRequired
 from desktop_app.core.storage.reports import ReportRecord, ViewedOverride
@@ -93,11 +95,22 @@ def original_name(item: Item) -> str | None:
     return None
 
 
-def file_from_item(item: Item) -> DraftFile:
+def match_text(match: Match) -> str:
+    """A hash-list match as the report's file metadata says it: 'SHA-256 exact, list "NCMEC"'."""
+    name = {Algorithm.SHA1: "SHA-1", Algorithm.SHA256: "SHA-256", Algorithm.VPDQ: "vPDQ"}.get(
+        match.algorithm, str(match.algorithm).upper()
+    )
+    closeness = "exact" if match.algorithm not in (Algorithm.PDQ, Algorithm.VPDQ) else f"distance {match.distance}"
+    return f'{name} {closeness}, list "{match.list_name}"'
+
+
+def file_from_item(item: Item, matches: Sequence[Match] = ()) -> DraftFile:
     """A file's details pre-filled from what the app knows about the item.
 
     Original name, MD5/SHA-1/SHA-256 (as ``originalFileHash``), the upload time, URL and IP event
-    from the item's source metadata, and ``fileViewedByEsp`` from the custody log (``item.viewed``).
+    from the item's source metadata, ``fileViewedByEsp`` from the custody log (``item.viewed``),
+    and the hash-list ``matches`` that count as HASH metadata (``HASH_MATCH_NAME`` entries), so the
+    report says the file was identified by a hash match (and its hints say what that means).
     """
     if item.blob_id is None or item.digests is None:
         raise ItemHasNoContent(
@@ -126,6 +139,12 @@ def file_from_item(item: Item) -> DraftFile:
             event.add("dateTime", uploaded.upload_time)
         if uploaded.upload_port is not None:
             event.add("port", uploaded.upload_port)
+    if matches:
+        metadata = details.add("details", type="HASH")
+        for match in matches:
+            pair = metadata.add("nameValuePair")
+            pair.add("name", HASH_MATCH_NAME)
+            pair.add("value", match_text(match))
     return DraftFile(details, item.item_id)
 
 

@@ -19,15 +19,16 @@ added; loading and exporting always bring the flags up to date.
 
 import hashlib
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from desktop_app.core.cybertipline.findings import Finding, Severity, has_errors
-from desktop_app.core.cybertipline.model import Node, ReportDraft
+from desktop_app.core.cybertipline.model import DraftFile, Node, ReportDraft
 from desktop_app.core.cybertipline.xsd import CompiledXsd
 from desktop_app.core.domain.events import EventType
+from desktop_app.core.domain.hashlists import MatchOutcome
 from desktop_app.core.domain.items import Item
 from desktop_app.core.errors import (
     NcmecReportIdInUse,
@@ -120,9 +121,11 @@ class ReportService:
         items: ItemService,
         now: Callable[[], datetime] = _utc_now,
         xsd: Callable[[], CompiledXsd | None] = lambda: None,
+        matches: Callable[[Sequence[str]], Mapping[str, MatchOutcome]] | None = None,
     ) -> None:
         self._workspace = workspace
         self._items = items
+        self._matches = matches  # the items' hash-list matches that count (suppressions applied)
         self._now = now
         self.ncmec_xsd = xsd
 
@@ -147,7 +150,7 @@ class ReportService:
     def create_draft(self, item_ids: Sequence[str] = ()) -> ReportRecord:
         """A new draft: the reporter profile, and one file per item (none: a text-only report)."""
         items = [self._items.get(item_id) for item_id in dict.fromkeys(item_ids)]
-        files = [file_from_item(item) for item in items]  # refuses items without content, before writing
+        files = self._files(items)  # refuses items without content, before writing
         draft = ReportDraft()
         draft.report.ensure("incidentSummary")
         profile = self.reporter_profile()
@@ -179,7 +182,7 @@ class ReportService:
         if report.decl.name != "report":
             raise ValueError("a report document's root is <report>")  # a bug in the caller
         items = [self._items.get(item_id) for item_id in dict.fromkeys(item_ids)]
-        files = [file_from_item(item) for item in items]
+        files = self._files(items)
         draft = ReportDraft(report.copy(), files)
         moment = self._now()
         record = ReportRecord(secrets.token_hex(16), draft, moment, moment)
@@ -191,6 +194,15 @@ class ReportService:
             for entry in files:
                 self._append(conn, EventType.REPORT_FILE_ADDED, {"item": entry.item_id}, record.report_id)
         return record
+
+    def _files(self, items: Sequence[Item]) -> list[DraftFile]:
+        """The items as report files, each with its hash-list matches recorded (``draft_files``)."""
+        found = self._matches([item.item_id for item in items]) if self._matches is not None and items else {}
+        return [file_from_item(item, found[item.item_id].matches if item.item_id in found else ()) for item in items]
+
+    def draft_files(self, items: Sequence[Item]) -> list[DraftFile]:
+        """The items as report files, pre-filled, each with its hash-list matches (for an editor adding them)."""
+        return self._files(items)
 
     def load(self, report_id: str) -> ReportRecord:
         """A stored report, its linked files' viewed flags brought up to date from the log."""
@@ -217,7 +229,7 @@ class ReportService:
         """Append files pre-filled from items to ``record`` in memory (save to keep them); their indexes."""
         items = self.files_for_items(item_ids, record)
         start = len(record.draft.files)
-        record.draft.files.extend(file_from_item(item) for item in items)
+        record.draft.files.extend(self._files(items))
         fill_reported_user(record.draft.report, items)
         return list(range(start, len(record.draft.files)))
 

@@ -58,12 +58,13 @@ def build_services(
     )
     cybertipline = CyberTiplineService(workspace, store, settings.cybertipline_endpoint)
     # Once the workspace has fetched NCMEC's schema, every report check includes it.
-    reports = ReportService(workspace, items, xsd=cybertipline.current_xsd)
+    hashlists = HashListService(workspace, items)
+    # Items sent to a report carry their hash-list matches (what an unviewed, matched file means).
+    reports = ReportService(workspace, items, xsd=cybertipline.current_xsd, matches=hashlists.outcomes)
     credentials = cybertipline.credentials
     practice = PracticeEndpoint(xsd=lambda: _cached_xsd(workspace))
     submissions = SubmissionService(workspace, reports, items, credentials, practice)
     bundles = BundleService(workspace, items, reports, receipt_for=submissions.receipt)
-    hashlists = HashListService(workspace, items)
     return Services(
         workspace, items, cybertipline, reports, submissions, bundles, hashlists, build_lifecycle(workspace)
     )

@@ -229,3 +229,7 @@ class HashListStore:
             item_id: outcome_from_json(item_id, self._fields.open_json("item_matches", "outcome_ct", item_id, sealed))
             for item_id, _, sealed, _ in rows
         }
+
+    def outcome_times(self, conn: sqlite3.Connection) -> dict[str, str]:
+        """When each item's stored outcome was last written (it is rewritten only when it changes)."""
+        return dict(conn.execute("SELECT item_id, matched_at FROM item_matches").fetchall())

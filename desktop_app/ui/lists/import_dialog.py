@@ -1,4 +1,8 @@
-"""The list import dialog: which list, which format, which hash a plain list holds, the column mapping."""
+"""The list import dialog: which list, which format, which hash a plain list holds, the column mapping.
+
+For a CSV or TSV file the mapping is chosen per column of the file's own header
+(``ColumnMappingWidget``); a file whose header cannot be read falls back to a typed mapping.
+"""
 
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.domain.hashlists import Algorithm, ListFormat
 from desktop_app.core.hashlists.read_lines import META_ROLES, ReadOptions
+from desktop_app.ui.lists.column_mapping import ColumnMappingWidget, read_header
 
 FORMAT_LABELS = {
     ListFormat.TEXT: "Plain text, one hash a line",
@@ -54,10 +59,12 @@ class ListImportDialog(QDialog):
             self.algorithm_field.addItem(str(algorithm).upper(), algorithm)
         self.algorithm_field.setToolTip("A 64-digit hash can be PDQ or SHA-256: say which.")
         form.addRow("Every line is", self.algorithm_field)
+        self.columns = ColumnMappingWidget(read_header(file))
+        form.addRow("Columns", self.columns)
         self.mapping_field = QLineEdit()
         self.mapping_field.setPlaceholderText("e.g. MD5=md5, SHA1=sha1, Category=label, Removed=deleted")
         self.mapping_field.setToolTip(f"Column=role; roles: md5, sha1, sha256, pdq, vpdq, {', '.join(META_ROLES)}")
-        form.addRow("Columns", self.mapping_field)
+        form.addRow("Mapping", self.mapping_field)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         form.addRow(self.error_label)
@@ -76,12 +83,20 @@ class ListImportDialog(QDialog):
 
     def _format_changed(self) -> None:
         self.algorithm_field.setEnabled(self.format == ListFormat.TEXT)
-        self.mapping_field.setEnabled(self.format == ListFormat.CSV)
+        csv_file = self.format == ListFormat.CSV
+        self.columns.setVisible(csv_file and bool(self.columns.columns))
+        self.mapping_field.setEnabled(csv_file and not self.columns.columns)
+        form = self.layout()
+        if isinstance(form, QFormLayout):
+            form.setRowVisible(self.columns, csv_file and bool(self.columns.columns))
+            form.setRowVisible(self.mapping_field, csv_file and not self.columns.columns)
+            form.setRowVisible(self.algorithm_field, self.format == ListFormat.TEXT)
+        self.adjustSize()
 
     def options(self) -> ReadOptions:
         """What the importer is told."""
-        mapping = {}
-        for pair in self.mapping_field.text().split(","):
+        mapping = self.columns.mapping()
+        for pair in self.mapping_field.text().split(",") if not self.columns.columns else ():
             column, sep, role = pair.strip().rpartition("=")
             if sep and column:
                 mapping[column.strip()] = role.strip()
@@ -92,7 +107,7 @@ class ListImportDialog(QDialog):
             self.error_label.setText("Name the list.")
         elif self.format == ListFormat.TEXT and self.algorithm_field.currentData() is None:
             self.error_label.setText("Say which hash the lines hold: it is never guessed from the length.")
-        elif self.format == ListFormat.CSV and not self.options().mapping:
-            self.error_label.setText("Map at least one column to a hash, e.g. MD5=md5.")
+        elif self.format == ListFormat.CSV and not set(self.options().mapping.values()) & {str(a) for a in Algorithm}:
+            self.error_label.setText("Say which column holds a hash (MD5, SHA-1, SHA-256, PDQ or vPDQ).")
         else:
             self.accept()

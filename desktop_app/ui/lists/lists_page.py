@@ -1,10 +1,12 @@
-"""The Hash lists page: every list with its counts, suppressions, and importing a list file.
+"""The Hash lists page: every list with its counts and activity, suppressions, importing, re-matching.
 
 ``ListsPage(hashlists, pool)`` reads the service on the worker pool; importing runs the core
 generator (read, merge, seal, log) and then re-matches the queue, both on a worker, with
-progress. ``clear()`` empties it when the workspace locks.
+progress; *Re-match queue* re-matches alone. Either emits ``matches_changed`` when done, so the
+queue re-reads its rows. ``clear()`` empties it when the workspace locks.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,20 +25,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.domain.hashlists import ListImportSummary
+from desktop_app.core.domain.hashlists import ListActivity, ListImportSummary, MatchRunSummary
 from desktop_app.core.hashlists.errors import ListNotFound
 from desktop_app.core.hashlists.readers import guess_format
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 from desktop_app.core.services.hashlists import HashListService
 from desktop_app.ui.lists.import_dialog import ListImportDialog
-from desktop_app.ui.lists.lists_model import ListsModel
+from desktop_app.ui.lists.lists_model import ListsModel, plural
 from desktop_app.ui.worker import Worker, WorkerPool
+
+# Items matched per call into the lists' indexes while the window is up: their numpy steps hold the
+# GIL, and the window waits for each (match_queue_bench.py; the command line uses bigger batches).
+UI_QUERY_BATCH = 32
 
 
 class ListsPage(QWidget):
     """The lists, their counts and the workspace's suppressions."""
 
     message = Signal(str)
+    matches_changed = Signal()  # the queue was re-matched (after an import, or on request)
+    lists_read = Signal(list)  # (list id, name) of every list, whenever the page reads them
+    cleared = Signal()  # the workspace locked: nothing decrypted is shown
 
     def __init__(self, hashlists: HashListService, pool: WorkerPool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +60,9 @@ class ListsPage(QWidget):
         self.import_button = QPushButton("Import list…")
         self.import_button.setProperty("role", "primary")
         self.import_button.clicked.connect(self.choose_file)
+        self.rematch_button = QPushButton("Re-match queue")
+        self.rematch_button.setToolTip("Match every queue item against the enabled lists again (on a worker)")
+        self.rematch_button.clicked.connect(lambda: self.rematch())
         self.progress = QProgressBar()
         self.progress.hide()
         self.status = QLabel()
@@ -61,6 +73,7 @@ class ListsPage(QWidget):
         title.setProperty("role", "title")
         top.addWidget(title)
         top.addStretch(1)
+        top.addWidget(self.rematch_button)
         top.addWidget(self.import_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -75,13 +88,14 @@ class ListsPage(QWidget):
         worker = self._pool.run(self._read, context=self)
         worker.result.connect(self._show)
 
-    def _read(self) -> tuple[list[Any], list[dict[str, object]]]:
+    def _read(self) -> tuple[list[Any], list[dict[str, object]], dict[str, ListActivity]]:
         rows = [(s, c, len(self._service.imports(s.list_id))) for s, c in self._service.lists()]
-        return rows, self._service.suppressions()
+        return rows, self._service.suppressions(), self._service.activity()
 
-    def _show(self, read: tuple[list[Any], list[dict[str, object]]]) -> None:
-        rows, suppressions = read
-        self.model.set_rows(rows)
+    def _show(self, read: tuple[list[Any], list[dict[str, object]], dict[str, ListActivity]]) -> None:
+        rows, suppressions, activity = read
+        self.model.set_rows(rows, activity)
+        self.lists_read.emit([(settings.list_id, settings.name) for settings, _, _ in rows])
         self.table.resizeColumnsToContents()
         self.suppressed.clear()
         for s in suppressions:
@@ -94,6 +108,7 @@ class ListsPage(QWidget):
         self.model.set_rows([])
         self.suppressed.clear()
         self.status.clear()
+        self.cleared.emit()
 
     def choose_file(self) -> None:
         """Ask for a list file, then what it is."""
@@ -119,21 +134,36 @@ class ListsPage(QWidget):
         except ListNotFound:
             target = self._service.create_list(name)
         summary = yield from self._service.import_file(target.list_id, file, fmt, options, cancel)
-        rematch = yield from self._service.match_items(cancel=cancel)
+        rematch = yield from self._service.match_items(cancel=cancel, query_batch=UI_QUERY_BATCH)
         return summary, rematch
 
     def start_import(self, dialog: ListImportDialog) -> Worker:
         """Import on a worker, with progress; the queue is re-matched afterwards."""
         values = (dialog.list_field.currentText().strip(), dialog.file, dialog.format, dialog.options())
         token = CancelToken()
-        worker = Worker(self._import, values, token, cancel=token, context=self)
+        return self._start(Worker(self._import, values, token, cancel=token, context=self), self._imported)
+
+    def rematch(self) -> Worker:
+        """Match the whole queue again on a worker, with progress (``matches_changed`` when done)."""
+        token = CancelToken()
+        worker = Worker(self._service.match_items, None, token, UI_QUERY_BATCH, cancel=token, context=self)
+        return self._start(worker, self._rematched)
+
+    def _start(self, worker: Worker, done: Callable[[Any], None]) -> Worker:
+        """Run a long list job with the progress bar, its buttons off until it ends."""
         worker.progress.connect(self._progressed)
-        worker.result.connect(self._imported)
+        worker.result.connect(done)
         worker.error.connect(self._failed)
         worker.finished.connect(self._import_finished)
         self.import_button.setEnabled(False)
+        self.rematch_button.setEnabled(False)
         self.progress.show()
         return self._pool.start(worker)
+
+    def _rematched(self, summary: MatchRunSummary) -> None:
+        self.status.setText(
+            f"Re-matched {plural(summary.items, 'item')}: {summary.matched:,} match, {summary.changed:,} changed."
+        )
 
     def _progressed(self, step: object) -> None:
         if isinstance(step, Progress):
@@ -145,10 +175,10 @@ class ListsPage(QWidget):
         summary, rematch = result
         bad = ""
         if summary.bad_rows:
-            bad = f" {summary.bad_row_count:,} bad rows (the first at line {summary.bad_rows[0].line})."
+            bad = f" {plural(summary.bad_row_count, 'bad row')} (the first at line {summary.bad_rows[0].line})."
         self.status.setText(
             f"{summary.list_name}: {summary.added:,} added, {summary.withdrawn:,} withdrawn.{bad} "
-            f"Re-matched {rematch.items:,} items: {rematch.matched:,} match."
+            f"Re-matched {plural(rematch.items, 'item')}: {rematch.matched:,} match."
         )
         self.message.emit(f"Imported {summary.file_name} into {summary.list_name}")
 
@@ -157,5 +187,7 @@ class ListsPage(QWidget):
 
     def _import_finished(self) -> None:
         self.import_button.setEnabled(True)
+        self.rematch_button.setEnabled(True)
         self.progress.hide()
         self.reload()
+        self.matches_changed.emit()

@@ -1,5 +1,8 @@
 """The intake queue as a table: ``QueueModel`` lists every item and shows the filtered, sorted ones.
 
+Three parts: the rows and Qt's model interface (here), the filter and sort with their background
+computation (``queue_ordering.QueueOrdering``), and what each cell says (``queue_cells.QueueCells``).
+
 Rows are pre-formatted ``QueueRow``s made in a worker; the GUI thread only inserts them, in
 chunks (``append_rows``), replaces changed ones (``update_rows``), and paints. The model keeps
 every listed row (``item``, ``listing``, ``total``) and, as its table rows, the ones that pass the
@@ -8,7 +11,7 @@ filter in the current sort order. Filtering and sorting live here rather than in
 100,000 rows, measured): ``queue_order.view_order`` computes the new order over precomputed keys,
 on a worker when the queue is big, and the model shows it in one layout change. A result that
 arrives after the filter or sort changed again is dropped; rows that changed while it was being
-computed are merged into it.
+computed are merged into it (``QueueOrdering``).
 
 New rows are appended at the end and the current sort is re-applied once a load finishes
 (``resort``), so a growing queue never reorders under the reviewer's pointer mid-load. A row
@@ -20,54 +23,30 @@ a row without a cached picture emits ``thumbnail_wanted`` and the loader fetches
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from enum import IntEnum
-from functools import partial
 from types import MappingProxyType
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QImage
+from PySide6.QtGui import QImage
 
-from desktop_app.core.domain.items import Item, ReviewState
-from desktop_app.ui.models.queue_columns import (
-    HEADER_TIPS,
-    HEADERS,
-    MONOSPACED,
-    RIGHT_ALIGNED,
-    Column,
-    display_texts,
-)
-from desktop_app.ui.models.queue_order import QueueFilter, QueueSort, ViewOrder, merge_changes, view_order
+from desktop_app.core.domain.items import Item
+from desktop_app.ui.models.queue_cells import QueueCells, Role
+from desktop_app.ui.models.queue_columns import Column
+from desktop_app.ui.models.queue_order import QueueFilter, ViewOrder
+from desktop_app.ui.models.queue_ordering import QueueOrdering
 from desktop_app.ui.models.queue_rows import QueueRow
-from desktop_app.ui.theme import monospace_font
 from desktop_app.ui.worker import WorkerPool
 
-__all__ = ["Column", "QueueModel", "Role"]  # Column: the tests and widgets know it from here
+__all__ = ["Column", "QueueModel", "Role"]  # Column and Role: the tests and widgets know them from here
 
 Index = QModelIndex | QPersistentModelIndex
 
-# Below this many listed rows a new order is computed right away on the GUI thread (a few
-# milliseconds); above it, on a worker.
-BACKGROUND_ORDER_ROWS = 5000
-
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-
-class Role(IntEnum):
-    """Custom data roles (the same for every column of a row).
-
-    Sorting and filtering read ``QueueRow`` keys directly (``queue_order``), not roles.
-    """
-
-    ITEM_ID = Qt.ItemDataRole.UserRole + 1  # str
-    ITEM = Qt.ItemDataRole.UserRole + 2  # the decrypted core ``Item``
-    THUMBNAIL = Qt.ItemDataRole.UserRole + 3  # the protected thumbnail ``QImage``, or None (yet)
-    PROBLEM = Qt.ItemDataRole.UserRole + 4  # the problem sentence, '' if none
-    RENDERABLE = Qt.ItemDataRole.UserRole + 5  # bool: a thumbnail can exist
-
 
 class QueueModel(QAbstractTableModel):
-    """Read-only table of the workspace's items.
+    """Read-only table of the workspace's items: the rows, and Qt's model interface over them.
+
+    The filter and sort, and computing new orders, are ``QueueOrdering``'s; what a cell says is
+    ``QueueCells``'s.
 
     Args:
         thumbnail: Looks up a cached protected thumbnail by item id (None if not cached).
@@ -85,17 +64,12 @@ class QueueModel(QAbstractTableModel):
         pool: WorkerPool | None = None,
     ) -> None:
         super().__init__(parent)
-        self._thumbnail = thumbnail
-        self._pool = pool
         self._every: dict[str, QueueRow] = {}  # every listed row, by item id
         self._rows: list[QueueRow] = []  # the table: rows that pass the filter, in view order
         self._row_of: dict[str, int] = {}  # table position by item id
-        self._filter = QueueFilter()
-        self._sort: QueueSort | None = None
-        self._request = 0  # the latest order asked for; older results are dropped
-        self._ordering = False  # one is being computed on the pool
-        self._changed_since: dict[str, QueueRow | None] = {}  # rows changed (None: gone) meanwhile
-        self._mono = monospace_font()
+        self.cells = QueueCells(thumbnail, self.thumbnail_wanted.emit)  # the view paints rows with it
+        self._orderer = QueueOrdering(pool, self)
+        self._orderer.ready.connect(self._show_order)
 
     # -- changing rows -------------------------------------------------------------------------
 
@@ -109,9 +83,10 @@ class QueueModel(QAbstractTableModel):
         if not fresh:
             return
         self._every.update(fresh)
-        if self._ordering:
-            self._changed_since.update(fresh)
-        shown = [row for row in fresh.values() if self._filter.accepts(row)] if self._filter.active else fresh.values()
+        for row in fresh.values():
+            self._orderer.note_changed(row.item_id, row)
+        keep = self._orderer.filter
+        shown = [row for row in fresh.values() if keep.accepts(row)] if keep.active else fresh.values()
         self._show_at_end(list(shown))
 
     def update_rows(self, rows: Iterable[QueueRow]) -> None:
@@ -123,10 +98,9 @@ class QueueModel(QAbstractTableModel):
             if row.item_id not in self._every:
                 continue
             self._every[row.item_id] = row
-            if self._ordering:
-                self._changed_since[row.item_id] = row
+            self._orderer.note_changed(row.item_id, row)
             position = self._row_of.get(row.item_id)
-            passes = self._filter.accepts(row)
+            passes = self._orderer.filter.accepts(row)
             if position is not None:
                 self._rows[position] = row
                 (changed if passes else hidden).append(position)
@@ -151,17 +125,15 @@ class QueueModel(QAbstractTableModel):
         gone = [item_id for item_id in item_ids if item_id in self._every]
         for item_id in gone:
             del self._every[item_id]
-            if self._ordering:
-                self._changed_since[item_id] = None
+            self._orderer.note_changed(item_id, None)
         self._hide([self._row_of[item_id] for item_id in gone if item_id in self._row_of])
         return len(gone)
 
     def clear(self) -> None:
         """Drop every row (the workspace locked: nothing decrypted stays in memory)."""
         self.beginResetModel()
-        self._every, self._rows, self._row_of, self._changed_since = {}, [], {}, {}
-        self._request += 1  # an order on its way was made of rows that are gone
-        self._ordering = False
+        self._every, self._rows, self._row_of = {}, [], {}
+        self._orderer.forget()  # an order on its way was made of rows that are gone
         self.endResetModel()
 
     def thumbnail_changed(self, item_id: str) -> None:
@@ -220,10 +192,6 @@ class QueueModel(QAbstractTableModel):
         row = self._every.get(item_id)
         return None if row is None else row.item
 
-    def item_ids(self) -> list[str]:
-        """Every listed id, shown or not."""
-        return list(self._every)
-
     @property
     def total(self) -> int:
         """How many items are listed, shown or not."""
@@ -243,70 +211,40 @@ class QueueModel(QAbstractTableModel):
     @property
     def filter(self) -> QueueFilter:
         """The filter in force (or on its way to the table)."""
-        return self._filter
+        return self._orderer.filter
 
     @property
     def ordering(self) -> bool:
         """A new filter or sort is being computed in the background."""
-        return self._ordering
+        return self._orderer.busy
 
     def set_filter(self, keep: QueueFilter) -> None:
         """Show only the rows ``keep`` accepts (at once for a small queue, else when computed)."""
-        if keep != self._filter:
-            self._filter = keep
+        if keep != self._orderer.filter:
+            self._orderer.filter = keep
             self._reorder()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by ``column``'s precomputed key (stable, so ties keep their order)."""
-        if not 0 <= column < len(Column):
-            self._sort = None
-            return
-        self._sort = QueueSort(Column(column), order == Qt.SortOrder.DescendingOrder)
-        self._reorder()
+        if self._orderer.set_sort(column, order):
+            self._reorder()
 
     def in_order_from(self, first: int) -> bool:
         """Whether the rows from ``first`` on (and the seam before it) follow the current sort."""
-        if self._sort is None:
-            return True
-        key = self._sort.key
-        tail = [key(row) for row in self._rows[max(0, first - 1) :]]
-        if self._sort.descending:
-            return all(a >= b for a, b in zip(tail, tail[1:], strict=False))
-        return all(a <= b for a, b in zip(tail, tail[1:], strict=False))
+        return self._orderer.in_order(self._rows, first)
 
     def resort(self) -> None:
         """Re-apply the current sort (after rows were appended out of order)."""
-        if self._sort is not None and len(self._rows) > 1:
+        if self._orderer.sort is not None and len(self._rows) > 1:
             self._reorder()
 
     def _reorder(self) -> None:
-        self._request += 1
-        request = self._request
-        rows = list(self._every.values())
-        if self._pool is None or len(rows) < BACKGROUND_ORDER_ROWS:
-            self._ordering = False
-            self._changed_since = {}
-            self._apply(view_order(rows, self._filter, self._sort, in_runs=False))
-            self.order_applied.emit()
-            return
-        self._ordering = True
-        self._changed_since = {}
-        worker = self._pool.run(view_order, rows, self._filter, self._sort, context=self)
-        worker.result.connect(partial(self._order_arrived, request))
-        # A failure is a bug (the worker bridge reports it); the table keeps its order and stays live.
-        worker.error.connect(partial(self._order_failed, request))
+        order = self._orderer.order(list(self._every.values()))
+        if order is not None:  # else it comes through ``ready`` (``_show_order``)
+            self._show_order(order)
 
-    def _order_failed(self, request: int, _: BaseException | None = None) -> None:
-        if request == self._request:
-            self._ordering = False
-            self._changed_since = {}
-
-    def _order_arrived(self, request: int, order: ViewOrder) -> None:
-        if request != self._request:
-            return  # the filter or sort changed again (or the queue was cleared) meanwhile
-        self._ordering = False
-        changed, self._changed_since = self._changed_since, {}
-        self._apply(merge_changes(order, changed, self._filter) if changed else order)
+    def _show_order(self, order: ViewOrder) -> None:
+        self._apply(order)
         self.order_applied.emit()
 
     def _apply(self, order: ViewOrder) -> None:
@@ -334,13 +272,7 @@ class QueueModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Column titles and their tooltips; rows have no header."""
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS.get(Column(section))
-        return None
+        return self.cells.header(section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Display text, tooltips, alignment, the thumbnail and the custom roles.
@@ -353,63 +285,11 @@ class QueueModel(QAbstractTableModel):
         # ``multiData`` (all roles of a cell in one call) would cut the calls into Python, but
         # PySide6 6.12's ``QModelRoleData.setData`` releases a reference to None it never took,
         # and the interpreter aborts once None's count reaches zero. Not overridden.
-        return self._value(self._rows[index.row()], Column(index.column()), role)
-
-    def _value(self, row: QueueRow, column: Column, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            return display_texts(row)[column] if column != Column.THUMBNAIL else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in RIGHT_ALIGNED:
-            return _RIGHT
-        if role == Qt.ItemDataRole.FontRole and column in MONOSPACED:
-            return self._mono
-        if role == Role.THUMBNAIL:
-            return self.thumbnail_for(row)
-        return self._custom(row, role)
-
-    def thumbnail_for(self, row: QueueRow) -> QImage | None:
-        """The row's cached thumbnail; a renderable row without one asks for it (``thumbnail_wanted``)."""
-        if not row.renderable:
-            return None
-        image = self._thumbnail(row.item_id)
-        if image is None:
-            self.thumbnail_wanted.emit(row.item_id)
-        return image
-
-    def monospace_font(self) -> QFont:
-        """The font of the digest column."""
-        return self._mono
-
-    @staticmethod
-    def _tooltip(row: QueueRow, column: Column) -> str | None:
-        if column in (Column.THUMBNAIL, Column.NAME, Column.TYPE) and row.problem:
-            return row.problem
-        if column == Column.SHA256 and row.item.digests is not None:
-            return row.item.digests.sha256
-        if column == Column.STATE and row.item.state == ReviewState.DISMISSED and row.item.dismiss_reason:
-            return f"Dismissed: {row.item.dismiss_reason}"
-        if column == Column.NAME:
-            return row.name
-        if column == Column.SOURCE:
-            return row.source_text
-        return None
-
-    @staticmethod
-    def _custom(row: QueueRow, role: int) -> Any:
-        values: dict[int, Any] = {
-            Role.ITEM_ID: row.item_id,
-            Role.ITEM: row.item,
-            Role.PROBLEM: row.problem,
-            Role.RENDERABLE: row.renderable,
-        }
-        return values.get(role)
+        return self.cells.value(self._rows[index.row()], Column(index.column()), role)
 
     # ``flags`` is not overridden: the C++ default (enabled, selectable, not editable) is what a
     # read-only table needs.
 
     def roleNames(self) -> dict[int, QByteArray]:
         """Qt's role names plus ours."""
-        names = dict(super().roleNames())
-        names.update({int(role): QByteArray(role.name.lower().encode()) for role in Role})
-        return names
+        return self.cells.role_names(super().roleNames())

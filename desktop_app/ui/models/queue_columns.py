@@ -7,6 +7,7 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
 
+from desktop_app.ui.models.queue_matches import match_lines, match_sort_key
 from desktop_app.ui.models.queue_rows import STATE_ORDER, QueueRow
 
 
@@ -45,7 +46,8 @@ HEADER_TIPS = {
     Column.SHA256: "First 12 hex digits of the SHA-256 digest; the detail panel has all of them",
     Column.PDQ_QUALITY: "Quality of the image's PDQ hash (0-100); below 50 it is too featureless to match on",
     Column.STATE: "Review state: new, in review, to report, reported or dismissed",
-    Column.MATCH: "Matches against the platform's hash lists (none are loaded yet)",
+    Column.MATCH: "The strongest match against the workspace's hash lists (list, and distance for PDQ); "
+    "the item's details list every match",
     Column.VIEWED: "Whether the reviewer revealed the item in full (from the custody log)",
 }
 
@@ -59,7 +61,7 @@ _SORT_KEYS: dict[Column, Callable[[QueueRow], Any]] = {
     Column.SIZE: lambda r: -1 if r.item.size is None else r.item.size,
     Column.SHA256: lambda r: r.sha256_short,
     Column.PDQ_QUALITY: lambda r: -1 if r.pdq_quality is None else r.pdq_quality,
-    Column.MATCH: lambda r: r.match_text,
+    Column.MATCH: lambda r: match_sort_key(r.matches),
     Column.STATE: lambda r: STATE_ORDER[r.item.state],
     Column.VIEWED: lambda r: r.item.viewed,
     Column.SOURCE: lambda r: r.source_text.casefold(),
@@ -87,3 +89,9 @@ def display_texts(row: QueueRow) -> tuple[str, ...]:
         row.source_text,
         row.added_text,
     )
+
+
+def match_tooltip(row: QueueRow) -> str | None:
+    """Every match of the row, one a line, and why some hashes were not matched (None if neither)."""
+    lines = match_lines(row.matches, row.match_notes)
+    return "\n".join(lines) if lines else None

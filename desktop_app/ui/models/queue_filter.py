@@ -50,6 +50,10 @@ class QueueFilterModel(QIdentityProxyModel):
         """Show only items with an intake or rendering problem."""
         self.queue().set_filter(replace(self.queue().filter, problems_only=enabled))
 
+    def set_matches(self, matched: bool | None, list_id: str | None = None) -> None:
+        """Show only matched (True) or unmatched (False) items, or items a given list matched (None: all)."""
+        self.queue().set_filter(replace(self.queue().filter, matched=matched, list_id=list_id))
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the source model (see the module docstring)."""
         self.queue().sort(column, order)

@@ -33,11 +33,20 @@ class QueueFilter:
     state: ReviewState | None = None
     group: KindGroup | None = None
     problems_only: bool = False
+    matched: bool | None = None  # True: only items with a hash-list match; False: only those without
+    list_id: str | None = None  # only items matched by this list
 
     @property
     def active(self) -> bool:
         """Whether any part is set."""
-        return bool(self.text) or self.state is not None or self.group is not None or self.problems_only
+        return (
+            bool(self.text)
+            or self.state is not None
+            or self.group is not None
+            or self.problems_only
+            or self.matched is not None
+            or self.list_id is not None
+        )
 
     def with_text(self, text: str) -> "QueueFilter":
         """This filter with another text (trimmed and case-folded here)."""
@@ -50,6 +59,10 @@ class QueueFilter:
         if self.group is not None and row.group != self.group:
             return False
         if self.problems_only and not row.problem:
+            return False
+        if self.matched is not None and bool(row.matches) != self.matched:
+            return False
+        if self.list_id is not None and not any(m.list_id == self.list_id for m in row.matches):
             return False
         return not self.text or self.text in row.search_text
 

@@ -8,9 +8,11 @@ plain Python (no Qt) and runs in the worker that read the items.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from desktop_app.core.domain.hashlists import Match, MatchOutcome
 from desktop_app.core.domain.item_doubts import content_doubt
 from desktop_app.core.domain.items import IntakeOutcome, Item, ItemKind, ItemSource, ReviewState
 from desktop_app.core.domain.media import MediaKind
+from desktop_app.ui.models.queue_matches import match_text
 
 NOTHING = "—"
 
@@ -160,6 +162,8 @@ class QueueRow:
     problem: str
     renderable: bool
     search_text: str
+    matches: tuple[Match, ...] = ()  # hash-list matches, strongest first (suppressions applied)
+    match_notes: tuple[str, ...] = ()  # why some of its hashes were not matched (PDQ quality)
 
     @property
     def item_id(self) -> str:
@@ -167,8 +171,8 @@ class QueueRow:
         return self.item.item_id
 
     @classmethod
-    def from_item(cls, item: Item) -> "QueueRow":
-        """Format one item."""
+    def from_item(cls, item: Item, outcome: MatchOutcome | None = None) -> "QueueRow":
+        """Format one item, with what matching against the hash lists found (None: not matched yet)."""
         analysis = item.analysis
         pdq = analysis.pdq if analysis is not None else None
         source = item.sources[0] if item.sources else None
@@ -189,8 +193,7 @@ class QueueRow:
             sha256_short=sha256[:12] if sha256 else NOTHING,
             pdq_quality=pdq.quality if pdq is not None else None,
             pdq_text=str(pdq.quality) if pdq is not None else NOTHING,
-            # Hash lists arrive with matching (a later issue); until then there is nothing to match.
-            match_text=NOTHING,
+            match_text=match_text(outcome.matches) if outcome is not None and outcome.matches else NOTHING,
             state_text=STATE_TEXT[item.state],
             source_text=source_text,
             added_ts=item.added_at.timestamp(),
@@ -198,9 +201,16 @@ class QueueRow:
             problem=problem_text(item),
             renderable=analysis is not None and analysis.renderable,
             search_text="\n".join((name, sha256, source_text, item.item_id)).casefold(),
+            matches=outcome.matches if outcome is not None else (),
+            match_notes=outcome.notes if outcome is not None else (),
         )
 
+    def with_item(self, item: Item) -> "QueueRow":
+        """This row for a changed ``item``, its matches kept (a state change does not re-match)."""
+        return QueueRow.from_item(item, MatchOutcome(item.item_id, self.matches, self.match_notes))
 
-def rows_from_items(items: list[Item]) -> list[QueueRow]:
-    """Format many items; meant for the worker thread."""
-    return [QueueRow.from_item(item) for item in items]
+
+def rows_from_items(items: list[Item], outcomes: dict[str, MatchOutcome] | None = None) -> list[QueueRow]:
+    """Format many items (with their match outcomes, if known); meant for the worker thread."""
+    found = outcomes or {}
+    return [QueueRow.from_item(item, found.get(item.item_id)) for item in items]

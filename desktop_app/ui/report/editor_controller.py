@@ -20,12 +20,11 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from desktop_app.core.cybertipline.findings import Finding
-from desktop_app.core.cybertipline.model import Node
+from desktop_app.core.cybertipline.model import DraftFile, Node
 from desktop_app.core.domain.items import Item
 from desktop_app.core.errors import EvidenceDeskError, NcmecReportIdInvalid
 from desktop_app.core.services.report_building import (
     check_record,
-    file_from_item,
     file_viewed,
     fill_reported_user,
     ncmec_report_id_from_text,
@@ -51,6 +50,12 @@ class LoadedReport:
     logged: dict[str, bool]
     prior: list[PriorReport]
     known_ids: frozenset[int] = frozenset()  # NCMEC report ids the workspace recorded
+
+
+def read_files(service: ReportService, item_ids: list[str], record: ReportRecord) -> tuple[list[Item], list[DraftFile]]:
+    """Runs in the worker: the items to add (those not in ``record`` yet) and their files, matches recorded."""
+    items = service.files_for_items(item_ids, record)
+    return items, service.draft_files(items)
 
 
 def load_report(service: ReportService, report_id: str) -> LoadedReport:
@@ -225,21 +230,19 @@ class ReportEditorController(QObject):
         """Read the items in a worker, then add them as files."""
         if not item_ids or self._current is None:
             return
-        worker = self.pool.run(
-            self.service.files_for_items, item_ids, self._current.copy(), context=self
-        )
+        worker = self.pool.run(read_files, self.service, item_ids, self._current.copy(), context=self)
         worker.result.connect(self._items_arrived)
         worker.error.connect(self._failed)
 
-    def _items_arrived(self, items: list[Item]) -> None:
+    def _items_arrived(self, read: tuple[list[Item], list[DraftFile]]) -> None:
         record = self._current
         present = {entry.item_id for entry in record.draft.files}
-        fresh = [item for item in items if item.item_id not in present]
-        for item in fresh:
-            record.draft.files.append(file_from_item(item))
+        fresh = [(item, entry) for item, entry in zip(*read, strict=True) if item.item_id not in present]
+        for item, entry in fresh:
+            record.draft.files.append(entry)  # with its hash-list matches, from the service
             self.logged[item.item_id] = item.viewed
         pages = [FILES_KEY]
-        if fill_reported_user(record.draft.report, fresh):
+        if fill_reported_user(record.draft.report, [item for item, _ in fresh]):
             pages.append("reported")
         self.view.rebuild(pages)
         self.view.show_section(FILES_KEY)

@@ -143,7 +143,7 @@ class QueueTableView(QTableView):
         self.empty_text = EMPTY_QUEUE_TEXT  # '' for a table that must stay blank when empty (the picker)
         self.texts = StaticTexts()
         self._tiles: dict[tuple[str, str, str, int, float], QPixmap] = {}
-        self._mono = queue.monospace_font()
+        self._mono = queue.cells.mono
         self._margin = CELL_PADDING + self._text_margin()
         self.setHorizontalHeader(QueueHeaderView(Qt.Orientation.Horizontal, self))
 
@@ -179,6 +179,10 @@ class QueueTableView(QTableView):
             self.texts.clear()
             self._margin = CELL_PADDING + self._text_margin()
         super().changeEvent(event)
+
+    def fitting_width(self, text: str) -> int:
+        """The column width that shows ``text`` whole in a proportional-font cell, as painted here."""
+        return self.fontMetrics().horizontalAdvance(text) + 2 * self._margin + 2
 
     def _text_margin(self) -> int:
         # What the style keeps between an item's edge and its text (Qt's SE_ItemViewItemText).
@@ -296,7 +300,7 @@ class QueueTableView(QTableView):
         """The protected thumbnail centred in ``cell``, or a placeholder saying why there is none."""
         tile = QRect(0, 0, self.side, self.side)
         tile.moveCenter(cell.center())
-        image = self.queue.thumbnail_for(row)  # asks the loader for a missing one: lazy by construction
+        image = self.queue.cells.thumbnail_for(row)  # asks the loader for a missing one: lazy by construction
         if isinstance(image, QImage) and not image.isNull():
             scaled = image.size().scaled(tile.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(0, 0, scaled.width(), scaled.height())

@@ -6,6 +6,8 @@ to report, Ctrl+3 reported, Ctrl+D dismiss, Ctrl+0 back to new). The widget only
 state change (``state_change_requested``); the controller does it through the item service.
 """
 
+import heapq
+
 from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -29,14 +31,28 @@ from desktop_app.ui.widgets.live_text import LiveText
 from desktop_app.ui.widgets.queue_table import PADDING, QueueTableView
 
 TEXT_FILTER_DELAY_MS = 250
+# The name column is sized to the longest names (measured on the few longest, not on every row),
+# within these bounds; once the reviewer resizes it, it stays where they put it.
+NAME_WIDTH_MIN, NAME_WIDTH_MAX, NAME_SAMPLE = 120, 320, 64
+MATCHED, UNMATCHED = "*matched", "*unmatched"  # the match filter's choices besides a list id
+
+
+def _match_choice(combo: QComboBox) -> tuple[bool | None, str | None]:
+    """The match filter's (matched, list id) for the combo's choice."""
+    choice = combo.currentData()
+    if choice is None:
+        return None, None
+    if choice in (MATCHED, UNMATCHED):
+        return choice == MATCHED, None
+    return True, str(choice)
 
 COLUMN_WIDTHS = {
     Column.NAME: 150,
     Column.TYPE: 114,
     Column.SIZE: 82,
     Column.SHA256: 120,
-    Column.PDQ_QUALITY: 96,
-    Column.MATCH: 62,
+    Column.PDQ_QUALITY: 110,
+    Column.MATCH: 170,
     Column.STATE: 86,
     Column.VIEWED: 70,
     Column.SOURCE: 118,
@@ -92,11 +108,16 @@ class QueueWidget(QWidget):
         self.kind_combo.currentIndexChanged.connect(lambda: self.proxy.set_group(self.kind_combo.currentData()))
         self.problems_check = QCheckBox("Problems only")
         self.problems_check.toggled.connect(self.proxy.set_problems_only)
+        self.match_combo = QComboBox()
+        self.match_combo.setToolTip("Show items by what the workspace's hash lists matched")
+        self.set_lists([])
+        self.match_combo.currentIndexChanged.connect(lambda: self.proxy.set_matches(*_match_choice(self.match_combo)))
         filters = QHBoxLayout()
         filters.setSpacing(8)
         filters.addWidget(self.text_field, 1)
         filters.addWidget(self.state_combo)
         filters.addWidget(self.kind_combo)
+        filters.addWidget(self.match_combo)
         filters.addWidget(self.problems_check)
 
         self.table = QueueTableView(model, thumbnail_side)
@@ -121,6 +142,9 @@ class QueueWidget(QWidget):
         header.setSectionResizeMode(Column.THUMBNAIL, QHeaderView.ResizeMode.Fixed)
         for column, width in COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
+        self._name_width_set_by_user = False
+        self._fitting = False
+        header.sectionResized.connect(self._section_resized)
         self.set_thumbnail_side(thumbnail_side)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Column.ADDED, Qt.SortOrder.AscendingOrder)  # oldest first: a work queue
@@ -175,6 +199,37 @@ class QueueWidget(QWidget):
         self.table.set_thumbnail_side(side)
         self.table.verticalHeader().setDefaultSectionSize(side + 2 * PADDING)
         self.table.horizontalHeader().resizeSection(Column.THUMBNAIL, side + 3 * PADDING)
+
+    def set_lists(self, lists: list[tuple[str, str]]) -> None:
+        """Offer 'matched by' filters for these lists (id, name); the current choice is kept if it still exists."""
+        current = self.match_combo.currentData()
+        self.match_combo.blockSignals(True)
+        self.match_combo.clear()
+        self.match_combo.addItem("Matched or not", None)
+        self.match_combo.addItem("Matched", MATCHED)
+        self.match_combo.addItem("Not matched", UNMATCHED)
+        for list_id, name in lists:
+            self.match_combo.addItem(f"Matched by {name}", list_id)
+        position = self.match_combo.findData(current) if current is not None else 0
+        self.match_combo.setCurrentIndex(max(0, position))
+        self.match_combo.blockSignals(False)
+        if current is not None and position < 0:  # the list is gone: show everything again
+            self.proxy.set_matches(None)
+
+    def fit_name_column(self) -> None:
+        """Size the name column to the longest names (unless the reviewer sized it)."""
+        if self._name_width_set_by_user:
+            return
+        names = heapq.nlargest(NAME_SAMPLE, (row.name for row in self.model.listing().values()), key=len)
+        widest = max((self.table.fitting_width(name) for name in names), default=0)
+        width = min(NAME_WIDTH_MAX, max(NAME_WIDTH_MIN, widest))
+        self._fitting = True
+        self.table.horizontalHeader().resizeSection(Column.NAME, width)
+        self._fitting = False
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == Column.NAME and not self._fitting and self.isVisible():
+            self._name_width_set_by_user = True
 
     def selected_ids(self) -> list[str]:
         """Item ids of the selected rows, in view order."""

@@ -3,7 +3,7 @@
 import pytest
 
 from desktop_app.core.cybertipline.findings import Severity
-from desktop_app.core.cybertipline.referral import WHY, referral_hints
+from desktop_app.core.cybertipline.referral import HASH_MATCH_NAME, WHY, referral_hints
 from desktop_app.core.cybertipline.validate import check_draft, check_report
 from tests.core.cybertipline.samples import NOW, batched_draft, good_draft, minimal_report
 
@@ -66,6 +66,18 @@ def file_view_unknown(d):
     d.files[0].details.remove("fileViewedByEsp")
 
 
+def hash_matched(d):
+    metadata = d.files[0].details.add("details", type="HASH")
+    pair = metadata.add("nameValuePair")
+    pair.add("name", HASH_MATCH_NAME)
+    pair.add("value", 'PDQ distance 4, list "Industry"')
+
+
+def hash_matched_not_viewed(d):
+    hash_matched(d)
+    file_not_viewed(d)
+
+
 CASES = [
     ("referral-no-ip-event", keep_only_upload_ip, remove_ip_port, f"{P}/ipCaptureEvent[0]"),
     ("referral-no-contact", contact_on_associated_account, remove_contact, f"{P}/personOrUserReportedPerson/email[0]"),
@@ -74,6 +86,7 @@ CASES = [
     ("referral-no-victim", victimless_incident_type, remove_victim, "report/victim[0]"),
     ("referral-file-not-viewed", lambda d: None, file_not_viewed, "fileDetails[0]/fileViewedByEsp"),
     ("referral-file-not-viewed", lambda d: None, file_view_unknown, "fileDetails[0]/fileViewedByEsp"),
+    ("referral-file-hash-matched-not-viewed", hash_matched, hash_matched_not_viewed, "fileDetails[0]/fileViewedByEsp"),
     ("referral-no-reported-person", lambda d: None, lambda d: d.report.remove("personOrUserReported"), P),
     (
         "referral-no-incident-details",

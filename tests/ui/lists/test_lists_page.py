@@ -52,7 +52,7 @@ def test_import_through_the_dialog_then_the_page_shows_counts(qtbot, workspace, 
     dialog.algorithm_field.setCurrentIndex(dialog.algorithm_field.findData(Algorithm.MD5))
     dialog._accept()
     qtbot.waitUntil(lambda: page.model.rowCount() == 2 and page.import_button.isEnabled(), timeout=20_000)
-    assert "1 bad rows (the first at line 2)" in page.status.text() and "1 match" in page.status.text()
+    assert "1 bad row (the first at line 2)" in page.status.text() and "1 match" in page.status.text()
     names = [settings.name for settings, _, _ in page.model.rows]
     assert names == ["StopNCII", "Industry MD5"]
     assert page.model.index(0, 3).data() == "PDQ 2" and page.model.index(0, 4).data() == "0"
