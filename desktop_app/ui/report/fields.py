@@ -141,6 +141,9 @@ class TextField(FieldWidget):
         return self.editor
 
 
+CHOICE_MIN_WIDTH = 160
+
+
 class ChoiceField(FieldWidget):
     """One of the declaration's values (``—`` for none)."""
 
@@ -152,6 +155,8 @@ class ChoiceField(FieldWidget):
             if value:  # the XSD's empty value says nothing; "—" (not sent) is the same answer
                 self.combo.addItem(value, value)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # As wide as its longest choice where there is room; narrower (the choice elided) where there is not.
+        self.combo.setMinimumWidth(min(self.combo.sizeHint().width(), CHOICE_MIN_WIDTH))
         self.combo.activated.connect(lambda index: self.edited.emit(self.combo.itemData(index)))
         self._row(self.combo).addStretch(1)
 

@@ -64,6 +64,9 @@ class GroupForm(QWidget):
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # On a narrow screen (1366 px with the lists and the checks beside the form) a field too wide
+        # for the room beside its label goes under it, instead of the page scrolling sideways.
+        self.layout_.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.layout_.setVerticalSpacing(8)
         self.first_field: QWidget | None = None
         if node.decl.attributes:

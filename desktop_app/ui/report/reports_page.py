@@ -252,7 +252,7 @@ class ReportsPage(QWidget):
         # beside the report's title on a large screen.
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([420, 1100])
+        splitter.setSizes([300, 1220])  # at 1366 px the form beside it needs the room more than the list
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)

@@ -17,7 +17,7 @@ from desktop_app.ui.report.context import FormContext
 from desktop_app.ui.report.fields import FieldWidget, lower_label, make_field
 from desktop_app.ui.theme import set_role
 
-ATTRIBUTES_PER_LINE = 2
+ATTRIBUTES_PER_LINE = 1  # two to a line made a phone or an email wider than the form at 1366 px
 
 
 class FindingsLine(QLabel):
