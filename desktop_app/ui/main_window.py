@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.submission import Environment
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.progress import CancelToken
@@ -408,7 +409,7 @@ class MainWindow(QMainWindow):
     def _idle_timed_out(self) -> None:
         minutes = self._auto_lock.minutes
         reason = (
-            f"Locked after {minutes} idle minute{'s' if minutes != 1 else ''}."
+            f"Locked after {plural(minutes, 'idle minute')}."
             if minutes
             else ("Locked after a period without activity.")
         )

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog, QWidget
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.items import Item, RevealMode, ReviewState
 from desktop_app.core.domain.media import MediaKind, PreviewSet
 from desktop_app.core.domain.readable_text import ReadableText
@@ -335,9 +336,7 @@ class ReviewController(QObject):
         if len(fresh) != len(rows):
             self.reload()
         count = len(rows)
-        self.message.emit(
-            f"{count:,} item{'s' if count != 1 else ''} marked {rows[0].state_text.lower()}." if rows else ""
-        )
+        self.message.emit(f"{plural(count, 'item')} marked {rows[0].state_text.lower()}." if rows else "")
 
     def _dialog_parent(self) -> QWidget:
         return self.page.window()

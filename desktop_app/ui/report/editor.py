@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.cybertipline.findings import Finding, Severity
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.report_building import check_record
 from desktop_app.core.services.reports import PriorReport, ReportService, SaveResult
@@ -43,7 +44,7 @@ from desktop_app.ui.report.files_page import FilesPage
 from desktop_app.ui.report.findings_panel import FindingsPanel
 from desktop_app.ui.report.preview import PreviewPage
 from desktop_app.ui.report.sections import FILES_KEY, PREVIEW_KEY, SECTIONS, SectionPage, section_of
-from desktop_app.ui.theme import set_role
+from desktop_app.ui.theme import set_invalid, set_role
 from desktop_app.ui.widgets.form_parts import BusyWidget
 from desktop_app.ui.worker import WorkerPool
 
@@ -105,6 +106,7 @@ class ReportEditorWidget(QWidget):
         self.logged: dict[str, bool] = {}
         self.known_ids: frozenset[int] = frozenset()
         self.findings: list[Finding] = []
+        self._outlined: set[str] = set()  # paths of the fields outlined as wrong
         self.ctx = FormContext(now or (lambda: datetime.now(UTC)), self)
         self.ctx.value_changed.connect(lambda _: self.changed())
         self.ctx.structure_changed.connect(lambda _: self.changed())
@@ -275,6 +277,7 @@ class ReportEditorWidget(QWidget):
             self.record, now=self.ctx.now(), xsd=self.service.ncmec_xsd(), known_ncmec_ids=self.known_ids
         )
         self.findings_panel.set_findings(self.findings)
+        self._outline_errors()
         errors: dict[str, int] = {}
         for finding in self.findings:
             if finding.severity is Severity.ERROR:
@@ -284,10 +287,23 @@ class ReportEditorWidget(QWidget):
             count = errors.get(key, 0)
             item = self.section_list.item(row)
             item.setData(BADGE_ROLE, count)
-            item.setToolTip(f"{count} error(s) on this page" if count else "")
+            item.setToolTip(f"{plural(count, 'error')} on this page" if count else "")
         if self.current_section == PREVIEW_KEY:
             self.refresh_preview()
         self.findings_updated.emit(self.findings)
+
+    def _outline_errors(self) -> None:
+        """Outline every field an error names (a required one left empty too), not only caption it."""
+        wrong = {f.path for f in self.findings if f.severity is Severity.ERROR and self.ctx.index.exact(f.path)}
+        for path in self._outlined - wrong:
+            widget = self.ctx.index.exact(path)  # gone with a rebuilt page: nothing to take off
+            if widget is not None:
+                set_invalid(widget, False)
+        for path in wrong:
+            widget = self.ctx.index.exact(path)
+            if widget is not None:
+                set_invalid(widget, True)
+        self._outlined = wrong
 
     def refresh_preview(self) -> None:
         """Render the preview from the record as it stands."""

@@ -68,15 +68,6 @@ class CurrentPageStack(QStackedWidget):
         return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
 
 
-def lower_label(label: str) -> str:
-    """A label inside a sentence: "Profile URL" -> "profile URL", "IP address event" stays."""
-    words = label.split(" ")
-    first = words[0]
-    if first[1:2].isupper():  # an acronym (IP, URL, EXIF) keeps its case
-        return label
-    return " ".join([first[:1].lower() + first[1:], *words[1:]])
-
-
 class FieldWidget(QWidget):
     """One value. ``edited(str | None)``: the new lexical value, None to remove it."""
 

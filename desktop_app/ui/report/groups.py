@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.cybertipline.findings import lower_label
 from desktop_app.core.cybertipline.model import Node
 from desktop_app.core.cybertipline.schema import step
 from desktop_app.core.cybertipline.schema_types import Content, ElementDecl, XsdType
 from desktop_app.ui.report.context import FormContext
-from desktop_app.ui.report.fields import lower_label
 from desktop_app.ui.report.rows import ElementRow, GroupAttributesRow
 
 # The legacy member of fileDetails' choice (potentialMeme | fileAnnotations): shown only when a

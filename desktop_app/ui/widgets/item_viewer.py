@@ -275,7 +275,7 @@ class ItemViewerWidget(QWidget):
             caption = f"{how} — {action} Reveal to view" if hidden else how
         video = self.item is not None and self.item.analysis is not None and self.item.analysis.kind == MediaKind.VIDEO
         if video:
-            caption = f"{len(frames)} keyframes (no playback, no sound). {caption}"
+            caption = f"{plural(len(frames), 'keyframe')} (no playback, no sound). {caption}"
         self.canvas.set_images(images, labels)
         self.caption.setText(caption)
 
