@@ -145,7 +145,7 @@ def test_resume_of_a_practice_report_whose_server_is_gone_then_send_again(stored
         workspace.close()
 
     waiting = run(profile, "status")
-    assert "1 need attention" in waiting.stderr and "discards it unfinished" in waiting.stdout
+    assert "1 of them needing attention" in waiting.stderr and "discards it unfinished" in waiting.stdout
     resumed = run(profile, "resume", record.report_id, "--json")
     assert resumed.returncode == 1 and json.loads(resumed.stdout)["state"] == "retracted"
     assert "stopped" in json.loads(resumed.stdout)["advice"]
