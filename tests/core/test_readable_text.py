@@ -53,7 +53,7 @@ def test_windows_1252_is_the_guess_left_and_says_so():
 def test_control_and_direction_characters_are_shown_not_obeyed():
     hostile = "ok\x1b[2J\x00\x07 \u202eexe.txt\u202c \x85 end\tTAB\r\nnext\rline\x7f"
     read = decode_for_reading(hostile.encode(), len(hostile.encode()))
-    assert read.text == "ok\u241b[2J\u2400\u2407 [RLO]exe.txt[PDF] [U+0085] end\tTAB\nnext\nline\u2421"
+    assert read.text == "ok[ESC][2J[NUL][BEL] [RLO]exe.txt[PDF] [U+0085] end\tTAB\nnext\nline[DEL]"
     assert read.neutralised == 7
 
 

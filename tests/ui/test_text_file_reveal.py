@@ -64,9 +64,9 @@ def test_a_text_file_is_revealed_logged_neutralised_and_bounded(
     assert len(logged) == len(reveals) + 1 and logged[-1].event.subject == item_id
     assert logged[-1].event.data["mode"] == "full"
     shown = viewer.text_view.toPlainText()
-    assert shown == "café “meet” \u241b[2J\u2407\n" + SECRET.decode()
+    assert shown == "café “meet” [ESC][2J[BEL]\n" + SECRET.decode()
     assert "Windows-1252 (guessed)" in viewer.caption.text()
-    assert "2 control characters shown as symbols" in viewer.caption.text()
+    assert "2 control characters shown by name" in viewer.caption.text()
     assert "viewed" in viewer.status.text() and "not viewed" not in viewer.status.text()
     assert not _plaintext_on_disk(isolated_profile, SECRET)
 

@@ -5,8 +5,8 @@ the same way, after a reveal the custody log recorded. What is shown is bounded 
 ``SHOWN_BYTES`` of the preserved bytes), decoded with an encoding that is proved where it can be
 (a byte-order mark, strictly valid UTF-8, the zero bytes of UTF-16) and only otherwise guessed, and
 said to be a guess. Characters that could act on the display instead of being read are replaced by
-visible stand-ins: control characters (a terminal escape, a NUL, a bell) by their Unicode control
-pictures, and the bidirectional overrides and isolates that can make a line read in an order other
+visible stand-ins: control characters (a terminal escape, a NUL, a bell) by their names in brackets
+(``[ESC]``, ``[NUL]``, ``[BEL]``), and the bidirectional overrides and isolates that can make a line read in an order other
 than its bytes' ("Trojan Source") by a bracketed name. Nothing here touches a disk: bytes in, a
 string out.
 """
@@ -32,6 +32,9 @@ _BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
     (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE"),
 )
 _KEPT_CONTROLS = frozenset("\t\n")
+# Control characters by their standard abbreviations. Unicode's control pictures (U+2400: ␛) would
+# say the same, but many fonts lack them and a box tells the reviewer nothing.
+_C0_NAMES = ["NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US"]
 _BIDI_NAMES = {
     "\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
     "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI",
@@ -113,11 +116,8 @@ def neutralise(text: str) -> tuple[str, int]:
         code = ord(char)
         if char in _KEPT_CONTROLS:
             out.append(char)
-        elif code < 0x20:
-            out.append(chr(0x2400 + code))  # U+2400 CONTROL PICTURES: ␀ ␇ ␛ ...
-            count += 1
-        elif code == 0x7F:
-            out.append("\u2421")  # ␡
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"[{_C0_NAMES[code] if code < 0x20 else 'DEL'}]")
             count += 1
         elif 0x80 <= code <= 0x9F:
             out.append(f"[U+{code:04X}]")

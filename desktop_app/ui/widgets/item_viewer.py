@@ -49,7 +49,7 @@ def text_caption(text: ReadableText) -> str:
     if text.partial:
         parts.append(f"the first {size_text(text.shown_bytes)} of {size_text(text.total_bytes)} shown")
     if text.neutralised:
-        parts.append(f"{plural(text.neutralised, 'control character')} shown as symbols")
+        parts.append(f"{plural(text.neutralised, 'control character')} shown by name, as [ESC]")
     if text.undecodable:
         parts.append(f"{plural(text.undecodable, 'byte')} not {text.encoding} shown as \ufffd")
     return " · ".join(parts)
