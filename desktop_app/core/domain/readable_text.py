@@ -6,8 +6,8 @@ the same way, after a reveal the custody log recorded. What is shown is bounded 
 (a byte-order mark, strictly valid UTF-8, the zero bytes of UTF-16) and only otherwise guessed, and
 said to be a guess. Characters that could act on the display instead of being read are replaced by
 visible stand-ins: control characters (a terminal escape, a NUL, a bell) by their names in brackets
-(``[ESC]``, ``[NUL]``, ``[BEL]``), and the bidirectional overrides and isolates that can make a line read in an order other
-than its bytes' ("Trojan Source") by a bracketed name. Nothing here touches a disk: bytes in, a
+(``[ESC]``, ``[NUL]``, ``[BEL]``), and the bidirectional overrides and isolates that can make a line
+read in an order other than its bytes' ("Trojan Source") by theirs (``[RLO]``). Nothing here touches a disk: bytes in, a
 string out.
 """
 
@@ -34,7 +34,40 @@ _BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
 _KEPT_CONTROLS = frozenset("\t\n")
 # Control characters by their standard abbreviations. Unicode's control pictures (U+2400: ␛) would
 # say the same, but many fonts lack them and a box tells the reviewer nothing.
-_C0_NAMES = ["NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US"]
+_C0_NAMES = (
+    "NUL",
+    "SOH",
+    "STX",
+    "ETX",
+    "EOT",
+    "ENQ",
+    "ACK",
+    "BEL",
+    "BS",
+    "HT",
+    "LF",
+    "VT",
+    "FF",
+    "CR",
+    "SO",
+    "SI",
+    "DLE",
+    "DC1",
+    "DC2",
+    "DC3",
+    "DC4",
+    "NAK",
+    "SYN",
+    "ETB",
+    "CAN",
+    "EM",
+    "SUB",
+    "ESC",
+    "FS",
+    "GS",
+    "RS",
+    "US",
+)
 _BIDI_NAMES = {
     "\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
     "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI",
