@@ -22,6 +22,7 @@ from desktop_app.ui.main_window import LOG_TAB
 from desktop_app.ui.media import preview_fetcher
 from desktop_app.ui.widgets.queue_table import EMPTY_QUEUE_TEXT
 from tests.conftest import PASSPHRASE, fast_kdf
+from tests.ui.helpers import stop_report_editor
 from tests.ui.screens import grab
 from tests.ui.test_screenshots import check, fill_queue, flagged_folder, select_named
 
@@ -44,10 +45,7 @@ def day(qtbot, paths, pool, decoders, make_window):
     items = ItemService(ws, decoders.submit_analyse)
     window = make_window(ws, items=items, fetch=preview_fetcher(items, decoders), reports=ReportService(ws, items))
     yield window, ws, items
-    editor = window.reports_page.editor
-    if editor is not None:
-        editor.autosave.stop()
-        editor.autosave.wait()
+    stop_report_editor(window)
     pool.wait_for_done(10_000)
     ws.close()
 

@@ -15,6 +15,7 @@ from desktop_app.ui.report.sections import SECTIONS
 from desktop_app.ui.widgets.hash_label import HashLabel
 from tests.core.cybertipline.samples import good_draft
 from tests.core.reports.helpers import import_uploads, reveal
+from tests.ui.helpers import stop_report_editor
 from tests.ui.screens import distinct_colours, grab
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
@@ -30,10 +31,7 @@ def shots(tmp_path) -> Path:
 def window(make_window, workspace, items, reports, qtbot):
     window = make_window(workspace, items=items, reports=reports)
     yield window
-    editor = window.reports_page.editor
-    if editor is not None:
-        editor.autosave.stop()
-        editor.autosave.wait()
+    stop_report_editor(window)
 
 
 def sideways(page) -> list[str]:
