@@ -31,6 +31,7 @@ from desktop_app.core.crypto.age.keys import (
     X25519Recipient,
     parse_identity_file,
 )
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.bundles import ExportRequest
@@ -135,8 +136,8 @@ def _print_check(check: BundleCheck, as_json: bool) -> int:
     else:
         for difference in check.differences:
             print(f"DIFFERS  {printable(difference.member)}  [{difference.code}] {printable(difference.message)}")
-        verdict = "intact" if check.ok else f"{len(check.differences)} difference(s)"
-        print(f"{verdict}: {check.members} members, {check.evidence_bytes:,} bytes of evidence")
+        verdict = "intact" if check.ok else plural(len(check.differences), 'difference')
+        print(f"{verdict}: {plural(check.members, 'member')}, {check.evidence_bytes:,} bytes of evidence")
         print(f"signed by workspace key {printable(check.verifier_key)}")
     return EXIT_OK if check.ok else EXIT_FAILED
 
@@ -162,7 +163,7 @@ def _import(args: argparse.Namespace) -> int:
             raise EvidenceDeskError(f"Cannot read {printable(args.file)}: {problem.strerror}.") from None
     status = _print_check(result.check, False)
     if result.check.ok:
-        print(f"imported {len(result.blob_ids)} evidence file(s) into the vault")
+        print(f"imported {plural(len(result.blob_ids), 'evidence file')} into the vault")
     else:
         print("nothing was imported")
     return status

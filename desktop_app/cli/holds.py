@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, UsageError, json_text, printable, services
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.holds import Hold, HoldSource
 from desktop_app.core.services.destruction import DestructionRequest
 from desktop_app.core.services.retention import RetentionFilter, RetentionRow
@@ -135,7 +136,7 @@ def cmd_holds_list(args: argparse.Namespace) -> int:
         else:
             _print_hold(hold, now)
     if not args.json:
-        print(f"{len(found)} holds.", file=sys.stderr)
+        print(f"{plural(len(found), 'hold')}.", file=sys.stderr)
     return EXIT_OK
 
 
@@ -145,7 +146,8 @@ def _item_ids(wired: Services, texts: list[str]) -> list[str]:
     for text in texts:
         matches = [i for i in known if i.startswith(text.strip().lower())] if len(text.strip()) >= 4 else []
         if len(matches) != 1:
-            raise UsageError(f"{printable(text)} names {len(matches) or 'no'} items; give more of its id.")
+            named = plural(len(matches), "item") if matches else "no item"
+            raise UsageError(f"{printable(text)} names {named}; give more of its id.")
         resolved.append(matches[0])
     return resolved
 
@@ -219,7 +221,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
             why = "; ".join(row.why) or "-"
             print(f"{row.kind:<6} {row.subject_id[:12]}  {row.status:<26} {printable(why)}")
     if not args.json:
-        print(f"{len(rows)} rows.", file=sys.stderr)
+        print(f"{plural(len(rows), 'row')}.", file=sys.stderr)
     return EXIT_OK
 
 
@@ -239,7 +241,8 @@ def cmd_destroy(args: argparse.Namespace) -> int:
     with services(args) as wired:
         destruction = wired.lifecycle.destruction
         plan = destruction.prepare(_target(wired, args.target), args.reason, request)
-        print(f"Would destroy {len(plan.item_ids)} item(s) ({plan.basis}): {', '.join(i[:8] for i in plan.item_ids)}")
+        listed = ", ".join(i[:8] for i in plan.item_ids)
+        print(f"Would destroy {plural(len(plan.item_ids), 'item')} ({plan.basis}): {listed}")
         code = args.confirm
         if code is None and sys.stdin.isatty():
             code = input(f"Type {plan.confirmation} to destroy them for good: ")
@@ -247,7 +250,7 @@ def cmd_destroy(args: argparse.Namespace) -> int:
             print(f"Nothing destroyed. To destroy, run again with --confirm {plan.confirmation}.")
             return EXIT_FAILED
         destroyed = destruction.carry_out(plan, code)
-    print(f"Destroyed {len(destroyed)} item(s); their hashes and the destruction stay in the custody log.")
+    print(f"Destroyed {plural(len(destroyed), 'item')}; their hashes and the destruction stay in the custody log.")
     return EXIT_OK
 
 

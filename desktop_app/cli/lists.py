@@ -19,6 +19,7 @@ from dataclasses import asdict
 from typing import Any
 
 from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, UsageError, services
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.hashlists import Algorithm, HashList, ListFormat, MatchOutcome
 from desktop_app.core.domain.media import MediaAnalysis
 from desktop_app.core.errors import OperationCancelled
@@ -214,7 +215,7 @@ def _outcome_json(outcome: MatchOutcome) -> dict[str, Any]:
 
 
 def _print_outcome(label: str, outcome: MatchOutcome) -> None:
-    print(f"{label}: {len(outcome.matches)} match(es)" if outcome.matches else f"{label}: no match")
+    print(f"{label}: {plural(len(outcome.matches), 'match', 'matches')}" if outcome.matches else f"{label}: no match")
     for m in outcome.matches:
         extra = f" ({m.variant})" if m.variant and m.variant != "original" else ""
         if m.query_match_percent is not None:

@@ -38,6 +38,7 @@ from desktop_app.cli.common import (
 )
 from desktop_app.core.cybertipline.findings import Finding, Severity
 from desktop_app.core.cybertipline.parse import parse_report
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.submission import (
     Environment,
     SubmissionProgress,
@@ -135,7 +136,7 @@ def cmd_report_retract(args: argparse.Namespace) -> int:
 
 def _confirm_production(report_id: str, title: str, files: int, size: int, endpoint: str) -> None:
     question = (
-        f"Send report {report_id[:8]} ({title}) with {files} file(s), {size:,} bytes, to NCMEC PRODUCTION "
+        f"Send report {report_id[:8]} ({title}) with {plural(files, 'file')}, {size:,} bytes, to NCMEC PRODUCTION "
         f"({endpoint})? A finished report cannot be withdrawn. Type 'send' to confirm: "
     )
     if not sys.stdin.isatty():
@@ -194,7 +195,7 @@ def cmd_report_status(args: argparse.Namespace) -> int:
             _print_status(status)
     if not args.json and not args.report:
         waiting = sum(1 for s in statuses if s.unfinished)
-        print(f"{len(statuses)} reports sent; {waiting} need attention.", file=sys.stderr)
+        print(f"{plural(len(statuses), 'report')} sent, {waiting} of them needing attention.", file=sys.stderr)
     return EXIT_OK
 
 
@@ -251,7 +252,8 @@ def cmd_report_new(args: argparse.Namespace) -> int:
         if args.json:
             print(json_text({"created": False, "findings": [f.to_json() for f in unplaced]}))
         else:
-            print(f"{printable(args.from_xml)}: not imported; {len(unplaced)} part(s) of it do not fit NCMEC's schema.")
+            where = printable(args.from_xml)
+            print(f"{where}: not imported; parts of it that do not fit NCMEC's schema: {len(unplaced)}.")
             print_findings(unplaced)
         return EXIT_FAILED
     with services(args) as wired:
@@ -263,10 +265,10 @@ def cmd_report_new(args: argparse.Namespace) -> int:
         result["findings"] = [f.to_json() for f in findings]
         print(json_text(result))
     else:
-        print(f"Report {record.report_id} created with {len(record.draft.files)} file(s).")
+        print(f"Report {record.report_id} created with {plural(len(record.draft.files), 'file')}.")
         print_findings(findings)
         if errors:
-            print(f"It has {len(errors)} error(s) NCMEC would reject it for: fix them before submitting.")
+            print(f"It has {plural(len(errors), 'error')} NCMEC would reject it for: fix them before submitting.")
     return EXIT_FAILED if errors else EXIT_OK
 
 

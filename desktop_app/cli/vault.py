@@ -56,7 +56,7 @@ def as_json(result: VaultVerification) -> dict[str, Any]:
 
 
 def as_text(result: VaultVerification) -> str:
-    """The vault's line(s) of ``log verify``."""
+    """The vault's lines of ``log verify``."""
     if result.ok:
         return f"Evidence vault intact: {result.blobs} blobs ({result.bytes:,} bytes) authenticated and matched."
     lines = [f"EVIDENCE VAULT FAILED VERIFICATION: {len(result.problems)} of {result.blobs} blobs."]

@@ -111,7 +111,7 @@ def outcome_of(summary: ImportSummary) -> tuple[str, str, str]:
     if empty:
         parts.append(f"{plural(empty, 'empty file')} (marked in the queue)")
     if duplicates:
-        parts.append(f"{duplicates:,} duplicate{'s' if duplicates != 1 else ''} added as sources")
+        parts.append(f"{plural(duplicates, 'duplicate')} added as sources")
     if problems:
         parts.append(f"{problems:,} with problems (marked in the queue; tick “Problems only” to list them)")
     if summary.findings:

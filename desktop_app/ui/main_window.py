@@ -162,7 +162,15 @@ class MainWindow(QMainWindow):
         self.tabs = PageTabsWidget()  # see widgets/page_tabs.py: no whole-page repaint per re-layout
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.queue_page, "Queue")
-        self.tabs.addTab(self.log_view, "Custody log")
+        # The workspace facts sit inside the log's tab (and beside the locked page), not beside the
+        # tabs: there they pushed the tab strip 300 px right each time the log was shown.
+        self.log_tab, self.locked_tab = QWidget(), QWidget()
+        for holder, page in ((self.log_tab, self.log_view), (self.locked_tab, locked_page(self.unlock_button))):
+            row = QHBoxLayout(holder)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(0)
+            row.addWidget(page, 1)
+        self.tabs.addTab(self.log_tab, "Custody log")
         self.reports_page: ReportsPage | None = None
         self.submissions: SubmissionController | None = None
         if reports is not None and submissions is not None:
@@ -195,7 +203,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.tabs)
-        self.pages.addWidget(locked_page(self.unlock_button))
+        self.pages.addWidget(self.locked_tab)
         # Detected tampering and a damaged recovery slot stand above every page until resolved.
         self.custody_alerts = CustodyAlertController(workspace, pool, self)
         self.custody_alerts.message.connect(self._show_message)
@@ -214,7 +222,6 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.status_panel)
         layout.addLayout(column, 1)
         self.setCentralWidget(central)
         # Made now, not by the first message: making it later re-lays out and repaints the window.
@@ -379,6 +386,10 @@ class MainWindow(QMainWindow):
 
     def _update_status_panel(self) -> None:
         locked = self.pages.currentIndex() == _LOCKED_PAGE
+        holder = self.locked_tab if locked else self.log_tab
+        row = holder.layout()
+        if self.status_panel.parent() is not holder and isinstance(row, QHBoxLayout):
+            row.insertWidget(0, self.status_panel)
         self.status_panel.setVisible(locked or self.tabs.currentIndex() == LOG_TAB)
 
     def _show_unlocked(self, verification: Verification | None) -> None:

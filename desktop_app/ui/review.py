@@ -19,8 +19,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog, QWidget
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.items import Item, ReviewState
 from desktop_app.core.domain.media import PreviewSet
+from desktop_app.core.domain.readable_text import ReadableText
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.platform.interpreter import collect_garbage
 from desktop_app.core.settings import AppSettings
@@ -220,7 +222,7 @@ class ReviewController(QObject):
             self.details.show_item(item)
         self.revealed.emit(item.item_id, mode)
 
-    def _text_revealed(self, generation: int, read: tuple[Item, str]) -> None:
+    def _text_revealed(self, generation: int, read: tuple[Item, ReadableText]) -> None:
         item, text = read
         if generation != self._generation:
             return  # locked meanwhile: the reveal is logged, nothing is shown
@@ -266,9 +268,7 @@ class ReviewController(QObject):
         if len(fresh) != len(rows):
             self.reload()
         count = len(rows)
-        self.message.emit(
-            f"{count:,} item{'s' if count != 1 else ''} marked {rows[0].state_text.lower()}." if rows else ""
-        )
+        self.message.emit(f"{plural(count, 'item')} marked {rows[0].state_text.lower()}." if rows else "")
 
     def _dialog_parent(self) -> QWidget:
         return self.page.window()

@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage
 from desktop_app.core.domain.hashlists import MatchOutcome
 from desktop_app.core.domain.items import Item, RevealMode, ReviewState
 from desktop_app.core.domain.media import MediaKind, PreviewSet
+from desktop_app.core.domain.readable_text import ReadableText
 from desktop_app.core.platform.interpreter import long_lived_allocation
 from desktop_app.ui.models.queue_rows import QueueRow
 from desktop_app.ui.safe_image import DisplayOptions, render
@@ -37,7 +38,7 @@ class ItemsPort(Protocol):
 
     def record_reveal(self, item_id: str, mode: RevealMode) -> None: ...  # noqa: D102
 
-    def read_bytes(self, item_id: str) -> bytes: ...  # noqa: D102
+    def read_text(self, item_id: str) -> ReadableText: ...  # noqa: D102
 
 
 class MatchesPort(Protocol):
@@ -112,17 +113,10 @@ def reveal_and_read(items: ItemsPort, item_id: str, mode: str) -> Item:
     return items.get(item_id)
 
 
-TEXT_SHOWN_BYTES = 1_000_000  # a transcript longer than this is shown in part, and says so
-
-
-def reveal_and_read_text(items: ItemsPort, item_id: str) -> tuple[Item, str]:
-    """Worker: record the reveal of a text item, then read its words (only after the log has it)."""
+def reveal_and_read_text(items: ItemsPort, item_id: str) -> tuple[Item, ReadableText]:
+    """Worker: record the reveal of a text, then read its words (only after the log has it)."""
     items.record_reveal(item_id, RevealMode.FULL)
-    data = items.read_bytes(item_id)
-    text = data[:TEXT_SHOWN_BYTES].decode("utf-8", "replace")
-    if len(data) > TEXT_SHOWN_BYTES:
-        text += f"\n\n[… shown: the first {TEXT_SHOWN_BYTES:,} of {len(data):,} bytes]"
-    return items.get(item_id), text
+    return items.get(item_id), items.read_text(item_id)
 
 
 def change_states(items: ItemsPort, current: list[QueueRow], state: ReviewState, reason: str) -> list[QueueRow]:

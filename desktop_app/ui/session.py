@@ -19,6 +19,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.ui.auto_lock import AutoLockController
 from desktop_app.ui.dialogs.unlock import UnlockDialog
@@ -114,7 +115,7 @@ class SessionController(QObject):
     def _idle_timed_out(self) -> None:
         minutes = self._auto_lock.minutes
         reason = (
-            f"Locked after {minutes} idle minute{'s' if minutes != 1 else ''}."
+            f"Locked after {plural(minutes, 'idle minute')}."
             if minutes
             else "Locked after a period without activity."
         )

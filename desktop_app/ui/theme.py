@@ -74,6 +74,10 @@ QPushButton[role="link"]:hover {{ color: {TEXT}; }}
 QPushButton[role="primary"]:disabled {{ background: #9fb2c0; border-color: #9fb2c0; }}
 QProgressBar {{ border: 1px solid {BORDER}; border-radius: 3px; background: {SURFACE}; max-height: 6px; }}
 QProgressBar::chunk {{ background: {ACCENT}; }}
+QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"],
+QDateTimeEdit[invalid="true"] {{
+    border: 2px solid {PROBLEM_TEXT}; border-radius: 3px; background: {PROBLEM_BACKGROUND}; padding: 1px 3px;
+}}
 QStatusBar {{ color: {SECONDARY_TEXT}; }}
 """
 
@@ -121,6 +125,16 @@ def monospace_font(point_size: float | None = None) -> QFont:
     if point_size is not None:
         font.setPointSizeF(point_size)
     return font
+
+
+def set_invalid(widget: QWidget, invalid: bool) -> None:
+    """Outline a field whose value is wrong (the message under it says why), or take the outline off."""
+    if bool(widget.property("invalid")) == invalid:
+        return
+    widget.setProperty("invalid", invalid)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
 
 
 def set_role(widget: QWidget, role: str) -> None:

@@ -59,7 +59,7 @@ def test_export_verify_and_import_from_the_command_line(stored, tmp_path):
     Workspace.create(AppPaths.resolve(other), PASSPHRASE, "Other", fast_kdf())[0].close()
     imported = run(other, "import", out, "--identity", key_file)
     assert imported.returncode == 0, imported.stderr
-    assert "imported 2 evidence file(s)" in imported.stdout
+    assert "imported 2 evidence files" in imported.stdout
 
 
 def test_a_damaged_bundle_fails_verification_with_a_clear_message(stored, tmp_path):

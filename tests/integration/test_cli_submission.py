@@ -66,7 +66,7 @@ def test_new_from_xml_then_submit_to_practice_then_status(stored):
     shown = run(profile, "status", report_id, "--json")
     assert shown.returncode == 0 and json.loads(shown.stdout)["ncmec_report_id"] == result["ncmec_report_id"]
     listed = run(profile, "status")
-    assert "Finished" in listed.stdout and "1 reports sent; 0 need attention" in listed.stderr
+    assert "Finished" in listed.stdout and "1 report sent, 0 of them needing attention" in listed.stderr
 
     again = run(profile, "submit", report_id, "--env", "practice")
     assert again.returncode == 2 and "finished" in again.stderr
@@ -145,7 +145,7 @@ def test_resume_of_a_practice_report_whose_server_is_gone_then_send_again(stored
         workspace.close()
 
     waiting = run(profile, "status")
-    assert "1 need attention" in waiting.stderr and "discards it unfinished" in waiting.stdout
+    assert "1 of them needing attention" in waiting.stderr and "discards it unfinished" in waiting.stdout
     resumed = run(profile, "resume", record.report_id, "--json")
     assert resumed.returncode == 1 and json.loads(resumed.stdout)["state"] == "retracted"
     assert "stopped" in json.loads(resumed.stdout)["advice"]

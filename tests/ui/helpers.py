@@ -37,3 +37,11 @@ def entry_count(ws: Workspace) -> int:
     """Rows in the log table, read without keys."""
     with closing(sqlite3.connect(f"file:{ws.paths.workspace / DATABASE_NAME}?mode=ro", uri=True)) as conn:
         return int(conn.execute("SELECT count(*) FROM log_entries").fetchone()[0])
+
+
+def stop_report_editor(window) -> None:
+    """Stop the open report editor's autosave (test teardown), so no save runs into a closed workspace."""
+    editor = window.reports_page.editor if window.reports_page is not None else None
+    if editor is not None:
+        editor.autosave.stop()
+        editor.autosave.wait()

@@ -89,5 +89,5 @@ def test_verify_dialog_shows_intact_and_altered(qtbot, pool, report, tmp_path, s
     ))
     dialog.differences.clear()
     dialog.show_check(altered)
-    assert dialog.differences.count() == 2 and "2 difference(s)" in dialog.verdict.text()
+    assert dialog.differences.count() == 2 and "2 differences" in dialog.verdict.text()
     grab(dialog, shots / "bundle-verify-differences.png")

@@ -52,6 +52,20 @@ class Finding:
         return record
 
 
+def lower_label(label: str) -> str:
+    """A label inside a sentence: "Profile URL" -> "profile URL", "IP address event" stays."""
+    words = label.split(" ")
+    first = words[0]
+    if first[1:2].isupper():  # an acronym (IP, URL, EXIF) keeps its case
+        return label
+    return " ".join([first[:1].lower() + first[1:], *words[1:]])
+
+
+def times(count: int) -> str:
+    """'once', 'twice', '3 times'."""
+    return {1: "once", 2: "twice"}.get(count, f"{count:,} times")
+
+
 def error(path: str, code: str, message: str) -> Finding:
     """An error finding."""
     return Finding(path, Severity.ERROR, code, message)

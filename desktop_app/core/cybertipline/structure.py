@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from desktop_app.core.cybertipline import schema
-from desktop_app.core.cybertipline.findings import Finding, error
+from desktop_app.core.cybertipline.findings import Finding, error, lower_label, times
 from desktop_app.core.cybertipline.model import Node
 from desktop_app.core.cybertipline.schema_types import AttributeDecl, Content, ElementDecl, XsdType
 from desktop_app.core.cybertipline.values import is_valid, parse_boolean
@@ -52,6 +52,16 @@ def check_value_form(decl: ElementDecl | AttributeDecl, value: str, path: str) -
     return []
 
 
+def _ask_for(decl: ElementDecl | AttributeDecl) -> str:
+    """What to do about a missing element or attribute, as a reviewer reads it: "Choose the incident type"."""
+    label = lower_label(decl.label)
+    if decl.enum:
+        return f"Choose the {label}"
+    if isinstance(decl, AttributeDecl) or decl.has_value:
+        return f"Enter the {label}"
+    return f"Add the {label}"
+
+
 def check_structure(
     node: Node, path: str | None = None, *, skip_required: frozenset[str] = frozenset()
 ) -> list[Finding]:
@@ -70,7 +80,7 @@ def _check(node: Node, path: str, decl_path: str, skip_required: frozenset[str])
         at = f"{path}/@{attribute.name}"
         if value is None:
             if attribute.required:
-                yield error(at, "attribute-required", f"{decl.label} needs {attribute.label}.")
+                yield error(at, "attribute-required", f"{_ask_for(attribute)} of the {lower_label(decl.label)}.")
             continue
         yield from check_value_form(attribute, value, at)
     if decl.has_value and node.value is not None:
@@ -79,7 +89,7 @@ def _check(node: Node, path: str, decl_path: str, skip_required: frozenset[str])
     if decl.content is Content.CHOICE and len(chosen) != 1:
         options = ", ".join(child.label for child in decl.children)
         code = "choice-empty" if not chosen else "choice-multiple"
-        yield error(path, code, f"{decl.label} needs exactly one of: {options}.")
+        yield error(path, code, f"Choose one kind of {lower_label(decl.label)}: {options}.")
     groups: dict[str, list[str]] = {}
     for child in decl.children:
         if child.exclusive_group and child.name in chosen:
@@ -95,13 +105,13 @@ def _check(node: Node, path: str, decl_path: str, skip_required: frozenset[str])
             yield error(
                 f"{path}/{schema.step(child, len(occurrences))}",
                 "required-missing",
-                f"{decl.label} needs {child.label}.",
+                f"{_ask_for(child)}.",
             )
         if child.max_occurs is not None and len(occurrences) > child.max_occurs:
             yield error(
                 f"{path}/{child.name}",
                 "too-many",
-                f"{child.label} may occur only {child.max_occurs} time(s) in {decl.label}.",
+                f"{child.label} may occur only {times(child.max_occurs)} in the {lower_label(decl.label)}.",
             )
         for index, occurrence in enumerate(occurrences):
             yield from _check(occurrence, f"{path}/{schema.step(child, index)}", child_decl_path, skip_required)

@@ -36,6 +36,7 @@ from desktop_app.core.decoding.problems import describe
 from desktop_app.core.decoding.sniff import HEAD_BYTES, Sniffed, sniff
 from desktop_app.core.decoding.video import VideoRefused, analyse_video, iso_media_truncated, preview_video
 from desktop_app.core.domain.media import MediaAnalysis, MediaKind, PreviewSet, RenderProblem
+from desktop_app.core.domain.readable_text import TEXT_FORMAT, looks_like_text
 
 _READ_BUFFER = 64 * 1024
 _MAX_PREVIEW_BYTES = 48 * 1024 * 1024
@@ -174,7 +175,7 @@ def _decode(job: AnalyseJob | PreviewJob, limits: DecodeLimits, conn: Connection
         try:
             if isinstance(job, PreviewJob):
                 return wire.encode_previews(_previews(fp, sniffed, job, limits)), False
-            return wire.encode_analysis(_analysis(fp, sniffed, limits)), False
+            return wire.encode_analysis(_analysis(fp, sniffed, limits, head)), False
         except Exception as exc:  # noqa: BLE001 - hostile bytes make decoders raise anything
             message = _problem_message(job, sniffed, exc, fp)
             # A decoder may report a failed read as its own error: authentication failures win.
@@ -183,9 +184,9 @@ def _decode(job: AnalyseJob | PreviewJob, limits: DecodeLimits, conn: Connection
             return message, isinstance(exc, MemoryError)
 
 
-def _analysis(fp: BinaryIO, sniffed: Sniffed | None, limits: DecodeLimits) -> MediaAnalysis:
-    if sniffed is None:
-        return MediaAnalysis(MediaKind.OTHER)  # not a picture or video at all: nothing to decode
+def _analysis(fp: BinaryIO, sniffed: Sniffed | None, limits: DecodeLimits, head: bytes) -> MediaAnalysis:
+    if sniffed is None:  # not a picture or video at all: nothing to decode, but text is worth saying
+        return MediaAnalysis(MediaKind.OTHER, format=TEXT_FORMAT if looks_like_text(head) else None)
     if not sniffed.supported:
         detail = describe(RenderProblem.UNSUPPORTED_FORMAT, sniffed.kind, sniffed.name)
         return MediaAnalysis(sniffed.kind, format=sniffed.display, problem=RenderProblem.UNSUPPORTED_FORMAT,

@@ -192,7 +192,7 @@ def _restore_members(
         raise _refuse("its database is missing or does not match its index")
     missing = [b["id"] for b in index["blobs"] if f"workspace/blobs/{b['id']}" not in seen]
     if missing:
-        raise _refuse(f"{len(missing)} evidence blob(s) listed in its index are missing")
+        raise _refuse(f"evidence blobs listed in its index are missing: {len(missing)}")
     final = paths.workspace / DATABASE_NAME
     os.replace(paths.workspace / f"{DATABASE_NAME}.restoring", final)
     written.append(final)

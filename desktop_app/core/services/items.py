@@ -18,6 +18,7 @@ from typing import Any
 from desktop_app.core.crypto.stream import EncryptedFile
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.domain.items import Item, ItemKind, RevealMode, ReviewState, SourceFields, viewed_item_ids
+from desktop_app.core.domain.readable_text import SHOWN_BYTES, ReadableText, decode_for_reading
 from desktop_app.core.errors import (
     DismissReasonRequired,
     ImportPathMissing,
@@ -279,3 +280,18 @@ class ItemService:
     def read_bytes(self, item_id: str) -> bytes:
         """The item's preserved bytes, authenticated and checked against the item's SHA-256, in memory."""
         return self._workspace.vault().read_bytes(*self._blob_id(item_id))
+
+    def read_text(self, item_id: str) -> ReadableText:
+        """A text item's or text file's words for the viewer: bounded, decoded, neutralised, in memory.
+
+        Only the first ``SHOWN_BYTES`` are kept, but the whole blob is read through, so what is shown
+        has passed the same end-of-stream and SHA-256 checks as ``read_bytes`` without holding a
+        large file in memory.
+        """
+        head = bytearray()
+        total = 0
+        for chunk in self._workspace.vault().iter_plaintext(*self._blob_id(item_id)):
+            total += len(chunk)
+            if len(head) < SHOWN_BYTES:
+                head += chunk[: SHOWN_BYTES - len(head)]
+        return decode_for_reading(bytes(head), total)

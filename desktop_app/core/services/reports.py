@@ -27,6 +27,7 @@ from typing import Any
 from desktop_app.core.cybertipline.findings import Finding, Severity, has_errors
 from desktop_app.core.cybertipline.model import DraftFile, Node, ReportDraft
 from desktop_app.core.cybertipline.xsd import CompiledXsd
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.domain.hashlists import MatchOutcome
 from desktop_app.core.domain.items import Item
@@ -447,7 +448,7 @@ class ReportService:
         if has_errors(findings):
             count = sum(1 for f in findings if f.severity is Severity.ERROR)
             raise ReportHasErrors(
-                f"The report has {count} error(s) NCMEC would reject it for; fix them first.", findings
+                f"The report has {plural(count, 'error')} NCMEC would reject it for; fix them first.", findings
             )
         documents = tuple(render_documents(record))
         with self._workspace.db.write() as conn:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.holds import Hold, HoldSource, Retention, retention_of
 from desktop_app.core.services.holds import HoldService
 from desktop_app.core.services.workspace import Workspace
@@ -133,9 +134,9 @@ class RetentionService:
         found = []
         due = [r.subject_id for r in self.rows(RetentionFilter(review_due=True)) if r.kind == "item"]
         if due:
-            found.append(
-                Reminder("review-due", f"{len(due)} item(s) are no longer held: retention review due.", tuple(due))
-            )
+            verb = "is" if len(due) == 1 else "are"
+            message = f"{plural(len(due), 'item')} {verb} no longer held: retention review due."
+            found.append(Reminder("review-due", message, tuple(due)))
         lapsing = [
             h
             for h in self._holds.holds()

@@ -32,6 +32,7 @@ from desktop_app.core.cybertipline.client import CyberTiplineClient
 from desktop_app.core.cybertipline.endpoint import Credentials, CredentialStore, check_endpoint, describe_endpoint
 from desktop_app.core.cybertipline.findings import Severity, has_errors
 from desktop_app.core.cybertipline.model import ReportDraft
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.domain.submission import (
     Environment,
@@ -331,7 +332,7 @@ class SubmissionService:
         if has_errors(findings):
             count = sum(1 for f in findings if f.severity is Severity.ERROR)
             raise ReportHasErrors(
-                f"The report has {count} error(s) NCMEC would reject it for; fix them first. Nothing was sent.",
+                f"The report has {plural(count, 'error')} NCMEC would reject it for; fix them first. Nothing was sent.",
                 tuple(findings),
             )
         files: list[FileRecord] = []

@@ -64,7 +64,7 @@ class BundleExportDialog(QDialog):
         profile_row.addWidget(self.full_button)
         profile_row.addWidget(self.hash_button)
         self.keys_field = QPlainTextEdit(self)
-        self.keys_field.setPlaceholderText("The recipient's age public key(s), one per line: age1…")
+        self.keys_field.setPlaceholderText("Each recipient's age public key on a line of its own: age1…")
         self.keys_field.setFixedHeight(64)
         self.basis_field = QLineEdit(self)
         self.basis_field.setPlaceholderText("why this recipient may have it (recorded in the custody log)")

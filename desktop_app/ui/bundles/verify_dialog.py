@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.bundles.reader import BundleCheck, check_bundle
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 from desktop_app.core.services.keys import Identity, identities_from_file, passphrase_identity
@@ -126,14 +127,14 @@ class BundleVerifyDialog(QDialog):
         recipient = manifest.get("recipient", {})
         summary = (
             f"Profile {manifest.get('profile')}, for {recipient.get('recipient')} ({recipient.get('role')}); "
-            f"{len(manifest.get('files', []))} file(s), {check.evidence_bytes:,} bytes of evidence.<br>"
+            f"{plural(len(manifest.get('files', [])), 'file')}, {check.evidence_bytes:,} bytes of evidence.<br>"
             f"Signed by workspace key <tt>{check.verifier_key}</tt>"
         )
         if check.ok:
             headline = "<b style='color:#1b7f3b'>Intact: every hash, signature and proof matches.</b>"
         else:
             count = len(check.differences)
-            headline = f"<b style='color:#b3261e'>{count} difference(s): do not rely on this bundle.</b>"
+            headline = f"<b style='color:#b3261e'>{plural(count, 'difference')}: do not rely on this bundle.</b>"
         self.verdict.setText(f"{headline}<br>{summary}")
         for difference in check.differences:
             self.differences.addItem(f"{difference.member}  [{difference.code}]  {difference.message}")

@@ -3,6 +3,7 @@
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from desktop_app import APP_NAME
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.ui.widgets.form_parts import InlineMessageLabel
 
 MAX_REASON_CHARS = 500
@@ -22,7 +23,7 @@ class DismissDialog(QDialog):
         self.reason = ""
         self.setWindowTitle(f"Dismiss — {APP_NAME}")
         self.setMinimumWidth(460)
-        title = QLabel(f"Dismiss {count:,} item{'s' if count != 1 else ''}")
+        title = QLabel(f"Dismiss {plural(count, 'item')}")
         title.setProperty("role", "title")
         hint = QLabel(
             "Say why, in words a colleague or a court can follow later. The reason is kept with each item "

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.cybertipline.findings import Finding, Severity
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.services.reports import ReportRecord, ReportService
 from desktop_app.ui.report.autosave import AutosaveController
 from desktop_app.ui.report.context import FormContext
@@ -41,6 +42,7 @@ from desktop_app.ui.report.files_page import FilesPage
 from desktop_app.ui.report.findings_panel import FindingsPanel
 from desktop_app.ui.report.preview import PreviewPage
 from desktop_app.ui.report.sections import FILES_KEY, PREVIEW_KEY, SECTIONS, SectionPage, section_of
+from desktop_app.ui.theme import set_invalid
 from desktop_app.ui.widgets.form_parts import BusyWidget
 from desktop_app.ui.worker import WorkerPool
 
@@ -72,6 +74,7 @@ class ReportEditorWidget(QWidget):
         self.service = report_service
         self.pool = pool
         self.report_id = report_id
+        self._outlined: set[str] = set()  # paths of the fields outlined as wrong
         self.ctx = FormContext(now or (lambda: datetime.now(UTC)), self)
         self._build()
         self.controller = ReportEditorController(report_service, pool, report_id, self, self, self.ctx.now)
@@ -165,14 +168,14 @@ class ReportEditorWidget(QWidget):
         self.prior_box = PriorReportsBox()
         self.section_pages["reported"].extras.addWidget(self.prior_box)
         self.findings_panel = FindingsPanel()
-        self.findings_panel.setMinimumWidth(280)
+        self.findings_panel.setMinimumWidth(240)
         self.findings_panel.path_activated.connect(self.focus_path)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.section_list)
         self.splitter.addWidget(self.pages)
         self.splitter.addWidget(self.findings_panel)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([200, 760, 340])
+        self.splitter.setSizes([190, 800, 300])
         self.splitter.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -259,6 +262,7 @@ class ReportEditorWidget(QWidget):
     def show_findings(self, findings: list[Finding]) -> None:
         """Show the findings of a recheck: the panel, and error counts on the section list."""
         self.findings_panel.set_findings(findings)
+        self._outline_errors(findings)
         errors: dict[str, int] = {}
         for finding in findings:
             if finding.severity is Severity.ERROR:
@@ -268,9 +272,22 @@ class ReportEditorWidget(QWidget):
             count = errors.get(key, 0)
             item = self.section_list.item(row)
             item.setData(BADGE_ROLE, count)
-            item.setToolTip(f"{count} error(s) on this page" if count else "")
+            item.setToolTip(f"{plural(count, 'error')} on this page" if count else "")
         if self.current_section == PREVIEW_KEY:
             self.refresh_preview()
+
+    def _outline_errors(self, findings: list[Finding]) -> None:
+        """Outline every field an error names (a required one left empty too), not only caption it."""
+        wrong = {f.path for f in findings if f.severity is Severity.ERROR and self.ctx.index.exact(f.path)}
+        for path in self._outlined - wrong:
+            widget = self.ctx.index.exact(path)  # gone with a rebuilt page: nothing to take off
+            if widget is not None:
+                set_invalid(widget, False)
+        for path in wrong:
+            widget = self.ctx.index.exact(path)
+            if widget is not None:
+                set_invalid(widget, True)
+        self._outlined = wrong
 
     def refresh_preview(self) -> None:
         """Render the preview from the record as it stands."""

@@ -68,15 +68,6 @@ class CurrentPageStack(QStackedWidget):
         return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
 
 
-def lower_label(label: str) -> str:
-    """A label inside a sentence: "Profile URL" -> "profile URL", "IP address event" stays."""
-    words = label.split(" ")
-    first = words[0]
-    if first[1:2].isupper():  # an acronym (IP, URL, EXIF) keeps its case
-        return label
-    return " ".join([first[:1].lower() + first[1:], *words[1:]])
-
-
 class FieldWidget(QWidget):
     """One value. ``edited(str | None)``: the new lexical value, None to remove it."""
 
@@ -141,6 +132,9 @@ class TextField(FieldWidget):
         return self.editor
 
 
+CHOICE_MIN_WIDTH = 160
+
+
 class ChoiceField(FieldWidget):
     """One of the declaration's values (``—`` for none)."""
 
@@ -152,6 +146,8 @@ class ChoiceField(FieldWidget):
             if value:  # the XSD's empty value says nothing; "—" (not sent) is the same answer
                 self.combo.addItem(value, value)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # As wide as its longest choice where there is room; narrower (the choice elided) where there is not.
+        self.combo.setMinimumWidth(min(self.combo.sizeHint().width(), CHOICE_MIN_WIDTH))
         self.combo.activated.connect(lambda index: self.edited.emit(self.combo.itemData(index)))
         self._row(self.combo).addStretch(1)
 

@@ -16,7 +16,7 @@ from desktop_app.core.services.reports import ReportRecord
 from desktop_app.ui.report.context import FormContext
 from desktop_app.ui.report.groups import GroupForm
 from desktop_app.ui.report.sections import PageScroll
-from desktop_app.ui.theme import monospace_font
+from desktop_app.ui.widgets.hash_label import HashLabel
 
 # NCMEC fills these in (reportId, fileId); the viewed flag has its own row; a linked file's hashes are facts.
 GENERATED = frozenset({"reportId", "fileId", "fileViewedByEsp"})
@@ -64,9 +64,7 @@ class FileCard(QFrame):
         for row, digest in enumerate(entry.details.all("originalFileHash")):
             kind = QLabel(digest.attribute("hashType") or "")
             kind.setProperty("role", "field-name")
-            value = QLabel(digest.value or "")
-            value.setFont(monospace_font())
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value = HashLabel(digest.value or "", digest.attribute("hashType") or "digest")
             grid.addWidget(kind, row, 0)
             grid.addWidget(value, row, 1)
         grid.setColumnStretch(1, 1)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QListView, QVBoxLayout, QWidget
 
 from desktop_app.core.cybertipline import schema
 from desktop_app.core.cybertipline.findings import Finding, Severity
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.ui.report.delegates import COLOUR_ROLE, WHERE_ROLE, WHY_PREFIX, WHY_ROLE, FindingDelegate
 from desktop_app.ui.theme import NOTICE_TEXT, PROBLEM_TEXT, SECONDARY_TEXT, set_role
 
@@ -126,11 +127,11 @@ class FindingsPanel(QWidget):
         errors = sum(1 for f in findings if f.severity is Severity.ERROR)
         warnings = len(findings) - errors
         if errors:
-            text = f"{errors} error{'s' if errors != 1 else ''} to fix before sending"
+            text = f"{plural(errors, 'error')} to fix before sending"
         else:
             text = "No errors: NCMEC would accept this report"
         if warnings:
-            text += f"; {warnings} suggestion{'s' if warnings != 1 else ''} to make it more useful to law enforcement"
+            text += f"; {plural(warnings, 'suggestion')} to make it more useful to law enforcement"
         self.counts.setText(text + ".")
         set_role(self.counts, "error" if errors else ("hint" if warnings else "ok"))
         self.view.setVisible(bool(findings))

@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.cybertipline.findings import lower_label
 from desktop_app.core.cybertipline.model import Node
 from desktop_app.core.cybertipline.schema import step
 from desktop_app.core.cybertipline.schema_types import Content, ElementDecl, XsdType
 from desktop_app.ui.report.context import FormContext
-from desktop_app.ui.report.fields import lower_label
 from desktop_app.ui.report.rows import ElementRow, GroupAttributesRow
 
 # The legacy member of fileDetails' choice (potentialMeme | fileAnnotations): shown only when a
@@ -64,6 +64,9 @@ class GroupForm(QWidget):
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # On a narrow screen (1366 px with the lists and the checks beside the form) a field too wide
+        # for the room beside its label goes under it, instead of the page scrolling sideways.
+        self.layout_.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.layout_.setVerticalSpacing(8)
         self.first_field: QWidget | None = None
         if node.decl.attributes:

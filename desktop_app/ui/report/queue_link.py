@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.items import Item, ReviewState
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.report_building import ReportSummary
@@ -42,10 +43,6 @@ from desktop_app.ui.worker import WorkerPool
 NEW_FROM_SELECTED = "Ctrl+N"
 NEW_FROM_TO_REPORT = "Ctrl+Shift+N"
 ADD_TO_REPORT = "Ctrl+Shift+A"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 class ItemReportsWidget(QLabel):
@@ -90,7 +87,7 @@ class AddToReportDialog(QDialog):
         self.resize(560, 360)
         open_reports = [s for s in summaries if s.status in OPEN_FOR_FILES]
         hint = QLabel(
-            f"Add {_plural(count, 'item')} to which report? Only drafts are listed: a report sent to NCMEC "
+            f"Add {plural(count, 'item')} to which report? Only drafts are listed: a report sent to NCMEC "
             "cannot take more files."
             if open_reports
             else "There is no draft to add to. Start a new report from the selection instead (Ctrl+N)."
@@ -99,7 +96,7 @@ class AddToReportDialog(QDialog):
         self.list = QListWidget()
         for summary in open_reports:
             who = summary.reported_user or "no reported user yet"
-            files = _plural(summary.files, "file") if summary.files else "no files yet"
+            files = plural(summary.files, "file") if summary.files else "no files yet"
             text = f"{summary.incident_type or '(no incident type yet)'} — {who} · {files} · {summary.report_id[:8]}"
             entry = QListWidgetItem(text)
             entry.setData(Qt.ItemDataRole.UserRole, summary.report_id)
@@ -205,7 +202,7 @@ class QueueReportLink(QObject):
         left_out = len(item_ids) - len(usable)
         if left_out:
             self.message.emit(
-                f"{_plural(left_out, 'item')} without preserved content left out: only files can go to NCMEC."
+                f"{plural(left_out, 'item')} without preserved content left out: only files can go to NCMEC."
             )
         return usable
 
@@ -231,7 +228,7 @@ class QueueReportLink(QObject):
             return
         self.reports_page.new_report(item_ids)
         self.show_reports()
-        self.message.emit(f"New report with {_plural(len(item_ids), 'file')}.")
+        self.message.emit(f"New report with {plural(len(item_ids), 'file')}.")
 
     def add_selected_to_report(self) -> AddToReportDialog | None:
         """Ask which draft, then add the selected items to it."""

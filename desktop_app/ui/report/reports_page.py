@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.submission import SubmissionState, SubmissionStatus
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.cybertipline import CyberTiplineService
@@ -125,7 +126,7 @@ class DraftListModel(QAbstractTableModel):
             return self._submission_data(status, role)
         if role == Qt.ItemDataRole.DisplayRole:
             who = summary.reported_user or "no reported user yet"
-            files = f"{summary.files} file{'s' if summary.files != 1 else ''}" if summary.files else "text only"
+            files = plural(summary.files, "file") if summary.files else "text only"
             return (
                 f"{summary.incident_type or '(no incident type yet)'}\n{who} · {files} · {summary.report_id[:8]}",
                 _when(summary.updated_at),
@@ -133,7 +134,7 @@ class DraftListModel(QAbstractTableModel):
             )[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return (
-                f"{summary.incident_type or 'Report'} ({summary.report_id}); {summary.warnings} suggestion(s); "
+                f"{summary.incident_type or 'Report'} ({summary.report_id}); {plural(summary.warnings, 'suggestion')}; "
                 f"changed {_when(summary.updated_at)}"
             )
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2:
@@ -251,7 +252,7 @@ class ReportsPage(QWidget):
         # beside the report's title on a large screen.
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([420, 1100])
+        splitter.setSizes([300, 1220])  # at 1366 px the form beside it needs the room more than the list
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)

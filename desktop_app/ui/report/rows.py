@@ -9,15 +9,20 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop_app.core.cybertipline.findings import Finding, Severity
+from desktop_app.core.cybertipline.findings import Finding, Severity, lower_label
 from desktop_app.core.cybertipline.model import Node
 from desktop_app.core.cybertipline.schema_types import AttributeDecl, ElementDecl, XsdType
 from desktop_app.core.cybertipline.validate import check_field
 from desktop_app.ui.report.context import FormContext
-from desktop_app.ui.report.fields import FieldWidget, lower_label, make_field
-from desktop_app.ui.theme import set_role
+from desktop_app.ui.report.fields import FieldWidget, make_field
+from desktop_app.ui.theme import set_invalid, set_role
 
-ATTRIBUTES_PER_LINE = 2
+
+def _has_error(findings: list[Finding], path: str) -> bool:
+    return any(f.severity is Severity.ERROR and f.path == path for f in findings)
+
+
+ATTRIBUTES_PER_LINE = 1  # two to a line made a phone or an email wider than the form at 1366 px
 
 
 class FindingsLine(QLabel):
@@ -51,6 +56,7 @@ class AttributeGrid(QWidget):
         super().__init__()
         self._node = node
         self._changed = changed
+        self.path = path
         self.fields: dict[str, FieldWidget] = {}
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -78,6 +84,11 @@ class AttributeGrid(QWidget):
         if node is not None:
             node.set_attribute(attribute.name, value)
             self._changed()
+
+    def outline(self, findings: list[Finding]) -> None:
+        """Outline the attributes the findings say are wrong."""
+        for name, field in self.fields.items():
+            set_invalid(field.focus_target(), _has_error(findings, f"{self.path}/@{name}"))
 
     def refresh(self) -> None:
         """Show the node's attributes; disabled while the element itself is absent."""
@@ -176,6 +187,9 @@ class ElementRow(QWidget):
             for name, value in node.attributes.items():
                 found += check_field(f"{self.path}/@{name}", value, now=self.ctx.now())
         self.message.show_findings(found)
+        set_invalid(self.field.focus_target(), _has_error(found, self.path))
+        if self.attributes is not None:
+            self.attributes.outline(found)
 
 
 class GroupAttributesRow(QWidget):
@@ -202,3 +216,4 @@ class GroupAttributesRow(QWidget):
         for name, value in self.node.attributes.items():
             found += check_field(f"{self.path}/@{name}", value, now=self.ctx.now())
         self.message.show_findings(found)
+        self.grid.outline(found)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.cybertipline.drift import Drift
 from desktop_app.core.cybertipline.endpoint import describe_endpoint
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.cybertipline import CyberTiplineService, NcmecSchema, SchemaRefresh
 from desktop_app.ui.widgets.form_parts import InlineMessageLabel
@@ -46,8 +47,8 @@ def describe_schema(schema: NcmecSchema | None) -> str:
         return f"{head}: it matches Evidence Desk's model."
     missing = len(drift.missing_from_model)
     return (
-        f"{head}. It differs from Evidence Desk's model in {len(drift.items)} place(s), {missing} of them things "
-        "the form cannot fill in yet. Reports NCMEC's schema would reject show it as errors."
+        f"{head}. It differs from Evidence Desk's model in {plural(len(drift.items), 'place')}, {missing} of them "
+        "things the form cannot fill in yet. Reports NCMEC's schema would reject show it as errors."
     )
 
 

@@ -8,11 +8,11 @@ A pure function of the draft (no widgets), so it is tested on its own.
 from collections.abc import Sequence
 from html import escape
 
-from desktop_app.core.cybertipline.findings import Finding, Severity
+from desktop_app.core.cybertipline.findings import Finding, Severity, lower_label
 from desktop_app.core.cybertipline.model import Node, ReportDraft
 from desktop_app.core.cybertipline.schema_types import ElementDecl, XsdType
 from desktop_app.core.cybertipline.values import parse_boolean
-from desktop_app.ui.report.fields import lower_label
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.ui.theme import NOTICE_TEXT, OK_TEXT, PROBLEM_TEXT, SECONDARY_TEXT
 
 _STYLE = f"""
@@ -74,11 +74,11 @@ def _verdict(findings: Sequence[Finding]) -> str:
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
     if errors:
-        colour, text = PROBLEM_TEXT, f"Not ready: {errors} error{'s' if errors != 1 else ''} must be fixed first."
+        colour, text = PROBLEM_TEXT, f"Not ready: {plural(errors, 'error')} must be fixed first."
     else:
         colour, text = OK_TEXT, "Ready: NCMEC would accept this report."
     if warnings:
-        text += f" {warnings} suggestion{'s' if warnings != 1 else ''} would make it more useful to law enforcement."
+        text += f" {plural(warnings, 'suggestion')} would make it more useful to law enforcement."
         if not errors:
             colour = NOTICE_TEXT
     return f'<p style="color:{colour}"><b>{escape(text)}</b></p>'

@@ -11,6 +11,7 @@ from datetime import timedelta
 from PySide6.QtCore import QObject, SignalInstance, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QTableView, QVBoxLayout, QWidget
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.lifecycle import Lifecycle
 from desktop_app.core.services.retention import Reminder, RetentionFilter, RetentionRow
@@ -63,7 +64,9 @@ class RetentionWidget(QWidget):
     def _listed(self, rows: list[RetentionRow]) -> None:
         self.model.set_rows(rows)
         due = sum(1 for r in rows if r.review_due and r.kind == "item")
-        self.summary.setText(f"{len(rows)} rows; {due} item(s) due for retention review. Nothing is deleted by itself.")
+        self.summary.setText(
+            f"{plural(len(rows), 'row')}; {plural(due, 'item')} due for retention review. Nothing is deleted by itself."
+        )
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, EvidenceDeskError):

@@ -7,6 +7,7 @@ answer is the default button in each: going back, keeping the submission going, 
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.submission import SubmissionPlan
 from desktop_app.ui.submission.environment import EnvironmentBandWidget
 from desktop_app.ui.submission.steps import size_words
@@ -14,7 +15,7 @@ from desktop_app.ui.submission.texts import escape
 
 
 def _files(count: int) -> str:
-    return "no files (a text-only report)" if count == 0 else f"{count} file{'s' if count != 1 else ''}"
+    return "no files (a text-only report)" if count == 0 else plural(count, "file")
 
 
 class _SafeDefaultQuestion(QDialog):

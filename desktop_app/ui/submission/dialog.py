@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.submission import (
     Environment,
     SubmissionPlan,
@@ -187,7 +188,7 @@ class SubmissionDialog(QDialog):
         files = (
             "text only, no files"
             if plan.file_count == 0
-            else f"{plan.file_count} file(s), {size_words(plan.total_bytes)}"
+            else f"{plural(plan.file_count, 'file')}, {size_words(plan.total_bytes)}"
         )
         self.plan_label.setText(
             f"<b>{escape(plan.title)}</b> · report {plan.report_id[:8]} · {files} · {escape(plan.endpoint)}"

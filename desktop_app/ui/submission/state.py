@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.submission import EXPIRY_WARNING, SubmissionState, SubmissionStatus
 from desktop_app.ui.submission.environment import badge_style, look_of
 from desktop_app.ui.theme import (
@@ -125,7 +126,7 @@ def describe(status: SubmissionStatus | None, now: datetime) -> StateText:
             "",
             where,
             f"Filed with {where}: CyberTipline report{number}",
-            f"Filed with {where}{when}: CyberTipline report{number}, {files} file{'s' if files != 1 else ''}. "
+            f"Filed with {where}{when}: CyberTipline report{number}, {plural(files, 'file')}. "
             "NCMEC's receipt is kept in the vault, and the report's contents are preserved for at least one year "
             "from then.",
             "ok",

@@ -1,6 +1,7 @@
 """The central view: the custody log with its filters and the Verify button."""
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,6 +34,15 @@ def _date_edit() -> QDateEdit:
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setEnabled(False)
     return edit
+
+
+class MiddleElideDelegate(QStyledItemDelegate):
+    """Cells cut in the middle (``98fb7a9a…d5fa4c2e``), not at the end, when the column is too narrow."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        """The default look, elided in the middle."""
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class CustodyLogWidget(QWidget):
@@ -127,6 +139,10 @@ class CustodyLogWidget(QWidget):
         ):
             header.resizeSection(column, width)
         header.setSectionResizeMode(Column.SEQ, QHeaderView.ResizeMode.Fixed)
+        # Ids and digests are compared by their ends: a cut one keeps both (the raw pane has it whole).
+        self.middle_elider = MiddleElideDelegate(self.table)
+        for column in (Column.SUBJECT, Column.DETAILS):
+            self.table.setItemDelegateForColumn(column, self.middle_elider)
 
         self.count_label = QLabel()
         self.count_label.setProperty("role", "hint")
@@ -144,6 +160,8 @@ class CustodyLogWidget(QWidget):
         self.raw_view.setFont(monospace_font())
         self.raw_view.setPlaceholderText("Select an event to see it as the log holds it.")
         self.raw_view.setAccessibleName("Raw event")
+        # Lines wrap between words, never inside one: a digest broken over two lines is two strings.
+        self.raw_view.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         self.table.selectionModel().currentRowChanged.connect(self._show_raw)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)

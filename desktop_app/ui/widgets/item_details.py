@@ -3,7 +3,8 @@
 ``detail_sections`` decides what to say (pure, tested on its own); ``ItemDetailsWidget`` lays it
 out as labelled rows. The rows are rebuilt only when they differ from the shown ones (another
 number of sources, a link, media facts); otherwise the values change in place. Digests are shown
-in full in a fixed-width font with a Copy button each; nothing here shows a picture.
+in a fixed-width font, elided in the middle when the panel is narrow (never wrapped), with a
+Copy button each; nothing here shows a picture.
 """
 
 from collections.abc import Callable
@@ -11,22 +12,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QResizeEvent, QTextOption
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.core.domain.items import IntakeOutcome, Item, ItemSource, ReviewState
 from desktop_app.ui.models.queue_rows import NOTHING, STATE_TEXT, kind_text, problem_text, size_text
-from desktop_app.ui.theme import monospace_font
+from desktop_app.ui.widgets.hash_label import HashLabel
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,48 +112,6 @@ def detail_sections(item: Item) -> list[Section]:
     return sections
 
 
-class HashText(QTextEdit):
-    """A digest in a fixed-width font that wraps anywhere and grows to fit, never clipped.
-
-    Hashes have no spaces to wrap at: a label would widen the panel and a line edit would hide the
-    end. Wrapping is only visual, so selecting and copying gives exactly the digest.
-    """
-
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setReadOnly(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setFont(monospace_font())
-        self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setProperty("role", "value")
-        self.document().setDocumentMargin(0)
-        self.setPlainText(text)
-        self._fit()
-
-    def text(self) -> str:
-        """The digest (the same name as ``QLabel.text`` so callers need not care which they hold)."""
-        return self.toPlainText()
-
-    def setText(self, text: str) -> None:  # noqa: N802 - the QLabel name, so callers need not care
-        """Show another digest."""
-        if text != self.toPlainText():
-            self.setPlainText(text)
-            self._fit()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """Re-wrap and take exactly the height the wrapped lines need."""
-        super().resizeEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
-        self.document().setTextWidth(max(40, self.viewport().width()))
-        height = int(self.document().size().height()) + 2
-        if height != self.height():
-            self.setFixedHeight(height)
-
-
 class ItemDetailsWidget(QScrollArea):
     """Shows ``detail_sections`` for the current item (or a hint when none is selected).
 
@@ -169,7 +126,7 @@ class ItemDetailsWidget(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.item: Item | None = None
-        self.value_labels: dict[str, QLabel | HashText] = {}  # by "Section/Name", for tests and the copy buttons
+        self.value_labels: dict[str, QLabel | HashLabel] = {}  # by "Section/Name", for tests and the copy buttons
         # The shown rows' shape: per section its title and each row's (name, copy button, mono font).
         self._rows: tuple[tuple[str, tuple[tuple[str, bool, bool], ...]], ...] | None = None
         self.show_item(None)
@@ -216,9 +173,9 @@ class ItemDetailsWidget(QScrollArea):
             name = QLabel(detail.name)
             name.setProperty("role", "field-name")
             name.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            value: QLabel | HashText
-            if detail.mono:
-                value = HashText(detail.value)
+            value: QLabel | HashLabel
+            if detail.mono:  # digests and ids: whole where they fit, elided in the middle where not
+                value = HashLabel(detail.value, detail.name, self._copy, button=detail.copy)
             else:
                 value = QLabel(detail.value)
                 value.setWordWrap(True)
@@ -228,12 +185,5 @@ class ItemDetailsWidget(QScrollArea):
             cell = QHBoxLayout()
             cell.setSpacing(6)
             cell.addWidget(value, 1)
-            if detail.copy:
-                button = QPushButton("Copy")
-                button.setProperty("role", "link")
-                button.setToolTip(f"Copy the {detail.name} to the clipboard")
-                key = f"{section}/{detail.name}"  # the value shown now, which may have changed in place
-                button.clicked.connect(lambda _=False, key=key: self._copy(self.value_labels[key].text()))
-                cell.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
             grid.addLayout(cell, row, 1)
         return grid

@@ -13,10 +13,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.items import Item, ItemKind
 from desktop_app.core.domain.media import MediaKind, PreviewSet
+from desktop_app.core.domain.readable_text import ReadableText, is_readable_text
 from desktop_app.core.settings import RevealMode
-from desktop_app.ui.models.queue_rows import STATE_TEXT, problem_text
+from desktop_app.ui.models.queue_rows import STATE_TEXT, problem_text, size_text
 from desktop_app.ui.safe_image import REVEALED, DisplayOptions, render
 from desktop_app.ui.theme import monospace_font
 from desktop_app.ui.widgets.preview_canvas import PreviewCanvas
@@ -39,6 +41,18 @@ def exif_text(item: Item) -> str:
     if not analysis or not analysis.exif:
         lines.append("No EXIF metadata in this file.")
     return "\n".join(lines)
+
+
+def text_caption(text: ReadableText) -> str:
+    """What the reviewer should know about the words shown: the reveal, the encoding, what was held back."""
+    parts = ["Revealed — recorded in the custody log", f"{text.encoding}{' (guessed)' if text.guessed else ''}"]
+    if text.partial:
+        parts.append(f"the first {size_text(text.shown_bytes)} of {size_text(text.total_bytes)} shown")
+    if text.neutralised:
+        parts.append(f"{plural(text.neutralised, 'control character')} shown by name, as [ESC]")
+    if text.undecodable:
+        parts.append(f"{plural(text.undecodable, 'byte')} not {text.encoding} shown as \ufffd")
+    return " · ".join(parts)
 
 
 class ItemViewerWidget(QWidget):
@@ -90,6 +104,7 @@ class ItemViewerWidget(QWidget):
         self.text_view = QPlainTextEdit()
         self.text_view.setReadOnly(True)
         self.text_view.setAccessibleName("Revealed text")
+        self.text_view.setUndoRedoEnabled(False)  # no second copy of the words in an undo stack
         self.text_view.hide()
 
         heading = QVBoxLayout()
@@ -136,7 +151,8 @@ class ItemViewerWidget(QWidget):
         elif item.analysis is not None and item.analysis.problem is not None:
             self.canvas.set_message("This file cannot be shown. Its preserved bytes, digests and sources are below.")
         elif self.is_text:
-            self.canvas.set_message("A text item, hidden until you reveal it. Each reveal is recorded.")
+            what = "A text item" if item.kind == ItemKind.TEXT else "A text file"
+            self.canvas.set_message(f"{what}, hidden until you reveal it. Each reveal is recorded.")
         else:
             self.canvas.set_message("Nothing to show: this item has no picture. Its digests and sources are below.")
         self._update_buttons()
@@ -144,17 +160,17 @@ class ItemViewerWidget(QWidget):
     @property
     def is_text(self) -> bool:
         """Whether the current item is text that can be revealed and read here."""
-        return self.item is not None and self.item.kind == ItemKind.TEXT and self.item.blob_id is not None
+        return self.item is not None and is_readable_text(self.item)
 
-    def show_text(self, item_id: str, text: str) -> None:
-        """The log has the reveal of a text item: show its words in place of the message."""
+    def show_text(self, item_id: str, text: ReadableText) -> None:
+        """The log has the reveal of a text: show its words (already neutralised in core) in place of the message."""
         if self.item is None or self.item.item_id != item_id:
             return  # the reviewer moved on
-        self.text_view.setPlainText(text)
+        self.text_view.setPlainText(text.text)
         self.canvas.hide()
         self.text_view.show()
         self.revealed = True
-        self.caption.setText("Revealed — recorded in the custody log")
+        self.caption.setText(text_caption(text))
         self._update_buttons()
 
     @property
@@ -259,7 +275,7 @@ class ItemViewerWidget(QWidget):
             caption = f"{how} — {action} Reveal to view" if hidden else how
         video = self.item is not None and self.item.analysis is not None and self.item.analysis.kind == MediaKind.VIDEO
         if video:
-            caption = f"{len(frames)} keyframes (no playback, no sound). {caption}"
+            caption = f"{plural(len(frames), 'keyframe')} (no playback, no sound). {caption}"
         self.canvas.set_images(images, labels)
         self.caption.setText(caption)
 

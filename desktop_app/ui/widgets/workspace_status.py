@@ -5,6 +5,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.verification import SweepReport, VaultVerification, Verification
 from desktop_app.core.progress import Progress
 from desktop_app.core.services.workspace_snapshot import WorkspaceSnapshot
@@ -48,7 +49,7 @@ def _field_name(text: str) -> QLabel:
 
 def entries_text(count: int) -> str:
     """'1 entry', '1,024 entries'."""
-    return f"{count:,} {'entry' if count == 1 else 'entries'}"
+    return plural(count, "entry", "entries")
 
 
 def verification_text(verification: Verification, when: datetime) -> str:
@@ -73,28 +74,24 @@ def vault_text(result: VaultVerification, when: datetime) -> str:
     )
 
 
-def _count(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
-
-
 def sweep_text(sweep: SweepReport) -> str:
     """What the start-up sweep found, in plain words (empty when it found nothing)."""
     parts = []
     if sweep.missing_blobs:
-        parts.append(_count(len(sweep.missing_blobs), "evidence file is", "evidence files are") + " missing")
+        parts.append(plural(len(sweep.missing_blobs), "evidence file is", "evidence files are") + " missing")
     if sweep.damaged_blobs:
-        parts.append(_count(len(sweep.damaged_blobs), "evidence file has", "evidence files have") + " the wrong size")
+        parts.append(plural(len(sweep.damaged_blobs), "evidence file has", "evidence files have") + " the wrong size")
     if sweep.removed_temp_files:
         parts.append(
-            _count(sweep.removed_temp_files, "unfinished temporary file was", "unfinished temporary files were")
+            plural(sweep.removed_temp_files, "unfinished temporary file was", "unfinished temporary files were")
             + " removed"
         )
     if sweep.unreferenced_blobs:
         verb = "moved to the quarantine folder" if sweep.applied else "found (kept until the log is verified)"
-        parts.append(_count(len(sweep.unreferenced_blobs), "unreferenced evidence file", "unreferenced evidence files"))
+        parts.append(plural(len(sweep.unreferenced_blobs), "unreferenced evidence file", "unreferenced evidence files"))
         parts[-1] += f" {verb}"
     if sweep.restored_blobs:
-        parts.append(_count(len(sweep.restored_blobs), "quarantined file is", "quarantined files are") + " back in use")
+        parts.append(plural(len(sweep.restored_blobs), "quarantined file is", "quarantined files are") + " back in use")
     text = ". ".join(part[0].upper() + part[1:] for part in parts)
     if sweep.missing_blobs or sweep.damaged_blobs:
         text += ". Restore the workspace from a backup to recover them"

@@ -82,13 +82,13 @@ def test_a_save_logs_the_changed_paths_and_never_the_values(reports, workspace):
     record = reports.create_draft()
     summary = record.draft.report.get("incidentSummary")
     summary.set("incidentType", "Child Sex Trafficking")
-    summary.set("platform", "Distinctive Platform Name 8812")
+    summary.set("platform", "Distinctive Platform Name Qx8812")  # not hex: a digest in the log could hold 8812
     result = reports.save(record)
     assert result.paths == ("report/incidentSummary/incidentType", "report/incidentSummary/platform")
     changed = report_events(workspace)[-1]
     assert changed.type == EventType.REPORT_CHANGED
     assert changed.data == {"paths": list(result.paths), "count": 2}
-    assert "8812" not in json.dumps([e.event.data for e in workspace.events()])
+    assert "Qx8812" not in json.dumps([e.event.data for e in workspace.events()])
     assert reports.load(record.report_id).draft == record.draft
 
     size = len(workspace.events())

@@ -39,14 +39,17 @@ def test_typing_an_invalid_email_shows_the_field_error_and_fixing_it_clears_it(q
     field = editor.ctx.index.exact("report/reporter/reportingPerson/email[0]")
     row = row_of(field)
 
+    assert not field.property("invalid")
     qtbot.keyClicks(field, "trust.example.org")
     qtbot.waitUntil(row.message.isVisible)
     assert [f.code for f in row.message.findings] == ["invalid-email"]
     assert "not a valid email address" in row.message.text()
+    assert field.property("invalid") is True  # outlined, not only captioned
 
     field.clear()
     qtbot.keyClicks(field, "trust@example.org")
     assert not row.message.isVisible() and row.message.findings == []
+    assert field.property("invalid") is False
     email = editor.record.draft.report.get("reporter").get("reportingPerson").get("email")
     assert email.value == "trust@example.org"
 
@@ -295,3 +298,15 @@ def test_finding_codes_reach_the_model_roles(qtbot, open_editor, reports):
     model = editor.findings_panel.model
     found = {model.data(model.index(r), CODE_ROLE) for r in range(model.rowCount())}
     assert {"required-missing", "reporting-person-email"} <= found
+
+
+def test_a_required_field_left_empty_is_outlined_until_filled(qtbot, open_editor, reports):
+    editor = open_editor(reports.create_draft().report_id)
+    editor.refresh_findings()
+    incident_type = editor.ctx.index.exact("report/incidentSummary/incidentType")
+    assert isinstance(incident_type, QComboBox) and incident_type.property("invalid") is True
+    assert "Choose the incident type." in {f.message for f in editor.findings}
+    incident_type.setCurrentIndex(1)
+    incident_type.activated.emit(1)
+    editor.refresh_findings()
+    assert incident_type.property("invalid") is False

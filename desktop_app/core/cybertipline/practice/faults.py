@@ -112,7 +112,7 @@ class Fault:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ValueError(f"unknown fault field(s): {', '.join(unknown)}")
+            raise ValueError(f"unknown fault fields: {', '.join(unknown)}")
         values = dict(data)
         if values.get("call") == EVERY:
             values["call"] = None
