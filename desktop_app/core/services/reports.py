@@ -53,6 +53,7 @@ from desktop_app.core.services.report_building import (
     summarise,
     sync_viewed,
 )
+from desktop_app.core.services.report_figures import report_figures
 from desktop_app.core.services.report_membership import mark_items_reported
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.reports import ReportRecord, ReportStore
@@ -402,7 +403,7 @@ class ReportService:
                     f"NCMEC report {number} is already recorded for report {holder[:8]}; each NCMEC report id "
                     "belongs to one report. Check the number."
                 )
-            data: dict[str, Any] = {"ncmec_report_id": number}
+            data: dict[str, Any] = {"ncmec_report_id": number, **report_figures(record.draft)}
             if record.ncmec_report_id is not None:
                 data["previous"] = record.ncmec_report_id
             record.ncmec_report_id = number
