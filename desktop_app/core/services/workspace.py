@@ -42,6 +42,7 @@ from desktop_app.core.errors import (
     WorkspaceExists,
     WorkspaceLocked,
     WorkspaceMissing,
+    WrongPassphrase,
 )
 from desktop_app.core.platform.instance_lock import InstanceLock
 from desktop_app.core.platform.paths import AppPaths
@@ -290,6 +291,14 @@ class Workspace:
         params_json, wrapped = self._slot("passphrase")
         params = kdf.KdfParams.from_json(params_json)  # caps checked before the KDF runs
         return unwrap_with_passphrase(wrapped, passphrase, params, self.workspace_id)
+
+    def passphrase_matches(self, passphrase: str) -> bool:
+        """Whether ``passphrase`` opens the passphrase slot (a second person confirming an act); nothing changes."""
+        try:
+            self._master_from_passphrase(passphrase)
+        except WrongPassphrase:
+            return False
+        return True
 
     def unlock(
         self, passphrase: str, external_notes: Iterable[str | tuple[str, str]] = (), quiet: bool = False
