@@ -92,7 +92,10 @@ def test_a_report_filed_by_hand_logs_its_incident_type_hashes_and_readiness(work
     # A corrected number is the same report, not a second one.
     reports.record_ncmec_report_id(report_id, 123457)
     events = [e.event for e in workspace.events() if e.event.type is EventType.REPORT_NCMEC_ID_RECORDED]
-    assert figures_from_events(events, now - timedelta(days=1), now + timedelta(days=1)).total("reports filed by hand") == 1
+    assert (
+        figures_from_events(events, now - timedelta(days=1), now + timedelta(days=1)).total("reports filed by hand")
+        == 1
+    )
 
 
 def test_the_months_of_a_period_include_the_empty_ones():

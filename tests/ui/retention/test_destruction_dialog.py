@@ -77,7 +77,9 @@ def test_editing_after_the_check_asks_for_a_new_check(qtbot, pool, lifecycle, he
 
 def test_a_second_person_must_confirm_with_a_passphrase_and_is_logged(qtbot, pool, lifecycle, held, workspace, shots):
     target = held.old_items[1]
-    dialog = DestructionDialog(lifecycle.destruction, pool, target=target, second_person=WorkspacePassphraseCheck(workspace))
+    dialog = DestructionDialog(
+        lifecycle.destruction, pool, target=target, second_person=WorkspacePassphraseCheck(workspace)
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.reason.setText("Retention review")

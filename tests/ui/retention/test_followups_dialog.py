@@ -12,7 +12,10 @@ from tests.ui.screens import distinct_colours, grab
 def test_recording_follow_ups_on_a_report_fills_its_timeline(qtbot, pool, lifecycle, held, workspace, shots):
     earlier = datetime.now(UTC) - timedelta(days=30)
     lifecycle.followups.record(
-        held.recent, FollowUpKind.PRESERVATION_REQUEST, occurred_at=earlier, counterpart="Example County Sheriff",
+        held.recent,
+        FollowUpKind.PRESERVATION_REQUEST,
+        occurred_at=earlier,
+        counterpart="Example County Sheriff",
         reference="ECS-2025-031",
     )
     dialog = FollowUpTimelineDialog(lifecycle.followups, pool, report_id=held.recent)
@@ -23,8 +26,10 @@ def test_recording_follow_ups_on_a_report_fills_its_timeline(qtbot, pool, lifecy
     dialog.kind.setCurrentIndex(dialog.kind.findData(FollowUpKind.LEGAL_PROCESS))
     dialog.reference.setText("Subpoena 26-GJ-118")
     dialog.ok_button.click()
-    qtbot.waitUntil(lambda: "who it came from" in dialog.message.text().lower() or "came from" in dialog.message.text(),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: "who it came from" in dialog.message.text().lower() or "came from" in dialog.message.text(),
+        timeout=10_000,
+    )
     assert dialog.timeline.rowCount() == 1
 
     dialog.counterpart.setText("Example County District Court")

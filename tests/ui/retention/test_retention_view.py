@@ -1,6 +1,5 @@
 """The retention view over a real workspace: rows, filters, the unlock reminder, and its screenshot."""
 
-
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow
 
