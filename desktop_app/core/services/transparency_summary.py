@@ -45,11 +45,12 @@ def _bars(title: str, values: dict[str, int]) -> str:
     top = max(values.values(), default=0) or 1
     rows = []
     for label, value in values.items():
-        width = max(1, round(60 * value / top)) if value else 0
-        bar = f'<td width="{width}%" bgcolor="{BAR_COLOUR}"></td>' if width else ""
+        width = max(1, round(100 * value / top)) if value else 0
+        bar = f'<td width="{width}%" bgcolor="{BAR_COLOUR}">&nbsp;</td>' if width else ""
         rows.append(
-            f"<tr><td>{html.escape(label)}</td><td align='right'>{value}</td>"
-            f"<td><table width='100%' cellspacing='0' cellpadding='0'><tr>{bar}<td></td></tr></table></td></tr>"
+            f"<tr><td width='45%'>{html.escape(label)}</td><td width='8%' align='right'>{value}</td>"
+            f"<td width='47%'><table width='100%' cellspacing='0' cellpadding='0'><tr>{bar}<td width='{100 - width}%'></td></tr></table>"
+            "</td></tr>"
         )
     if not rows:
         rows.append("<tr><td colspan='3'>none in this period</td></tr>")
