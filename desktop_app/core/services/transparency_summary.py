@@ -49,7 +49,8 @@ def _bars(title: str, values: dict[str, int]) -> str:
         bar = f'<td width="{width}%" bgcolor="{BAR_COLOUR}">&nbsp;</td>' if width else ""
         rows.append(
             f"<tr><td width='45%'>{html.escape(label)}</td><td width='8%' align='right'>{value}</td>"
-            f"<td width='47%'><table width='100%' cellspacing='0' cellpadding='0'><tr>{bar}<td width='{100 - width}%'></td></tr></table>"
+            f"<td width='47%'><table width='100%' cellspacing='0' cellpadding='0'>"
+            f"<tr>{bar}<td width='{100 - width}%'></td></tr></table>"
             "</td></tr>"
         )
     if not rows:

@@ -93,7 +93,8 @@ class FollowUpTimelineDialog(ActionDialog):
         self.form.addRow("Note", self.note)
         adding.setVisible(report_id is not None)
         for index in range(self.body.count()):  # the timeline takes the spare height, not the empty stretch
-            if self.body.itemAt(index).spacerItem() is not None:
+            item = self.body.itemAt(index)
+            if item is not None and item.spacerItem() is not None:
                 self.body.setStretch(index, 0)
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         cancel.setText("Close")
