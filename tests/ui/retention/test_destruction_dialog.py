@@ -17,7 +17,7 @@ def _destroyed(workspace) -> list:
 
 
 def test_a_request_to_destroy_an_item_another_hold_covers_is_refused_naming_the_hold(
-    qtbot, pool, lifecycle, held, workspace, shots
+    qtbot, pool, lifecycle, held, workspace, shots_dir
 ):
     dialog = DestructionDialog(lifecycle.destruction, pool, target=held.old_items[0])
     qtbot.addWidget(dialog)
@@ -33,11 +33,11 @@ def test_a_request_to_destroy_an_item_another_hold_covers_is_refused_naming_the_
     assert "Doe v. Example Forum" in dialog.message.text()  # the litigation hold, named
     assert "does not override" in dialog.message.text()
     dialog.resize(760, 560)
-    assert distinct_colours(grab(dialog, shots / "destruction-refused.png")) > 3
+    assert distinct_colours(grab(dialog, shots_dir / "destruction-refused.png")) > 3
     assert _destroyed(workspace) == []
 
 
-def test_check_then_type_the_code_then_destroy(qtbot, pool, lifecycle, held, workspace, shots):
+def test_check_then_type_the_code_then_destroy(qtbot, pool, lifecycle, held, workspace, shots_dir):
     target = held.old_items[1]  # its year is over and nothing else holds it
     dialog = DestructionDialog(lifecycle.destruction, pool, target=target)
     qtbot.addWidget(dialog)
@@ -52,9 +52,9 @@ def test_check_then_type_the_code_then_destroy(qtbot, pool, lifecycle, held, wor
     dialog.code.setText(dialog.plan.confirmation)
     assert dialog.ok_button.isEnabled()
     dialog.resize(760, 620)
-    assert distinct_colours(grab(dialog, shots / "destruction-confirmation.png")) > 3
+    assert distinct_colours(grab(dialog, shots_dir / "destruction-confirmation.png")) > 3
     dialog.resize(1366, 768)
-    grab(dialog, shots / "destruction-confirmation-1366.png")
+    grab(dialog, shots_dir / "destruction-confirmation-1366.png")
 
     with qtbot.waitSignal(dialog.succeeded, timeout=20_000):
         dialog.ok_button.click()
@@ -75,7 +75,9 @@ def test_editing_after_the_check_asks_for_a_new_check(qtbot, pool, lifecycle, he
     assert dialog.plan is None and not dialog.step_two.isVisible()
 
 
-def test_a_second_person_must_confirm_with_a_passphrase_and_is_logged(qtbot, pool, lifecycle, held, workspace, shots):
+def test_a_second_person_must_confirm_with_a_passphrase_and_is_logged(
+    qtbot, pool, lifecycle, held, workspace, shots_dir
+):
     target = held.old_items[1]
     dialog = DestructionDialog(
         lifecycle.destruction, pool, target=target, second_person=WorkspacePassphraseCheck(workspace)
@@ -95,7 +97,7 @@ def test_a_second_person_must_confirm_with_a_passphrase_and_is_logged(qtbot, poo
 
     dialog.confirmer_passphrase.setText(PASSPHRASE)
     dialog.resize(760, 700)
-    grab(dialog, shots / "destruction-second-person.png")
+    grab(dialog, shots_dir / "destruction-second-person.png")
     with qtbot.waitSignal(dialog.succeeded, timeout=20_000):
         dialog.ok_button.click()
     [event] = _destroyed(workspace)

@@ -9,7 +9,7 @@ from desktop_app.ui.retention.followups_dialog import FollowUpTimelineDialog
 from tests.ui.screens import distinct_colours, grab
 
 
-def test_recording_follow_ups_on_a_report_fills_its_timeline(qtbot, pool, lifecycle, held, workspace, shots):
+def test_recording_follow_ups_on_a_report_fills_its_timeline(qtbot, pool, lifecycle, held, workspace, shots_dir):
     earlier = datetime.now(UTC) - timedelta(days=30)
     lifecycle.followups.record(
         held.recent,
@@ -46,9 +46,9 @@ def test_recording_follow_ups_on_a_report_fills_its_timeline(qtbot, pool, lifecy
     qtbot.waitUntil(lambda: dialog.timeline.rowCount() == 3, timeout=10_000)
     assert dialog.counterpart.text() == ""  # the form is ready for the next one
     dialog.resize(1000, 640)
-    assert distinct_colours(grab(dialog, shots / "followup-timeline.png")) > 3
+    assert distinct_colours(grab(dialog, shots_dir / "followup-timeline.png")) > 3
     dialog.resize(1366, 768)
-    grab(dialog, shots / "followup-timeline-1366.png")
+    grab(dialog, shots_dir / "followup-timeline-1366.png")
 
     kinds = [e.event.data["kind"] for e in workspace.events() if e.event.type == "followup.recorded"]
     assert kinds == ["preservation-request", "legal-process", "account-suspended"]

@@ -22,7 +22,7 @@ def _refused(qtbot, dialog) -> str:
     return dialog.message.text()
 
 
-def test_a_2703f_hold_needs_its_requester_and_runs_90_days_from_the_request(qtbot, pool, lifecycle, held, shots):
+def test_a_2703f_hold_needs_its_requester_and_runs_90_days_from_the_request(qtbot, pool, lifecycle, held, shots_dir):
     dialog = PlaceHoldDialog(lifecycle.holds, pool, report_id=held.recent)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -34,7 +34,7 @@ def test_a_2703f_hold_needs_its_requester_and_runs_90_days_from_the_request(qtbo
     dialog.starts.setDate(QDate(requested.year, requested.month, requested.day))
     assert picked_date(dialog.ends) == requested + timedelta(days=90)
     dialog.resize(720, 560)
-    grab(dialog, shots / "hold-dialog.png")
+    grab(dialog, shots_dir / "hold-dialog.png")
     dialog.requester.clear()
     assert "requesting agency" in _refused(qtbot, dialog)
     assert dialog.result() == 0 and dialog.reference.text() == "ECS-2025-044"  # nothing typed is lost
@@ -74,7 +74,7 @@ def test_renewing_a_2703f_hold_adds_90_days_and_needs_the_renewed_reference(qtbo
     assert dialog.outcome.details.renewals[-1].reference == "ECS-2025-031-R1"
 
 
-def test_releasing_needs_a_reason_and_is_logged(qtbot, pool, lifecycle, workspace, shots):
+def test_releasing_needs_a_reason_and_is_logged(qtbot, pool, lifecycle, workspace, shots_dir):
     active = [h for h in lifecycle.holds.holds() if h.is_active(datetime.now(UTC))]
     dialog = ReleaseHoldDialog(lifecycle.holds, active, pool)
     qtbot.addWidget(dialog)
@@ -86,7 +86,7 @@ def test_releasing_needs_a_reason_and_is_logged(qtbot, pool, lifecycle, workspac
     dialog.reason.setPlainText("Case dismissed with prejudice on 2026-11-30.")
     assert dialog.ok_button.isEnabled()
     dialog.resize(720, 420)
-    assert distinct_colours(grab(dialog, shots / "release-dialog.png")) > 3
+    assert distinct_colours(grab(dialog, shots_dir / "release-dialog.png")) > 3
     _submit(qtbot, dialog)
 
     assert dialog.outcome.state(datetime.now(UTC)) is HoldState.RELEASED

@@ -8,60 +8,19 @@ compares with what the widget's table and charts show, and with the exported CSV
 
 import csv
 import io
-import random
 import shutil
 import subprocess
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import QDate
 
-from desktop_app.core.domain.events import CustodyEvent, EventType
+from desktop_app.core.domain.events import EventType
 from desktop_app.core.services.lifecycle import build_lifecycle
 from desktop_app.ui.retention.statistics_view import StatisticsWidget
+from tests.ui.retention.generated_log import generate_log
 from tests.ui.screens import distinct_colours, grab
-
-START = datetime(2024, 7, 1, tzinfo=UTC)
-INCIDENTS = (
-    "Child Pornography (possession, manufacture, and distribution)",
-    "Online Enticement of Children for Sexual Acts",
-)
-
-
-def _generate(workspace, reports: int) -> None:
-    """``reports`` filed reports and the lifecycle around them, at random times over two years."""
-    rng = random.Random(14)
-    log = workspace.custody_log()
-    with workspace.db.write() as conn:
-        for n in range(reports):
-            when = START + timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
-            filed = {"incident_type": rng.choice(INCIDENTS), "hashes": 3 * rng.randrange(1, 5)}
-            filed["referral_ready"] = rng.random() < 0.6
-            if rng.random() < 0.8:
-                data = {"environment": "production", "file_ids": ["f"] * (filed["hashes"] // 3), **filed}
-                log.append(conn, CustodyEvent(EventType.SUBMISSION_RECEIPT_ARCHIVED, "R", data, f"r{n}", when))
-            else:
-                data = {"ncmec_report_id": 1000 + n, **filed}
-                log.append(conn, CustodyEvent(EventType.REPORT_NCMEC_ID_RECORDED, "R", data, f"r{n}", when))
-            later = when + timedelta(days=rng.randrange(1, 60))
-            extra = rng.choice(["none", "retracted", "hold", "destroyed", "contact", "suspended"])
-            if extra == "retracted":
-                event = CustodyEvent(EventType.SUBMISSION_STATE_CHANGED, "R", {"to": "retracted"}, f"r{n}", later)
-            elif extra == "hold":
-                source = rng.choice(["2703(f)", "litigation", "2258A(h)(5)"])
-                event = CustodyEvent(EventType.HOLD_PLACED, "R", {"source": source}, f"h{n}", later)
-            elif extra == "destroyed":
-                event = CustodyEvent(EventType.ITEM_DESTROYED, "R", {"basis": "retention review"}, f"i{n}", later)
-            elif extra == "contact":
-                data = {"kind": "law-enforcement-contact", "received": True}
-                event = CustodyEvent(EventType.FOLLOWUP_RECORDED, "R", data, f"r{n}", later)
-            elif extra == "suspended":
-                data = {"kind": "account-suspended", "received": False}
-                event = CustodyEvent(EventType.FOLLOWUP_RECORDED, "R", data, f"r{n}", later)
-            else:
-                continue
-            log.append(conn, event)
 
 
 def _recount(workspace, start: datetime, end: datetime) -> tuple[Counter, Counter, Counter]:
@@ -95,8 +54,8 @@ def _recount(workspace, start: datetime, end: datetime) -> tuple[Counter, Counte
     return totals, months, incidents
 
 
-def test_the_figures_shown_are_the_figures_in_the_log(qtbot, pool, workspace, shots, tmp_path):
-    _generate(workspace, 400)
+def test_the_figures_shown_are_the_figures_in_the_log(qtbot, pool, workspace, shots, shots_dir, tmp_path):
+    generate_log(workspace, 400)
     widget = StatisticsWidget(build_lifecycle(workspace), pool)
     qtbot.addWidget(widget)
     widget.start.setDate(QDate(2025, 1, 1))
@@ -116,9 +75,9 @@ def test_the_figures_shown_are_the_figures_in_the_log(qtbot, pool, workspace, sh
     assert workspace.verify_log().ok
 
     widget.resize(1366, 768)
-    assert distinct_colours(grab(widget, shots / "statistics.png")) > 3
+    assert distinct_colours(grab(widget, shots_dir / "statistics.png")) > 3
     widget.resize(1920, 1080)
-    assert distinct_colours(grab(widget, shots / "statistics-1920.png")) > 3
+    assert distinct_colours(grab(widget, shots_dir / "statistics-1920.png")) > 3
 
     with qtbot.waitSignal(widget.message, timeout=30_000):
         widget.export(tmp_path / "figures-2025")
@@ -135,4 +94,5 @@ def test_the_figures_shown_are_the_figures_in_the_log(qtbot, pool, workspace, sh
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / "page")], check=True, timeout=60)
     pages = sorted(tmp_path.glob("page*.png"))
     assert len(pages) == 1, "the summary must fit on one page"
-    shutil.copy(pages[0], shots / "statistics-summary-pdf.png")
+    shots.mkdir(parents=True, exist_ok=True)
+    shutil.copy(pages[0], shots / "transparency-summary-pdf.png")
