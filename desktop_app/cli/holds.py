@@ -22,29 +22,24 @@ Nothing is deleted automatically, ever.
 """
 
 import argparse
-import getpass
 import sys
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from desktop_app.cli import second_person
 from desktop_app.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     UsageError,
     json_text,
-    paths,
     printable,
-    read_capped,
     services,
 )
-from desktop_app.core.crypto.kdf import MAX_PASSPHRASE_BYTES
 from desktop_app.core.domain.holds import Hold, HoldSource
 from desktop_app.core.services.destruction import DestructionRequest
 from desktop_app.core.services.retention import RetentionFilter, RetentionRow
-from desktop_app.core.services.second_person import Confirmation, SecondPersonRefused, WorkspacePassphraseCheck
 from desktop_app.core.services.statistics import FIGURES, figures_from_events
 from desktop_app.core.services.wiring import Services
-from desktop_app.core.settings import AppSettings
 
 _SOURCES = {
     "2258a(h)(5)": HoldSource.VOLUNTARY,
@@ -98,10 +93,7 @@ def register(commands: Any) -> None:
     destroy.add_argument("--requester", default="", help="the agency that asked")
     destroy.add_argument("--request-date", help="when the request was received (default: today)")
     destroy.add_argument("--confirm", metavar="CODE", help="the code the first step printed")
-    destroy.add_argument("--second-person", metavar="NAME", help="who confirms as the second person (see Settings)")
-    destroy.add_argument(
-        "--second-passphrase-file", metavar="FILE", help="the second person's passphrase, from a file ('-': stdin)"
-    )
+    second_person.add_arguments(destroy)
     destroy.set_defaults(run=cmd_destroy)
 
     stats = commands.add_parser("stats", help="transparency figures for a period, recomputed from the custody log")
@@ -265,29 +257,11 @@ def cmd_destroy(args: argparse.Namespace) -> int:
         if code is None:
             print(f"Nothing destroyed. To destroy, run again with --confirm {plan.confirmation}.")
             return EXIT_FAILED
-        destroyed = destruction.carry_out(plan, code, _second_person(args, wired))
+        destroyed = destruction.carry_out(
+            plan, code, second_person.confirmation(args, wired.workspace, "a destruction")
+        )
     print(f"Destroyed {len(destroyed)} item(s); their hashes and the destruction stay in the custody log.")
     return EXIT_OK
-
-
-def _second_person(args: argparse.Namespace, wired: Services) -> Confirmation | None:
-    """The second person's confirmation: required when the settings ask for one, recorded whenever given."""
-    required = AppSettings.load(paths(args).settings_file).second_person_confirmation
-    if not (required or args.second_person):
-        return None
-    name, secret = args.second_person, None
-    if args.second_passphrase_file:
-        raw = read_capped(args.second_passphrase_file, MAX_PASSPHRASE_BYTES + 2, "the second passphrase file")
-        secret = raw.decode("utf-8", "replace").rstrip("\r\n")
-    elif sys.stdin.isatty():
-        name = name or input("Second person's name: ")
-        secret = getpass.getpass("Second person's passphrase: ")
-    if not name or secret is None:
-        raise SecondPersonRefused(
-            "This desk's settings ask a second person to confirm a destruction: give --second-person NAME and "
-            "--second-passphrase-file FILE, or run on a terminal. Nothing was destroyed."
-        )
-    return WorkspacePassphraseCheck(wired.workspace).confirm(name, secret)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
