@@ -403,9 +403,11 @@ class ReportService:
                     f"NCMEC report {number} is already recorded for report {holder[:8]}; each NCMEC report id "
                     "belongs to one report. Check the number."
                 )
-            data: dict[str, Any] = {"ncmec_report_id": number, **report_figures(record.draft)}
+            data: dict[str, Any] = {"ncmec_report_id": number}
             if record.ncmec_report_id is not None:
                 data["previous"] = record.ncmec_report_id
+            else:  # the filing itself: what the transparency figures count (a correction is not another report)
+                data.update(report_figures(record.draft))
             record.ncmec_report_id = number
             record.updated_at = self._now()
             self._store.update(conn, record)
