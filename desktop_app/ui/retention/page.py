@@ -70,14 +70,22 @@ class PreservationPage(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(retention_page, "Retention")
         self.tabs.addTab(self.figures, "Transparency figures")
+        self._figures_stale = True
+        self.tabs.currentChanged.connect(self._figures_seen)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
     def reload(self) -> None:
-        """Read the retention rows and the figures again."""
+        """Read the retention rows again, and the figures when they are on screen (they read the whole log)."""
         self.retention.reload()
-        self.figures.reload()
+        self._figures_stale = True
+        self._figures_seen()
+
+    def _figures_seen(self) -> None:
+        if self._figures_stale and self.tabs.currentIndex() == FIGURES_TAB:
+            self._figures_stale = False
+            self.figures.reload()
 
     def clear(self) -> None:
         """Forget everything shown (the workspace locked)."""
