@@ -41,6 +41,7 @@ from desktop_app.ui.dialogs.unlock import UnlockDialog
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.media import preview_fetcher
 from desktop_app.ui.pyside_fixes import shield_none
+from desktop_app.ui.retention.install import install_preservation
 from desktop_app.ui.retention.view import install_unlock_reminders
 from desktop_app.ui.shutdown import ShutdownOnSignal
 from desktop_app.ui.theme import apply_theme
@@ -181,6 +182,7 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
             hashlists=services.hashlists,
         )
         install_unlock_reminders(window, services.lifecycle, pool, window.workspace_unlocked)
+        install_preservation(window, services.lifecycle, pool)
         auto_lock.install(app)
         app.setQuitOnLastWindowClosed(True)
 

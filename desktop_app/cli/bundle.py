@@ -16,9 +16,11 @@ stores its evidence in the workspace's vault only if everything matches.
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from desktop_app.cli import second_person
 from desktop_app.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_OK, json_text, printable, read_capped, services
 from desktop_app.core.bundles.layout import Profile, RecipientRole
 from desktop_app.core.bundles.reader import BundleCheck, check_bundle
@@ -54,6 +56,7 @@ def register(commands: Any) -> None:
     export.add_argument("--hash-only", action="store_true", help="hashes and metadata only, no depictions")
     export.add_argument("--legal-basis", default="", help="why the recipient may have it (required for evidence)")
     export.add_argument("--legal-process", default="", help="the legal process answered (subpoena, order number)")
+    second_person.add_arguments(export)
     export.set_defaults(run=_export)
 
     verify = verbs.add_parser("verify", help="check a bundle: every hash, the signatures and the custody proofs")
@@ -112,6 +115,9 @@ def _export(args: argparse.Namespace) -> int:
     )
     with services(args) as wired:
         report_id = wired.reports.resolve_id(args.report)
+        if request.profile is Profile.FULL_EVIDENCE:
+            confirmed = second_person.confirmation(args, wired.workspace, "a full-evidence export")
+            request = replace(request, second_person=confirmed)
         result = run_to_completion(wired.bundles.export_report(report_id, recipients, Path(args.output), request))
     print(f"wrote {printable(result.path)} ({result.size:,} bytes, {result.members} members)")
     print(f"SHA-256 {result.sha256}  (give this to the recipient to compare)")

@@ -9,14 +9,16 @@
     evidence-desk retention [--due DAYS] [--review-due] [--by-request] [--json]
     evidence-desk destroy ITEM|REPORT --reason TEXT [--request-ref REF --requester AGENCY
                           --request-date DATE] [--confirm CODE]
+                          [--second-person NAME --second-passphrase-file FILE]
     evidence-desk stats --from DATE --to DATE [--csv FILE]
 
 SOURCE is one of ``2258A(h)(5)`` (or ``h5``), ``2703(f)`` (or ``2703f``), ``litigation``,
 ``other``; the one-year 2258A(h)(1) hold of a finished report is automatic. Dates are
 ``YYYY-MM-DD`` (midnight UTC) or full ISO 8601 times. ``destroy`` is two steps: without
 ``--confirm`` it prints what would be destroyed and the code that confirms exactly that; run it
-again with ``--confirm CODE`` (or type the code when asked on a terminal). Nothing is deleted
-automatically, ever.
+again with ``--confirm CODE`` (or type the code when asked on a terminal). When the settings ask
+for a second person, the second step also needs their name and passphrase (asked on a terminal).
+Nothing is deleted automatically, ever.
 """
 
 import argparse
@@ -24,6 +26,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from desktop_app.cli import second_person
 from desktop_app.cli.common import EXIT_FAILED, EXIT_OK, UsageError, json_text, printable, services
 from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.holds import Hold, HoldSource
@@ -84,6 +87,7 @@ def register(commands: Any) -> None:
     destroy.add_argument("--requester", default="", help="the agency that asked")
     destroy.add_argument("--request-date", help="when the request was received (default: today)")
     destroy.add_argument("--confirm", metavar="CODE", help="the code the first step printed")
+    second_person.add_arguments(destroy)
     destroy.set_defaults(run=cmd_destroy)
 
     stats = commands.add_parser("stats", help="transparency figures for a period, recomputed from the custody log")
@@ -249,7 +253,9 @@ def cmd_destroy(args: argparse.Namespace) -> int:
         if code is None:
             print(f"Nothing destroyed. To destroy, run again with --confirm {plan.confirmation}.")
             return EXIT_FAILED
-        destroyed = destruction.carry_out(plan, code)
+        destroyed = destruction.carry_out(
+            plan, code, second_person.confirmation(args, wired.workspace, "a destruction")
+        )
     print(f"Destroyed {plural(len(destroyed), 'item')}; their hashes and the destruction stay in the custody log.")
     return EXIT_OK
 

@@ -49,6 +49,8 @@ class AppSettings:
         thumbnail_size: Edge of the square thumbnails in the queue, in pixels (32-128).
         cybertipline_endpoint: The CyberTipline API address: NCMEC's test service until the
             reviewer chooses production (its credentials are in the OS keyring, never here).
+        second_person_confirmation: Destroying evidence and exporting it in full need a second
+            passphrase-holder's confirmation on this machine, logged with both names.
     """
 
     auto_lock_minutes: int = 10
@@ -58,6 +60,7 @@ class AppSettings:
     reveal_mode: RevealMode = "click"
     thumbnail_size: int = 64
     cybertipline_endpoint: str = TEST_URL
+    second_person_confirmation: bool = False
 
     def __post_init__(self) -> None:
         # Construction is the one gate, so an out-of-range value can never reach the UI.

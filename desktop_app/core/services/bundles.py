@@ -34,6 +34,7 @@ from desktop_app.core.domain.items import Item
 from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
+from desktop_app.core.services.second_person import Confirmation
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.bundle_log import leaf_hashes
 from desktop_app.core.storage.vault import SealedBlob, StoredBlob
@@ -55,6 +56,7 @@ class ExportRequest:
     profile: layout.Profile
     legal_basis: str = ""
     legal_process_reference: str = ""
+    second_person: Confirmation | None = None  # who else confirmed it, when the setting asks (second_person.py)
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,7 @@ class BundleService:
             "legal_process_reference": request.legal_process_reference,
             "age_recipients": [_recipient_label(r) for r in recipients],
             "contents": members,
+            **(request.second_person.to_json() if request.second_person else {}),
         }
         with self._workspace.db.write() as conn:
             self._workspace.append_event(conn, EventType.BUNDLE_EXPORTED, exported, report_id)

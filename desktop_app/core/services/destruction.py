@@ -21,6 +21,7 @@ from desktop_app.core.domain.holds import Hold
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.platform.files import fsync_directory
 from desktop_app.core.services.holds import HoldService
+from desktop_app.core.services.second_person import Confirmation
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.erasure import erase_item
 from desktop_app.core.storage.holds import HoldStore
@@ -128,8 +129,14 @@ class DestructionService:
             raise DestructionRefused(f"Nothing left to destroy for {target!r}: its items are already destroyed.")
         return item_ids
 
-    def carry_out(self, plan: DestructionPlan, confirmation: str) -> list[str]:
-        """Step two: erase every item of ``plan``; returns the ids destroyed."""
+    def carry_out(
+        self, plan: DestructionPlan, confirmation: str, second_person: Confirmation | None = None
+    ) -> list[str]:
+        """Step two: erase every item of ``plan``; returns the ids destroyed.
+
+        ``second_person``: who confirmed it besides the reviewer, when the setting asks for it;
+        logged in each item's destruction event with the reviewer as the event's actor.
+        """
         if confirmation.strip() != plan.confirmation:
             raise DestructionRefused(f"The confirmation code does not match; type {plan.confirmation} to destroy.")
         again = self.prepare(plan.target, plan.reason, plan.request)  # holds may have changed since step one
@@ -151,6 +158,7 @@ class DestructionService:
                     "md5": digests.md5 if digests else None,
                     "sha1": digests.sha1 if digests else None,
                     "sha256": digests.sha256 if digests else None,
+                    **(second_person.to_json() if second_person else {}),
                 }
                 blob_id = erase_item(conn, fields, item_id, f"destroyed on {moment:%Y-%m-%d}")
                 store.record_destruction(conn, item_id, moment, record)

@@ -1,4 +1,4 @@
-"""The preservation lifecycle's services, built together on one clock: holds, retention, destruction."""
+"""The preservation lifecycle's services, built together on one clock: holds, retention, destruction, figures."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -8,6 +8,7 @@ from desktop_app.core.services.destruction import DestructionService
 from desktop_app.core.services.followups import FollowUpService
 from desktop_app.core.services.holds import HoldService
 from desktop_app.core.services.retention import Reminder, RetentionService
+from desktop_app.core.services.statistics import Figures, figures_from_events
 from desktop_app.core.services.workspace import Workspace
 
 
@@ -28,6 +29,10 @@ class Lifecycle:
         """Derive the automatic holds and say what needs the reviewer: what the app shows after unlocking."""
         self.holds.derive_automatic()
         return self.retention.reminders()
+
+    def figures(self, start: datetime, end: datetime) -> Figures:
+        """The transparency figures of [start, end), recomputed from the custody log."""
+        return figures_from_events((logged.event for logged in self.holds.workspace.events()), start, end)
 
 
 def build_lifecycle(workspace: Workspace, now: Callable[[], datetime] = _utc_now) -> Lifecycle:

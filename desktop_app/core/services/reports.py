@@ -55,6 +55,7 @@ from desktop_app.core.services.report_building import (
     summarise,
     sync_viewed,
 )
+from desktop_app.core.services.report_figures import report_figures
 from desktop_app.core.services.report_membership import mark_items_reported
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.reports import ReportRecord as ReportRecord  # the UI's way to the stored report
@@ -419,6 +420,8 @@ class ReportService:
             data: dict[str, Any] = {"ncmec_report_id": number}
             if record.ncmec_report_id is not None:
                 data["previous"] = record.ncmec_report_id
+            else:  # the filing itself: what the transparency figures count (a correction is not another report)
+                data.update(report_figures(record.draft))
             record.ncmec_report_id = number
             record.updated_at = self._now()
             self._store.update(conn, record)

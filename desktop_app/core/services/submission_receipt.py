@@ -13,11 +13,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from desktop_app.core.cybertipline.model import ReportDraft
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.domain.items import ReviewState
 from desktop_app.core.domain.submission import Environment, SubmissionState, preservation_until
 from desktop_app.core.domain.submission_record import SubmissionRecord
 from desktop_app.core.progress import run_to_completion
+from desktop_app.core.services.report_figures import report_figures
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.items import ItemStore
 from desktop_app.core.storage.reports import ReportStore
@@ -66,6 +68,7 @@ def archive_receipt(
             "receipt_sha256": hashlib.sha256(body).hexdigest(),
             "receipt_kind": kind,
             "preserve_until": record.preserve_until.isoformat(),
+            **report_figures(_draft(workspace, conn, record.report_id)),
         }
         append(conn, EventType.SUBMISSION_RECEIPT_ARCHIVED, event(receipt), record.report_id)
         for f in record.files:
@@ -81,6 +84,11 @@ def archive_receipt(
             _record_report_number(workspace, conn, record)
 
     run_to_completion(workspace.vault().store([body], len(body), None, on_commit))
+
+
+def _draft(workspace: Workspace, conn: Any, report_id: str) -> ReportDraft | None:
+    stored = ReportStore(workspace.fields()).load(conn, report_id)
+    return stored.draft if stored is not None else None
 
 
 def _record_report_number(workspace: Workspace, conn: Any, record: SubmissionRecord) -> None:

@@ -175,6 +175,14 @@ class Workspace:
         """The unlocked reviewer: the actor of every event in this session."""
         return self._context.require().reviewer
 
+    def reviewer_for(self, passphrase: str, name: str | None = None) -> str:
+        """The reviewer whose slot ``passphrase`` opens (``name``'s, if given); nothing changes.
+
+        For a second person confirming an act. Raises ``WrongPassphrase`` when no slot opens.
+        """
+        master, slot = self.reviewers.open(passphrase, name)
+        return self.reviewers.name_of(master, slot)
+
     def unlock(
         self,
         passphrase: str,

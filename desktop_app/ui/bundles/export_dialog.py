@@ -5,6 +5,7 @@ The rules (who may receive depictions, that evidence needs a legal basis) come f
 they are unmet. The export runs on the worker pool and can be cancelled.
 """
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -28,9 +29,11 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.bundles.layout import Profile, RecipientRole, depictions_allowed
 from desktop_app.core.errors import EvidenceDeskError
-from desktop_app.core.progress import CancelToken, Progress
+from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 from desktop_app.core.services.bundles import BundleService, ExportRequest, ExportResult
 from desktop_app.core.services.keys import Recipient, recipients_from_lines
+from desktop_app.core.services.second_person import ConfirmationCheck
+from desktop_app.ui.widgets.form_parts import passphrase_field
 from desktop_app.ui.worker import Worker, WorkerPool
 
 ROLE_LABELS = {
@@ -44,8 +47,16 @@ ROLE_LABELS = {
 class BundleExportDialog(QDialog):
     """Export one report as an encrypted bundle."""
 
-    def __init__(self, pool: WorkerPool, bundles: BundleService, report_id: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        pool: WorkerPool,
+        bundles: BundleService,
+        report_id: str,
+        parent: QWidget | None = None,
+        second_person: ConfirmationCheck | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._second_person = second_person  # set when the setting asks a second person to confirm full evidence
         self.setWindowTitle(f"Export report {report_id[:8]} as an encrypted bundle")
         self._pool, self._bundles, self._report_id = pool, bundles, report_id
         self._worker: Worker | None = None
@@ -84,6 +95,12 @@ class BundleExportDialog(QDialog):
         form.addRow("Legal basis", self.basis_field)
         form.addRow("Legal process", self.process_field)
         form.addRow("Save as", output_row)
+        self.confirmer_field = QLineEdit(self)
+        self.confirmer_field.setPlaceholderText("the second person's name")
+        self.confirmer_passphrase = passphrase_field("the second person's passphrase")
+        if second_person is not None:
+            form.addRow("Second person", self.confirmer_field)
+            form.addRow("Their passphrase", self.confirmer_passphrase)
         self.rule_label = QLabel(self)
         self.rule_label.setWordWrap(True)
         self.progress = QProgressBar(self)
@@ -108,6 +125,7 @@ class BundleExportDialog(QDialog):
         for signal in (self.recipient_field.textChanged, self.basis_field.textChanged, self.process_field.textChanged,
                        self.output_field.textChanged, self.keys_field.textChanged):
             signal.connect(self._update_rules)
+        self.confirmer_field.textChanged.connect(self._update_rules)
         self.role_box.currentIndexChanged.connect(self._update_rules)
         self.full_button.toggled.connect(self._update_rules)
         self._update_rules()
@@ -143,6 +161,8 @@ class BundleExportDialog(QDialog):
                 problems.append("Record the legal basis for sending evidence.")
         if not self.output_field.text().strip():
             problems.append("Choose where to save the bundle.")
+        if self._needs_second_person() and not self.confirmer_field.text().strip():
+            problems.append("A second person confirms a full-evidence export: their name and passphrase.")
         self.rule_label.setText("\n".join(problems))
         self.export_button.setEnabled(not problems and self._worker is None)
 
@@ -154,8 +174,8 @@ class BundleExportDialog(QDialog):
             self.result_label.setText(problem.message)
             return
         token = CancelToken()
-        worker = Worker(self._bundles.export_report, self._report_id, recipients, Path(self.output_field.text()),
-                        self._request(), token, cancel=token, context=self)
+        worker = Worker(self._export, recipients, Path(self.output_field.text()), self._request(),
+                        self._confirmation_of(), token, cancel=token, context=self)
         worker.progress.connect(self._on_progress)
         worker.result.connect(self.show_result)
         worker.error.connect(lambda exc: self.result_label.setText(getattr(exc, "message", str(exc))))
@@ -165,6 +185,30 @@ class BundleExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self.result_label.setText("Exporting…")
         self._worker = self._pool.start(worker)
+
+    def _needs_second_person(self) -> bool:
+        return self._second_person is not None and self.full_button.isChecked()
+
+    def _confirmation_of(self) -> tuple[str, str] | None:
+        """The second person's name and passphrase, taken out of the form (the passphrase is not kept there)."""
+        if not self._needs_second_person():
+            return None
+        typed = (self.confirmer_field.text(), self.confirmer_passphrase.text())
+        self.confirmer_passphrase.clear()
+        return typed
+
+    def _export(
+        self,
+        recipients: list[Recipient],
+        out_path: Path,
+        request: ExportRequest,
+        typed: tuple[str, str] | None,
+        token: CancelToken,
+    ) -> ProgressGenerator[ExportResult]:
+        """Worker: check the second person first (a slow key derivation), then export with their name."""
+        if typed is not None and self._second_person is not None:
+            request = replace(request, second_person=self._second_person.confirm(*typed))
+        return (yield from self._bundles.export_report(self._report_id, recipients, out_path, request, token))
 
     def _cancel(self) -> None:
         if self._worker is not None:

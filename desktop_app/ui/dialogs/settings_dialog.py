@@ -108,6 +108,9 @@ class SettingsDialog(QDialog):
         lock_form = QFormLayout()
         lock_form.setHorizontalSpacing(14)
         lock_form.addRow("Lock after idle", self.auto_lock_spin)
+        self.second_person_checkbox = QCheckBox("Destroying or exporting all evidence needs a second person")
+        self.second_person_checkbox.setChecked(settings.second_person_confirmation)
+        lock_form.addRow("", self.second_person_checkbox)
         display_form = QFormLayout()
         display_form.setHorizontalSpacing(14)
         display_form.setVerticalSpacing(10)
@@ -155,6 +158,7 @@ class SettingsDialog(QDialog):
             blur_strength=self.blur_slider.value(),
             reveal_mode=self.reveal_combo.currentData(),
             thumbnail_size=self.thumbnail_spin.value(),
+            second_person_confirmation=self.second_person_checkbox.isChecked(),
         )
 
     def accept(self) -> None:

@@ -49,3 +49,9 @@ def test_a_finished_submission_holds_its_items_for_a_year_from_the_finish(worksp
     assert hold.started_at == record.finished_at and hold.ends_at == record.preserve_until
     assert reminders == []
     assert workspace.verify_log().ok
+    # What the transparency figures count is in the receipt's custody event, from the draft as filed.
+    [receipt] = [e.event for e in workspace.events() if e.event.type == "submission.receipt-archived"]
+    draft = reports.load(report_id).draft
+    assert receipt.data["incident_type"] == draft.report.get("incidentSummary").text("incidentType")
+    assert receipt.data["hashes"] == 3 * len(item_ids)
+    assert isinstance(receipt.data["referral_ready"], bool)

@@ -103,3 +103,34 @@ def test_a_request_hold_blocks_destruction_until_released_then_two_steps_destroy
         "items destroyed (retention review)": 2,
         "follow-ups received (legal-process)": 1,
     }
+
+
+def test_destroy_needs_the_second_person_when_the_settings_ask(stored, tmp_path):
+    from desktop_app.core.platform.paths import AppPaths
+    from desktop_app.core.settings import AppSettings
+
+    profile, report_id, item_ids, _ = stored
+    AppSettings(second_person_confirmation=True).save(AppPaths.resolve(profile).settings_file)
+    first = run(profile, "destroy", report_id[:8], "--reason", "review done")
+    code = first.stdout.split("--confirm ")[1].split(".")[0]
+
+    alone = run(profile, "destroy", report_id[:8], "--reason", "review done", "--confirm", code)
+    assert alone.returncode == 2 and "second person" in alone.stderr
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("not the passphrase\n")
+    second = [*("--second-person", "Second Reviewer", "--second-passphrase-file")]
+    refused = run(profile, "destroy", report_id[:8], "--reason", "review done", "--confirm", code, *second, wrong)
+    assert refused.returncode == 2 and "does not open" in refused.stderr
+    right = tmp_path / "right.txt"
+    right.write_text(PASSPHRASE + "\n")
+    done = run(profile, "destroy", report_id[:8], "--reason", "review done", "--confirm", code, *second, right)
+    assert done.returncode == 0, done.stderr
+
+    workspace = Workspace.open(AppPaths.resolve(profile))
+    try:
+        workspace.unlock(PASSPHRASE, quiet=True)
+        destroyed = [e.event for e in workspace.events() if e.event.type == "item.destroyed"]
+    finally:
+        workspace.close()
+    assert {e.subject for e in destroyed} == set(item_ids)
+    assert {(e.actor, e.data["confirmed_by"]) for e in destroyed} == {("Test Reviewer", "Second Reviewer")}

@@ -74,3 +74,35 @@ def test_a_period_counts_only_its_own_events(workspace):
     first_year = figures_from_events(events, START, datetime(2025, 1, 1, tzinfo=UTC))
 
     assert first_year.counts == {k: v for k, v in expected.items() if k[0].startswith("2024")}
+
+
+def test_a_report_filed_by_hand_logs_its_incident_type_hashes_and_readiness(workspace, items, reports, tmp_path):
+    from tests.core.lifecycle.helpers import report_with_items
+
+    report_id, _ = report_with_items(items, reports, tmp_path / "m", pictures=2)
+    reports.record_ncmec_report_id(report_id, 123456)
+    [event] = [e.event for e in workspace.events() if e.event.type is EventType.REPORT_NCMEC_ID_RECORDED]
+    draft = reports.load(report_id).draft
+    assert event.data["incident_type"] == draft.report.get("incidentSummary").text("incidentType")
+    assert event.data["hashes"] == 6  # MD5, SHA-1 and SHA-256 of each of the two files
+    assert isinstance(event.data["referral_ready"], bool)
+
+    now = datetime.now(UTC)
+    figures = figures_from_events([event], now - timedelta(days=1), now + timedelta(days=1))
+    assert figures.total("reports filed by hand") == 1
+    assert figures.total("hashes reported") == 6
+    assert figures.breakdown("reports by incident type") == {event.data["incident_type"]: 1}
+    assert figures.total("referral-ready reports") + figures.total("informational reports") == 1
+    # A corrected number is the same report, not a second one.
+    reports.record_ncmec_report_id(report_id, 123457)
+    events = [e.event for e in workspace.events() if e.event.type is EventType.REPORT_NCMEC_ID_RECORDED]
+    assert (
+        figures_from_events(events, now - timedelta(days=1), now + timedelta(days=1)).total("reports filed by hand")
+        == 1
+    )
+
+
+def test_the_months_of_a_period_include_the_empty_ones():
+    figures = figures_from_events([], datetime(2024, 11, 15, tzinfo=UTC), datetime(2025, 2, 1, tzinfo=UTC))
+    assert figures.months() == ["2024-11", "2024-12", "2025-01"]
+    assert figures.by_month("retractions") == {"2024-11": 0, "2024-12": 0, "2025-01": 0}

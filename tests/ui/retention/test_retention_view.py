@@ -1,52 +1,14 @@
 """The retention view over a real workspace: rows, filters, the unlock reminder, and its screenshot."""
 
-import os
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow
 
-from desktop_app.core.domain.holds import HoldSource
-from desktop_app.core.services.items import ItemService
-from desktop_app.core.services.lifecycle import build_lifecycle
-from desktop_app.core.services.reports import ReportService
 from desktop_app.ui.retention.view import RetentionWidget, install_unlock_reminders
-from tests.core.lifecycle.helpers import finish, report_with_items
 from tests.ui.screens import distinct_colours, grab
-
-DOCS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 class Unlocks(QObject):
     unlocked = Signal()
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    return DOCS if os.environ.get("EVIDENCE_DESK_SCREENSHOTS") == "1" else tmp_path / "screenshots"
-
-
-@pytest.fixture
-def lifecycle(workspace, tmp_path):
-    items = ItemService(workspace)
-    reports = ReportService(workspace, items)
-    now = datetime.now(UTC)
-    old, old_items = report_with_items(items, reports, tmp_path / "a")
-    finish(workspace, old, old_items, now - timedelta(days=400))
-    recent, recent_items = report_with_items(items, reports, tmp_path / "b", seed=3)
-    finish(workspace, recent, recent_items, now - timedelta(days=350))
-    built = build_lifecycle(workspace)
-    built.holds.place(
-        HoldSource.REQUEST_2703F,
-        items=recent_items[:1],
-        requester="Example County Sheriff",
-        reference="ECS-2025-031",
-        starts_at=now - timedelta(days=80),
-    )
-    built.holds.place(HoldSource.LITIGATION, items=old_items[:1], reference="Doe v. Example Forum, 25-cv-0142")
-    return built
 
 
 def test_the_view_lists_rows_by_deadline_and_filters_them(qtbot, pool, lifecycle, shots):
