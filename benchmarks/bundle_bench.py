@@ -1,12 +1,18 @@
 """Bundle speed: a full-evidence bundle sealed from the vault vs pyrage and the Go age tool.
 
-    .venv/bin/python benchmarks/bundle_bench.py [--size-mib 512] [--runs 3]
+    .venv/bin/python benchmarks/bundle_bench.py            # the goal: 512 MiB, best of 3
+    .venv/bin/python benchmarks/bundle_bench.py --quick    # the suite's size: 32 MiB, one run
+
+It starts with a GIL probe (does ``cryptography`` release the GIL in its AEAD and hash calls?
+the export's threads only help if it does) and prints the load average before and after, since
+the machine may be shared: compare the ratios measured in the same run, not absolutes.
 
 One evidence file of ``--size-mib`` random bytes is stored in a scratch workspace's vault. Then,
 in this same run and on the same plaintext:
 
-* ours: the vault blob decrypted, streamed through tarfile into our age writer, to a file
-  (exactly the export path: ``core.bundles.writer.write_bundle``), X25519 recipient;
+* ours: the vault blob decrypted and its SHA-256 checked, framed as tar, sealed by our age writer,
+  hashed (the SHA-256 the recipient is given) and written to a file: exactly the export path,
+  ``core.bundles.writer.write_bundle``, with its three threads, X25519 recipient;
 * pyrage ``encrypt_file`` and ``age -r`` encrypting the same bytes from a plain file;
 * verification: our streaming check (age decrypt + tar + MD5/SHA-1/SHA-256 of every member)
   vs ``age -d`` and pyrage ``decrypt_file`` to /dev/null (which hash nothing).
@@ -74,7 +80,8 @@ def run_child(kind: str, profile: str, a: str, b: str) -> None:
         member = StreamedMember("files/0001.bin", size, lambda: vault.iter_plaintext(blob_id))
         contents = BundleContents([("manifest.json", b"{}")], [member], 0)
         with open(b, "wb") as out:
-            run_to_completion(write_bundle(out, [X25519Recipient.parse(a)], contents))
+            written = run_to_completion(write_bundle(out, [X25519Recipient.parse(a)], contents))
+        assert len(written.sha256) == 64
         seconds = time.perf_counter() - start
         workspace.close()
     elif kind == "ours-verify":
@@ -116,6 +123,53 @@ def run_child(kind: str, profile: str, a: str, b: str) -> None:
     else:
         raise SystemExit(f"unknown child {kind}")
     print(json.dumps({"seconds": seconds, "peak_kib": _high_water(os.getpid())}))
+
+
+def gil_probe() -> list[str]:
+    """Whether a call lets another Python thread run while it works (one 64 MiB call each).
+
+    The main thread counts in pure Python while a worker makes one call; counts per millisecond
+    of the call near the free rate mean the call released the GIL, near zero that it held it.
+    ``bytes.count`` (holds it) and hashlib (releases it) calibrate the two ends.
+    """
+    import hashlib
+    import threading
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
+
+    data = os.urandom(64 * MIB)
+    chacha, aes, nonce = ChaCha20Poly1305(os.urandom(32)), AESGCM(os.urandom(32)), os.urandom(12)
+    sealed_aes = aes.encrypt(nonce, data, None)
+    out = bytearray(len(data) + 16)
+    calls = {
+        "bytes.count (holds the GIL: the floor)": lambda: data.count(b"\x00\x01\x02\x03"),
+        "hashlib sha256 (releases it: the ceiling)": lambda: hashlib.sha256(data).digest(),
+        "ChaCha20Poly1305.encrypt_into": lambda: chacha.encrypt_into(nonce, data, None, out),
+        "AESGCM.decrypt_into": lambda: aes.decrypt_into(nonce, sealed_aes, None, memoryview(out)[: len(data)]),
+        "cryptography hashes.Hash(SHA256).update": lambda: hashes.Hash(hashes.SHA256()).update(data),
+    }
+    lines = [f"GIL probe (cryptography {__import__('cryptography').__version__}): main-thread counts per ms of one 64 MiB call"]
+    for name, call in calls.items():
+        started, finished = threading.Event(), threading.Event()
+        span: list[float] = []
+
+        def work(call=call, started=started, finished=finished, span=span) -> None:
+            started.set()
+            begin = time.perf_counter()
+            call()
+            span.append(time.perf_counter() - begin)
+            finished.set()
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        started.wait()
+        count = 0
+        while not finished.is_set():
+            count += 1
+        thread.join()
+        lines.append(f"  {name:44s} {count / (span[0] * 1000):10,.0f} per ms")
+    return lines
 
 
 def prepare(root: Path, size: int) -> tuple[Path, Path, Path, str]:
@@ -171,17 +225,26 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size-mib", type=int, default=512)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="32 MiB, one run: what the suite runs")
     parser.add_argument("--child", nargs=4)
     args = parser.parse_args()
     if args.child:
         run_child(*args.child)
         return
+    if args.quick:
+        args.size_mib, args.runs = 32, 1
     size = args.size_mib * MIB
+    load_before = os.getloadavg()
+    for line in gil_probe():
+        print(line)
+    print()
     with tempfile.TemporaryDirectory(prefix="bundle-bench-") as tmp:
         small = measure(Path(tmp), size // 8, 1)
         big = measure(Path(tmp), size, args.runs)
-    load = os.getloadavg()[0]
-    print(f"file {args.size_mib} MiB, best of {args.runs}, {os.cpu_count()} cores, load average {load:.1f}")
+    load_after = os.getloadavg()
+    print(f"file {args.size_mib} MiB, best of {args.runs}, {os.cpu_count()} cores")
+    print(f"load average (1, 5, 15 min) before {' '.join(f'{v:.1f}' for v in load_before)}, "
+          f"after {' '.join(f'{v:.1f}' for v in load_after)}")
     print()
     print(f"| measurement | seconds | MB/s | peak RSS at {args.size_mib} MiB | at {args.size_mib // 8} MiB |")
     print("|---|---|---|---|---|")

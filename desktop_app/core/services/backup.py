@@ -96,19 +96,16 @@ def create_backup(
         small.insert(1, (f"anchors/{workspace.anchor_file.name}", anchor))
     contents = BundleContents(small, streamed, int(datetime.now(UTC).timestamp()))
     temp = out_path.with_name(f".{out_path.name}.{secrets.token_hex(6)}.partial")
-    digest = hashlib.sha256()
     try:
         with open(temp, "xb") as out:
-            yield from write_bundle(out, recipients, contents, cancel)
+            written = yield from write_bundle(out, recipients, contents, cancel)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, out_path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    for block in _file_chunks(out_path):
-        digest.update(block)
-    return BackupResult(out_path, out_path.stat().st_size, digest.hexdigest(), len(ids))
+    return BackupResult(out_path, written.size, written.sha256, len(ids))
 
 
 def _refuse(detail: str) -> BundleMalformed:
