@@ -31,6 +31,7 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "auto_lock_minutes": (0, AUTO_LOCK_MAX_MINUTES),
     "blur_strength": (BLUR_STRENGTH_MIN, BLUR_STRENGTH_MAX),
     "thumbnail_size": (THUMBNAIL_SIZE_MIN, THUMBNAIL_SIZE_MAX),
+    "backup_reminder_days": (0, 365),
 }
 FORMAT_VERSION = 1
 
@@ -49,6 +50,8 @@ class AppSettings:
         thumbnail_size: Edge of the square thumbnails in the queue, in pixels (32-128).
         cybertipline_endpoint: The CyberTipline API address: NCMEC's test service until the
             reviewer chooses production (its credentials are in the OS keyring, never here).
+        backup_reminder_days: Remind at unlock when the last backup is older than this many days;
+            0 means never.
     """
 
     auto_lock_minutes: int = 10
@@ -58,6 +61,7 @@ class AppSettings:
     reveal_mode: RevealMode = "click"
     thumbnail_size: int = 64
     cybertipline_endpoint: str = TEST_URL
+    backup_reminder_days: int = 7
 
     def __post_init__(self) -> None:
         # Construction is the one gate, so an out-of-range value can never reach the UI.

@@ -19,7 +19,7 @@ import secrets
 import tarfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -205,3 +205,14 @@ def _read_index(tar: tarfile.TarFile, member: tarfile.TarInfo) -> dict[str, Any]
         return dict(index)
     except (ValueError, AttributeError) as exc:
         raise _refuse(f"its index is unreadable ({exc})") from None
+
+
+def last_backup_at(workspace: Workspace) -> datetime | None:
+    """When the newest backup of ``workspace`` was taken, from its custody log (None: never)."""
+    times = [e.event.time for e in workspace.events() if e.event.type is EventType.BACKUP_CREATED]
+    return max(times) if times else None
+
+
+def backup_overdue(last: datetime | None, days: int, now: datetime) -> bool:
+    """Whether a reminder is due: reminders on (``days`` > 0) and no backup within ``days``."""
+    return days > 0 and (last is None or now - last > timedelta(days=days))

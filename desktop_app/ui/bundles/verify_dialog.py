@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.bundles.reader import BundleCheck, check_bundle
-from desktop_app.core.crypto.age.keys import Identity, ScryptIdentity, parse_identity_file
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
+from desktop_app.core.services.age_keys import Identity, identities_from_key_file, passphrase_identity
 from desktop_app.ui.worker import Worker, WorkerPool
 
 
@@ -86,8 +86,8 @@ class BundleVerifyDialog(QDialog):
 
     def _identities(self) -> list[Identity]:
         if self.passphrase_field.text():
-            return [ScryptIdentity(self.passphrase_field.text())]
-        return list(parse_identity_file(Path(self.key_field.text()).read_text(encoding="utf-8")))
+            return [passphrase_identity(self.passphrase_field.text())]
+        return identities_from_key_file(Path(self.key_field.text()).read_text(encoding="utf-8"))
 
     def start(self) -> None:
         """Run the check on the pool."""
