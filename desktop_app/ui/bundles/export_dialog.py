@@ -132,7 +132,8 @@ class BundleExportDialog(QDialog):
     def show_address_book(self, entries: list[StoredRecipient]) -> None:
         """Offer the address book's entries (name, role and fingerprint)."""
         for entry in entries:
-            self.book_box.addItem(f"{entry.name} ({entry.role}) · {fingerprint(entry.public_key)}", entry)
+            role = ROLE_LABELS[RecipientRole(entry.role)] if entry.role in set(RecipientRole) else entry.role
+            self.book_box.addItem(f"{entry.name} ({role}) · {fingerprint(entry.public_key)}", entry)
         self.book_box.setEnabled(bool(entries))
 
     def _book_chosen(self, index: int) -> None:

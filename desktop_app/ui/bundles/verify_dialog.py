@@ -97,6 +97,7 @@ class BundleVerifyDialog(QDialog):
             self._show_error(getattr(problem, "message", None) or f"The key file cannot be read: {problem}")
             return
         self.differences.clear()
+        self.differences.show()
         self.verdict.setText("Checking…")
         self.progress.show()
         self.check_button.setEnabled(False)
@@ -137,3 +138,4 @@ class BundleVerifyDialog(QDialog):
         self.verdict.setText(f"{headline}<br>{summary}")
         for difference in check.differences:
             self.differences.addItem(f"{difference.member}  [{difference.code}]  {difference.message}")
+        self.differences.setVisible(not check.ok)  # an empty list under "Intact" only looks like missing content
