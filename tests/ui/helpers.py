@@ -2,10 +2,15 @@
 
 import sqlite3
 from contextlib import closing
+from pathlib import Path
 
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.progress import run_to_completion
+from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import DATABASE_NAME, Workspace
+from tests.core.cybertipline.samples import good_draft
+from tests.core.reports.helpers import import_uploads
 
 
 def populate(ws: Workspace, blobs: int = 24) -> list[str]:
@@ -37,3 +42,14 @@ def entry_count(ws: Workspace) -> int:
     """Rows in the log table, read without keys."""
     with closing(sqlite3.connect(f"file:{ws.paths.workspace / DATABASE_NAME}?mode=ro", uri=True)) as conn:
         return int(conn.execute("SELECT count(*) FROM log_entries").fetchone()[0])
+
+
+def report_with_two_files(ws: Workspace, root: Path) -> tuple[ItemService, ReportService, str]:
+    """Two synthetic pictures taken in and put in a complete report: what bundle screens export."""
+    items = ItemService(ws)
+    reports = ReportService(ws, items)
+    ids = [item_id for item_id, _ in import_uploads(items, root).values()]
+    record = reports.create_draft(ids)
+    record.draft.report = good_draft().report
+    reports.save(record)
+    return items, reports, record.report_id

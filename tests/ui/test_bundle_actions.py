@@ -24,25 +24,19 @@ from desktop_app.ui.bundles.backup_dialogs import BackupDialog, RestoreDialog
 from desktop_app.ui.bundles.export_dialog import BundleExportDialog
 from desktop_app.ui.bundles.verify_dialog import BundleVerifyDialog
 from tests.conftest import PASSPHRASE
-from tests.core.cybertipline.samples import good_draft
-from tests.core.reports.helpers import import_uploads
+from tests.ui.helpers import report_with_two_files
 
 
 @pytest.fixture
 def bundle_window(make_window, workspace, tmp_path):
     """A main window with reports, bundles and the address book; one report in the list."""
-    items = ItemService(workspace)
-    reports = ReportService(workspace, items)
-    ids = [item_id for item_id, _ in import_uploads(items, tmp_path).values()]
-    record = reports.create_draft(ids)
-    record.draft.report = good_draft().report
-    reports.save(record)
+    items, reports, report_id = report_with_two_files(workspace, tmp_path)
     bundles = BundleService(workspace, items, reports)
     settings = AppSettings(backup_reminder_days=0)  # the reminder has tests of its own
     window = make_window(
         workspace, items=items, reports=reports, settings=settings, bundles=bundles, recipients=RecipientBook(workspace)
     )
-    return window, record.report_id
+    return window, report_id
 
 
 def _bundles_menu(window) -> QMenu:

@@ -16,14 +16,11 @@ from desktop_app.core.bundles.layout import Profile, RecipientRole
 from desktop_app.core.crypto.age.keys import X25519Identity
 from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.bundles import BundleService, ExportRequest
-from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.recipients import RecipientBook
-from desktop_app.core.services.reports import ReportService
 from desktop_app.core.settings import AppSettings
 from desktop_app.ui.bundles.address_book import AddressBookDialog
 from desktop_app.ui.bundles.verify_dialog import BundleVerifyDialog
-from tests.core.cybertipline.samples import good_draft
-from tests.core.reports.helpers import import_uploads
+from tests.ui.helpers import report_with_two_files
 from tests.ui.screens import distinct_colours
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -58,12 +55,7 @@ def on_screen(window: QWidget, dialog: QWidget, size: tuple[int, int], path: Pat
 
 @pytest.fixture
 def desk(make_window, workspace, tmp_path):
-    items = ItemService(workspace)
-    reports = ReportService(workspace, items)
-    ids = [item_id for item_id, _ in import_uploads(items, tmp_path).values()]
-    record = reports.create_draft(ids)
-    record.draft.report = good_draft().report
-    reports.save(record)
+    items, reports, report_id = report_with_two_files(workspace, tmp_path)
     bundles = BundleService(workspace, items, reports)
     book = RecipientBook(workspace)
     for name, role in (
@@ -82,7 +74,7 @@ def desk(make_window, workspace, tmp_path):
         recipients=book,
     )
     window.tabs.setCurrentWidget(window.reports_page)
-    return window, bundles, record.report_id
+    return window, bundles, report_id
 
 
 @pytest.mark.parametrize("size", SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")

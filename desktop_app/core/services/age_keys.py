@@ -4,6 +4,8 @@ Dialogs parse what a person typed or chose (a recipient's ``age1...`` key, a key
 passphrase) into the opaque recipients and identities the bundle and backup services take.
 """
 
+from pathlib import Path
+
 from desktop_app.core.crypto.age.errors import AgeError
 from desktop_app.core.crypto.age.keys import Identity as Identity
 from desktop_app.core.crypto.age.keys import Recipient as Recipient
@@ -52,3 +54,14 @@ def passphrase_identity(passphrase: str) -> Identity:
 def identities_from_key_file(text: str) -> list[Identity]:
     """Every ``AGE-SECRET-KEY-1...`` in a key file's text."""
     return list(parse_identity_file(text))
+
+
+def identities_for(passphrase: str, key_file: str) -> list[Identity]:
+    """What a dialog's "key file or passphrase" fields mean: the passphrase if typed, else the file's keys.
+
+    Raises:
+        OSError: the key file cannot be read. AgeError: it holds no usable key.
+    """
+    if passphrase:
+        return [passphrase_identity(passphrase)]
+    return identities_from_key_file(Path(key_file).read_text(encoding="utf-8"))

@@ -31,10 +31,8 @@ from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.progress import CancelToken, Progress
 from desktop_app.core.services.age_keys import (
-    Identity,
     Recipient,
-    identities_from_key_file,
-    passphrase_identity,
+    identities_for,
     passphrase_recipient,
     public_key_in,
     recipient_from_text,
@@ -70,6 +68,18 @@ class _RunningDialog(QDialog):
         self.cancel_button = self.buttons.addButton("Cancel", QDialogButtonBox.ButtonRole.ActionRole)
         self.cancel_button.hide()
         self.cancel_button.clicked.connect(self.cancel)
+
+    def _lay_out(self, form: QFormLayout, hint_text: str) -> None:
+        hint = QLabel(hint_text, self)
+        hint.setWordWrap(True)
+        hint.setProperty("role", "hint")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.result_label)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
 
     def _run(self, function: Callable[..., Any], *args: Any, done: Callable[[Any], None]) -> None:
         token = CancelToken()
@@ -138,23 +148,14 @@ class BackupDialog(_RunningDialog):
         form.addRow("", self.key_button)
         form.addRow("Age key", self.keys_field)
         form.addRow("Save as", _browse_row(self, self.output_field, save_as))
-        hint = QLabel(
-            "The backup holds the encrypted database, every evidence file and the anchor: restoring it also "
-            "needs the workspace's own passphrase. Taking it is recorded in the custody log.",
-            self,
-        )
-        hint.setWordWrap(True)
-        hint.setProperty("role", "hint")
         self.start_button = self.buttons.addButton("Back up", QDialogButtonBox.ButtonRole.ActionRole)
         self.start_button.setProperty("role", "primary")
         self.start_button.clicked.connect(self.start)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.result_label)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
+        self._lay_out(
+            form,
+            "The backup holds the encrypted database, every evidence file and the anchor: restoring it also "
+            "needs the workspace's own passphrase. Taking it is recorded in the custody log.",
+        )
         self.resize(680, 420)
 
     def recipients(self) -> list[Recipient]:
@@ -212,34 +213,19 @@ class RestoreDialog(_RunningDialog):
         form.addRow(
             "Restore into", _browse_row(self, self.profile_field, lambda: QFileDialog.getExistingDirectory(self))
         )
-        hint = QLabel(
-            "The restored workspace opens with its own passphrase: start Evidence Desk with "
-            "--profile-dir pointing at that folder.",
-            self,
-        )
-        hint.setWordWrap(True)
-        hint.setProperty("role", "hint")
         self.start_button = self.buttons.addButton("Restore", QDialogButtonBox.ButtonRole.ActionRole)
         self.start_button.clicked.connect(self.start)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.result_label)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
+        self._lay_out(
+            form,
+            "The restored workspace opens with its own passphrase: start Evidence Desk with "
+            "--profile-dir pointing at that folder.",
+        )
         self.resize(680, 360)
-
-    def identities(self) -> list[Identity]:
-        """The passphrase, or the keys in the chosen key file."""
-        if self.passphrase_field.text():
-            return [passphrase_identity(self.passphrase_field.text())]
-        return identities_from_key_file(Path(self.key_field.text()).read_text(encoding="utf-8"))
 
     def start(self) -> None:
         """Restore on the pool."""
         try:
-            identities = self.identities()
+            identities = identities_for(self.passphrase_field.text(), self.key_field.text())
             if not self.profile_field.text().strip():
                 raise EvidenceDeskError("Choose a new, empty folder to restore into.")
         except (OSError, EvidenceDeskError) as problem:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.bundles.reader import BundleCheck, check_bundle
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
-from desktop_app.core.services.age_keys import Identity, identities_from_key_file, passphrase_identity
+from desktop_app.core.services.age_keys import Identity, identities_for
 from desktop_app.ui.worker import Worker, WorkerPool
 
 
@@ -84,15 +84,10 @@ class BundleVerifyDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 480)
 
-    def _identities(self) -> list[Identity]:
-        if self.passphrase_field.text():
-            return [passphrase_identity(self.passphrase_field.text())]
-        return identities_from_key_file(Path(self.key_field.text()).read_text(encoding="utf-8"))
-
     def start(self) -> None:
         """Run the check on the pool."""
         try:
-            identities = self._identities()
+            identities = identities_for(self.passphrase_field.text(), self.key_field.text())
         except (OSError, EvidenceDeskError) as problem:
             self._show_error(getattr(problem, "message", None) or f"The key file cannot be read: {problem}")
             return
