@@ -29,6 +29,7 @@ from desktop_app.core.platform.interpreter import tuned_for_the_gui
 from desktop_app.core.platform.logging_setup import configure_logging
 from desktop_app.core.platform.paths import PROFILE_ENV, AppPaths
 from desktop_app.core.platform.secrets import SecretStore, system_secret_store
+from desktop_app.core.services.recipients import RecipientBook
 from desktop_app.core.services.wiring import Services, build_services
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
@@ -180,6 +181,8 @@ def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLo
             submissions=services.submissions,
             keyring_available=secrets is not None,
             hashlists=services.hashlists,
+            bundles=services.bundles,
+            recipients=RecipientBook(services.workspace),
         )
         install_unlock_reminders(window, services.lifecycle, pool, window.workspace_unlocked)
         install_preservation(window, services.lifecycle, pool)

@@ -12,7 +12,7 @@ from typing import Any
 
 from desktop_app.cli.common import paths, read_capped
 from desktop_app.core.crypto.kdf import MAX_PASSPHRASE_BYTES
-from desktop_app.core.services.second_person import Confirmation, SecondPersonRefused, WorkspacePassphraseCheck
+from desktop_app.core.services.second_person import Confirmation, SecondPersonRefused, SecondReviewerCheck
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 
@@ -42,4 +42,4 @@ def confirmation(args: argparse.Namespace, workspace: Workspace, act: str) -> Co
             f"This desk's settings ask a second person to confirm {act}: give --second-person NAME and "
             "--second-passphrase-file FILE, or run on a terminal. Nothing was done."
         )
-    return WorkspacePassphraseCheck(workspace).confirm(name, secret)
+    return SecondReviewerCheck(workspace).confirm(name, secret)

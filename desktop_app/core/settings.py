@@ -31,6 +31,7 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "auto_lock_minutes": (0, AUTO_LOCK_MAX_MINUTES),
     "blur_strength": (BLUR_STRENGTH_MIN, BLUR_STRENGTH_MAX),
     "thumbnail_size": (THUMBNAIL_SIZE_MIN, THUMBNAIL_SIZE_MAX),
+    "backup_reminder_days": (0, 365),
 }
 FORMAT_VERSION = 1
 
@@ -51,6 +52,8 @@ class AppSettings:
             reviewer chooses production (its credentials are in the OS keyring, never here).
         second_person_confirmation: Destroying evidence and exporting it in full need a second
             passphrase-holder's confirmation on this machine, logged with both names.
+        backup_reminder_days: Remind at unlock when the last backup is older than this many days;
+            0 means never.
     """
 
     auto_lock_minutes: int = 10
@@ -61,6 +64,7 @@ class AppSettings:
     thumbnail_size: int = 64
     cybertipline_endpoint: str = TEST_URL
     second_person_confirmation: bool = False
+    backup_reminder_days: int = 7
 
     def __post_init__(self) -> None:
         # Construction is the one gate, so an out-of-range value can never reach the UI.

@@ -33,15 +33,18 @@ from desktop_app import APP_NAME
 from desktop_app.core.domain.submission import Environment
 from desktop_app.core.domain.verification import Verification
 from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.services.bundles import BundleService
 from desktop_app.core.services.checkpoint_export import CheckpointExport, default_file_name, export_checkpoint
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.services.hashlists import HashListService
+from desktop_app.core.services.recipients import RecipientBook
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.submission import SubmissionService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.services.workspace_snapshot import WorkspaceSnapshot, load_snapshot
 from desktop_app.core.settings import AppSettings
 from desktop_app.ui.auto_lock import AutoLockController
+from desktop_app.ui.bundles.controller import BundleActions
 from desktop_app.ui.custody.alerts import CustodyAlertController
 from desktop_app.ui.custody.controller import CustodyController
 from desktop_app.ui.custody.names import item_names
@@ -123,6 +126,8 @@ class MainWindow(QMainWindow):
         submissions: SubmissionService | None = None,
         keyring_available: bool = True,
         hashlists: HashListService | None = None,
+        bundles: BundleService | None = None,
+        recipients: RecipientBook | None = None,
     ) -> None:
         super().__init__(parent)
         self.keyring_available = keyring_available
@@ -229,6 +234,13 @@ class MainWindow(QMainWindow):
         if not keyring_available:
             self.statusBar().addPermanentWidget(keyring_notice(self._about))
         self._build_menus()
+        self.bundle_actions: BundleActions | None = None  # the Bundles menu, a report's "Export bundle…", backups
+        if bundles is not None and recipients is not None:
+            self.bundle_actions = BundleActions(
+                self, workspace, bundles, recipients, pool, lambda: self.settings, self.reports_page
+            )
+            self.bundle_actions.message.connect(self._show_message)
+            self.bundle_actions.install(self.menuBar(), self.workspace_unlocked, self.workspace_locked)
         for button, action in zip(self.queue_page.intake_buttons(), self.intake_actions, strict=True):
             button.clicked.connect(action.trigger)
 

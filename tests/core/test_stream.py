@@ -92,8 +92,41 @@ def test_decrypt_all_returns_nothing_when_the_end_is_bad():
     with pytest.raises(StreamError):
         for chunk in stream.iter_decrypt(key, io.BytesIO(bytes(sealed))):
             received.append(chunk)
-    # Streaming consumers see the good prefix and must drop it; decrypt_all never hands it out.
-    assert len(received) == 2
+    # Streaming consumers see the good prefix (the two chunks that authenticated) and must drop
+    # it; decrypt_all never hands it out.
+    assert b"".join(received) == b"\x01" * (2 * CHUNK_SIZE)
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 16])
+@pytest.mark.parametrize("chunks", [0, 1, 2, 3, 5, 16, 17])
+def test_batched_reads_give_the_same_plaintext_at_every_boundary(batch: int, chunks: int):
+    key = stream.new_file_key()
+    for extra in (0, 1, CHUNK_SIZE - 1):
+        plaintext = os.urandom(chunks * CHUNK_SIZE + extra) if chunks or extra else b""
+        sealed = encrypt(plaintext, key)
+        pieces = list(stream.iter_decrypt(key, io.BytesIO(sealed), batch=batch))
+        assert b"".join(pieces) == plaintext
+        assert all(len(p) <= (batch + 1) * CHUNK_SIZE for p in pieces)  # the held-back block joins the end
+
+
+@pytest.mark.parametrize("batch", [1, 3, 16])
+def test_a_batch_releases_only_the_chunks_before_a_bad_one(batch: int):
+    key = stream.new_file_key()
+    sealed = bytearray(encrypt(bytes(range(256)) * (5 * CHUNK_SIZE // 256), key))
+    sealed[stream.NONCE_SIZE + 3 * (CHUNK_SIZE + stream.TAG_SIZE) + 7] ^= 1  # chunk 3 altered
+    received = []
+    with pytest.raises(StreamError, match="chunk 3"):
+        for piece in stream.iter_decrypt(key, io.BytesIO(bytes(sealed)), batch=batch):
+            received.append(piece)
+    assert len(b"".join(received)) == 3 * CHUNK_SIZE
+
+
+def test_a_stream_cut_at_a_chunk_boundary_is_refused_in_batches():
+    key = stream.new_file_key()
+    sealed = encrypt(b"\x02" * (4 * CHUNK_SIZE + 5), key)
+    cut = sealed[: stream.NONCE_SIZE + 2 * (CHUNK_SIZE + stream.TAG_SIZE)]
+    with pytest.raises(StreamError):
+        b"".join(stream.iter_decrypt(key, io.BytesIO(cut), batch=16))
 
 
 def test_age_payload_layout_matches_an_independent_decryption():

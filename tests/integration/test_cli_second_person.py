@@ -7,6 +7,19 @@ from tests.conftest import PASSPHRASE
 from tests.integration.test_cli_bundle import run, stored  # noqa: F401 - the fixture, shared
 
 
+SECOND_PASSPHRASE = "the second reviewer's own passphrase"
+
+
+def _add_second_reviewer(profile) -> None:
+    workspace = Workspace.open(AppPaths.resolve(profile))
+    try:
+        workspace.unlock(PASSPHRASE, quiet=True)
+        workspace.reviewers.add("Second Reviewer", SECOND_PASSPHRASE)
+        workspace.lock()
+    finally:
+        workspace.close()
+
+
 def test_full_evidence_export_needs_the_second_person_hash_only_does_not(stored, tmp_path):  # noqa: F811
     profile, report_id, key, _ = stored
     AppSettings(second_person_confirmation=True).save(AppPaths.resolve(profile).settings_file)
@@ -21,6 +34,12 @@ def test_full_evidence_export_needs_the_second_person_hash_only_does_not(stored,
 
     secret = tmp_path / "second.txt"
     secret.write_text(PASSPHRASE + "\n")
+    mine = ("--second-person", "Second Reviewer", "--second-passphrase-file", secret)
+    refused = run(profile, *export, *mine, "-o", tmp_path / "alone.age")  # the acting reviewer's own passphrase
+    assert refused.returncode != 0 and "does not open" in refused.stderr
+    assert not (tmp_path / "alone.age").exists()
+    _add_second_reviewer(profile)
+    secret.write_text(SECOND_PASSPHRASE + "\n")
     second = ("--second-person", "Second Reviewer", "--second-passphrase-file", secret)
     done = run(profile, *export, *second, "-o", tmp_path / "full.age")
     assert done.returncode == 0, done.stderr

@@ -143,7 +143,7 @@ def make_window(qtbot, pool, auto_lock, paths):
 
     def make(
         ws, verification=None, items=None, fetch=None, settings=None, reports=None, cybertipline=None, submissions=None,
-        hashlists=None,
+        hashlists=None, bundles=None, recipients=None,
     ):
         items = items if items is not None else ItemService(ws)
         window = MainWindow(
@@ -159,6 +159,8 @@ def make_window(qtbot, pool, auto_lock, paths):
             cybertipline=cybertipline,
             submissions=submissions,
             hashlists=hashlists,
+            bundles=bundles,
+            recipients=recipients,
         )
         qtbot.addWidget(window)
         windows.append(window)

@@ -2,10 +2,15 @@
 
 import sqlite3
 from contextlib import closing
+from pathlib import Path
 
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.progress import run_to_completion
+from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import DATABASE_NAME, Workspace
+from tests.core.cybertipline.samples import good_draft
+from tests.core.reports.helpers import import_uploads
 
 
 def populate(ws: Workspace, blobs: int = 24) -> list[str]:
@@ -45,3 +50,14 @@ def stop_report_editor(window) -> None:
     if editor is not None:
         editor.autosave.stop()
         editor.autosave.wait()
+
+
+def report_with_two_files(ws: Workspace, root: Path) -> tuple[ItemService, ReportService, str]:
+    """Two synthetic pictures taken in and put in a complete report: what bundle screens export."""
+    items = ItemService(ws)
+    reports = ReportService(ws, items)
+    ids = [item_id for item_id, _ in import_uploads(items, root).values()]
+    record = reports.create_draft(ids)
+    record.draft.report = good_draft().report
+    reports.save(record)
+    return items, reports, record.report_id

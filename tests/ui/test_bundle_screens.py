@@ -9,12 +9,9 @@ from desktop_app.core.bundles.reader import check_bundle
 from desktop_app.core.crypto.age.keys import X25519Identity
 from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.bundles import BundleService
-from desktop_app.core.services.items import ItemService
-from desktop_app.core.services.reports import ReportService
 from desktop_app.ui.bundles.export_dialog import BundleExportDialog
 from desktop_app.ui.bundles.verify_dialog import BundleVerifyDialog
-from tests.core.cybertipline.samples import good_draft
-from tests.core.reports.helpers import import_uploads
+from tests.ui.helpers import report_with_two_files
 from tests.ui.screens import distinct_colours, grab
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -27,13 +24,8 @@ def shots(tmp_path) -> Path:
 
 @pytest.fixture
 def report(workspace, tmp_path):
-    items = ItemService(workspace)
-    reports = ReportService(workspace, items)
-    ids = [item_id for item_id, _ in import_uploads(items, tmp_path).values()]
-    record = reports.create_draft(ids)
-    record.draft.report = good_draft().report
-    reports.save(record)
-    return BundleService(workspace, items, reports), record.report_id
+    items, reports, report_id = report_with_two_files(workspace, tmp_path)
+    return BundleService(workspace, items, reports), report_id
 
 
 def test_export_dialog_enforces_the_rules_then_exports(qtbot, pool, report, tmp_path, shots):

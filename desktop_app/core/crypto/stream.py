@@ -35,6 +35,7 @@ NONCE_SIZE = 16
 FILE_KEY_SIZE = 16
 _MAX_COUNTER = 1 << 88
 _WRITE_BATCH_CHUNKS = 16
+READ_BATCH_CHUNKS = 16  # 1 MiB of plaintext per read and per yield
 
 
 class StreamError(Exception):
@@ -83,9 +84,14 @@ class StreamEncryptor:
     it is known whether it is the last. Sealed chunks are encrypted in place into one reusable
     output buffer and written ~1 MiB at a time: no per-chunk allocation, few system calls
     (measured: 650 -> 840 MB/s for encrypt + write + fsync).
+
+    With ``hand_off``, each written batch is a fresh buffer that ``out`` may keep (a writer on
+    another thread, as the bundle export uses) instead of the reused one.
     """
 
-    def __init__(self, file_key: bytes, out: BinaryIO, cipher: Cipher = Cipher.CHACHA20_POLY1305) -> None:
+    def __init__(
+        self, file_key: bytes, out: BinaryIO, cipher: Cipher = Cipher.CHACHA20_POLY1305, hand_off: bool = False
+    ) -> None:
         nonce = os.urandom(NONCE_SIZE)
         self._cipher = _payload_cipher(file_key, nonce, cipher)
         self._out = out
@@ -95,9 +101,10 @@ class StreamEncryptor:
         self._sealed_length = 0
         self._counter = 0
         self._finished = False
+        self._hand_off = hand_off
         out.write(nonce)
 
-    def write(self, data: bytes | memoryview) -> None:
+    def write(self, data: bytes | bytearray | memoryview) -> None:
         """Add plaintext."""
         view = memoryview(data)
         if self._buffer:  # top up the held-back partial chunk first
@@ -139,6 +146,9 @@ class StreamEncryptor:
         if self._sealed_length:
             self._out.write(self._sealed_view[: self._sealed_length])
             self._sealed_length = 0
+            if self._hand_off:
+                self._sealed = bytearray(len(self._sealed))
+                self._sealed_view = memoryview(self._sealed)
 
 
 def encrypted_size(plaintext_size: int) -> int:
@@ -147,32 +157,80 @@ def encrypted_size(plaintext_size: int) -> int:
     return NONCE_SIZE + plaintext_size + chunks * TAG_SIZE
 
 
-def iter_decrypt(file_key: bytes, src: BinaryIO, cipher: Cipher = Cipher.CHACHA20_POLY1305) -> Iterator[bytes]:
-    """Yield authenticated plaintext chunks; raise ``StreamError`` at the first bad chunk."""
+def iter_decrypt(
+    file_key: bytes, src: BinaryIO, cipher: Cipher = Cipher.CHACHA20_POLY1305, batch: int = READ_BATCH_CHUNKS
+) -> Iterator[bytes | bytearray]:
+    """Yield authenticated plaintext; raise ``StreamError`` at the first bad chunk.
+
+    Reads ``batch`` sealed chunks per system call into one reused buffer and decrypts each into a
+    fresh plaintext buffer of up to ``batch`` chunks, which is yielded whole (a new object each
+    time, so a consumer may keep it). Plaintext is released only for chunks that authenticated:
+    when a chunk fails, the chunks of its batch before it are yielded first, then the error is
+    raised, exactly as if they had been yielded one by one. Larger pieces mean fewer calls into
+    the AEAD and the hashes, and those calls run without the GIL (``cryptography`` releases it
+    for buffers over 2 KiB), so a pipeline on threads overlaps them.
+    """
     nonce = src.read(NONCE_SIZE)
     if len(nonce) != NONCE_SIZE:
         raise StreamError("stream header is truncated")
     aead = _payload_cipher(file_key, nonce, cipher)
     block = CHUNK_SIZE + TAG_SIZE
-    current = src.read(block)
-    counter = 0
+    # One block more than a batch: the last block read is held back until the next read says
+    # whether anything follows it (only the final chunk carries the last flag).
+    sealed = bytearray((batch + 1) * block)
+    view = memoryview(sealed)
+    held, counter, ended = 0, 0, False
     while True:
-        following = src.read(block) if len(current) == block else b""
-        last = not following
-        if len(current) < TAG_SIZE:
+        filled = held
+        while not ended and filled < len(sealed):
+            count = _read_into(src, view[filled:])
+            ended = count == 0
+            filled += count
+        if ended:
+            sizes = [block] * (filled // block) + ([filled % block] if filled % block else [])
+        else:
+            sizes = [block] * (filled // block - 1)
+        if not sizes:
             raise StreamError("stream is truncated")
-        if last and len(current) == TAG_SIZE and counter > 0:
-            raise StreamError("empty final chunk after data")
-        try:
-            plaintext = aead.decrypt(_chunk_nonce(counter, last), current, None)
-        except InvalidTag as exc:
-            where = "truncated or altered at its end" if last else "altered or reordered"
-            raise StreamError(f"chunk {counter}: stream is {where}") from exc
+        plaintext = bytearray(sum(sizes) - TAG_SIZE * len(sizes))
+        out, offset, done = memoryview(plaintext), 0, 0
+        for index, size in enumerate(sizes):
+            last = ended and index == len(sizes) - 1
+            error = _open_into(aead, counter, last, view[offset : offset + size], out[done : done + size - TAG_SIZE])
+            if error is not None:
+                if done:
+                    yield bytes(out[:done])
+                raise error
+            offset, done, counter = offset + size, done + size - TAG_SIZE, counter + 1
+        out.release()
         yield plaintext
-        if last:
+        if ended:
             return
-        current = following
-        counter += 1
+        held = filled - offset
+        view[:held] = view[offset:filled]
+
+
+def _read_into(src: BinaryIO, target: memoryview) -> int:
+    readinto = getattr(src, "readinto", None)
+    if readinto is not None:
+        return int(readinto(target) or 0)
+    data = src.read(len(target))  # a source without readinto (a test double)
+    target[: len(data)] = data
+    return len(data)
+
+
+def _open_into(aead: Any, counter: int, last: bool, sealed: memoryview, target: memoryview) -> StreamError | None:
+    """Decrypt one chunk into ``target``; the error to raise, if it is malformed or fails."""
+    if len(sealed) < TAG_SIZE:
+        return StreamError("stream is truncated")
+    if last and len(sealed) == TAG_SIZE and counter > 0:
+        return StreamError("empty final chunk after data")
+    try:
+        aead.decrypt_into(_chunk_nonce(counter, last), sealed, None, target)
+    except InvalidTag:
+        where = "truncated or altered at its end" if last else "altered or reordered"
+        return StreamError(f"chunk {counter}: stream is {where}")
+    return None
 
 
 def decrypt_all(file_key: bytes, src: BinaryIO, cipher: Cipher = Cipher.CHACHA20_POLY1305) -> bytes:

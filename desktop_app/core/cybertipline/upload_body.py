@@ -26,7 +26,12 @@ class StreamingBody(io.RawIOBase):
     """A read-once, forward-only file over ``chunks`` that is exactly ``size`` bytes long."""
 
     def __init__(
-        self, chunks: Iterator[bytes], size: int, check: Callable[[], None] = lambda: None, *, digest: bool = True
+        self,
+        chunks: Iterator[bytes | bytearray],
+        size: int,
+        check: Callable[[], None] = lambda: None,
+        *,
+        digest: bool = True,
     ) -> None:
         super().__init__()
         self._chunks = chunks

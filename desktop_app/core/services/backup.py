@@ -19,7 +19,7 @@ import secrets
 import tarfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -96,19 +96,16 @@ def create_backup(
         small.insert(1, (f"anchors/{workspace.anchor_file.name}", anchor))
     contents = BundleContents(small, streamed, int(datetime.now(UTC).timestamp()))
     temp = out_path.with_name(f".{out_path.name}.{secrets.token_hex(6)}.partial")
-    digest = hashlib.sha256()
     try:
         with open(temp, "xb") as out:
-            yield from write_bundle(out, recipients, contents, cancel)
+            written = yield from write_bundle(out, recipients, contents, cancel)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, out_path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    for block in _file_chunks(out_path):
-        digest.update(block)
-    return BackupResult(out_path, out_path.stat().st_size, digest.hexdigest(), len(ids))
+    return BackupResult(out_path, written.size, written.sha256, len(ids))
 
 
 def _refuse(detail: str) -> BundleMalformed:
@@ -208,3 +205,14 @@ def _read_index(tar: tarfile.TarFile, member: tarfile.TarInfo) -> dict[str, Any]
         return dict(index)
     except (ValueError, AttributeError) as exc:
         raise _refuse(f"its index is unreadable ({exc})") from None
+
+
+def last_backup_at(workspace: Workspace) -> datetime | None:
+    """When the newest backup of ``workspace`` was taken, from its custody log (None: never)."""
+    times = [e.event.time for e in workspace.events() if e.event.type is EventType.BACKUP_CREATED]
+    return max(times) if times else None
+
+
+def backup_overdue(last: datetime | None, days: int, now: datetime) -> bool:
+    """Whether a reminder is due: reminders on (``days`` > 0) and no backup within ``days``."""
+    return days > 0 and (last is None or now - last > timedelta(days=days))

@@ -214,7 +214,7 @@ class BundleService:
         temp = out_path.with_name(f".{out_path.name}.{secrets.token_hex(6)}.partial")
         try:
             with open(temp, "xb") as out:
-                yield from write_bundle(out, recipients, contents, cancel)
+                written = yield from write_bundle(out, recipients, contents, cancel)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(temp, out_path)
@@ -224,7 +224,7 @@ class BundleService:
                 EventType.BUNDLE_EXPORT_ABANDONED, {"reason": type(exc).__name__, "output": out_path.name}, report_id
             )
             raise
-        sha256, size = _file_sha256(out_path)
+        sha256, size = written.sha256, written.size  # hashed as it was written: no second read
         self._workspace.record(
             EventType.BUNDLE_WRITTEN,
             {"output": out_path.name, "sha256": sha256, "size": size, "manifest_sha256": manifest_sha256},
@@ -307,11 +307,3 @@ class BundleService:
             )
         return {"verifier_key": self._workspace.verifier_key(), "checkpoint": note, "entries": entries}
 
-
-def _file_sha256(path: Path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as handle:
-        while block := handle.read(1024 * 1024):
-            digest.update(block)
-            size += len(block)
-    return digest.hexdigest(), size

@@ -12,7 +12,8 @@ from desktop_app.core.bundles.layout import RecipientRole
 from desktop_app.core.crypto.age.keys import X25519Identity, X25519Recipient
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.bundle_recipients import RecipientStore, StoredRecipient
+from desktop_app.core.storage.bundle_recipients import RecipientStore
+from desktop_app.core.storage.bundle_recipients import StoredRecipient as StoredRecipient
 
 
 def fingerprint(public_key: str) -> str:
@@ -53,6 +54,11 @@ class RecipientBook:
         """Every entry."""
         with self._workspace.db.read() as reader:
             return self._store.list(reader.conn)
+
+    def has_desk_key(self) -> bool:
+        """Whether the desk's key pair exists (reading never makes it)."""
+        with self._workspace.db.read() as reader:
+            return self._store.desk_secret(reader.conn) is not None
 
     def desk_recipient(self) -> X25519Recipient:
         """The desk's own public key, making the key pair on first use."""

@@ -1,21 +1,16 @@
-"""Second-person confirmation: a second passphrase-holder confirms destruction or a full-evidence export.
+"""Second-person confirmation: another reviewer confirms destruction or a full-evidence export.
 
-Optional (``AppSettings.second_person_confirmation``). The second person types their name and their
-passphrase on the same machine; the act is then logged with both names: the reviewer as the
-event's actor, the confirmer in its data (``confirmed_by``, and ``confirmed_with``: what the
-passphrase was checked against).
-
-Until a workspace has several reviewers with a key slot each, the only passphrase it can check is
-the workspace's own (``Workspace.passphrase_matches``), and the confirmer is named as typed. The
-check is behind ``ConfirmationCheck`` so that per-reviewer slots can replace it without touching
-the dialogs or the services that use it: a slot check returns the slot's name instead of the typed
-one.
+Optional (``AppSettings.second_person_confirmation``). The second person types their name and
+their own passphrase on the same machine; it must open that reviewer's key slot (each reviewer has
+one, ``docs/vault-format.md``) and must not be the reviewer who is acting. The act is then logged
+with both names: the acting reviewer as the event's actor, the confirmer in its data
+(``confirmed_by``, as their slot names them, and ``confirmed_with``: ``"reviewer-slot"``).
 """
 
 from dataclasses import dataclass
 from typing import Protocol
 
-from desktop_app.core.errors import EvidenceDeskError
+from desktop_app.core.errors import EvidenceDeskError, WrongPassphrase
 
 
 class SecondPersonRefused(EvidenceDeskError):
@@ -29,18 +24,23 @@ class Confirmation:
     """Who confirmed, and what their passphrase was checked against."""
 
     name: str
-    checked_with: str  # "workspace-passphrase" now; a reviewer slot's id later
+    checked_with: str  # "reviewer-slot": the passphrase opened the confirmer's own key slot
 
     def to_json(self) -> dict[str, str]:
         """As logged in the confirmed act's event."""
         return {"confirmed_by": self.name, "confirmed_with": self.checked_with}
 
 
-class PassphraseHolder(Protocol):
-    """What can tell whether a passphrase opens it (the workspace)."""
+class ReviewerDirectory(Protocol):
+    """What can say whose slot a passphrase opens, and who is acting (the workspace)."""
 
-    def passphrase_matches(self, passphrase: str) -> bool:
-        """Whether ``passphrase`` opens the workspace's passphrase slot."""
+    @property
+    def reviewer(self) -> str:
+        """The unlocked reviewer."""
+        ...
+
+    def reviewer_for(self, passphrase: str, name: str | None = None) -> str:
+        """The reviewer whose slot ``passphrase`` opens (``name``'s); ``WrongPassphrase`` if none."""
         ...
 
 
@@ -52,17 +52,29 @@ class ConfirmationCheck(Protocol):
         ...
 
 
-class WorkspacePassphraseCheck:
-    """Today's check: the workspace's one passphrase, the confirmer named as typed."""
+class SecondReviewerCheck:
+    """The second person is another reviewer of the workspace, proved by their own passphrase."""
 
-    def __init__(self, workspace: PassphraseHolder) -> None:
+    def __init__(self, workspace: ReviewerDirectory) -> None:
         self._workspace = workspace
 
     def confirm(self, name: str, passphrase: str) -> Confirmation:
-        """Refuse an empty name or a wrong passphrase with a message the second person can act on."""
+        """Refuse an empty name, a passphrase that is not that reviewer's, or the acting reviewer themself."""
         name = name.strip()
         if not name:
             raise SecondPersonRefused("The second person must give their name; it is kept in the custody log.")
-        if not passphrase or not self._workspace.passphrase_matches(passphrase):
-            raise SecondPersonRefused("That passphrase does not open this workspace. The second person types it again.")
-        return Confirmation(name, "workspace-passphrase")
+        try:
+            confirmer = self._workspace.reviewer_for(passphrase, name) if passphrase else None
+        except WrongPassphrase:
+            confirmer = None
+        if confirmer is None:
+            raise SecondPersonRefused(
+                f"That passphrase does not open {name}'s key slot. The second person checks their name "
+                "(Workspace > Reviewers lists them) and types their passphrase again."
+            )
+        if confirmer.casefold() == self._workspace.reviewer.casefold():
+            raise SecondPersonRefused(
+                "The second person must be another reviewer, not the one acting. Add them under "
+                "Workspace > Reviewers if they have no passphrase of their own yet."
+            )
+        return Confirmation(confirmer, "reviewer-slot")

@@ -336,7 +336,7 @@ class EvidenceVault:
                 f"where the item says {expected[:12]}…): the item's link to it was changed."
             )
 
-    def iter_plaintext(self, blob_id: str, expected_sha256: str | None = None) -> Iterator[bytes]:
+    def iter_plaintext(self, blob_id: str, expected_sha256: str | None = None) -> Iterator[bytes | bytearray]:
         """Stream a blob's plaintext; each chunk is authenticated, the stream's end only at the end.
 
         The end also checks the SHA-256 of what was read against the blob's sealed record (and

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 from desktop_app.core.bundles.layout import Profile, RecipientRole, depictions_allowed
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
+from desktop_app.core.services.age_keys import Recipient, recipient_from_text
 from desktop_app.core.services.bundles import BundleService, ExportRequest, ExportResult
-from desktop_app.core.services.keys import Recipient, recipients_from_lines
+from desktop_app.core.services.recipients import RecipientBook, StoredRecipient, fingerprint
 from desktop_app.core.services.second_person import ConfirmationCheck
 from desktop_app.ui.widgets.form_parts import passphrase_field
 from desktop_app.ui.worker import Worker, WorkerPool
@@ -54,12 +55,20 @@ class BundleExportDialog(QDialog):
         report_id: str,
         parent: QWidget | None = None,
         second_person: ConfirmationCheck | None = None,
+        book: RecipientBook | None = None,
     ) -> None:
         super().__init__(parent)
         self._second_person = second_person  # set when the setting asks a second person to confirm full evidence
         self.setWindowTitle(f"Export report {report_id[:8]} as an encrypted bundle")
         self._pool, self._bundles, self._report_id = pool, bundles, report_id
         self._worker: Worker | None = None
+        self.book_box = QComboBox(self)  # the address book: fills name, role and key at once
+        self.book_box.addItem("Type the recipient below, or choose one from the address book…", None)
+        self.book_box.activated.connect(self._book_chosen)
+        self.book_box.setEnabled(False)
+        if book is not None:
+            worker = pool.run(book.list, context=self)
+            worker.result.connect(self.show_address_book)
         self.recipient_field = QLineEdit(self)
         self.recipient_field.setPlaceholderText("e.g. Det. J. Doe, State ICAC Task Force")
         self.role_box = QComboBox(self)
@@ -88,6 +97,7 @@ class BundleExportDialog(QDialog):
         output_row.addWidget(self.output_field, 1)
         output_row.addWidget(browse)
         form = QFormLayout()
+        form.addRow("Address book", self.book_box)
         form.addRow("Recipient", self.recipient_field)
         form.addRow("Role", self.role_box)
         form.addRow("Contents", profile_row)
@@ -131,6 +141,21 @@ class BundleExportDialog(QDialog):
         self._update_rules()
         self.resize(720, 560)
 
+    def show_address_book(self, entries: list[StoredRecipient]) -> None:
+        """Offer the address book's entries (name, role and fingerprint)."""
+        for entry in entries:
+            role = ROLE_LABELS[RecipientRole(entry.role)] if entry.role in set(RecipientRole) else entry.role
+            self.book_box.addItem(f"{entry.name} ({role}) · {fingerprint(entry.public_key)}", entry)
+        self.book_box.setEnabled(bool(entries))
+
+    def _book_chosen(self, index: int) -> None:
+        entry = self.book_box.itemData(index)
+        if isinstance(entry, StoredRecipient):
+            self.recipient_field.setText(entry.name)
+            self.role_box.setCurrentIndex(max(0, self.role_box.findData(RecipientRole(entry.role))))
+            if entry.public_key not in self.keys_field.toPlainText():
+                self.keys_field.appendPlainText(entry.public_key)
+
     def _choose_output(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the bundle as", f"report-{self._report_id[:8]}.age")
         if path:
@@ -144,7 +169,7 @@ class BundleExportDialog(QDialog):
 
     def _recipients(self) -> list[Recipient]:
         lines = [line.strip() for line in self.keys_field.toPlainText().splitlines() if line.strip()]
-        return recipients_from_lines(lines)
+        return [recipient_from_text(line) for line in lines]
 
     def _update_rules(self) -> None:
         request = self._request()

@@ -26,7 +26,7 @@ from desktop_app.core.bundles.reader import BundleCheck, check_bundle
 from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
-from desktop_app.core.services.keys import Identity, identities_from_file, passphrase_identity
+from desktop_app.core.services.age_keys import Identity, identities_for
 from desktop_app.ui.worker import Worker, WorkerPool
 
 
@@ -85,19 +85,15 @@ class BundleVerifyDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 480)
 
-    def _identities(self) -> list[Identity]:
-        if self.passphrase_field.text():
-            return [passphrase_identity(self.passphrase_field.text())]
-        return identities_from_file(Path(self.key_field.text()).read_text(encoding="utf-8"))
-
     def start(self) -> None:
         """Run the check on the pool."""
         try:
-            identities = self._identities()
+            identities = identities_for(self.passphrase_field.text(), self.key_field.text())
         except (OSError, EvidenceDeskError) as problem:
             self._show_error(getattr(problem, "message", None) or f"The key file cannot be read: {problem}")
             return
         self.differences.clear()
+        self.differences.show()
         self.verdict.setText("Checking…")
         self.progress.show()
         self.check_button.setEnabled(False)
@@ -138,3 +134,4 @@ class BundleVerifyDialog(QDialog):
         self.verdict.setText(f"{headline}<br>{summary}")
         for difference in check.differences:
             self.differences.addItem(f"{difference.member}  [{difference.code}]  {difference.message}")
+        self.differences.setVisible(not check.ok)  # an empty list under "Intact" only looks like missing content

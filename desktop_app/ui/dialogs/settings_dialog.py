@@ -79,6 +79,13 @@ class SettingsDialog(QDialog):
         self.auto_lock_spin.setSuffix(" minutes")
         self.auto_lock_spin.setValue(settings.auto_lock_minutes)
         self.auto_lock_spin.setMaximumWidth(160)
+        self.backup_days_spin = QSpinBox()
+        self.backup_days_spin.setRange(0, 365)
+        self.backup_days_spin.setSpecialValueText("Never")
+        self.backup_days_spin.setSuffix(" days")
+        self.backup_days_spin.setValue(settings.backup_reminder_days)
+        self.backup_days_spin.setMaximumWidth(160)
+        self.backup_days_spin.setToolTip("At unlock, remind me to back up when the last backup is older than this.")
 
         self.blur_checkbox = QCheckBox("Blur evidence until I reveal it")
         self.blur_checkbox.setChecked(settings.blur_by_default)
@@ -108,6 +115,7 @@ class SettingsDialog(QDialog):
         lock_form = QFormLayout()
         lock_form.setHorizontalSpacing(14)
         lock_form.addRow("Lock after idle", self.auto_lock_spin)
+        lock_form.addRow("Backup reminder after", self.backup_days_spin)
         self.second_person_checkbox = QCheckBox("Destroying or exporting all evidence needs a second person")
         self.second_person_checkbox.setChecked(settings.second_person_confirmation)
         lock_form.addRow("", self.second_person_checkbox)
@@ -153,6 +161,7 @@ class SettingsDialog(QDialog):
         return replace(
             self._original,
             auto_lock_minutes=self.auto_lock_spin.value(),
+            backup_reminder_days=self.backup_days_spin.value(),
             blur_by_default=self.blur_checkbox.isChecked(),
             greyscale_by_default=self.greyscale_checkbox.isChecked(),
             blur_strength=self.blur_slider.value(),

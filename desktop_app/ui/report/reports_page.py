@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -218,6 +219,7 @@ class ReportsPage(QWidget):
         self.table.installEventFilter(self)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._list_menu)
+        self.report_menu_extensions: list[Callable[[QMenu, str], None]] = []
         self.table.selectionModel().currentRowChanged.connect(lambda current, _: self._row_chosen(current.row()))
         self.new_button = QPushButton("New report")
         self.new_button.setProperty("role", "primary")
@@ -381,12 +383,18 @@ class ReportsPage(QWidget):
 
     def _list_menu(self, point: QPoint) -> None:
         row = self.table.indexAt(point).row()
-        if self.submissions is None or not 0 <= row < len(self.model.summaries):
+        if not 0 <= row < len(self.model.summaries):
             return
         summary = self.model.summaries[row]
-        status = self.model.statuses.get(summary.report_id)
-        menu = submission_menu(self.table, summary.report_id, status, summary.errors == 0, self.submissions)
-        menu.popup(self.table.viewport().mapToGlobal(point))
+        if self.submissions is not None:
+            status = self.model.statuses.get(summary.report_id)
+            menu = submission_menu(self.table, summary.report_id, status, summary.errors == 0, self.submissions)
+        else:
+            menu = QMenu(self.table)
+        for extend in self.report_menu_extensions:  # other features' actions on a report (its bundle)
+            extend(menu, summary.report_id)
+        if not menu.isEmpty():
+            menu.popup(self.table.viewport().mapToGlobal(point))
 
     def _submission_changed(self, _report_id: str) -> None:
         self.reload()

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QPushButton
 
 from desktop_app.core.services.lifecycle import Lifecycle
-from desktop_app.core.services.second_person import ConfirmationCheck, WorkspacePassphraseCheck
+from desktop_app.core.services.second_person import ConfirmationCheck, SecondReviewerCheck
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.retention.page import FIGURES_TAB, RETENTION_TAB, PreservationPage
 from desktop_app.ui.worker import WorkerPool
@@ -21,7 +21,7 @@ def install_preservation(window: MainWindow, lifecycle: Lifecycle, pool: WorkerP
 
     def second_person() -> ConfirmationCheck | None:
         # Read at each use: the setting can change while the app runs.
-        return WorkspacePassphraseCheck(workspace) if window.settings.second_person_confirmation else None
+        return SecondReviewerCheck(workspace) if window.settings.second_person_confirmation else None
 
     page = PreservationPage(lifecycle, pool, second_person)
     page.message.connect(window.statusBar().showMessage)

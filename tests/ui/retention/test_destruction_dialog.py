@@ -1,9 +1,8 @@
 """The two-step destruction confirmation: refused under another hold (named), then check, code, destroy."""
 
 from desktop_app.core.domain.events import EventType
-from desktop_app.core.services.second_person import WorkspacePassphraseCheck
+from desktop_app.core.services.second_person import SecondReviewerCheck
 from desktop_app.ui.retention.destruction_dialog import DestructionDialog
-from tests.conftest import PASSPHRASE
 from tests.ui.screens import distinct_colours, grab
 
 
@@ -14,6 +13,14 @@ def _check(qtbot, dialog) -> None:
 
 def _destroyed(workspace) -> list:
     return [e.event for e in workspace.events() if e.event.type is EventType.ITEM_DESTROYED]
+
+
+SECOND_PASSPHRASE = "the second reviewer's own passphrase"
+
+
+def _second_reviewer(workspace) -> SecondReviewerCheck:
+    workspace.reviewers.add("Second Reviewer", SECOND_PASSPHRASE)
+    return SecondReviewerCheck(workspace)
 
 
 def test_a_request_to_destroy_an_item_another_hold_covers_is_refused_naming_the_hold(
@@ -80,7 +87,7 @@ def test_a_second_person_must_confirm_with_a_passphrase_and_is_logged(
 ):
     target = held.old_items[1]
     dialog = DestructionDialog(
-        lifecycle.destruction, pool, target=target, second_person=WorkspacePassphraseCheck(workspace)
+        lifecycle.destruction, pool, target=target, second_person=_second_reviewer(workspace)
     )
     qtbot.addWidget(dialog)
     dialog.show()
@@ -95,7 +102,7 @@ def test_a_second_person_must_confirm_with_a_passphrase_and_is_logged(
     assert _destroyed(workspace) == [] and dialog.confirmer_passphrase.text() == ""
     qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=10_000)
 
-    dialog.confirmer_passphrase.setText(PASSPHRASE)
+    dialog.confirmer_passphrase.setText(SECOND_PASSPHRASE)
     dialog.resize(760, 700)
     grab(dialog, shots_dir / "destruction-second-person.png")
     with qtbot.waitSignal(dialog.succeeded, timeout=20_000):

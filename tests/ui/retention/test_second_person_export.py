@@ -5,11 +5,17 @@ from desktop_app.core.domain.events import EventType
 from desktop_app.core.services.bundles import BundleService
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
-from desktop_app.core.services.second_person import WorkspacePassphraseCheck
+from desktop_app.core.services.second_person import SecondReviewerCheck
 from desktop_app.ui.bundles.export_dialog import BundleExportDialog
-from tests.conftest import PASSPHRASE
 from tests.core.cybertipline.samples import good_draft
 from tests.core.reports.helpers import import_uploads
+
+SECOND_PASSPHRASE = "the second reviewer's own passphrase"
+
+
+def _second_reviewer(workspace) -> SecondReviewerCheck:
+    workspace.reviewers.add("Second Reviewer", SECOND_PASSPHRASE)
+    return SecondReviewerCheck(workspace)
 
 
 def test_full_evidence_needs_the_second_person_and_names_them(qtbot, pool, workspace, tmp_path):
@@ -22,7 +28,7 @@ def test_full_evidence_needs_the_second_person_and_names_them(qtbot, pool, works
         pool,
         BundleService(workspace, items, reports),
         record.report_id,
-        second_person=WorkspacePassphraseCheck(workspace),
+        second_person=_second_reviewer(workspace),
     )
     qtbot.addWidget(dialog)
     dialog.recipient_field.setText("ICAC Task Force")
@@ -42,7 +48,7 @@ def test_full_evidence_needs_the_second_person_and_names_them(qtbot, pool, works
     qtbot.waitUntil(dialog.export_button.isEnabled, timeout=5_000)
     assert not (tmp_path / "report.age").exists() and dialog.confirmer_passphrase.text() == ""
 
-    dialog.confirmer_passphrase.setText(PASSPHRASE)
+    dialog.confirmer_passphrase.setText(SECOND_PASSPHRASE)
     dialog.export_button.click()
     qtbot.waitUntil(lambda: "SHA-256" in dialog.result_label.text(), timeout=30_000)
     qtbot.waitUntil(dialog.export_button.isEnabled, timeout=5_000)

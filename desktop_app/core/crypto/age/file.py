@@ -57,7 +57,8 @@ class AgeWriter:
     age reader refuses it as truncated, so an interrupted export can never pass for a whole one.
     """
 
-    def __init__(self, out: BinaryIO, recipients: Sequence[Recipient]) -> None:
+    def __init__(self, out: BinaryIO, recipients: Sequence[Recipient], hand_off: bool = False) -> None:
+        """Write the header now; with ``hand_off``, ``out`` may keep what it is given (see ``StreamEncryptor``)."""
         if not recipients:
             raise ValueError("an age file needs at least one recipient")
         if any(isinstance(r, ScryptRecipient) for r in recipients) and len(recipients) > 1:
@@ -66,10 +67,10 @@ class AgeWriter:
         stanzas = [r.wrap(file_key) for r in recipients]
         mac_input = header_without_mac(stanzas)
         out.write(mac_input + b" " + b64_encode_raw(_header_mac(file_key, mac_input)) + b"\n")
-        self._encryptor = stream.StreamEncryptor(file_key, out, stream.Cipher.CHACHA20_POLY1305)
+        self._encryptor = stream.StreamEncryptor(file_key, out, stream.Cipher.CHACHA20_POLY1305, hand_off)
         self.plaintext_size = 0
 
-    def write(self, data: bytes | memoryview) -> int:
+    def write(self, data: bytes | bytearray | memoryview) -> int:
         """Add plaintext; returns its length (the file-object contract)."""
         self._encryptor.write(data)
         size = len(memoryview(data).cast("B"))
@@ -89,7 +90,7 @@ class _Collector:
     def __init__(self) -> None:
         self.parts: list[bytes] = []
 
-    def write(self, data: bytes | memoryview) -> int:
+    def write(self, data: bytes | bytearray | memoryview) -> int:
         self.parts.append(bytes(data))
         return len(data)
 
