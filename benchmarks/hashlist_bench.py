@@ -78,6 +78,10 @@ def flip(rng: np.random.Generator, row: np.ndarray, distance: int) -> np.ndarray
     return np.packbits(bits).view(np.uint64)
 
 
+def _figure(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:.2f}"
+
+
 class Rate:
     """Queries per wall-clock second and per CPU-second of this process."""
 
@@ -88,7 +92,7 @@ class Rate:
         self.cpu = queries / max(time.process_time() - cpu, 1e-9)
 
     def text(self) -> str:
-        return f"{self.wall:,.0f} lookups/s ({self.cpu:,.0f} per CPU-s)"
+        return f"{_figure(self.wall)} lookups/s ({_figure(self.cpu)} per CPU-s)"
 
     def versus(self, base: "Rate") -> str:
         return f"{self.wall / base.wall:,.0f}x brute force ({self.cpu / base.cpu:,.0f}x per CPU-s)"
