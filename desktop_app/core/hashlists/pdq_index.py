@@ -118,8 +118,11 @@ class RangeResult:
     distance: npt.NDArray[np.int64]
 
 
+_CPUS = os.cpu_count() or 1  # read once: it costs tens of microseconds a call on some systems
+
+
 def _threads(limit: int | None) -> int:
-    return max(1, min(THREADS if limit is None else limit, os.cpu_count() or 1))
+    return max(1, min(THREADS if limit is None else limit, _CPUS))
 
 
 class PdqIndex:
@@ -158,6 +161,7 @@ class PdqIndex:
             tables = list(pool.map(build, _STARTS, _LENGTHS))
         self._tables = tuple(tables)
         self._masks: dict[tuple[int, int], npt.NDArray[np.uint32]] = {}
+        self._probes_at: dict[int, tuple[list[pdq_kernel.TableProbe], pdq_kernel.Tables | None]] = {}
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -173,7 +177,14 @@ class PdqIndex:
             self._masks[key] = _flip_masks(bits, radius)
         return self._masks[key]
 
-    def _probes(self, threshold: int) -> list[pdq_kernel.TableProbe]:
+    def _probes(self, threshold: int) -> tuple[list[pdq_kernel.TableProbe], pdq_kernel.Tables | None]:
+        """The tables with their radii and masks for ``threshold`` (and the C view of them), made once."""
+        if threshold not in self._probes_at:
+            probes = self._make_probes(threshold)
+            self._probes_at[threshold] = (probes, pdq_kernel.Tables(probes) if self.compiled else None)
+        return self._probes_at[threshold]
+
+    def _make_probes(self, threshold: int) -> list[pdq_kernel.TableProbe]:
         probes = []
         for table, radius in zip(self._tables, probe_radii(threshold), strict=True):
             key_bits = table.length - table.shift
@@ -194,25 +205,27 @@ class PdqIndex:
         if not len(queries) or not len(self.hashes):
             empty = np.zeros(0, np.int64)
             return RangeResult(empty, empty, empty)
-        probes = self._probes(threshold)
-        search = self._search_compiled if self.compiled else self._search_numpy
+        probes, tables = self._probes(threshold)
+
+        def search(
+            part: npt.NDArray[np.uint64],
+        ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.integer]]:
+            if tables is not None:
+                return pdq_kernel.search(self.hashes, tables, part, threshold)
+            return self._search_numpy(probes, part, threshold)
+
         workers = min(_threads(threads), max(1, len(queries) // 16))
         if workers == 1:
-            q, r, d = search(probes, queries, threshold)
+            q, r, d = search(queries)
         else:
             bounds = np.linspace(0, len(queries), workers + 1).astype(int)
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                parts = list(pool.map(lambda b: search(probes, queries[b[0] : b[1]], threshold),
+                parts = list(pool.map(lambda b: search(queries[b[0] : b[1]]),
                                       zip(bounds[:-1], bounds[1:], strict=True)))
             q = np.concatenate([part[0] + offset for part, offset in zip(parts, bounds[:-1], strict=True)])
             r, d = np.concatenate([part[1] for part in parts]), np.concatenate([part[2] for part in parts])
         order = np.lexsort((r, q))
         return RangeResult(q[order], r[order], d[order].astype(np.int64))
-
-    def _search_compiled(
-        self, probes: list[pdq_kernel.TableProbe], queries: npt.NDArray[np.uint64], threshold: int
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.integer]]:
-        return pdq_kernel.search(self.hashes, probes, queries, threshold)
 
     def _search_numpy(
         self, probes: list[pdq_kernel.TableProbe], queries: npt.NDArray[np.uint64], threshold: int

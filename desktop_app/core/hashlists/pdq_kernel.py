@@ -85,19 +85,26 @@ def build_table(
     return offsets, rows
 
 
+class Tables:
+    """The tables of one index at one threshold, as the C side reads them (made once, reused per call)."""
+
+    def __init__(self, tables: Sequence[TableProbe]) -> None:
+        self.probes = tuple(tables)  # keeps the arrays alive while C holds their addresses
+        self.array = (_CTable * len(tables))(*(
+            _CTable(t.start, t.length, t.shift, t.radius, _address(t.offsets, np.uint32),
+                    _address(t.rows, np.uint32), _address(t.masks, np.uint32), len(t.masks))
+            for t in tables
+        ))
+
+
 def search(
-    hashes: npt.NDArray[np.uint64], tables: Sequence[TableProbe], queries: npt.NDArray[np.uint64], threshold: int
+    hashes: npt.NDArray[np.uint64], tables: Tables, queries: npt.NDArray[np.uint64], threshold: int
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int32]]:
     """(query, row, distance) of every entry within ``threshold``, unsorted, each pair once."""
     library = _library()
     assert library is not None, "check available() first"
     if queries.ndim != 2 or queries.shape[1] != 4:
         raise ValueError("PDQ queries are a (q, 4) uint64 array")
-    c_tables = (_CTable * len(tables))(*(
-        _CTable(t.start, t.length, t.shift, t.radius, _address(t.offsets, np.uint32), _address(t.rows, np.uint32),
-                _address(t.masks, np.uint32), len(t.masks))
-        for t in tables
-    ))
     hashes_at, queries_at = _address(hashes, np.uint64), _address(queries, np.uint64)
     parts: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int32]]] = []
     capacity, done_total = max(1024, 4 * len(queries)), 0
@@ -105,14 +112,15 @@ def search(
         q, r, d = np.empty(capacity, np.int64), np.empty(capacity, np.int64), np.empty(capacity, np.int32)
         done = ctypes.c_int64(0)
         count = library.pdq_search(
-            hashes_at, c_tables, len(tables), queries_at + 32 * done_total, len(queries) - done_total, threshold,
-            _address(q, np.int64), _address(r, np.int64), _address(d, np.int32), capacity, ctypes.byref(done),
+            hashes_at, tables.array, len(tables.probes), queries_at + 32 * done_total, len(queries) - done_total,
+            threshold, _address(q, np.int64), _address(r, np.int64), _address(d, np.int32), capacity,
+            ctypes.byref(done),
         )
         parts.append((q[:count] + done_total, r[:count], d[:count]))
         done_total += done.value
         if done.value == 0 or count > capacity // 2:
             capacity *= 2  # one query's results did not fit, or nearly: grow before going on
-    if not parts:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int32)
+    if len(parts) == 1:
+        return parts[0]
     return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
             np.concatenate([p[2] for p in parts]))
