@@ -23,6 +23,7 @@ intermediate arrays and reaches about an eighth of the goal (see benchmarks/RESU
 """
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import combinations
@@ -150,10 +151,15 @@ class PdqIndex:
             bucket_bits = int(np.clip(np.ceil(np.log2(max(n, 1))), 8, 24))
         self.bucket_bits = bucket_bits
 
+        per_thread = threading.local()
+
         def build(start: int, length: int) -> _Table:
             shift = max(0, length - bucket_bits)
             if self.compiled:
-                return _Table(start, length, shift, *pdq_kernel.build_table(self.hashes, start, length, shift))
+                if not hasattr(per_thread, "scratch"):  # one scratch space a thread, not one a table
+                    per_thread.scratch = np.empty(3 * n, np.uint32)
+                offsets, rows = pdq_kernel.build_table(self.hashes, start, length, shift, per_thread.scratch)
+                return _Table(start, length, shift, offsets, rows)
             return _Table(start, length, shift, *_sorted_table(self.hashes, start, length, shift))
 
         # numpy's sort and the kernel both release the GIL: the tables build in parallel.

@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define PDQ_KERNEL_VERSION 2
+#define PDQ_KERNEL_VERSION 3
 #ifndef PROBE_CHUNK
 #define PROBE_CHUNK 64
 #endif
@@ -52,16 +52,17 @@ static inline uint32_t key_of(const uint64_t *words, const pdq_table *t) {
 
 /* One table: the rows grouped by key, ascending within a key (a stable two-pass radix sort: by the
  * key's top bits into at most 256 bins, then each bin by its low bits, so every scatter stays in
- * cache; a one-pass counting sort over 2**23 buckets took twice as long at 10 M). scratch holds 2n uint32. */
+ * cache; a one-pass counting sort over 2**23 buckets took twice as long at 10 M). scratch holds 3n uint32. */
 void pdq_build_table(const uint64_t *hashes, int64_t n, int32_t start, int32_t length, int32_t shift,
                      uint32_t *offsets, uint32_t *rows, uint32_t *scratch) {
     int32_t key_bits = length - shift;
     int32_t high = key_bits < 8 ? key_bits : 8, low = key_bits - high;
     int64_t bins = INT64_C(1) << high, per_bin = INT64_C(1) << low;
-    uint32_t *bin_keys = scratch, *bin_rows = scratch + n;
+    uint32_t *keys = scratch, *bin_keys = scratch + n, *bin_rows = scratch + 2 * n;
     int64_t bin_start[257] = {0};
-    for (int64_t i = 0; i < n; i++) {
-        bin_start[(bits_of(hashes + 4 * i, start, length) >> shift >> low) + 1]++;
+    for (int64_t i = 0; i < n; i++) { /* the one pass over the hashes (320 MB at 10 M) */
+        keys[i] = (uint32_t)(bits_of(hashes + 4 * i, start, length) >> shift);
+        bin_start[(keys[i] >> low) + 1]++;
     }
     for (int64_t b = 1; b <= bins; b++) {
         bin_start[b] += bin_start[b - 1];
@@ -69,7 +70,7 @@ void pdq_build_table(const uint64_t *hashes, int64_t n, int32_t start, int32_t l
     int64_t cursor[256];
     memcpy(cursor, bin_start, sizeof cursor);
     for (int64_t i = 0; i < n; i++) {
-        uint32_t key = (uint32_t)(bits_of(hashes + 4 * i, start, length) >> shift);
+        uint32_t key = keys[i];
         int64_t at = cursor[key >> low]++;
         bin_keys[at] = key;
         bin_rows[at] = (uint32_t)i;
