@@ -1,4 +1,4 @@
-"""An exact PDQ range index: multi-index hashing (Norouzi, Punjani and Fleet, CVPR 2012) in numpy.
+"""An exact PDQ range index: multi-index hashing (Norouzi, Punjani and Fleet, CVPR 2012).
 
 The 256 bits are split into ``m = 11`` contiguous substrings (3 of 24 bits, 8 of 23). If two
 hashes are within distance ``r``, write ``r = s*m + a`` (0 <= a < m): by the pigeonhole principle
@@ -11,15 +11,16 @@ candidate is then verified by a full 256-bit popcount. The result equals brute f
 Each table is direct-addressed: the entries sorted by their substring key, plus an offsets array
 of ``2**bits + 1``, so a probe is two array reads. For small lists the key is the top
 ``bucket_bits`` of the substring (fewer buckets, same exactness: the pigeonhole argument holds for
-any subset of a substring's bits). Everything is vectorised over a batch of queries; the arrays
-are built in memory from the decrypted list and never written to disk.
+any subset of a substring's bits). A batch of queries is searched at once, split over the cores;
+the arrays are built in memory from the decrypted list and never written to disk.
 
 Two implementations give identical tables and results (tests/core/hashlists check both): a
 small C kernel (pdq_kernel.c, through ctypes, built by ``./dev`` and the frozen build; no numba or
 llvmlite, which would add ~150 MB to the frozen build) that builds each table by radix sort
 and probes, expands and verifies in one pass per query on every core; and this module's batched
-numpy path, used where no compiler was available. The numpy path is memory-latency bound in its
-intermediate arrays and reaches about an eighth of the goal (see benchmarks/RESULTS.md).
+numpy path, used where no compiler was available. The numpy path builds ~4-18x slower (a 64-bit
+sort a table) and searches ~1.5-2.5x slower per CPU-second (its intermediate arrays); see
+benchmarks/RESULTS.md.
 """
 
 import os
