@@ -1,4 +1,4 @@
-"""An exact PDQ range index: multi-index hashing (Norouzi, Punjani and Fleet, CVPR 2012) in numpy.
+"""An exact PDQ range index: multi-index hashing (Norouzi, Punjani and Fleet, CVPR 2012).
 
 The 256 bits are split into ``m = 11`` contiguous substrings (3 of 24 bits, 8 of 23). If two
 hashes are within distance ``r``, write ``r = s*m + a`` (0 <= a < m): by the pigeonhole principle
@@ -11,15 +11,20 @@ candidate is then verified by a full 256-bit popcount. The result equals brute f
 Each table is direct-addressed: the entries sorted by their substring key, plus an offsets array
 of ``2**bits + 1``, so a probe is two array reads. For small lists the key is the top
 ``bucket_bits`` of the substring (fewer buckets, same exactness: the pigeonhole argument holds for
-any subset of a substring's bits). Everything is vectorised over a batch of queries; the arrays
-are built in memory from the decrypted list and never written to disk.
+any subset of a substring's bits). A batch of queries is searched at once, split over the cores;
+the arrays are built in memory from the decrypted list and never written to disk.
 
-Why numpy and not numba or a C extension: numba and llvmlite add ~150 MB to the frozen build,
-and the batched numpy version meets the goals on the benchmark (see benchmarks/RESULTS.md);
-a compiled kernel would only be worth it for single-query latency.
+Two implementations give identical tables and results (tests/core/hashlists check both): a
+small C kernel (pdq_kernel.c, through ctypes, built by ``./dev`` and the frozen build; no numba or
+llvmlite, which would add ~150 MB to the frozen build) that builds each table by radix sort
+and probes, expands and verifies in one pass per query on every core; and this module's batched
+numpy path, used where no compiler was available. The numpy path builds ~4-18x slower (a 64-bit
+sort a table) and searches ~1.5-2.5x slower per CPU-second (its intermediate arrays); see
+benchmarks/RESULTS.md.
 """
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import combinations
@@ -28,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from desktop_app.core.domain.hashlists import MAX_PDQ_THRESHOLD
+from desktop_app.core.hashlists import pdq_kernel
 
 BITS = 256
 SUBSTRINGS = 11
@@ -36,7 +42,7 @@ SUBSTRINGS = 11
 _LENGTHS = (23,) * 8 + (24,) * 3
 _STARTS = tuple(sum(_LENGTHS[:i]) for i in range(SUBSTRINGS))
 U64 = np.uint64
-BUILD_THREADS = 2
+THREADS = 2  # tables built, and query batches searched, on this many threads (numpy and C release the GIL)
 
 
 def hashes_from_bytes(values: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint64]:
@@ -114,43 +120,55 @@ class RangeResult:
     distance: npt.NDArray[np.int64]
 
 
+_CPUS = os.cpu_count() or 1  # read once: it costs tens of microseconds a call on some systems
+
+
+def _threads(limit: int | None) -> int:
+    return max(1, min(THREADS if limit is None else limit, _CPUS))
+
+
 class PdqIndex:
     """Exact Hamming range search over a fixed set of PDQ hashes."""
 
-    def __init__(self, hashes: npt.NDArray[np.uint64], bucket_bits: int | None = None) -> None:
-        """Build from ``(n, 4)`` words (see ``hashes_from_bytes``). The array is kept, not copied."""
+    def __init__(
+        self, hashes: npt.NDArray[np.uint64], bucket_bits: int | None = None, compiled: bool | None = None
+    ) -> None:
+        """Build from ``(n, 4)`` words (see ``hashes_from_bytes``). The array is kept, not copied.
+
+        ``compiled``: use the C kernel (True: it must be built), numpy (False), or the kernel when
+        it is built (None, the default).
+        """
         if hashes.ndim != 2 or hashes.shape[1] != 4 or hashes.dtype != np.uint64:
             raise ValueError("PDQ hashes are an (n, 4) uint64 array")
         if len(hashes) >= 2**32:
             raise ValueError("more than 4 billion hashes in one index")
+        if compiled and not pdq_kernel.available():
+            raise ValueError("the compiled PDQ kernel is not built (python -m desktop_app.core.hashlists.kernel_build)")
+        self.compiled = pdq_kernel.available() if compiled is None else compiled
         self.hashes = np.ascontiguousarray(hashes)
         self._rows32 = self.hashes.view(_ROW).ravel()
         n = len(hashes)
         if bucket_bits is None:
             bucket_bits = int(np.clip(np.ceil(np.log2(max(n, 1))), 8, 24))
         self.bucket_bits = bucket_bits
-        index = np.arange(n, dtype=np.uint64)
+
+        per_thread = threading.local()
 
         def build(start: int, length: int) -> _Table:
             shift = max(0, length - bucket_bits)
-            key_bits = length - shift
-            keys = substring(self.hashes, start, length) >> U64(shift)
-            # One 64-bit sort of (key << 32 | row) gives the rows grouped by key: numpy's SIMD sort
-            # is several times faster than an argsort, and rows stay in order within a bucket.
-            packed = np.sort((keys << U64(32)) | index)
-            del keys
-            rows = (packed & U64(0xFFFFFFFF)).astype(np.uint32)
-            counts = np.bincount((packed >> U64(32)).astype(np.int64), minlength=1 << key_bits)
-            del packed
-            offsets = np.zeros((1 << key_bits) + 1, np.uint32)
-            np.cumsum(counts, out=offsets[1:])
-            return _Table(start, length, shift, offsets, rows)
+            if self.compiled:
+                if not hasattr(per_thread, "scratch"):  # one scratch space a thread, not one a table
+                    per_thread.scratch = np.empty(3 * n, np.uint32)
+                offsets, rows = pdq_kernel.build_table(self.hashes, start, length, shift, per_thread.scratch)
+                return _Table(start, length, shift, offsets, rows)
+            return _Table(start, length, shift, *_sorted_table(self.hashes, start, length, shift))
 
-        # numpy releases the GIL while sorting: the tables build in parallel on 2 cores.
-        with ThreadPoolExecutor(max_workers=max(1, min(BUILD_THREADS, os.cpu_count() or 1))) as pool:
+        # numpy's sort and the kernel both release the GIL: the tables build in parallel.
+        with ThreadPoolExecutor(max_workers=_threads(None)) as pool:
             tables = list(pool.map(build, _STARTS, _LENGTHS))
         self._tables = tuple(tables)
         self._masks: dict[tuple[int, int], npt.NDArray[np.uint32]] = {}
+        self._probes_at: dict[int, tuple[list[pdq_kernel.TableProbe], pdq_kernel.Tables | None]] = {}
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -166,25 +184,68 @@ class PdqIndex:
             self._masks[key] = _flip_masks(bits, radius)
         return self._masks[key]
 
-    def search(self, queries: npt.NDArray[np.uint64], threshold: int) -> RangeResult:
-        """Every entry within ``threshold`` bits of each query, exactly; queries are ``(q, 4)`` words."""
+    def _probes(self, threshold: int) -> tuple[list[pdq_kernel.TableProbe], pdq_kernel.Tables | None]:
+        """The tables with their radii and masks for ``threshold`` (and the C view of them), made once."""
+        if threshold not in self._probes_at:
+            probes = self._make_probes(threshold)
+            self._probes_at[threshold] = (probes, pdq_kernel.Tables(probes) if self.compiled else None)
+        return self._probes_at[threshold]
+
+    def _make_probes(self, threshold: int) -> list[pdq_kernel.TableProbe]:
+        probes = []
+        for table, radius in zip(self._tables, probe_radii(threshold), strict=True):
+            key_bits = table.length - table.shift
+            radius = min(radius, key_bits)
+            masks = self._mask(key_bits, radius) if radius >= 0 else np.zeros(0, np.uint32)
+            probes.append(pdq_kernel.TableProbe(table.start, table.length, table.shift, radius, table.offsets,
+                                                table.rows, masks))
+        return probes
+
+    def search(self, queries: npt.NDArray[np.uint64], threshold: int, threads: int | None = None) -> RangeResult:
+        """Every entry within ``threshold`` bits of each query, exactly; queries are ``(q, 4)`` words.
+
+        A batch is split over ``threads`` (default: up to 2, one per core).
+        """
         if not 0 <= threshold <= MAX_PDQ_THRESHOLD:
             raise ValueError(f"a PDQ threshold is 0-{MAX_PDQ_THRESHOLD}")
         queries = np.ascontiguousarray(queries, dtype=np.uint64).reshape(-1, 4)
-        empty = np.zeros(0, np.int64)
         if not len(queries) or not len(self.hashes):
+            empty = np.zeros(0, np.int64)
             return RangeResult(empty, empty, empty)
+        probes, tables = self._probes(threshold)
+
+        def search(
+            part: npt.NDArray[np.uint64],
+        ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.integer]]:
+            if tables is not None:
+                return pdq_kernel.search(self.hashes, tables, part, threshold)
+            return self._search_numpy(probes, part, threshold)
+
+        workers = min(_threads(threads), max(1, len(queries) // 16))
+        if workers == 1:
+            q, r, d = search(queries)
+        else:
+            bounds = np.linspace(0, len(queries), workers + 1).astype(int)
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                parts = list(pool.map(lambda b: search(queries[b[0] : b[1]]),
+                                      zip(bounds[:-1], bounds[1:], strict=True)))
+            q = np.concatenate([part[0] + offset for part, offset in zip(parts, bounds[:-1], strict=True)])
+            r, d = np.concatenate([part[1] for part in parts]), np.concatenate([part[2] for part in parts])
+        order = np.lexsort((r, q))
+        return RangeResult(q[order], r[order], d[order].astype(np.int64))
+
+    def _search_numpy(
+        self, probes: list[pdq_kernel.TableProbe], queries: npt.NDArray[np.uint64], threshold: int
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.integer]]:
         found_q, found_r = [], []
-        for table, radius in zip(self._tables, probe_radii(threshold), strict=True):
-            if radius < 0:
+        for table in probes:
+            if table.radius < 0:
                 continue
-            key_bits = table.length - table.shift
-            masks = self._mask(key_bits, min(radius, key_bits))
             keys = (substring(queries, table.start, table.length) >> U64(table.shift)).astype(np.uint32)
-            probes = (keys[:, None] ^ masks[None, :]).ravel()
+            probe_keys = (keys[:, None] ^ table.masks[None, :]).ravel()
             # np.take rather than fancy indexing: a plain gather loop, several times faster.
-            starts = np.take(table.offsets, probes).astype(np.int64)
-            counts = np.take(table.offsets, probes + np.uint32(1)).astype(np.int64) - starts
+            starts = np.take(table.offsets, probe_keys).astype(np.int64)
+            counts = np.take(table.offsets, probe_keys + np.uint32(1)).astype(np.int64) - starts
             total = int(counts.sum())
             if not total:
                 continue
@@ -192,19 +253,37 @@ class PdqIndex:
             ends = np.cumsum(counts)
             positions = np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - counts), counts)
             found_r.append(np.take(table.rows, positions))
-            probe_query = np.arange(len(probes), dtype=np.int64) // len(masks)
+            probe_query = np.arange(len(probe_keys), dtype=np.int64) // len(table.masks)
             found_q.append(np.repeat(probe_query, counts))
         if not found_r:
-            return RangeResult(empty, empty, empty)
+            empty = np.zeros(0, np.int64)
+            return empty, empty, empty
         cand_q = np.concatenate(found_q)
         cand_r = np.concatenate(found_r).astype(np.int64)
-        distance = _distances(self._rows32, cand_r, np.ascontiguousarray(queries).view(_ROW).ravel(), cand_q)
+        distance = _distances(self._rows32, cand_r, queries.view(_ROW).ravel(), cand_q)
         hit = distance <= threshold
-        cand_q, cand_r, hit_distance = cand_q[hit], cand_r[hit], distance[hit].astype(np.int64)
+        cand_q, cand_r, hit_distance = cand_q[hit], cand_r[hit], distance[hit]
         # A neighbour close in several substrings is found by several tables: keep it once.
-        pair = cand_q * len(self.hashes) + cand_r
-        _, first = np.unique(pair, return_index=True)
-        return RangeResult(cand_q[first], cand_r[first], hit_distance[first])
+        _, first = np.unique(cand_q * len(self.hashes) + cand_r, return_index=True)
+        return cand_q[first], cand_r[first], hit_distance[first]
+
+
+def _sorted_table(
+    hashes: npt.NDArray[np.uint64], start: int, length: int, shift: int
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """(offsets, rows) of one table with numpy: rows grouped by key, ascending within a key."""
+    key_bits = length - shift
+    keys = substring(hashes, start, length) >> U64(shift)
+    # One 64-bit sort of (key << 32 | row) gives the rows grouped by key: numpy's SIMD sort
+    # is several times faster than an argsort, and rows stay in order within a bucket.
+    packed = np.sort((keys << U64(32)) | np.arange(len(hashes), dtype=np.uint64))
+    del keys
+    rows = (packed & U64(0xFFFFFFFF)).astype(np.uint32)
+    counts = np.bincount((packed >> U64(32)).astype(np.int64), minlength=1 << key_bits)
+    del packed
+    offsets = np.zeros((1 << key_bits) + 1, np.uint32)
+    np.cumsum(counts, out=offsets[1:])
+    return offsets, rows
 
 
 def brute_force(

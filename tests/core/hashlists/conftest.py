@@ -38,3 +38,24 @@ def write(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def pdq_kernel_built() -> None:
+    """The compiled PDQ kernel, built if need be (./dev builds it; CI installs gcc)."""
+    from desktop_app.core.hashlists import kernel_build, pdq_kernel
+
+    try:
+        kernel_build.build()
+    except kernel_build.KernelBuildError as error:
+        pytest.skip(f"the compiled PDQ kernel cannot be built here: {error}")
+    pdq_kernel._library.cache_clear()
+    assert pdq_kernel.available(), "the kernel was built but does not load"
+
+
+@pytest.fixture(params=["numpy", "compiled"])
+def compiled(request: pytest.FixtureRequest) -> bool:
+    """Each PDQ index test runs on both paths: numpy, and the compiled kernel."""
+    if request.param == "compiled":
+        request.getfixturevalue("pdq_kernel_built")
+    return bool(request.param == "compiled")
