@@ -314,4 +314,4 @@ class ReportEditorWidget(QWidget):
 
     def record_ncmec_report_id(self, text: str) -> None:
         """Record the report id NCMEC gave this report (checked here, stored in a worker)."""
-        self.controller.record_ncmec_report_id(text)
+        self.controller.reporter.record_ncmec_report_id(text)

@@ -3,9 +3,8 @@
 ``ReportEditorController`` holds the record, the custody log's view of its files and the NCMEC
 ids the workspace recorded; it loads them in a worker, rechecks the report as it changes,
 autosaves it off the GUI thread (each stored change becomes a custody event), and carries out
-the reviewer's actions: files, viewed flags, the reporter profile, citations, NCMEC's report id.
-Saving the reporter profile and recording NCMEC's report id are not draft edits: the service stores
-them, and logs them, at once.
+the reviewer's steps on the files and their viewed flags; the reporter profile, citations and
+NCMEC's report id are ``ReporterSteps`` (``reporter_steps.py``).
 
 It drives the editor widget through ``EditorView`` (pages to rebuild, bars to update) and never
 imports it: the widget makes its controller, not the other way round.
@@ -20,14 +19,13 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from desktop_app.core.cybertipline.findings import Finding
-from desktop_app.core.cybertipline.model import DraftFile, Node
+from desktop_app.core.cybertipline.model import DraftFile
 from desktop_app.core.domain.items import Item
-from desktop_app.core.errors import EvidenceDeskError, NcmecReportIdInvalid
+from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.report_building import (
     check_record,
     file_viewed,
     fill_reported_user,
-    ncmec_report_id_from_text,
     set_file_viewed,
 )
 from desktop_app.core.services.reports import PriorReport, ReportRecord, ReportService, SaveResult
@@ -35,6 +33,7 @@ from desktop_app.ui.report.autosave import AutosaveController
 from desktop_app.ui.report.dialogs import QueuePickerDialog, ViewedReasonDialog
 from desktop_app.ui.report.extras import NcmecReportIdBar, PriorReportsBox, ProfileBar
 from desktop_app.ui.report.files_page import FilesPage
+from desktop_app.ui.report.reporter_steps import ReporterSteps
 from desktop_app.ui.report.sections import FILES_KEY
 from desktop_app.ui.theme import set_role
 from desktop_app.ui.worker import Worker, WorkerPool
@@ -137,10 +136,9 @@ class ReportEditorController(QObject):
         view.files_page.add_requested.connect(self.open_queue_picker)
         view.files_page.viewed_toggled.connect(self._viewed_toggled)
         view.files_page.remove_requested.connect(self.remove_file)
-        view.profile_bar.use_requested.connect(self.use_profile)
-        view.profile_bar.save_requested.connect(self.save_profile)
-        view.prior_box.cite_requested.connect(self.cite)
-        view.ncmec_bar.record_requested.connect(self.record_ncmec_report_id)
+        # The reporter profile, citations and NCMEC's report id have steps of their own.
+        self.reporter = ReporterSteps(self, view, service, pool, report_id, widget)
+        self.reporter.ncmec_id_recorded.connect(self.ncmec_id_recorded.emit)
 
     @property
     def _current(self) -> Any:
@@ -297,81 +295,6 @@ class ReportEditorController(QObject):
             changed = True
         if changed:
             self.view.rebuild([FILES_KEY])
-
-    # -- profile and citations ---------------------------------------------------------------------
-
-    def use_profile(self) -> None:
-        """Replace the reporter part with the saved profile."""
-        worker = self.pool.run(self.service.reporter_profile, context=self)
-        worker.result.connect(self._profile_arrived)
-        worker.error.connect(self._failed)
-
-    def _profile_arrived(self, profile: Node | None) -> None:
-        if profile is None:
-            self.view.profile_bar.show_status("No profile saved yet: fill in this section and save it.")
-            return
-        report = self._current.draft.report
-        report.remove("reporter")
-        report.append(profile)
-        self.view.rebuild(["reporter"])
-        self.view.profile_bar.show_status("Filled from your saved profile.")
-        self.changed()
-
-    def save_profile(self) -> None:
-        """Keep the reporter part as the profile for new reports."""
-        reporter = self._current.draft.report.get("reporter")
-        if reporter is None:
-            return
-        worker = self.pool.run(self.service.save_reporter_profile, reporter.copy(), context=self)
-        worker.result.connect(self._profile_saved)
-        worker.error.connect(self._failed)
-
-    def _profile_saved(self, _: object) -> None:
-        self.view.profile_bar.show_status("Saved as your reporter profile.")
-
-    def cite(self, offer: PriorReport) -> None:
-        """Add an earlier report's NCMEC id to the reported user's prior reports."""
-        persons = self._current.draft.report.all("personOrUserReported")
-        if offer.person_index >= len(persons):
-            return
-        persons[offer.person_index].add("priorCTReports", offer.ncmec_report_id)
-        self.view.rebuild(["reported"])
-        self.view.prior_box.show_offers([])
-        self.changed()
-
-    # -- NCMEC's report id ------------------------------------------------------------------------------
-
-    def record_ncmec_report_id(self, text: str) -> None:
-        """Check the typed id now; record it in a worker (a custody event), then show it."""
-        bar = self.view.ncmec_bar
-        try:
-            number = ncmec_report_id_from_text(text)
-        except NcmecReportIdInvalid as problem:
-            bar.show_problem(problem.message)
-            return
-        worker = self.pool.run(
-            self.service.record_ncmec_report_id, self.report_id, number, context=self
-        )
-        worker.result.connect(self._ncmec_id_recorded)
-        worker.error.connect(self._ncmec_id_failed)
-
-    def _ncmec_id_failed(self, exc: BaseException) -> None:
-        # Anything but an expected error already went to the crash handler; the button comes back either way.
-        self.view.ncmec_bar.show_problem(exc.message if isinstance(exc, EvidenceDeskError) else "")
-
-    def _ncmec_id_recorded(self, stored: ReportRecord) -> None:
-        record, number = self._current, stored.ncmec_report_id
-        if record is None or number is None:
-            return
-        previous = record.ncmec_report_id
-        record.ncmec_report_id = number  # the draft's own copy: later autosaves keep the stored one anyway
-        known = self.known_ids - ({previous} if previous is not None else set())
-        self.known_ids = known | {number}
-        self.view.ncmec_bar.show_recorded(
-            number, "Recorded. Later reports about the same account will offer to cite it."
-        )
-        self.refresh_findings()  # the file details now carry NCMEC's id
-        self.ncmec_id_recorded.emit(stored)
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, EvidenceDeskError):  # anything else already went to the crash handler
