@@ -50,15 +50,15 @@ def _same_name(a: str, b: str) -> bool:
 class SlotListCheck:
     """Fed every log entry by the verification; then compares the slots with what the log recorded."""
 
+    marker = b'"key.reviewer-'
+
     def __init__(self, list_key: bytes) -> None:
         self._key = list_key
         self.expected = {FIRST_SLOT}  # every workspace starts with its first reviewer's slot
         self.changes = 0
 
     def feed(self, seq: int, plaintext: bytes) -> None:
-        """Take one entry's canonical JSON; only reviewer events are parsed."""
-        if b'"key.reviewer-' not in plaintext:
-            return
+        """Take one entry's canonical JSON (one that contains ``marker``); only reviewer events count."""
         event = CustodyEvent.from_json(plaintext)
         slot = str(event.data.get("slot", ""))
         if event.type == EventType.REVIEWER_ADDED:
