@@ -6,7 +6,6 @@ from desktop_app.core.settings import AppSettings
 from tests.conftest import PASSPHRASE
 from tests.integration.test_cli_bundle import run, stored  # noqa: F401 - the fixture, shared
 
-
 SECOND_PASSPHRASE = "the second reviewer's own passphrase"
 
 
