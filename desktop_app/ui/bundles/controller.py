@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QMessageBox, QWidget
 from desktop_app.core.services.backup import backup_overdue, last_backup_at
 from desktop_app.core.services.bundles import BundleService
 from desktop_app.core.services.recipients import RecipientBook
+from desktop_app.core.services.second_person import SecondReviewerCheck
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from desktop_app.ui.bundles.address_book import AddressBookDialog
@@ -110,7 +111,11 @@ class BundleActions(QObject):
         if report_id is None:
             self.message.emit("Choose a report in the Reports tab first, then export it as a bundle.")
             return None
-        dialog = BundleExportDialog(self._pool, self._bundles, report_id, self._window, book=self._book)
+        # When the settings ask for it, a full-evidence export needs another reviewer's confirmation.
+        second = SecondReviewerCheck(self._workspace) if self._settings().second_person_confirmation else None
+        dialog = BundleExportDialog(
+            self._pool, self._bundles, report_id, self._window, book=self._book, second_person=second
+        )
         return self._show(dialog)
 
     def verify_bundle(self) -> BundleVerifyDialog:
