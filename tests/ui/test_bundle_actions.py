@@ -74,6 +74,11 @@ def test_the_bundles_menu_opens_each_dialog(qtbot, bundle_window):
         opened[0].close()
     export = actions.export_report()
     assert export is not None and report_id[:8] in export.windowTitle()
+    assert export._second_person is None  # the setting is off
+    export.close()
+    window.settings = AppSettings(backup_reminder_days=0, second_person_confirmation=True)
+    export = actions.export_report()
+    assert export is not None and export._second_person is not None  # another reviewer must confirm
     export.close()
 
 
