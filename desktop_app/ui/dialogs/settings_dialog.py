@@ -108,9 +108,12 @@ class SettingsDialog(QDialog):
         lock_form = QFormLayout()
         lock_form.setHorizontalSpacing(14)
         lock_form.addRow("Lock after idle", self.auto_lock_spin)
-        self.second_person_checkbox = QCheckBox("Destroying or exporting all evidence needs a second person")
+        self.second_person_checkbox = QCheckBox("Must confirm destruction and full-evidence export")
+        self.second_person_checkbox.setToolTip(
+            "A second passphrase-holder confirms on this computer; the custody log names both people."
+        )
         self.second_person_checkbox.setChecked(settings.second_person_confirmation)
-        lock_form.addRow("", self.second_person_checkbox)
+        lock_form.addRow("Second person", self.second_person_checkbox)
         display_form = QFormLayout()
         display_form.setHorizontalSpacing(14)
         display_form.setVerticalSpacing(10)
