@@ -116,9 +116,12 @@ class SettingsDialog(QDialog):
         lock_form.setHorizontalSpacing(14)
         lock_form.addRow("Lock after idle", self.auto_lock_spin)
         lock_form.addRow("Backup reminder after", self.backup_days_spin)
-        self.second_person_checkbox = QCheckBox("Destroying or exporting all evidence needs a second person")
+        self.second_person_checkbox = QCheckBox("Must confirm destruction and full-evidence export")
+        self.second_person_checkbox.setToolTip(
+            "Another reviewer confirms with their own passphrase on this computer; the custody log names both people."
+        )
         self.second_person_checkbox.setChecked(settings.second_person_confirmation)
-        lock_form.addRow("", self.second_person_checkbox)
+        lock_form.addRow("Second person", self.second_person_checkbox)
         display_form = QFormLayout()
         display_form.setHorizontalSpacing(14)
         display_form.setVerticalSpacing(10)
