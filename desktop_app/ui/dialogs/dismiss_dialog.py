@@ -4,7 +4,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit,
 
 from desktop_app import APP_NAME
 from desktop_app.core.domain.custody_words import plural
-from desktop_app.ui.widgets.form_parts import InlineMessageLabel
+from desktop_app.ui.widgets.form_parts import InlineMessageLabel, required_reason
 
 MAX_REASON_CHARS = 500
 SUGGESTIONS = ("Not exploitative on review", "Duplicate of an item already reported", "Adult content, out of scope")
@@ -53,13 +53,8 @@ class DismissDialog(QDialog):
 
     def accept(self) -> None:
         """Accept only with a reason of sensible length."""
-        reason = " ".join(self.reason_field.toPlainText().split())
-        if not reason:
-            self.message.show_message("Give a reason for dismissing.")
-            self.reason_field.setFocus()
-            return
-        if len(reason) > MAX_REASON_CHARS:
-            self.message.show_message(f"Keep the reason under {MAX_REASON_CHARS} characters ({len(reason)} now).")
+        reason = required_reason(self.reason_field, self.message, "Give a reason for dismissing.", MAX_REASON_CHARS)
+        if reason is None:
             return
         self.reason = reason
         super().accept()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from desktop_app import APP_NAME
 from desktop_app.core.domain.hashlists import Match
 from desktop_app.ui.models.queue_matches import how_close
-from desktop_app.ui.widgets.form_parts import InlineMessageLabel
+from desktop_app.ui.widgets.form_parts import InlineMessageLabel, required_reason
 
 MAX_REASON_CHARS = 500
 ITEM_ONLY, EVERYWHERE = 0, 1
@@ -86,13 +86,9 @@ class SuppressMatchDialog(QDialog):
 
     def accept(self) -> None:
         """Accept only with a reason of sensible length."""
-        reason = " ".join(self.reason_field.toPlainText().split())
-        if not reason:
-            self.message.show_message("Give a reason: it is recorded in the custody log.")
-            self.reason_field.setFocus()
-            return
-        if len(reason) > MAX_REASON_CHARS:
-            self.message.show_message(f"Keep the reason under {MAX_REASON_CHARS} characters.")
+        missing = "Give a reason: it is recorded in the custody log."
+        reason = required_reason(self.reason_field, self.message, missing, MAX_REASON_CHARS)
+        if reason is None:
             return
         self.reason = reason
         self.everywhere = self.scope.checkedId() == EVERYWHERE

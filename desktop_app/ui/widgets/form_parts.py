@@ -1,7 +1,7 @@
 """Small pieces every form dialog uses: inline messages, a busy strip, passphrase fields and hints."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
 
 from desktop_app.ui.theme import set_role
 
@@ -112,3 +112,16 @@ class BusyWidget(QWidget):
     def stop(self) -> None:
         """Hide the bar."""
         self.hide()
+
+
+def required_reason(field: QPlainTextEdit, message: InlineMessageLabel, missing: str, limit: int) -> str | None:
+    """The reason typed in ``field`` (blanks collapsed), or None after saying what is wrong in ``message``."""
+    reason = " ".join(field.toPlainText().split())
+    if not reason:
+        message.show_message(missing)
+        field.setFocus()
+        return None
+    if len(reason) > limit:
+        message.show_message(f"Keep the reason under {limit} characters ({len(reason)} now).")
+        return None
+    return reason
