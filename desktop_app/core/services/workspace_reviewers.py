@@ -20,6 +20,7 @@ import uuid
 from desktop_app.core.crypto import kdf
 from desktop_app.core.crypto.aead import OpenFailed, open_sealed, seal
 from desktop_app.core.crypto.keys import Subkeys, unwrap_with_passphrase, wrap_with_passphrase
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.events import CustodyEvent, EventType
 from desktop_app.core.domain.reviewers import Reviewer
 from desktop_app.core.errors import (
@@ -76,9 +77,10 @@ class SlotListCheck:
         if unknown or missing:
             said = []
             if unknown:
-                said.append(f"{len(unknown)} key slot(s) the custody log never recorded adding ({', '.join(unknown)})")
+                listed = ", ".join(unknown)
+                said.append(f"{plural(len(unknown), 'key slot')} the custody log never recorded adding ({listed})")
             if missing:
-                said.append(f"{len(missing)} recorded key slot(s) missing ({', '.join(missing)})")
+                said.append(f"{plural(len(missing), 'recorded key slot')} missing ({', '.join(missing)})")
             return "The reviewers' key slots were changed outside Evidence Desk: " + "; ".join(said) + "."
         stored = slots.stored_list_mac(conn)
         if stored is None:

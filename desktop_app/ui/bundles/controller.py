@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QMessageBox, QWidget
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.services.backup import backup_overdue, last_backup_at
 from desktop_app.core.services.bundles import BundleService
 from desktop_app.core.services.recipients import RecipientBook
@@ -164,7 +165,7 @@ class BundleActions(QObject):
         if self.reminder is not None:
             self.reminder.close()
         box = QMessageBox(QMessageBox.Icon.Information, "Time for a backup", "", parent=self._window)
-        box.setText(f"This workspace {when}. You asked to be reminded after {days} day{'s' if days != 1 else ''}.")
+        box.setText(f"This workspace {when}. You asked to be reminded after {plural(days, 'day')}.")
         box.setInformativeText("A backup is the only copy that survives this computer's loss.")
         back_up = box.addButton("Back up now…", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Later", QMessageBox.ButtonRole.RejectRole)

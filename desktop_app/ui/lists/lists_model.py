@@ -4,6 +4,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.hashlists import HashList, ListActivity, ListCounts
 
 COLUMNS = (
@@ -28,11 +29,6 @@ TIPS = {
 }
 NUMBERS = frozenset({2, 4, 5, 6, 7, 8})
 LIST_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def plural(count: int, noun: str) -> str:
-    """'1 item', '2 items'."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 class ListsModel(QAbstractTableModel):

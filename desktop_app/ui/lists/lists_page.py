@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.hashlists import ListActivity, ListImportSummary, MatchRunSummary
 from desktop_app.core.hashlists.errors import ListNotFound
 from desktop_app.core.hashlists.readers import guess_format
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 from desktop_app.core.services.hashlists import HashListService
 from desktop_app.ui.lists.import_dialog import ListImportDialog
-from desktop_app.ui.lists.lists_model import ListsModel, plural
+from desktop_app.ui.lists.lists_model import ListsModel
 from desktop_app.ui.worker import Worker, WorkerPool
 
 # Items matched per call into the lists' indexes while the window is up: their numpy steps hold the

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.services.destruction import DestructionPlan, DestructionRequest, DestructionService
 from desktop_app.core.services.second_person import ConfirmationCheck
 from desktop_app.ui.retention.action_dialog import ActionDialog, date_field, picked_date
@@ -126,7 +127,7 @@ class DestructionDialog(ActionDialog):
         self.plan = plan
         items = ", ".join(item_id[:8] for item_id in plan.item_ids)
         self.plan_text.setText(
-            f"No active hold covers them. {len(plan.item_ids)} item(s) would be destroyed ({items}), basis: "
+            f"No active hold covers them. {plural(len(plan.item_ids), 'item')} would be destroyed ({items}), basis: "
             f"{plan.basis}. To destroy them, type <b>{plan.confirmation}</b>."
         )
         self.step_two.show()
