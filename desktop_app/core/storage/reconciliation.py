@@ -132,6 +132,9 @@ class LogReplay:
         self.records = RecordReplay()  # the submission, lifecycle and hash-list tables
         self.recovery_slot: str | None = None
         self.events = 0
+        # Further readers of entries the tables do not describe (``marker`` in the entry: feed it);
+        # called from here so the common entry costs one call, not one per reader.
+        self.watchers: list[tuple[bytes, Callable[[int, bytes], None]]] = []
 
     def feed(self, seq: int, plaintext: bytes) -> None:
         """Take one entry's canonical JSON (in log order)."""
@@ -141,6 +144,9 @@ class LogReplay:
         if kind is None:
             if plaintext.startswith(_SUBMISSION_PREFIX, start):  # its status follows the submission now
                 self.submitted.add(subject_of(plaintext) or "")
+            for marker, watcher in self.watchers:
+                if marker in plaintext:
+                    watcher(seq, plaintext)
             return
         if kind is EventType.ITEM_ANALYSED:  # the commonest kind after additions: only the subject counts
             self.analysed.add(subject_of(plaintext) or "")
