@@ -16,7 +16,7 @@ from desktop_app.core.domain.hashlists import Algorithm, ListFormat
 from desktop_app.core.domain.holds import HoldSource
 from desktop_app.core.hashlists.read_lines import ReadOptions
 from desktop_app.core.progress import run_to_completion
-from desktop_app.core.services import workspace as workspace_module
+from desktop_app.core.services import workspace_vault as workspace_module  # where the split Workspace binds tables
 from desktop_app.core.services.followups import FollowUpService
 from desktop_app.core.services.hashlists import HashListService
 from desktop_app.core.services.holds import HoldService
