@@ -105,6 +105,21 @@ def test_a_request_hold_blocks_destruction_until_released_then_two_steps_destroy
     }
 
 
+SECOND_PASSPHRASE = "the second reviewer's own passphrase"
+
+
+def _add_reviewer(profile, name, passphrase):
+    from desktop_app.core.platform.paths import AppPaths
+
+    workspace = Workspace.open(AppPaths.resolve(profile))
+    try:
+        workspace.unlock(PASSPHRASE, quiet=True)
+        workspace.reviewers.add(name, passphrase)
+        workspace.lock()
+    finally:
+        workspace.close()
+
+
 def test_destroy_needs_the_second_person_when_the_settings_ask(stored, tmp_path):
     from desktop_app.core.platform.paths import AppPaths
     from desktop_app.core.settings import AppSettings
@@ -122,7 +137,11 @@ def test_destroy_needs_the_second_person_when_the_settings_ask(stored, tmp_path)
     refused = run(profile, "destroy", report_id[:8], "--reason", "review done", "--confirm", code, *second, wrong)
     assert refused.returncode == 2 and "does not open" in refused.stderr
     right = tmp_path / "right.txt"
-    right.write_text(PASSPHRASE + "\n")
+    right.write_text(PASSPHRASE + "\n")  # the acting reviewer's own passphrase confirms nothing
+    mine = run(profile, "destroy", report_id[:8], "--reason", "review done", "--confirm", code, *second, right)
+    assert mine.returncode == 2 and "does not open" in mine.stderr
+    _add_reviewer(profile, "Second Reviewer", SECOND_PASSPHRASE)
+    right.write_text(SECOND_PASSPHRASE + "\n")
     done = run(profile, "destroy", report_id[:8], "--reason", "review done", "--confirm", code, *second, right)
     assert done.returncode == 0, done.stderr
 
