@@ -12,6 +12,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -19,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from desktop_app.core.crypto import kdf  # noqa: E402
 from desktop_app.core.domain.events import CustodyEvent, EventType  # noqa: E402
 from desktop_app.core.platform.paths import AppPaths  # noqa: E402
+from desktop_app.core.progress import run_to_completion  # noqa: E402
 from desktop_app.core.services.workspace import Workspace  # noqa: E402
 from desktop_app.core.storage.database import sqlite_version  # noqa: E402
 
@@ -50,11 +52,14 @@ def read_file(path: Path) -> None:
 
 
 def vault_write(workspace: Workspace, source: Path) -> str:
-    writer = workspace.vault().writer()
-    with open(source, "rb") as src:
-        while chunk := src.read(READ_SIZE):
-            writer.write(chunk)
-    return writer.commit().blob_id
+    # Through the workspace, as intake stores content: the blob and its custody event in one
+    # transaction (a blob the log never recorded would fail the reconciliation in 'log verify').
+    def chunks() -> Iterator[bytes]:
+        with open(source, "rb") as src:
+            while chunk := src.read(READ_SIZE):
+                yield chunk
+
+    return run_to_completion(workspace.store_blob(chunks())).blob_id
 
 
 def vault_read(workspace: Workspace, blob_id: str) -> None:
