@@ -414,3 +414,16 @@ def test_match_column_sort_and_filters_over_match_outcomes(qtmodeltester):
     # A state change keeps the row's matches (it is not re-matched).
     row = model.row_at(model.position_of(items[3].item_id))
     assert row.with_item(replace(items[3], state=ReviewState.TO_REPORT)).matches == (exact, near)
+
+
+def test_a_text_file_is_text_in_the_type_column_and_the_text_filter():
+    from dataclasses import replace
+
+    from desktop_app.core.domain.media import MediaAnalysis, MediaKind
+    from desktop_app.core.domain.readable_text import TEXT_FORMAT
+    from desktop_app.ui.models.queue_rows import kind_group, kind_text
+
+    read_as_text = replace(broken_item(7), analysis=MediaAnalysis(kind=MediaKind.OTHER, format=TEXT_FORMAT))
+    other_bytes = replace(broken_item(8), analysis=MediaAnalysis(kind=MediaKind.OTHER, format="data"))
+    assert (kind_text(read_as_text), kind_group(read_as_text)) == ("Text file", KindGroup.TEXT)
+    assert (kind_text(other_bytes), kind_group(other_bytes)) == ("File", KindGroup.OTHER)

@@ -12,6 +12,7 @@ from desktop_app.core.domain.hashlists import Match, MatchOutcome
 from desktop_app.core.domain.item_doubts import content_doubt
 from desktop_app.core.domain.items import IntakeOutcome, Item, ItemKind, ItemSource, ReviewState
 from desktop_app.core.domain.media import MediaKind
+from desktop_app.core.domain.readable_text import is_readable_text
 from desktop_app.ui.models.queue_matches import match_text
 
 NOTHING = "—"
@@ -74,8 +75,8 @@ def size_text(size: int | None) -> str:
 
 
 def kind_group(item: Item) -> KindGroup:
-    """Which filter group ``item`` belongs to."""
-    if item.kind == ItemKind.TEXT:
+    """Which filter group ``item`` belongs to (a text file is text, as a pasted text item is)."""
+    if item.kind == ItemKind.TEXT or is_readable_text(item):
         return KindGroup.TEXT
     if item.kind != ItemKind.FILE:
         return KindGroup.NOT_READ
@@ -102,7 +103,7 @@ def kind_text(item: Item) -> str:
     if analysis is None:
         return "File · analysing"
     if analysis.kind == MediaKind.OTHER:
-        return "File"
+        return "Text file" if is_readable_text(item) else "File"
     label = "Image" if analysis.kind == MediaKind.IMAGE else "Video"
     short_format = format_name(analysis.format)
     return f"{label} · {short_format}" if short_format else label
