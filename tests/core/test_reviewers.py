@@ -7,6 +7,7 @@ import pytest
 
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.errors import WrongPassphrase
+from desktop_app.core.services import workspace_keys
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.services.workspace_reviewers import ReviewerRefused
 from tests.conftest import PASSPHRASE, fast_kdf
@@ -168,15 +169,34 @@ def test_an_edited_slot_list_is_tampering(paths, two_reviewers, attack):
     assert alarm is not None
 
 
-def test_a_workspace_from_before_reviewer_slots_gets_its_check_value_at_a_verified_unlock(paths):
-    ws, _ = Workspace.create(paths, PASSPHRASE, "Alice", fast_kdf())
-    ws.close()
+def test_a_workspace_from_before_reviewer_slots_gets_its_check_value_at_a_verified_unlock(paths, monkeypatch):
+    with monkeypatch.context() as patch:  # what the code before the check value wrote at creation
+        patch.setattr(workspace_keys, "SLOT_LIST_SEALED", {})
+        ws, _ = Workspace.create(paths, PASSPHRASE, "Alice", fast_kdf())
+        ws.close()
     with db_conn(paths) as conn:
         conn.execute("DELETE FROM workspace_meta WHERE key = 'reviewer_slots_mac'")
     verification, alarm = _verification_after_unlock(paths)
     assert verification.ok and alarm is None
     with db_conn(paths) as conn:
         assert conn.execute("SELECT count(*) FROM workspace_meta WHERE key = 'reviewer_slots_mac'").fetchone()[0] == 1
+        conn.execute("DELETE FROM workspace_meta WHERE key = 'reviewer_slots_mac'")  # now the log says it is sealed
+    verification, alarm = _verification_after_unlock(paths)
+    assert not verification.ok and "lost its check value" in (verification.problem or "") and alarm is not None
+
+
+@pytest.mark.parametrize("how", ["deleted", "renamed"])
+def test_a_new_workspaces_slot_list_check_value_cannot_be_taken_away(paths, how):
+    """Found by the random table tampering: a renamed check value passed for a workspace from before it."""
+    ws, _ = Workspace.create(paths, PASSPHRASE, "Alice", fast_kdf())
+    ws.close()
+    with db_conn(paths) as conn:
+        if how == "deleted":
+            conn.execute("DELETE FROM workspace_meta WHERE key = 'reviewer_slots_mac'")
+        else:
+            conn.execute("UPDATE workspace_meta SET key = 'reviewer_slots_mad' WHERE key = 'reviewer_slots_mac'")
+    verification, alarm = _verification_after_unlock(paths)
+    assert not verification.ok and "lost its check value" in (verification.problem or "") and alarm is not None
 
 
 def test_a_reviewer_changes_only_their_own_passphrase(paths, two_reviewers):

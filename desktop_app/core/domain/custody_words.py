@@ -64,6 +64,7 @@ _SENTENCES: dict[str, Callable[[CustodyEvent, _Namer], str]] = {
     EventType.RECOVERY_KEY_REPLACED: lambda e, n: "Replaced the recovery key",
     EventType.REVIEWER_ADDED: lambda e, n: f"Added reviewer {e.data.get('reviewer', '?')}",
     EventType.REVIEWER_REMOVED: lambda e, n: f"Removed reviewer {e.data.get('reviewer', '?')}",
+    EventType.REVIEWER_SLOTS_SEALED: lambda e, n: "Sealed the reviewers' key slot list",
     EventType.RECOVERY_SLOT_RECORDED: lambda e, n: "Recorded the recovery key slot's fingerprint",
     EventType.BLOB_STORED: _stored,
     EventType.BLOB_DESTROYED: lambda e, n: (

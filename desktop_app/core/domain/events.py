@@ -23,6 +23,7 @@ class EventType(StrEnum):
     RECOVERY_KEY_REPLACED = "key.recovery-key-replaced"
     REVIEWER_ADDED = "key.reviewer-added"  # data: slot, reviewer (the new reviewer's name)
     REVIEWER_REMOVED = "key.reviewer-removed"  # data: slot, reviewer
+    REVIEWER_SLOTS_SEALED = "key.reviewer-slots-sealed"  # a workspace from before the list's check value got one
     RECOVERY_SLOT_RECORDED = "key.recovery-slot-recorded"  # the slot's SHA-256, for a workspace whose log had none
     BLOB_STORED = "evidence.stored"
     BLOB_DESTROYED = "evidence.destroyed"

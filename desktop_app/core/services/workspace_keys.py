@@ -31,6 +31,10 @@ from desktop_app.core.storage.custody_log import CustodyLog, LogKeys
 from desktop_app.core.storage.database import WorkspaceDatabase, sqlite_version
 from desktop_app.core.storage.recovery_slot import check_slot, slot_digest, slot_mac
 
+# Said in the creation entry: the reviewers' slot list has its check value from the start, so a
+# check value that goes missing later is tampering, not a workspace from before the check.
+SLOT_LIST_SEALED = {"reviewer_slots_sealed": True}
+
 
 def initialise(
     db: WorkspaceDatabase, passphrase: str, reviewer: str, params: kdf.KdfParams
@@ -74,6 +78,7 @@ def initialise(
                     "sqlite": ".".join(map(str, sqlite_version())),
                     "journal_mode": db.journal_mode,
                     "recovery_slot_sha256": slot_digest(recovery_slot),  # storage.recovery_slot
+                    **SLOT_LIST_SEALED,
                 },
             ),
         )

@@ -51,12 +51,12 @@ def _same_name(a: str, b: str) -> bool:
 class SlotListCheck:
     """Fed every log entry by the verification; then compares the slots with what the log recorded."""
 
-    marker = b'"key.reviewer-'
+    marker = b"reviewer"  # in the reviewer events' types and in the creation entry's "reviewer_slots_sealed"
 
     def __init__(self, list_key: bytes) -> None:
         self._key = list_key
         self.expected = {FIRST_SLOT}  # every workspace starts with its first reviewer's slot
-        self.changes = 0
+        self.sealed = False  # whether the log says the list has a check value (then it must have one)
 
     def feed(self, seq: int, plaintext: bytes) -> None:
         """Take one entry's canonical JSON (one that contains ``marker``); only reviewer events count."""
@@ -66,9 +66,12 @@ class SlotListCheck:
             self.expected.add(slot)
         elif event.type == EventType.REVIEWER_REMOVED:
             self.expected.discard(slot)
-        else:
+        elif event.type == EventType.WORKSPACE_CREATED:
+            self.sealed = self.sealed or event.data.get("reviewer_slots_sealed") is True
             return
-        self.changes += 1
+        elif event.type != EventType.REVIEWER_SLOTS_SEALED:
+            return
+        self.sealed = True
 
     def problem(self, conn: sqlite3.Connection) -> str | None:
         """Why the reviewers' slots cannot be trusted, or None."""
@@ -84,8 +87,8 @@ class SlotListCheck:
             return "The reviewers' key slots were changed outside Evidence Desk: " + "; ".join(said) + "."
         stored = slots.stored_list_mac(conn)
         if stored is None:
-            if self.changes == 0:
-                return None  # a workspace from before reviewers' slots: sealed at this unlock
+            if not self.sealed:
+                return None  # a workspace from before reviewers' slots: sealed (and logged) at this unlock
             return "The reviewers' key slot list lost its check value: it was edited outside Evidence Desk."
         if stored != slots.list_mac(self._key, conn):
             return "The reviewers' key slots (a passphrase slot or a name) were changed outside Evidence Desk."
@@ -240,6 +243,8 @@ class WorkspaceReviewers:
         """After a passed verification: give a workspace from before reviewers' slots its check value."""
         if slots.stored_list_mac(conn) is None:
             slots.seal_list(conn, slots.list_key(self._context.require().master, self._workspace_id))
+            # From now on the log says the list has a check value, so removing it is tampering.
+            self._custody.append(conn, EventType.REVIEWER_SLOTS_SEALED, {})
 
     # -- passphrases ---------------------------------------------------------------------------
 

@@ -132,21 +132,21 @@ class LogReplay:
         self.records = RecordReplay()  # the submission, lifecycle and hash-list tables
         self.recovery_slot: str | None = None
         self.events = 0
-        # Further readers of entries the tables do not describe (``marker`` in the entry: feed it);
-        # called from here so the common entry costs one call, not one per reader.
+        # Further readers of entries (fed those whose plaintext holds their ``marker``, a substring
+        # test in C), called from here so the common entry costs one call, not one per reader.
         self.watchers: list[tuple[bytes, Callable[[int, bytes], None]]] = []
 
     def feed(self, seq: int, plaintext: bytes) -> None:
         """Take one entry's canonical JSON (in log order)."""
         self.events += 1
+        for marker, watcher in self.watchers:
+            if marker in plaintext:
+                watcher(seq, plaintext)
         start = plaintext.rfind(_TYPE_MARKER) + len(_TYPE_MARKER)
         kind = _RELEVANT.get(plaintext[start:-2])
         if kind is None:
             if plaintext.startswith(_SUBMISSION_PREFIX, start):  # its status follows the submission now
                 self.submitted.add(subject_of(plaintext) or "")
-            for marker, watcher in self.watchers:
-                if marker in plaintext:
-                    watcher(seq, plaintext)
             return
         if kind is EventType.ITEM_ANALYSED:  # the commonest kind after additions: only the subject counts
             self.analysed.add(subject_of(plaintext) or "")
