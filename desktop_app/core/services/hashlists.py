@@ -184,12 +184,31 @@ class HashListService:
                     **record,
                     "first_bad_rows": [[b.line, b.reason] for b in changes.bad_rows[:100]],
                     "ignored_types": changes.ignored_types,
+                    # The next file from the same source is mapped the same way (``saved_mapping``).
+                    "column_mapping": dict(options.mapping) if options and format == ListFormat.CSV else {},
                 },
             )
             self._workspace.append_event(conn, EventType.HASH_LIST_IMPORTED, record, list_id)
         with self._lock:
             self._loaded.pop(list_id, None)
         return summary
+
+    def saved_mapping(self, name: str) -> dict[str, str]:
+        """The column mapping of the latest CSV import into list ``name``, else into a list of its source.
+
+        Programmes send the same columns every time, so the reviewer maps them once ({} if never).
+        """
+        every = [settings for settings, _ in self.lists()]
+        chosen = [s for s in every if s.name.casefold() == name.strip().casefold()]
+        sources = {s.source.casefold() for s in chosen if s.source}
+        kin = [s for s in every if s not in chosen and s.source.casefold() in sources]
+        with self._workspace.db.read() as reader:
+            for settings in (*chosen, *kin):
+                for record in reversed(self._store.imports(reader.conn, settings.list_id)):
+                    mapping = record.get("column_mapping")
+                    if isinstance(mapping, dict) and mapping:
+                        return {str(column): str(role) for column, role in mapping.items()}
+        return {}
 
     def imports(self, list_id: str) -> list[dict[str, object]]:
         """A list's import history."""

@@ -1,9 +1,11 @@
 """The list import dialog: which list, which format, which hash a plain list holds, the column mapping.
 
 For a CSV or TSV file the mapping is chosen per column of the file's own header
-(``ColumnMappingWidget``); a file whose header cannot be read falls back to a typed mapping.
+(``ColumnMappingWidget``), starting from the mapping the list (or another list of its source) was
+last imported with; a file whose header cannot be read falls back to a typed mapping.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -35,8 +37,16 @@ FORMAT_LABELS = {
 class ListImportDialog(QDialog):
     """Asks what the reviewer knows about a list file; the hash type is never guessed."""
 
-    def __init__(self, file: Path, list_names: list[str], proposed: ListFormat | None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        file: Path,
+        list_names: list[str],
+        proposed: ListFormat | None,
+        parent: QWidget | None = None,
+        saved_mapping: Callable[[str], dict[str, str]] | None = None,
+    ):
         super().__init__(parent)
+        self._saved_mapping = saved_mapping  # the mapping last used for a list (or its source), by list name
         self.setWindowTitle("Import a hash list")
         self.setMinimumWidth(560)
         self.file = file
@@ -74,7 +84,16 @@ class ListImportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.format_field.currentIndexChanged.connect(self._format_changed)
+        self.list_field.currentTextChanged.connect(self._apply_saved_mapping)
         self._format_changed()
+        self._apply_saved_mapping(self.list_field.currentText())
+
+    def _apply_saved_mapping(self, name: str) -> None:
+        """Map the file's columns as the list's last CSV import did, where the file has those columns."""
+        saved = self._saved_mapping(name) if self._saved_mapping is not None and name.strip() else {}
+        for column, role in saved.items():
+            if column in self.columns.roles:
+                self.columns.set_role(column, role)
 
     @property
     def format(self) -> ListFormat:

@@ -123,7 +123,8 @@ class ListsPage(QWidget):
             proposed = guess_format(file)
         except OSError:
             proposed = None
-        dialog = ListImportDialog(file, [s.name for s, _, _ in self.model.rows], proposed, self)
+        names = [s.name for s, _, _ in self.model.rows]
+        dialog = ListImportDialog(file, names, proposed, self, saved_mapping=self._service.saved_mapping)
         dialog.accepted.connect(lambda: self.start_import(dialog))
         dialog.open()
         return dialog

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from desktop_app.core.domain.hashlists import ListFormat
+from desktop_app.core.hashlists.read_lines import ReadOptions
 from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.hashlists import HashListService
 from desktop_app.core.services.items import ItemService
@@ -61,3 +62,25 @@ def test_a_csv_is_mapped_column_by_column_and_imported(qtbot, workspace, pool, t
     assert settings.name == "Partner MD5" and counts.active == {"md5": 1}  # the withdrawn one was never held
     assert "1 match" in page.status.text()
     pool.wait_for_done(10_000)
+    # The same partner's next file: its columns come mapped as they were, the reviewer only confirms.
+    second = tmp_path / "partner-export-2.csv"
+    second.write_text(f"Hash value,Category,Removed,Reviewer note\n{'2' * 32},C3,,\n")
+    again = page.open_import_dialog(second)
+    again.format_field.setCurrentIndex(again.format_field.findData(ListFormat.CSV))
+    again.list_field.setEditText("partner md5")
+    assert again.columns.mapping() == {"Hash value": "md5", "Category": "label", "Removed": "deleted"}
+    again.reject()
+
+
+def test_a_saved_mapping_follows_the_list_and_its_source(workspace, tmp_path):
+    service = HashListService(workspace, ItemService(workspace))
+    first = service.create_list("Partner images", source="Partner")
+    service.create_list("Partner videos", source="Partner")
+    service.create_list("Elsewhere", source="Other")
+    listing = tmp_path / "p.csv"
+    listing.write_text(f"H,K\n{'3' * 32},x\n")
+    options = ReadOptions(mapping={"H": "md5", "K": "label"})
+    run_to_completion(service.import_file(first.list_id, listing, ListFormat.CSV, options))
+    assert service.saved_mapping("partner images") == {"H": "md5", "K": "label"}
+    assert service.saved_mapping("Partner videos") == {"H": "md5", "K": "label"}  # same source
+    assert service.saved_mapping("Elsewhere") == {} and service.saved_mapping("No such list") == {}
