@@ -33,6 +33,7 @@ from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 from desktop_app.core.services.hashlists import HashListService
 from desktop_app.ui.lists.import_dialog import ListImportDialog
 from desktop_app.ui.lists.lists_model import ListsModel
+from desktop_app.ui.lists.settings_dialog import ListSettingsDialog
 from desktop_app.ui.worker import Worker, WorkerPool
 
 # Items matched per call into the lists' indexes while the window is up: their numpy steps hold the
@@ -61,6 +62,9 @@ class ListsPage(QWidget):
         self.import_button = QPushButton("Import list…")
         self.import_button.setProperty("role", "primary")
         self.import_button.clicked.connect(self.choose_file)
+        self.settings_button = QPushButton("List settings…")
+        self.settings_button.setToolTip("Source, licence note, PDQ threshold and whether the chosen list is used")
+        self.settings_button.clicked.connect(lambda: self.open_settings_dialog())
         self.rematch_button = QPushButton("Re-match queue")
         self.rematch_button.setToolTip("Match every queue item against the enabled lists again (on a worker)")
         self.rematch_button.clicked.connect(lambda: self.rematch())
@@ -74,6 +78,7 @@ class ListsPage(QWidget):
         title.setProperty("role", "title")
         top.addWidget(title)
         top.addStretch(1)
+        top.addWidget(self.settings_button)
         top.addWidget(self.rematch_button)
         top.addWidget(self.import_button)
         layout = QVBoxLayout(self)
@@ -145,6 +150,32 @@ class ListsPage(QWidget):
         token = CancelToken()
         return self._start(Worker(self._import, values, token, cancel=token, context=self), self._imported)
 
+    def open_settings_dialog(self) -> ListSettingsDialog | None:
+        """The settings of the chosen list; saving changes them and re-matches the queue."""
+        chosen = self.table.selectionModel().selectedRows()
+        if not chosen:
+            self.status.setText("Choose a list in the table first.")
+            return None
+        settings = self.model.rows[chosen[0].row()][0]
+        dialog = ListSettingsDialog(settings, self)
+        dialog.accepted.connect(lambda: self.apply_settings(settings.list_id, dialog.changes()))
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, list_id: str, changes: dict[str, object]) -> Worker | None:
+        """Change a list's settings (a custody event), then re-match the queue: both on a worker."""
+        if not changes:
+            return None
+        token = CancelToken()
+        worker = Worker(self._change_then_rematch, list_id, changes, token, cancel=token, context=self)
+        return self._start(worker, self._rematched)
+
+    def _change_then_rematch(
+        self, list_id: str, changes: dict[str, object], cancel: CancelToken
+    ) -> ProgressGenerator[MatchRunSummary]:
+        self._service.change_settings(list_id, **changes)
+        return (yield from self._service.match_items(None, cancel, UI_QUERY_BATCH))
+
     def rematch(self) -> Worker:
         """Match the whole queue again on a worker, with progress (``matches_changed`` when done)."""
         token = CancelToken()
@@ -157,8 +188,8 @@ class ListsPage(QWidget):
         worker.result.connect(done)
         worker.error.connect(self._failed)
         worker.finished.connect(self._import_finished)
-        self.import_button.setEnabled(False)
-        self.rematch_button.setEnabled(False)
+        for button in (self.import_button, self.rematch_button, self.settings_button):
+            button.setEnabled(False)
         self.progress.show()
         return self._pool.start(worker)
 
@@ -188,8 +219,8 @@ class ListsPage(QWidget):
         self.status.setText(getattr(exc, "message", str(exc)))
 
     def _import_finished(self) -> None:
-        self.import_button.setEnabled(True)
-        self.rematch_button.setEnabled(True)
+        for button in (self.import_button, self.rematch_button, self.settings_button):
+            button.setEnabled(True)
         self.progress.hide()
         self.reload()
         self.matches_changed.emit()

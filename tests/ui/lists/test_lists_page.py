@@ -82,3 +82,43 @@ def test_the_window_has_a_hash_lists_tab_that_empties_when_locked(qtbot, workspa
     with qtbot.waitSignal(window.snapshot_loaded, timeout=10_000):
         qtbot.mouseClick(window.unlock_dialog.unlock_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.lists_page.model.rowCount() == 1, timeout=10_000)
+
+
+def test_list_settings_change_the_threshold_and_switching_a_list_off_unmatches_the_queue(
+    qtbot, workspace, pool, tmp_path, shots_dir
+):
+    from desktop_app.core.domain.events import EventType
+    from desktop_app.ui.lists.settings_dialog import ListSettingsDialog
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "known.bin").write_bytes(b"known content")
+    items = ItemService(workspace)
+    run_to_completion(items.import_paths([folder]))
+    service = HashListService(workspace, items)
+    industry = service.create_list("Industry MD5", source="Partner")
+    listing = tmp_path / "md5.txt"
+    listing.write_text(hashlib.md5(b"known content").hexdigest() + "\n")
+    run_to_completion(service.import_file(industry.list_id, listing, ListFormat.TEXT, ReadOptions(Algorithm.MD5)))
+    run_to_completion(service.match_items())
+    assert len(service.outcomes()) == 1 and all(o.matches for o in service.outcomes().values())
+
+    page = ListsPage(service, pool)
+    qtbot.addWidget(page)
+    page.reload()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    assert page.open_settings_dialog() is None and "Choose a list" in page.status.text()
+    page.table.selectRow(0)
+    dialog = page.open_settings_dialog()
+    assert isinstance(dialog, ListSettingsDialog) and dialog.changes() == {}
+    dialog.threshold_field.setValue(20)
+    dialog.enabled_field.setChecked(False)
+    assert dialog.changes() == {"pdq_threshold": 20, "enabled": False}
+    grab(dialog, shots_dir / "list-settings-dialog.png")
+    with qtbot.waitSignal(page.matches_changed, timeout=20_000):
+        dialog.accept()
+    [(settings, _)] = service.lists()
+    assert (settings.pdq_threshold, settings.enabled) == (20, False)
+    assert not any(o.matches for o in service.outcomes().values())  # a list switched off matches nothing
+    changed = [e.event for e in workspace.events() if e.event.type is EventType.HASH_LIST_SETTINGS_CHANGED]
+    assert [e.data for e in changed] == [{"pdq_threshold": 20, "enabled": False}]
