@@ -47,6 +47,7 @@ class ListImportDialog(QDialog):
     ):
         super().__init__(parent)
         self._saved_mapping = saved_mapping  # the mapping last used for a list (or its source), by list name
+        self._existing = {name.casefold() for name in list_names}
         self.setWindowTitle("Import a hash list")
         self.setMinimumWidth(560)
         self.file = file
@@ -90,7 +91,9 @@ class ListImportDialog(QDialog):
 
     def _apply_saved_mapping(self, name: str) -> None:
         """Map the file's columns as the list's last CSV import did, where the file has those columns."""
-        saved = self._saved_mapping(name) if self._saved_mapping is not None and name.strip() else {}
+        # Only an existing list has a history: typing a new name reads nothing from the workspace.
+        known = name.strip().casefold() in self._existing
+        saved = self._saved_mapping(name) if self._saved_mapping is not None and known else {}
         for column, role in saved.items():
             if column in self.columns.roles:
                 self.columns.set_role(column, role)
