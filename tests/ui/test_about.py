@@ -46,7 +46,7 @@ def test_about_dialog_names_version_folders_keyring_and_licences(qtbot, window_w
     assert notice and notice[0].toolTip() == KEYRING_MISSING
     assert distinct_colours(grab(window, shots / "main-window-no-keyring.png")) > 3
 
-    dialog = window._about()
+    dialog = window.menus.about()
     assert isinstance(dialog, AboutDialog)
     texts = " ".join(label.text() for label in dialog.findChildren(type(dialog.keyring_label)))
     assert __version__ in texts and str(paths.workspace) in texts and str(paths.logs) in texts

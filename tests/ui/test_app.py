@@ -114,7 +114,7 @@ def test_first_run_creates_shows_the_key_and_quit_closes(qtbot, paths, isolated_
             return False
         assert window.status_panel.reviewer_value.text() == "Sam Rivera"
         # The CyberTipline link is built once and shared: the menu, and the schema every report check uses.
-        assert window.cybertipline is not None and window.cybertipline_action.isEnabled()
+        assert window.cybertipline is not None and window.menus.cybertipline_action.isEnabled()
         assert window.cybertipline.endpoint == TEST_URL
         assert window.reports_page.service.ncmec_xsd == window.cybertipline.current_xsd
         window.close()

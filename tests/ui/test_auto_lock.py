@@ -12,7 +12,7 @@ def test_idle_timeout_locks_clears_hides_and_asks_to_unlock(qtbot, workspace, ma
     populate(workspace, blobs=3)
     window = make_window(workspace)
     assert window.log_model.rowCount() > 0 and auto_lock.counting
-    settings = window.open_settings()
+    settings = window.menus.open_settings()
 
     with qtbot.waitSignal(auto_lock.idle_timed_out, timeout=5000):
         auto_lock.set_timeout_ms(150)

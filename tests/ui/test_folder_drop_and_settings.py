@@ -113,7 +113,7 @@ def test_a_stronger_blur_from_the_settings_dialog_changes_the_painted_thumbnail_
     default_cell = painted_thumbnail(window, photo.item_id)
     default_viewer = pixels(review.viewer.canvas.images[0])
 
-    dialog = window.open_settings()
+    dialog = window.menus.open_settings()
     assert dialog.blur_slider.value() == AppSettings().blur_strength
     dialog.blur_slider.setFocus()
     qtbot.keyClick(dialog.blur_slider, Qt.Key.Key_End)  # as a reviewer would: to the strongest blur
@@ -166,7 +166,7 @@ def test_hold_mode_chosen_in_the_settings_dialog_reveals_only_while_held(qtbot, 
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # a second click hides it
     assert not viewer.revealed
 
-    dialog = window.open_settings()
+    dialog = window.menus.open_settings()
     assert dialog.reveal_combo.currentData() == "click"
     dialog.reveal_combo.setFocus()
     qtbot.keyClick(dialog.reveal_combo, Qt.Key.Key_Down)

@@ -89,12 +89,12 @@ def test_verify_shows_intact_then_the_tampered_entry(qtbot, workspace, make_wind
 def test_lock_clears_and_hides_then_unlock_restores(qtbot, workspace, make_window):
     populate(workspace, blobs=3)
     window = make_window(workspace)
-    window.lock_action.trigger()
+    window.menus.lock_action.trigger()
     assert not workspace.is_unlocked
     assert window.log_model.rowCount() == 0
     assert window.pages.currentWidget() is not window.log_view
     assert window.status_panel.state_value.text() == "Locked"
-    assert not window.log_view.verify_button.isEnabled() and not window.export_action.isEnabled()
+    assert not window.log_view.verify_button.isEnabled() and not window.menus.export_action.isEnabled()
     dialog = window.unlock_dialog
     assert dialog is not None and dialog.isVisible()
 
@@ -111,7 +111,7 @@ def test_export_checkpoint_writes_note_and_verifier_key(qtbot, workspace, make_w
     window = make_window(workspace)
     target = tmp_path / "exported.txt"
     with qtbot.waitSignal(window.snapshot_loaded, timeout=10_000):
-        window.export_checkpoint(target)
+        window.menus.export_checkpoint(target)
     anchor = parse_anchor_text(target.read_text(encoding="utf-8"))
     assert anchor.verifier_key == workspace.verifier_key()
     checkpoint = parse_and_verify(anchor.note, workspace.origin, workspace.public_key)
@@ -121,7 +121,7 @@ def test_export_checkpoint_writes_note_and_verifier_key(qtbot, workspace, make_w
 
 def test_settings_dialog_saves_and_logs_the_change(qtbot, workspace, make_window, paths, auto_lock):
     window = make_window(workspace)
-    dialog = window.open_settings()
+    dialog = window.menus.open_settings()
     dialog.auto_lock_spin.setValue(5)
     dialog.blur_checkbox.setChecked(False)
     with qtbot.waitSignal(window.snapshot_loaded, timeout=10_000):
@@ -138,7 +138,7 @@ def test_settings_dialog_saves_and_logs_the_change(qtbot, workspace, make_window
 
 def test_change_passphrase_through_the_menu(qtbot, workspace, make_window):
     window = make_window(workspace)
-    window.change_passphrase_action.trigger()
+    window.menus.change_passphrase_action.trigger()
     dialog = window.findChild(ChangePassphraseDialog)
     qtbot.keyClicks(dialog.current_field, "not the passphrase")
     qtbot.keyClicks(dialog.new_field, "a fresh passphrase now")

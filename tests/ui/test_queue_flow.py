@@ -347,10 +347,10 @@ def test_manifest_import_brings_the_platform_metadata_into_queue_and_details(qtb
 
     # The custody log is re-read when it is looked at, not after every import.
     logged = window.log_model.rowCount()
-    assert window._log_stale
+    assert window.log.stale
     with qtbot.waitSignal(window.snapshot_loaded, timeout=10_000):
         window.tabs.setCurrentIndex(LOG_TAB)
-    assert window.log_model.rowCount() > logged and not window._log_stale
+    assert window.log_model.rowCount() > logged and not window.log.stale
 
 
 def test_changing_the_look_in_settings_remakes_thumbnails_and_the_viewer(qtbot, queue_window, evidence_folder):

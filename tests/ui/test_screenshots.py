@@ -102,7 +102,7 @@ def test_main_window_after_tampering(qtbot, reviewer_workspace, make_window, sho
 
 def test_main_window_locked_and_settings(qtbot, reviewer_workspace, make_window, shots):
     window = make_window(reviewer_workspace)
-    settings = window.open_settings()
+    settings = window.menus.open_settings()
     check(grab(settings, shots / "settings.png"))
     settings.reject()
     window.lock_workspace("Locked after 10 idle minutes.")

@@ -112,7 +112,7 @@ def test_closing_the_cybertipline_dialog_mid_check(qtbot, make_window, workspace
     credentials = CredentialStore(MemorySecretStore())
     service = HeldCyberTipline(workspace, credentials, cybertipline_emulator.url, gate=gate)
     window = make_window(workspace, cybertipline=service)
-    dialog = window.open_cybertipline_connection()
+    dialog = window.menus.open_cybertipline_connection()
     dialog.username_edit.setText(USERNAME)
     dialog.password_edit.setText(PASSWORD)
     dialog.check_button.click()

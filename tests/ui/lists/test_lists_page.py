@@ -76,7 +76,7 @@ def test_the_window_has_a_hash_lists_tab_that_empties_when_locked(qtbot, workspa
     qtbot.waitUntil(lambda: window.lists_page.model.rowCount() == 1, timeout=10_000)
     service.matcher()
     assert service._loaded  # indexes in memory while unlocked
-    window.lock_action.trigger()
+    window.menus.lock_action.trigger()
     assert window.lists_page.model.rowCount() == 0 and not service._loaded
     qtbot.keyClicks(window.unlock_dialog.passphrase_field, PASSPHRASE)
     with qtbot.waitSignal(window.snapshot_loaded, timeout=10_000):

@@ -223,7 +223,7 @@ def test_credentials_saved_from_the_menu_fetch_the_schema_at_once(
     service = link(workspace, credentials, cybertipline_emulator.url)
     reports = ReportService(workspace, items, now=lambda: NOW, xsd=service.current_xsd)
     window = make_window(workspace, items=items, reports=reports, cybertipline=service)
-    window.cybertipline_action.trigger()
+    window.menus.cybertipline_action.trigger()
     dialog = window.findChild(CyberTiplineDialog)
     assert dialog is not None and dialog.isVisible()
     dialog.username_edit.setText(USERNAME)
@@ -240,9 +240,9 @@ def test_the_connection_is_out_of_reach_while_the_workspace_is_locked(
     service = link(workspace, credentials, cybertipline_emulator.url)
     reports = ReportService(workspace, items, now=lambda: NOW, xsd=service.current_xsd)
     window = make_window(workspace, items=items, reports=reports, cybertipline=service)
-    assert window.cybertipline_action.isEnabled()
+    assert window.menus.cybertipline_action.isEnabled()
     window.lock_workspace("test")
-    assert not window.cybertipline_action.isEnabled()
+    assert not window.menus.cybertipline_action.isEnabled()
 
 
 def test_a_fetch_under_way_is_not_started_again(qtbot, page_for, workspace, credentials, cybertipline_emulator):
