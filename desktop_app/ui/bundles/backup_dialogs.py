@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.platform.paths import AppPaths
-from desktop_app.core.progress import CancelToken, Progress
+from desktop_app.core.progress import CancelToken
 from desktop_app.core.services.age_keys import (
     Recipient,
     identities_for,
@@ -39,16 +38,8 @@ from desktop_app.core.services.age_keys import (
 )
 from desktop_app.core.services.backup import BackupResult, RestoreResult, create_backup, restore_backup
 from desktop_app.core.services.workspace import Workspace
+from desktop_app.ui.widgets.worker_progress import WorkerProgress, browse_row
 from desktop_app.ui.worker import Worker, WorkerPool
-
-
-def _browse_row(parent: QWidget, field: QLineEdit, choose: Callable[[], str]) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addWidget(field, 1)
-    button = QPushButton("Choose…", parent)
-    button.clicked.connect(lambda: field.setText(choose() or field.text()))
-    row.addWidget(button)
-    return row
 
 
 class _RunningDialog(QDialog):
@@ -56,18 +47,15 @@ class _RunningDialog(QDialog):
 
     def __init__(self, pool: WorkerPool, parent: QWidget | None) -> None:
         super().__init__(parent)
-        self._pool = pool
-        self._worker: Worker | None = None
         self.progress = QProgressBar(self)
-        self.progress.hide()
         self.result_label = QLabel(self)
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.buttons.rejected.connect(self.reject)
         self.cancel_button = self.buttons.addButton("Cancel", QDialogButtonBox.ButtonRole.ActionRole)
-        self.cancel_button.hide()
-        self.cancel_button.clicked.connect(self.cancel)
+        self.running = WorkerProgress(pool, self.progress, self.cancel_button, self)
+        self.running.idle.connect(lambda: self.start_button.setEnabled(True))
 
     def _lay_out(self, form: QFormLayout, hint_text: str) -> None:
         hint = QLabel(hint_text, self)
@@ -84,31 +72,11 @@ class _RunningDialog(QDialog):
     def _run(self, function: Callable[..., Any], *args: Any, done: Callable[[Any], None]) -> None:
         token = CancelToken()
         worker = Worker(function, *args, token, cancel=token, context=self)
-        worker.progress.connect(self._on_progress)
         worker.result.connect(done)
         worker.error.connect(self._failed)
-        worker.finished.connect(self._on_finished)
         self.progress.setRange(0, 0)
-        self.progress.show()
-        self.cancel_button.show()
         self.start_button.setEnabled(False)
-        self._worker = self._pool.start(worker)
-
-    def cancel(self) -> None:
-        """Stop the running backup or restore at its next piece (nothing partial is kept)."""
-        if self._worker is not None:
-            self._worker.cancel()
-
-    def _on_progress(self, update: object) -> None:
-        if isinstance(update, Progress) and update.total:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int(1000 * min(update.done, update.total) / update.total))
-
-    def _on_finished(self) -> None:
-        self._worker = None
-        self.progress.hide()
-        self.cancel_button.hide()
-        self.start_button.setEnabled(True)
+        self.running.start(worker)
 
     def _failed(self, exc: BaseException) -> None:
         unexpected = "An unexpected error stopped it; nothing partial was kept."
@@ -147,7 +115,7 @@ class BackupDialog(_RunningDialog):
         form.addRow("Again", self.confirm_field)
         form.addRow("", self.key_button)
         form.addRow("Age key", self.keys_field)
-        form.addRow("Save as", _browse_row(self, self.output_field, save_as))
+        form.addRow("Save as", browse_row(self, self.output_field, save_as))
         self.start_button = self.buttons.addButton("Back up", QDialogButtonBox.ButtonRole.ActionRole)
         self.start_button.setProperty("role", "primary")
         self.start_button.clicked.connect(self.start)
@@ -207,11 +175,11 @@ class RestoreDialog(_RunningDialog):
         self.profile_field = QLineEdit(self)
         self.profile_field.setPlaceholderText("a new, empty folder")
         form = QFormLayout()
-        form.addRow("Backup", _browse_row(self, self.backup_field, lambda: QFileDialog.getOpenFileName(self)[0]))
-        form.addRow("Key file", _browse_row(self, self.key_field, lambda: QFileDialog.getOpenFileName(self)[0]))
+        form.addRow("Backup", browse_row(self, self.backup_field, lambda: QFileDialog.getOpenFileName(self)[0]))
+        form.addRow("Key file", browse_row(self, self.key_field, lambda: QFileDialog.getOpenFileName(self)[0]))
         form.addRow("Passphrase", self.passphrase_field)
         form.addRow(
-            "Restore into", _browse_row(self, self.profile_field, lambda: QFileDialog.getExistingDirectory(self))
+            "Restore into", browse_row(self, self.profile_field, lambda: QFileDialog.getExistingDirectory(self))
         )
         self.start_button = self.buttons.addButton("Restore", QDialogButtonBox.ButtonRole.ActionRole)
         self.start_button.clicked.connect(self.start)

@@ -16,12 +16,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -29,12 +27,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.bundles.layout import Profile, RecipientRole, depictions_allowed
 from desktop_app.core.errors import EvidenceDeskError
-from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
+from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.services.age_keys import Recipient, recipient_from_text
 from desktop_app.core.services.bundles import BundleService, ExportRequest, ExportResult
 from desktop_app.core.services.recipients import RecipientBook, StoredRecipient, fingerprint
 from desktop_app.core.services.second_person import ConfirmationCheck
 from desktop_app.ui.widgets.form_parts import passphrase_field
+from desktop_app.ui.widgets.worker_progress import WorkerProgress, browse_row
 from desktop_app.ui.worker import Worker, WorkerPool
 
 ROLE_LABELS = {
@@ -61,7 +60,6 @@ class BundleExportDialog(QDialog):
         self._second_person = second_person  # set when the setting asks a second person to confirm full evidence
         self.setWindowTitle(f"Export report {report_id[:8]} as an encrypted bundle")
         self._pool, self._bundles, self._report_id = pool, bundles, report_id
-        self._worker: Worker | None = None
         self.book_box = QComboBox(self)  # the address book: fills name, role and key at once
         self.book_box.addItem("Type the recipient below, or choose one from the address book…", None)
         self.book_box.activated.connect(self._book_chosen)
@@ -91,11 +89,7 @@ class BundleExportDialog(QDialog):
         self.process_field = QLineEdit(self)
         self.process_field.setPlaceholderText("subpoena / court order number, if answering legal process")
         self.output_field = QLineEdit(self)
-        browse = QPushButton("Choose…", self)
-        browse.clicked.connect(self._choose_output)
-        output_row = QHBoxLayout()
-        output_row.addWidget(self.output_field, 1)
-        output_row.addWidget(browse)
+        output_row = browse_row(self, self.output_field, self._choose_output)
         form = QFormLayout()
         form.addRow("Address book", self.book_box)
         form.addRow("Recipient", self.recipient_field)
@@ -114,16 +108,15 @@ class BundleExportDialog(QDialog):
         self.rule_label = QLabel(self)
         self.rule_label.setWordWrap(True)
         self.progress = QProgressBar(self)
-        self.progress.hide()
         self.result_label = QLabel(self)
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.export_button = buttons.addButton("Export", QDialogButtonBox.ButtonRole.ActionRole)
         self.cancel_button = buttons.addButton("Cancel export", QDialogButtonBox.ButtonRole.ActionRole)
-        self.cancel_button.hide()
         self.export_button.clicked.connect(self.start)
-        self.cancel_button.clicked.connect(self._cancel)
+        self.running = WorkerProgress(pool, self.progress, self.cancel_button, self)
+        self.running.idle.connect(self._update_rules)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -156,10 +149,8 @@ class BundleExportDialog(QDialog):
             if entry.public_key not in self.keys_field.toPlainText():
                 self.keys_field.appendPlainText(entry.public_key)
 
-    def _choose_output(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the bundle as", f"report-{self._report_id[:8]}.age")
-        if path:
-            self.output_field.setText(path)
+    def _choose_output(self) -> str:
+        return QFileDialog.getSaveFileName(self, "Save the bundle as", f"report-{self._report_id[:8]}.age")[0]
 
     def _request(self) -> ExportRequest:
         profile = Profile.FULL_EVIDENCE if self.full_button.isChecked() else Profile.HASH_ONLY
@@ -189,7 +180,7 @@ class BundleExportDialog(QDialog):
         if self._needs_second_person() and not self.confirmer_field.text().strip():
             problems.append("A second person confirms a full-evidence export: their name and passphrase.")
         self.rule_label.setText("\n".join(problems))
-        self.export_button.setEnabled(not problems and self._worker is None)
+        self.export_button.setEnabled(not problems and not self.running.running)
 
     def start(self) -> None:
         """Run the export on the pool."""
@@ -201,15 +192,11 @@ class BundleExportDialog(QDialog):
         token = CancelToken()
         worker = Worker(self._export, recipients, Path(self.output_field.text()), self._request(),
                         self._confirmation_of(), token, cancel=token, context=self)
-        worker.progress.connect(self._on_progress)
         worker.result.connect(self.show_result)
         worker.error.connect(lambda exc: self.result_label.setText(getattr(exc, "message", str(exc))))
-        worker.finished.connect(self._on_finished)
-        self.progress.show()
-        self.cancel_button.show()
         self.export_button.setEnabled(False)
         self.result_label.setText("Exporting…")
-        self._worker = self._pool.start(worker)
+        self.running.start(worker)
 
     def _needs_second_person(self) -> bool:
         return self._second_person is not None and self.full_button.isChecked()
@@ -234,21 +221,6 @@ class BundleExportDialog(QDialog):
         if typed is not None and self._second_person is not None:
             request = replace(request, second_person=self._second_person.confirm(*typed))
         return (yield from self._bundles.export_report(self._report_id, recipients, out_path, request, token))
-
-    def _cancel(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-
-    def _on_progress(self, update: object) -> None:
-        if isinstance(update, Progress) and update.total:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int(1000 * update.done / update.total))
-
-    def _on_finished(self) -> None:
-        self._worker = None
-        self.progress.hide()
-        self.cancel_button.hide()
-        self._update_rules()
 
     def show_result(self, result: ExportResult) -> None:
         """Show where the bundle went and the SHA-256 to give the recipient."""

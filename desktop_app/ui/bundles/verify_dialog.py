@@ -12,12 +12,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QProgressBar,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +25,7 @@ from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 from desktop_app.core.services.age_keys import Identity, identities_for
+from desktop_app.ui.widgets.worker_progress import WorkerProgress, browse_row
 from desktop_app.ui.worker import Worker, WorkerPool
 
 
@@ -35,23 +34,12 @@ def _check_file(path: Path, identities: Sequence[Identity], expected_key: str | 
         return (yield from check_bundle(handle, identities, expected_key or None))
 
 
-def _path_row(parent: QWidget, field: QLineEdit, title: str) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addWidget(field, 1)
-    browse = QPushButton("Choose…", parent)
-    browse.clicked.connect(lambda: field.setText(QFileDialog.getOpenFileName(parent, title)[0] or field.text()))
-    row.addWidget(browse)
-    return row
-
-
 class BundleVerifyDialog(QDialog):
     """Opens a bundle with the reviewer's key (or its passphrase) and lists every difference."""
 
     def __init__(self, pool: WorkerPool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Check a bundle")
-        self._pool = pool
-        self._worker: Worker | None = None
         self.bundle_field = QLineEdit(self)
         self.key_field = QLineEdit(self)
         self.key_field.setPlaceholderText("age key file (AGE-SECRET-KEY-1…)")
@@ -61,13 +49,12 @@ class BundleVerifyDialog(QDialog):
         self.expected_key_field = QLineEdit(self)
         self.expected_key_field.setPlaceholderText("the sender's workspace key, if they gave you one (recommended)")
         form = QFormLayout()
-        form.addRow("Bundle", _path_row(self, self.bundle_field, "Choose the bundle"))
-        form.addRow("Your key", _path_row(self, self.key_field, "Choose your age key file"))
+        form.addRow("Bundle", browse_row(self, self.bundle_field, lambda: self._open_file("Choose the bundle")))
+        form.addRow("Your key", browse_row(self, self.key_field, lambda: self._open_file("Choose your age key file")))
         form.addRow("Passphrase", self.passphrase_field)
         form.addRow("Sender's key", self.expected_key_field)
         self.progress = QProgressBar(self)
-        self.progress.setRange(0, 0)
-        self.progress.hide()
+        self.progress.setRange(0, 0)  # checking reads the whole file: a busy bar, the step in words
         self.verdict = QLabel(self)
         self.verdict.setWordWrap(True)
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -77,6 +64,8 @@ class BundleVerifyDialog(QDialog):
         self.check_button = buttons.addButton("Check", QDialogButtonBox.ButtonRole.ActionRole)
         self.check_button.clicked.connect(self.start)
         buttons.rejected.connect(self.reject)
+        self.running = WorkerProgress(pool, self.progress, None, self, fraction=False)
+        self.running.idle.connect(lambda: self.check_button.setEnabled(True))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.progress)
@@ -95,7 +84,6 @@ class BundleVerifyDialog(QDialog):
         self.differences.clear()
         self.differences.show()
         self.verdict.setText("Checking…")
-        self.progress.show()
         self.check_button.setEnabled(False)
         token = CancelToken()
         expected = self.expected_key_field.text().strip()
@@ -103,16 +91,14 @@ class BundleVerifyDialog(QDialog):
         worker.progress.connect(self._on_progress)
         worker.result.connect(self.show_check)
         worker.error.connect(lambda exc: self._show_error(getattr(exc, "message", str(exc))))
-        worker.finished.connect(self._on_finished)
-        self._worker = self._pool.start(worker)
+        self.running.start(worker)
+
+    def _open_file(self, title: str) -> str:
+        return QFileDialog.getOpenFileName(self, title)[0]
 
     def _on_progress(self, update: object) -> None:
         if isinstance(update, Progress):
             self.verdict.setText(f"Checking… {update.message}")
-
-    def _on_finished(self) -> None:
-        self.progress.hide()
-        self.check_button.setEnabled(True)
 
     def _show_error(self, message: str) -> None:
         self.verdict.setText(f"<b>The bundle could not be checked.</b><br>{message}")
