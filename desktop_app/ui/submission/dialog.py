@@ -27,9 +27,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -45,15 +43,13 @@ from desktop_app.core.domain.submission import (
 from desktop_app.core.errors import CredentialsMissing, OperationCancelled
 from desktop_app.core.progress import CancelToken, Progress
 from desktop_app.ui.submission.confirm import ProductionConfirmDialog, RetractConfirmDialog, SendAgainConfirmDialog
-from desktop_app.ui.submission.environment import LOOKS, EnvironmentBandWidget, EnvironmentChooserWidget
+from desktop_app.ui.submission.dialog_row import OutcomeLabel, SubmissionButtons, decision, go_text
+from desktop_app.ui.submission.environment import EnvironmentBandWidget, EnvironmentChooserWidget
 from desktop_app.ui.submission.state import describe
 from desktop_app.ui.submission.steps import size_words
 from desktop_app.ui.submission.steps_view import SubmissionStepsWidget
-from desktop_app.ui.submission.texts import GO, INTRO, TITLES, SubmissionMode, error_words, escape
-from desktop_app.ui.theme import set_role
+from desktop_app.ui.submission.texts import INTRO, TITLES, SubmissionMode, error_words, escape
 from desktop_app.ui.worker import Worker, WorkerPool
-
-_OUTCOME_ROLES = {"ok": "ok", "notice": "notice", "problem": "problem", "neutral": "neutral"}
 
 
 class SubmissionDialog(QDialog):
@@ -112,34 +108,17 @@ class SubmissionDialog(QDialog):
         self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.steps = SubmissionStepsWidget(INTRO[self.mode])
         self.model = self.steps.model  # the steps as the core last reported them
-        self.now_label = QLabel()
-        # It quotes NCMEC's descriptions while a step waits to try again: never read as markup.
-        self.now_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.now_label.setProperty("role", "hint")
-        self.now_label.setAccessibleName("What is happening now")
-        self.outcome = QLabel()
-        self.outcome.setTextFormat(Qt.TextFormat.RichText)
-        self.outcome.setWordWrap(True)
-        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.outcome.setAccessibleName("Outcome")
-        self.outcome.hide()
-        self.go_button = _button(GO[self.mode], "", self.go, shown=True)
-        self.go_button.setProperty("role", "primary")
-        self.go_button.setEnabled(False)
-        self.resume_button = _button("Resume", "Upload what is missing and finish the report at NCMEC.", self._resume)
-        self.retract_button = _button(
-            "Retract at NCMEC", "NCMEC discards the open report; nothing is filed.", self._retract
+        self.outcome = OutcomeLabel()
+        self.buttons = SubmissionButtons(
+            self.mode, self.go, self._resume, self._retract, self._send_again_clicked, self.request_cancel, self.accept
         )
-        self.send_again_button = _button(
-            "Send again…", "Record that the earlier attempt is set aside, then submit afresh.", self._send_again_clicked
-        )
-        self.cancel_button = _button("Cancel", "", self.request_cancel, shown=True)
-        self.close_button = _button("Close", "", self.accept)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.now_label, 1)
-        buttons_in_order = (self.retract_button, self.resume_button, self.send_again_button, self.cancel_button)
-        for button in (*buttons_in_order, self.close_button, self.go_button):
-            buttons.addWidget(button)
+        row = self.buttons  # the dialog's code and its tests name the row's widgets directly
+        self.now_label, self.go_button, self.cancel_button, self.close_button = (
+            row.now_label, row.go_button, row.cancel_button, row.close_button
+        )  # fmt: skip
+        self.resume_button, self.retract_button, self.send_again_button = (
+            row.resume_button, row.retract_button, row.send_again_button
+        )  # fmt: skip
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(10)
@@ -149,7 +128,7 @@ class SubmissionDialog(QDialog):
         layout.addWidget(self.plan_label)
         layout.addWidget(self.steps, 1)
         layout.addWidget(self.outcome)
-        layout.addLayout(buttons)
+        layout.addLayout(self.buttons.row)
 
     # -- before sending: the plan, or the status of the open report -------------------------------
 
@@ -157,7 +136,7 @@ class SubmissionDialog(QDialog):
         self.phase = "preparing"
         self.outcome.hide()
         self.go_button.setEnabled(False)
-        self.go_button.setText(self._go_text())
+        self.go_button.setText(go_text(self.mode, self.environment))
         if self.mode is SubmissionMode.SUBMIT:
             self.plan_label.setText("Checking the report…")
             worker = self.pool.run(plan_and_check, self.service, self.report_id, self.environment, context=self)
@@ -173,12 +152,6 @@ class SubmissionDialog(QDialog):
             self.environment = chosen
             self.band.show_environment(chosen)
             self._prepare()
-
-    def _go_text(self) -> str:
-        if self.mode is not SubmissionMode.SUBMIT:
-            return GO[self.mode]
-        look = LOOKS[self.environment]
-        return f"Send to {look.short}" + ("…" if self.environment is Environment.PRODUCTION else "")
 
     def _planned(self, planned: tuple[SubmissionPlan, str]) -> None:
         plan, missing = planned
@@ -196,7 +169,7 @@ class SubmissionDialog(QDialog):
         self.phase = "ready"
         self.go_button.setEnabled(not missing)
         if missing:
-            self._show_outcome(missing, "notice")  # before anything is sent, not after NCMEC said 401
+            self.outcome.show_outcome(missing, "notice")  # before anything is sent, not after NCMEC said 401
 
     def _status_read(self, status: SubmissionStatus) -> None:
         self.status = status
@@ -206,15 +179,15 @@ class SubmissionDialog(QDialog):
         text = describe(status, self.now())
         self.plan_label.setText(f"Report {status.report_id[:8]} · {text.long}")
         self.phase = "ready"
-        self.go_button.setEnabled(_decision(status) == "open")
-        if _decision(status) == "unknown":
+        self.go_button.setEnabled(decision(status) == "open")
+        if decision(status) == "unknown":
             self.go_button.hide()
-            self._offer_decisions(status)
+            self.buttons.offer(status)
 
     def _preparation_failed(self, exc: BaseException) -> None:
         self.phase = "ready"
         self.plan_label.setText("")
-        self._show_outcome(error_words(exc), "problem")
+        self.outcome.show_outcome(error_words(exc), "problem")
 
     # -- sending ---------------------------------------------------------------------------------
 
@@ -245,13 +218,7 @@ class SubmissionDialog(QDialog):
         self.steps.start()
         self.outcome.hide()
         self.environment_row.setEnabled(False)
-        self.go_button.hide()
-        self.cancel_button.show()
-        self.cancel_button.setEnabled(True)
-        self.cancel_button.setText("Cancel")
-        for button in (self.resume_button, self.retract_button, self.send_again_button, self.close_button):
-            button.hide()
-        self.now_label.setText("Starting…")
+        self.buttons.show_running()
         worker = Worker(fn, *args, self._token, cancel=self._token, context=self)
         worker.progress.connect(self._progressed)
         worker.result.connect(self._ended)
@@ -322,7 +289,7 @@ class SubmissionDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._error = exc
         if not isinstance(exc, OperationCancelled):
-            self._show_outcome(error_words(exc), "problem")
+            self.outcome.show_outcome(error_words(exc), "problem")
         self._read_final_status()
 
     def _read_final_status(self) -> None:
@@ -349,13 +316,9 @@ class SubmissionDialog(QDialog):
         self.phase = "ended"
         self.worker = None
         self._retract_when_stopped = False
-        self.cancel_button.hide()
-        self.go_button.hide()
-        self.close_button.show()
-        self.close_button.setDefault(True)
-        self.now_label.setText("")
+        self.buttons.show_ended()
         if status is None:
-            self._show_outcome(problem, "problem")
+            self.outcome.show_outcome(problem, "problem")
         else:
             text = describe(status, self.now())
             earlier = self._error
@@ -363,17 +326,11 @@ class SubmissionDialog(QDialog):
             lead = f"{error_words(earlier)} " if shown else ""
             code = f" (NCMEC response code {status.last_code})" if status.last_code not in (None, 0) else ""
             body = text.long.removeprefix(text.headline).lstrip(".:; ")  # the headline is not said twice
-            self._show_outcome(f"{lead}{body}{code}", text.tone, text.headline)
-            self._offer_decisions(status)
+            self.outcome.show_outcome(f"{lead}{body}{code}", text.tone, text.headline)
+            self.buttons.offer(status)
         self._error = None
         self.status_changed.emit(self.report_id)
         self.ended.emit(status)
-
-    def _offer_decisions(self, status: SubmissionStatus) -> None:
-        decision = _decision(status)
-        self.resume_button.setVisible(decision == "open")
-        self.retract_button.setVisible(decision == "open")
-        self.send_again_button.setVisible(decision == "unknown")
 
     # -- a submit whose outcome is unknown: only the reviewer can decide to send again ----------------
 
@@ -403,13 +360,6 @@ class SubmissionDialog(QDialog):
         self.go_button.show()
         self.status_changed.emit(self.report_id)
         self._prepare()
-
-    def _show_outcome(self, text: str, tone: str, headline: str = "") -> None:
-        """Plain ``text`` (escaped here) under an optional bold ``headline``, in the tone's colours."""
-        set_role(self.outcome, _OUTCOME_ROLES.get(tone, "problem"))
-        body = escape(text)
-        self.outcome.setText(f"<b>{escape(headline)}</b><br>{body}" if headline else body)
-        self.outcome.setVisible(bool(text or headline))
 
     def _resume(self) -> None:
         self.mode = SubmissionMode.RESUME
@@ -453,21 +403,3 @@ def plan_and_check(service: Any, report_id: str, environment: Environment) -> tu
     except CredentialsMissing as missing:
         return plan, missing.message
     return plan, ""
-
-
-def _button(text: str, tip: str, slot: Callable[[], None], shown: bool = False) -> QPushButton:
-    button = QPushButton(text)
-    button.setToolTip(tip)
-    button.clicked.connect(slot)
-    if not shown:
-        button.hide()  # (showing a button that has no parent yet would open it as a window)
-    return button
-
-
-def _decision(status: SubmissionStatus) -> str:
-    """What the reviewer can decide: "open" (resume or retract), "unknown" (send again), or "" (nothing)."""
-    if status.state not in (SubmissionState.OPEN, SubmissionState.NEEDS_DECISION):
-        return ""
-    # NCMEC may hold a report from a submit we never heard back from; without its id it can be neither
-    # finished nor withdrawn.
-    return "open" if status.ncmec_report_id else "unknown"

@@ -7,8 +7,8 @@ from desktop_app.core.cybertipline.model import ReportDraft
 from desktop_app.core.cybertipline.schema import REPORT
 from desktop_app.core.services.report_building import ReportSummary
 from desktop_app.ui.report.dialogs import QueueItemsModel
+from desktop_app.ui.report.drafts_model import REPORT_ID_ROLE, DraftListModel
 from desktop_app.ui.report.findings_panel import FindingsModel, describe_path
-from desktop_app.ui.report.reports_page import REPORT_ID_ROLE, DraftListModel
 from desktop_app.ui.report.sections import FILES_KEY, SECTIONS, section_of
 from desktop_app.ui.report.summary import summary_html
 from tests.conftest import PASSPHRASE

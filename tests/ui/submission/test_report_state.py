@@ -5,7 +5,8 @@ from PySide6.QtWidgets import QLabel, QMenu
 
 from desktop_app.core.domain.submission import Environment, SubmissionProgress, SubmissionState
 from desktop_app.core.progress import CancelToken, run_to_completion
-from desktop_app.ui.report.reports_page import STATE_COLUMN, ReportsPage
+from desktop_app.ui.report.drafts_model import STATE_COLUMN
+from desktop_app.ui.report.reports_page import ReportsPage
 from desktop_app.ui.submission.controller import SubmissionController
 from desktop_app.ui.submission.menu import submission_menu
 from desktop_app.ui.submission.texts import SubmissionMode
