@@ -1,7 +1,6 @@
 """Change the workspace passphrase (re-wraps the master key; nothing else is re-encrypted)."""
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from desktop_app import APP_NAME
 from desktop_app.core.errors import EvidenceDeskError
@@ -11,7 +10,10 @@ from desktop_app.ui.widgets.form_parts import (
     BusyWidget,
     InlineMessageLabel,
     PassphraseStrengthLabel,
+    dialog_column,
+    labelled_form,
     passphrase_field,
+    primary_button,
 )
 from desktop_app.ui.worker import WorkerPool
 
@@ -43,10 +45,7 @@ class ChangePassphraseDialog(QDialog):
         self.current_field = passphrase_field("Current passphrase")
         self.new_field = passphrase_field("New passphrase")
         self.confirm_field = passphrase_field("Type it again")
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        form.setHorizontalSpacing(14)
-        form.setVerticalSpacing(10)
+        form = labelled_form()
         form.addRow("Current", self.current_field)
         form.addRow("New", self.new_field)
         form.addRow("", PassphraseStrengthLabel(self.new_field))
@@ -55,15 +54,11 @@ class ChangePassphraseDialog(QDialog):
         self.message = InlineMessageLabel()
         self.busy = BusyWidget()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.change_button = self.buttons.addButton("Change passphrase", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.change_button.setProperty("role", "primary")
-        self.change_button.setDefault(True)
+        self.change_button = primary_button(self.buttons, "Change passphrase")
         self.buttons.accepted.connect(self._start)
         self.buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
-        layout.setSpacing(12)
+        layout = dialog_column(self)
         layout.addWidget(title)
         layout.addWidget(hint)
         layout.addLayout(form)

@@ -2,14 +2,11 @@
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,7 +22,10 @@ from desktop_app.ui.widgets.form_parts import (
     BusyWidget,
     InlineMessageLabel,
     PassphraseStrengthLabel,
+    dialog_column,
+    labelled_form,
     passphrase_field,
+    primary_button,
 )
 from desktop_app.ui.worker import WorkerPool
 
@@ -91,10 +91,7 @@ class CreateWorkspaceDialog(QDialog):
         self.confirm_field = passphrase_field()
         self.strength_label = PassphraseStrengthLabel(self.passphrase_field)
 
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        form.setHorizontalSpacing(14)
-        form.setVerticalSpacing(10)
+        form = labelled_form()
         form.addRow("Your name", self.reviewer_field)
         form.addRow("Passphrase", self.passphrase_field)
         form.addRow("", self.strength_label)
@@ -110,15 +107,11 @@ class CreateWorkspaceDialog(QDialog):
         self.message = InlineMessageLabel()
         self.busy = BusyWidget()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.create_button = self.buttons.addButton("Create workspace", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.create_button.setProperty("role", "primary")
-        self.create_button.setDefault(True)
+        self.create_button = primary_button(self.buttons, "Create workspace")
         self.buttons.accepted.connect(self._start)
         self.buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
-        layout.setSpacing(14)
+        layout = dialog_column(self, 14)
         layout.addWidget(title)
         layout.addWidget(intro)
         layout.addSpacing(4)

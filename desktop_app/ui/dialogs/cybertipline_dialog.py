@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -43,7 +42,7 @@ from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.cybertipline import CyberTiplineService
 from desktop_app.core.settings import AppSettings
 from desktop_app.ui.submission.environment import EnvironmentBandWidget
-from desktop_app.ui.widgets.form_parts import InlineMessageLabel, passphrase_field
+from desktop_app.ui.widgets.form_parts import InlineMessageLabel, dialog_column, passphrase_field
 from desktop_app.ui.worker import WorkerPool
 
 OTHER = ""  # the combo's data for "another address"
@@ -136,9 +135,7 @@ class CyberTiplineDialog(QDialog):
         check_row = QHBoxLayout()
         check_row.addWidget(self.check_button)
         check_row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
-        layout.setSpacing(10)
+        layout = dialog_column(self, 10)
         layout.addWidget(self.band)
         layout.addWidget(title)
         layout.addWidget(note)

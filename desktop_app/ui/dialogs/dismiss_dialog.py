@@ -1,10 +1,10 @@
 """Dismissing items needs a reason: it goes into the items' state and the custody log."""
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QWidget
 
 from desktop_app import APP_NAME
 from desktop_app.core.domain.custody_words import plural
-from desktop_app.ui.widgets.form_parts import InlineMessageLabel, required_reason
+from desktop_app.ui.widgets.form_parts import InlineMessageLabel, dialog_column, primary_button, required_reason
 
 MAX_REASON_CHARS = 500
 SUGGESTIONS = ("Not exploitative on review", "Duplicate of an item already reported", "Adult content, out of scope")
@@ -37,14 +37,10 @@ class DismissDialog(QDialog):
         self.reason_field.setFixedHeight(90)
         self.message = InlineMessageLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.dismiss_button = self.buttons.addButton("Dismiss", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.dismiss_button.setProperty("role", "primary")
-        self.dismiss_button.setDefault(True)
+        self.dismiss_button = primary_button(self.buttons, "Dismiss")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
-        layout.setSpacing(12)
+        layout = dialog_column(self)
         layout.addWidget(title)
         layout.addWidget(hint)
         layout.addWidget(self.reason_field)

@@ -9,12 +9,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop_app import APP_NAME
 from desktop_app.ui.theme import monospace_font
+from desktop_app.ui.widgets.form_parts import dialog_column, primary_button
 
 GROUPS_PER_LINE = 7
 
@@ -76,15 +76,12 @@ class RecoveryKeyDialog(QDialog):
 
         self.stored_checkbox = QCheckBox("I have stored the recovery key somewhere safe")
         self.buttons = QDialogButtonBox()
-        self.continue_button = self.buttons.addButton("Continue", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.continue_button.setProperty("role", "primary")
+        self.continue_button = primary_button(self.buttons, "Continue", default=False)
         self.continue_button.setEnabled(False)
         self.stored_checkbox.toggled.connect(self.continue_button.setEnabled)
         self.buttons.accepted.connect(self.accept)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
-        layout.setSpacing(14)
+        layout = dialog_column(self, 14)
         layout.addWidget(title)
         layout.addWidget(purpose)
         layout.addWidget(self.key_label)

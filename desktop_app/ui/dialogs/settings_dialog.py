@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QSlider,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -29,7 +28,7 @@ from desktop_app.core.settings import (
     THUMBNAIL_SIZE_MIN,
     AppSettings,
 )
-from desktop_app.ui.widgets.form_parts import InlineMessageLabel
+from desktop_app.ui.widgets.form_parts import InlineMessageLabel, dialog_column
 
 _REVEAL_CHOICES = [
     ("click", "Click to reveal, click again to hide"),
@@ -144,9 +143,7 @@ class SettingsDialog(QDialog):
         title = QLabel("Settings")
         title.setProperty("role", "title")
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
-        layout.setSpacing(10)
+        layout = dialog_column(self, 10)
         layout.addWidget(title)
         layout.addWidget(_section("Workspace"))
         layout.addLayout(lock_form)

@@ -7,13 +7,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop_app import APP_NAME
 from desktop_app.core.domain.items import SourceFields
-from desktop_app.ui.widgets.form_parts import InlineMessageLabel
+from desktop_app.ui.widgets.form_parts import InlineMessageLabel, dialog_column, primary_button
 
 MAX_TEXT_CHARS = 2_000_000  # a very long chat log still fits; a pasted file by mistake does not
 
@@ -52,13 +51,10 @@ class TextItemDialog(QDialog):
         form.addRow("Message or post id", self.message_field)
         self.message = InlineMessageLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.add_button = self.buttons.addButton("Add to queue", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.add_button.setProperty("role", "primary")
+        self.add_button = primary_button(self.buttons, "Add to queue", default=False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
-        layout.setSpacing(12)
+        layout = dialog_column(self)
         layout.addWidget(title)
         layout.addWidget(hint)
         layout.addWidget(self.text_field, 1)

@@ -24,7 +24,10 @@ from desktop_app.ui.widgets.form_parts import (
     BusyWidget,
     InlineMessageLabel,
     PassphraseStrengthLabel,
+    dialog_column,
+    labelled_form,
     passphrase_field,
+    primary_button,
 )
 from desktop_app.ui.worker import WorkerPool
 
@@ -32,11 +35,8 @@ _PASSPHRASE_PAGE, _RECOVERY_PAGE = 0, 1
 
 
 def _form() -> QFormLayout:
-    form = QFormLayout()
+    form = labelled_form()
     form.setContentsMargins(0, 0, 0, 0)
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    form.setHorizontalSpacing(14)
-    form.setVerticalSpacing(10)
     return form
 
 
@@ -92,16 +92,12 @@ class UnlockDialog(QDialog):
             lambda: self.show_mode(_PASSPHRASE_PAGE if self.recovery_mode else _RECOVERY_PAGE)
         )
         self.buttons = QDialogButtonBox()
-        self.unlock_button = self.buttons.addButton("Unlock", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.unlock_button.setProperty("role", "primary")
-        self.unlock_button.setDefault(True)
+        self.unlock_button = primary_button(self.buttons, "Unlock")
         self.buttons.addButton(cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self._start)
         self.buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
-        layout.setSpacing(12)
+        layout = dialog_column(self)
         layout.addWidget(title)
         layout.addWidget(detail)
         layout.addSpacing(6)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.core.errors import EvidenceDeskError
-from desktop_app.ui.widgets.form_parts import InlineMessageLabel
+from desktop_app.ui.widgets.form_parts import InlineMessageLabel, primary_button
 from desktop_app.ui.worker import WorkerPool
 
 
@@ -56,8 +56,7 @@ class ActionDialog(QDialog):
         self.form.setHorizontalSpacing(14)
         self.message = InlineMessageLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setProperty("role", "primary")
+        self.ok_button = primary_button(self.buttons, ok_text, default=False)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         self.body = QVBoxLayout(self)

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -33,6 +31,8 @@ from desktop_app.ui.widgets.form_parts import (
     BusyWidget,
     InlineMessageLabel,
     PassphraseStrengthLabel,
+    dialog_column,
+    labelled_form,
     passphrase_field,
 )
 from desktop_app.ui.worker import WorkerPool
@@ -83,10 +83,7 @@ class ReviewersDialog(QDialog):
         self.name_field.setPlaceholderText("Their name, as the custody log should show it")
         self.passphrase_field = passphrase_field("Their own passphrase (they type it)")
         self.confirm_field = passphrase_field("Type it again")
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        form.setHorizontalSpacing(14)
-        form.setVerticalSpacing(10)
+        form = labelled_form()
         form.addRow("Name", self.name_field)
         form.addRow("Passphrase", self.passphrase_field)
         form.addRow("", PassphraseStrengthLabel(self.passphrase_field))
@@ -103,9 +100,7 @@ class ReviewersDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
-        layout.setSpacing(12)
+        layout = dialog_column(self)
         layout.addWidget(title)
         layout.addWidget(hint)
         layout.addWidget(self.list, 1)

@@ -1,11 +1,48 @@
-"""Small pieces every form dialog uses: inline messages, a busy strip, passphrase fields and hints."""
+"""Small pieces every form dialog uses: its column, form and main button, messages, a busy strip, passphrases."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.ui.theme import set_role
 
 MIN_PASSPHRASE_CHARS = 8
+
+
+def dialog_column(dialog: QWidget, spacing: int = 12) -> QVBoxLayout:
+    """The top-level layout of a form dialog: the house margins around title, hint, form and buttons."""
+    layout = QVBoxLayout(dialog)
+    layout.setContentsMargins(28, 24, 28, 20)
+    layout.setSpacing(spacing)
+    return layout
+
+
+def labelled_form() -> QFormLayout:
+    """A form whose labels stand right-aligned against their fields."""
+    form = QFormLayout()
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    form.setHorizontalSpacing(14)
+    form.setVerticalSpacing(10)
+    return form
+
+
+def primary_button(buttons: QDialogButtonBox, text: str, default: bool = True) -> QPushButton:
+    """The dialog's main action, added to ``buttons`` (it emits ``accepted``), in the primary colour."""
+    button = buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+    button.setProperty("role", "primary")
+    if default:
+        button.setDefault(True)
+    return button
 
 
 def passphrase_strength(text: str) -> tuple[str, str]:
