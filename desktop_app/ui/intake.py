@@ -154,7 +154,9 @@ class IntakeController(QObject):
         self.progress = progress
         self.progress.cancel_requested.connect(self.cancel)
         self.worker: Worker | None = None
-        self._retry: Worker | None = None
+        # Files imported while a decoder was unavailable are analysed again after each unlock.
+        self.analysis = AnalysisRetry(items, pool, review, self)
+        self.analysis.message.connect(self.message)
         self._closed = False
         self._waiting: deque[ImportRequest] = deque()
         self._refresh = QTimer(self)
@@ -220,34 +222,15 @@ class IntakeController(QObject):
 
     def retry_analysis(self) -> None:
         """Analyse, in the background, files whose analysis could not run before (decoder unavailable)."""
-        if self._closed or self._retry is not None:
-            return
-        token = CancelToken()
-        worker = Worker(self.items.analyse_missing, token, cancel=token, context=self)
-        worker.result.connect(self._retry_recorded)
-        worker.error.connect(self._retry_failed)
-        worker.finished.connect(self._retry_finished)
-        self._retry = worker
-        self._pool.start(worker)
-
-    def _retry_recorded(self, recorded: int) -> None:
-        if recorded:
-            self._review.reload()
-
-    def _retry_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, EvidenceDeskError) and not isinstance(exc, OperationCancelled):
-            self.message.emit(f"Analysing earlier imports stopped: {exc.message}")
-
-    def _retry_finished(self) -> None:
-        self._retry = None
+        if not self._closed:
+            self.analysis.start()
 
     def cancel(self) -> None:
         """Stop the running import after its current file, and forget the queued ones."""
         self._waiting.clear()
         if self.worker is not None:
             self.worker.cancel()
-        if self._retry is not None:
-            self._retry.cancel()
+        self.analysis.cancel()
 
     def shutdown(self) -> None:
         """The window is closing: stop the import and start nothing after it."""
@@ -322,6 +305,51 @@ class IntakeController(QObject):
     def _text_failed(self, exc: BaseException) -> None:
         if isinstance(exc, EvidenceDeskError):
             self.message.emit(f"The text item was not added: {exc.message}")
+
+
+class AnalysisRetry(QObject):
+    """Analyses, in the background, the files whose analysis could not run at import (decoder unavailable).
+
+    One run at a time; the queue is re-read when it recorded anything.
+
+    Signals:
+        message(str): why it stopped, for the status bar.
+    """
+
+    message = Signal(str)
+
+    def __init__(self, items: IntakePort, pool: WorkerPool, review: ReviewController, parent: QObject) -> None:
+        super().__init__(parent)
+        self._items, self._pool, self._review = items, pool, review
+        self._worker: Worker | None = None
+
+    def start(self) -> None:
+        """Start a run, unless one is under way."""
+        if self._worker is not None:
+            return
+        token = CancelToken()
+        worker = Worker(self._items.analyse_missing, token, cancel=token, context=self)
+        worker.result.connect(self._recorded)
+        worker.error.connect(self._failed)
+        worker.finished.connect(self._finished)
+        self._worker = worker
+        self._pool.start(worker)
+
+    def cancel(self) -> None:
+        """Stop the run at its next file."""
+        if self._worker is not None:
+            self._worker.cancel()
+
+    def _recorded(self, recorded: int) -> None:
+        if recorded:
+            self._review.reload()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, EvidenceDeskError) and not isinstance(exc, OperationCancelled):
+            self.message.emit(f"Analysing earlier imports stopped: {exc.message}")
+
+    def _finished(self) -> None:
+        self._worker = None
 
 
 def dropped_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
