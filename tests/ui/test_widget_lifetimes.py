@@ -87,7 +87,7 @@ def test_closing_the_report_editor_and_its_picker_mid_request(qtbot, pool, works
     qtbot.waitUntil(lambda: editor.record is not None, timeout=10_000)
 
     # The picker (a dialog) is closed while it still reads the queue...
-    picker = editor.controller.open_queue_picker()
+    picker = editor.controller.files.open_queue_picker()
     assert queue_gate.reached.wait(10)
     picker.reject()
     qtbot.waitUntil(lambda: gone(picker), timeout=5000)

@@ -302,15 +302,15 @@ class ReportEditorWidget(QWidget):
 
     def add_items(self, item_ids: list[str]) -> None:
         """Add queue items as files, pre-filled (read in a worker)."""
-        self.controller.add_items(item_ids)
+        self.controller.files.add_items(item_ids)
 
     def set_file_viewed(self, index: int, viewed: bool, reason: str = "") -> None:
         """Set a file's viewed flag (a reason is needed against the custody log)."""
-        self.controller.set_file_viewed(index, viewed, reason)
+        self.controller.files.set_file_viewed(index, viewed, reason)
 
     def remove_file(self, index: int) -> None:
         """Take a file out of the report."""
-        self.controller.remove_file(index)
+        self.controller.files.remove_file(index)
 
     def record_ncmec_report_id(self, text: str) -> None:
         """Record the report id NCMEC gave this report (checked here, stored in a worker)."""

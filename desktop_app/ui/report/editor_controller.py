@@ -3,8 +3,8 @@
 ``ReportEditorController`` holds the record, the custody log's view of its files and the NCMEC
 ids the workspace recorded; it loads them in a worker, rechecks the report as it changes,
 autosaves it off the GUI thread (each stored change becomes a custody event), and carries out
-the reviewer's steps on the files and their viewed flags; the reporter profile, citations and
-NCMEC's report id are ``ReporterSteps`` (``reporter_steps.py``).
+the reviewer's steps through ``FileSteps`` (``file_steps.py``: the files and their viewed flags)
+and ``ReporterSteps`` (``reporter_steps.py``: the reporter profile, citations, NCMEC's report id).
 
 It drives the editor widget through ``EditorView`` (pages to rebuild, bars to update) and never
 imports it: the widget makes its controller, not the other way round.
@@ -13,28 +13,22 @@ imports it: the widget makes its controller, not the other way round.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop_app.core.cybertipline.findings import Finding
-from desktop_app.core.cybertipline.model import DraftFile
-from desktop_app.core.domain.items import Item
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.services.report_building import (
     check_record,
-    file_viewed,
-    fill_reported_user,
-    set_file_viewed,
 )
 from desktop_app.core.services.reports import PriorReport, ReportRecord, ReportService, SaveResult
 from desktop_app.ui.report.autosave import AutosaveController
-from desktop_app.ui.report.dialogs import QueuePickerDialog, ViewedReasonDialog
 from desktop_app.ui.report.extras import NcmecReportIdBar, PriorReportsBox, ProfileBar
+from desktop_app.ui.report.file_steps import FileSteps
 from desktop_app.ui.report.files_page import FilesPage
 from desktop_app.ui.report.reporter_steps import ReporterSteps
-from desktop_app.ui.report.sections import FILES_KEY
 from desktop_app.ui.theme import set_role
 from desktop_app.ui.worker import Worker, WorkerPool
 
@@ -49,12 +43,6 @@ class LoadedReport:
     logged: dict[str, bool]
     prior: list[PriorReport]
     known_ids: frozenset[int] = frozenset()  # NCMEC report ids the workspace recorded
-
-
-def read_files(service: ReportService, item_ids: list[str], record: ReportRecord) -> tuple[list[Item], list[DraftFile]]:
-    """Runs in the worker: the items to add (those not in ``record`` yet) and their files, matches recorded."""
-    items = service.files_for_items(item_ids, record)
-    return items, service.draft_files(items)
 
 
 def load_report(service: ReportService, report_id: str) -> LoadedReport:
@@ -123,8 +111,6 @@ class ReportEditorController(QObject):
         self.logged: dict[str, bool] = {}
         self.known_ids: frozenset[int] = frozenset()
         self.findings: list[Finding] = []
-        self.viewed_dialog: ViewedReasonDialog | None = None
-        self.picker: QueuePickerDialog | None = None
         self.autosave = AutosaveController(pool, lambda r: save_report(self.service, r), self._snapshot, parent=self)
         self.autosave.saved.connect(self._saved)
         self.autosave.failed.connect(self._save_failed)
@@ -133,16 +119,10 @@ class ReportEditorController(QObject):
         self.findings_timer.setSingleShot(True)
         self.findings_timer.setInterval(FINDINGS_DELAY_MS)
         self.findings_timer.timeout.connect(self.refresh_findings)
-        view.files_page.add_requested.connect(self.open_queue_picker)
-        view.files_page.viewed_toggled.connect(self._viewed_toggled)
-        view.files_page.remove_requested.connect(self.remove_file)
-        # The reporter profile, citations and NCMEC's report id have steps of their own.
+        # The files, and the reporter profile, citations and NCMEC's report id, have steps of their own.
+        self.files = FileSteps(self, view, service, pool, widget)
         self.reporter = ReporterSteps(self, view, service, pool, report_id, widget)
         self.reporter.ncmec_id_recorded.connect(self.ncmec_id_recorded.emit)
-
-    @property
-    def _current(self) -> Any:
-        return self.record
 
     # -- loading, checking, saving ---------------------------------------------------------------
 
@@ -187,7 +167,7 @@ class ReportEditorController(QObject):
 
     def _saved(self, outcome: tuple[SaveResult, list[PriorReport]]) -> None:
         result, prior = outcome
-        self.apply_synced(result)
+        self.files.apply_synced(result)
         self.view.prior_box.show_offers(prior)
         self.saved.emit(result)
 
@@ -207,95 +187,3 @@ class ReportEditorController(QObject):
         """Save pending changes now (before locking or closing); True if nothing is left unsaved."""
         self.findings_timer.stop()
         return self.record is None or self.autosave.flush()
-
-    # -- files -----------------------------------------------------------------------------------
-
-    def open_queue_picker(self) -> QueuePickerDialog:
-        """Let the reviewer choose queue items to add."""
-        present = {entry.item_id for entry in self._current.draft.files if entry.item_id}
-        picker = QueuePickerDialog(self.service, self.pool, present, self._widget)
-        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        picker.chosen.connect(self.add_items)
-        picker.finished.connect(self._picker_closed)
-        self.picker = picker
-        picker.open()
-        return picker
-
-    def _picker_closed(self) -> None:
-        self.picker = None
-
-    def add_items(self, item_ids: list[str]) -> None:
-        """Read the items in a worker, then add them as files."""
-        if not item_ids or self._current is None:
-            return
-        worker = self.pool.run(read_files, self.service, item_ids, self._current.copy(), context=self)
-        worker.result.connect(self._items_arrived)
-        worker.error.connect(self._failed)
-
-    def _items_arrived(self, read: tuple[list[Item], list[DraftFile]]) -> None:
-        record = self._current
-        present = {entry.item_id for entry in record.draft.files}
-        fresh = [(item, entry) for item, entry in zip(*read, strict=True) if item.item_id not in present]
-        for item, entry in fresh:
-            record.draft.files.append(entry)  # with its hash-list matches, from the service
-            self.logged[item.item_id] = item.viewed
-        pages = [FILES_KEY]
-        if fill_reported_user(record.draft.report, [item for item, _ in fresh]):
-            pages.append("reported")
-        self.view.rebuild(pages)
-        self.view.show_section(FILES_KEY)
-        self.changed()
-
-    def remove_file(self, index: int) -> None:
-        """Take a file out of the report (its item stays in the queue)."""
-        entry = self._current.draft.files.pop(index)
-        if entry.item_id is not None:
-            self._current.overrides.pop(entry.item_id, None)
-        self.view.rebuild([FILES_KEY])
-        self.changed()
-
-    def _viewed_toggled(self, index: int, viewed: bool) -> None:
-        entry = self._current.draft.files[index]
-        logged = self.logged.get(entry.item_id) if entry.item_id else None
-        if logged is None or viewed == logged:
-            self.set_file_viewed(index, viewed)
-            return
-        name = entry.details.text("originalFileName") or f"file {index + 1}"
-        dialog = ViewedReasonDialog(name, viewed, self._widget)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(self._viewed_dialog_closed)
-        dialog.accepted.connect(lambda: self.set_file_viewed(index, viewed, dialog.reason))
-        dialog.rejected.connect(lambda: self.view.rebuild([FILES_KEY]))  # back to what the report says
-        self.viewed_dialog = dialog
-        dialog.open()
-
-    def _viewed_dialog_closed(self) -> None:
-        self.viewed_dialog = None
-
-    def set_file_viewed(self, index: int, viewed: bool, reason: str = "") -> None:
-        """Set the flag; ``ViewedOverrideReasonRequired`` if it departs from the log without a reason."""
-        entry = self._current.draft.files[index]
-        logged = self.logged.get(entry.item_id, viewed) if entry.item_id else viewed
-        set_file_viewed(self._current, index, viewed, reason, logged)
-        self.view.rebuild([FILES_KEY])
-        self.view.files_page.cards[index].viewed_box.setFocus()
-        self.changed()
-
-    def apply_synced(self, result: SaveResult) -> None:
-        """Take over viewed flags the save brought in line with the log (a reveal since loading)."""
-        changed = False
-        for index in result.synced_files:
-            stored = result.record.draft.files[index] if index < len(result.record.draft.files) else None
-            files = self._current.draft.files
-            if stored is None or index >= len(files) or files[index].item_id != stored.item_id:
-                continue
-            files[index].details.set("fileViewedByEsp", file_viewed(stored))
-            if stored.item_id is not None and stored.item_id not in self._current.overrides:
-                self.logged[stored.item_id] = file_viewed(stored)
-            changed = True
-        if changed:
-            self.view.rebuild([FILES_KEY])
-
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, EvidenceDeskError):  # anything else already went to the crash handler
-            QMessageBox.warning(self._widget, "Report", exc.message)

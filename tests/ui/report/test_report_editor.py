@@ -87,7 +87,7 @@ def test_a_report_built_from_two_imported_items_carries_their_hashes_and_viewed_
     editor = open_editor(reports.create_draft().report_id)
     editor.show_section("files")
 
-    picker = editor.controller.open_queue_picker()
+    picker = editor.controller.files.open_queue_picker()
     qtbot.waitUntil(lambda: picker.model.rowCount() == 2, timeout=10_000)
     picker.select_ids([first, second])
     with qtbot.waitSignal(editor.findings_updated, timeout=10_000):
@@ -147,7 +147,7 @@ def test_a_viewed_flag_against_the_log_takes_a_reason_that_is_logged(
     assert not box.isChecked()
 
     click(qtbot, box)
-    dialog = editor.controller.viewed_dialog
+    dialog = editor.controller.files.viewed_dialog
     qtbot.waitUntil(dialog.isVisible)
     assert not dialog.ok_button.isEnabled()  # no reason, no change
     qtbot.keyClicks(dialog.reason_field, "Viewed in the moderation console")
@@ -165,7 +165,7 @@ def test_cancelling_the_reason_leaves_the_flag_as_the_log_says(qtbot, open_edito
     editor = open_editor(reports.create_draft([next(iter(uploads.values()))[0]]).report_id)
     editor.show_section("files")
     click(qtbot, editor.files_page.cards[0].viewed_box)
-    editor.controller.viewed_dialog.reject()
+    editor.controller.files.viewed_dialog.reject()
     assert not editor.files_page.cards[0].viewed_box.isChecked()
     assert editor.record.overrides == {}
 
