@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.submission import (
     Environment,
     SubmissionPlan,
@@ -40,15 +39,21 @@ from desktop_app.core.domain.submission import (
     SubmissionState,
     SubmissionStatus,
 )
-from desktop_app.core.errors import CredentialsMissing, OperationCancelled
+from desktop_app.core.errors import OperationCancelled
 from desktop_app.core.progress import CancelToken, Progress
 from desktop_app.ui.submission.confirm import ProductionConfirmDialog, RetractConfirmDialog, SendAgainConfirmDialog
-from desktop_app.ui.submission.dialog_row import OutcomeLabel, SubmissionButtons, decision, go_text
+from desktop_app.ui.submission.dialog_parts import (
+    OutcomeLabel,
+    SubmissionButtons,
+    decision,
+    go_text,
+    plan_and_check,
+    plan_words,
+)
 from desktop_app.ui.submission.environment import EnvironmentBandWidget, EnvironmentChooserWidget
 from desktop_app.ui.submission.state import describe
-from desktop_app.ui.submission.steps import size_words
 from desktop_app.ui.submission.steps_view import SubmissionStepsWidget
-from desktop_app.ui.submission.texts import INTRO, TITLES, SubmissionMode, error_words, escape
+from desktop_app.ui.submission.texts import INTRO, TITLES, SubmissionMode, error_words
 from desktop_app.ui.worker import Worker, WorkerPool
 
 
@@ -158,14 +163,7 @@ class SubmissionDialog(QDialog):
         if plan.environment != self.environment:
             return  # the reviewer chose another environment while this one was planned
         self.plan = plan
-        files = (
-            "text only, no files"
-            if plan.file_count == 0
-            else f"{plural(plan.file_count, 'file')}, {size_words(plan.total_bytes)}"
-        )
-        self.plan_label.setText(
-            f"<b>{escape(plan.title)}</b> · report {plan.report_id[:8]} · {files} · {escape(plan.endpoint)}"
-        )
+        self.plan_label.setText(plan_words(plan))
         self.phase = "ready"
         self.go_button.setEnabled(not missing)
         if missing:
@@ -391,15 +389,3 @@ class SubmissionDialog(QDialog):
         if self._token is not None and self.running:
             self._token.cancel()
         super().reject()
-
-
-def plan_and_check(service: Any, report_id: str, environment: Environment) -> tuple[SubmissionPlan, str]:
-    """Runs in the worker: what would be sent, and why it cannot be yet (no credentials saved), if so."""
-    plan = service.plan(report_id, environment)
-    if environment is Environment.PRACTICE:
-        return plan, ""
-    try:
-        service.credentials.require(service.endpoint(environment))
-    except CredentialsMissing as missing:
-        return plan, missing.message
-    return plan, ""

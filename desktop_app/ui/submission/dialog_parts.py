@@ -1,4 +1,8 @@
-"""The submission dialog's outcome panel and its bottom row: what is happening now, then the buttons.
+"""The parts of the submission dialog that are not its state machine: what goes, the outcome, the buttons.
+
+``plan_and_check`` reads, in the worker, what a submit would send and whether it can be sent yet;
+``plan_words`` says it in one line. ``OutcomeLabel`` says what the reviewer should do once the work
+ended. The bottom row (``SubmissionButtons``) says what is happening now, then offers the buttons.
 
 Which buttons show depends on where the work is: Go before it starts; Cancel while it runs; Close
 once it ended, with Resume and Retract beside it while the report is open at NCMEC, or Send again
@@ -7,16 +11,42 @@ this module knows what that means for the row.
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
-from desktop_app.core.domain.submission import Environment, SubmissionState, SubmissionStatus
+from desktop_app.core.domain.custody_words import plural
+from desktop_app.core.domain.submission import Environment, SubmissionPlan, SubmissionState, SubmissionStatus
+from desktop_app.core.errors import CredentialsMissing
 from desktop_app.ui.submission.environment import LOOKS
+from desktop_app.ui.submission.steps import size_words
 from desktop_app.ui.submission.texts import GO, SubmissionMode, escape
 from desktop_app.ui.theme import set_role
 
 _OUTCOME_ROLES = {"ok": "ok", "notice": "notice", "problem": "problem", "neutral": "neutral"}
+
+
+def plan_and_check(service: Any, report_id: str, environment: Environment) -> tuple[SubmissionPlan, str]:
+    """Runs in the worker: what would be sent, and why it cannot be yet (no credentials saved), if so."""
+    plan = service.plan(report_id, environment)
+    if environment is Environment.PRACTICE:
+        return plan, ""
+    try:
+        service.credentials.require(service.endpoint(environment))
+    except CredentialsMissing as missing:
+        return plan, missing.message
+    return plan, ""
+
+
+def plan_words(plan: SubmissionPlan) -> str:
+    """What a submit sends, in one line of markup: the title, the report, its files and where it goes."""
+    files = (
+        "text only, no files"
+        if plan.file_count == 0
+        else f"{plural(plan.file_count, 'file')}, {size_words(plan.total_bytes)}"
+    )
+    return f"<b>{escape(plan.title)}</b> · report {plan.report_id[:8]} · {files} · {escape(plan.endpoint)}"
 
 
 class OutcomeLabel(QLabel):
