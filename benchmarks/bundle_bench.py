@@ -10,7 +10,8 @@ the machine may be shared: compare the ratios measured in the same run, not abso
 One evidence file of ``--size-mib`` random bytes is stored in a scratch workspace's vault. Then,
 in this same run and on the same plaintext:
 
-* ours: the vault blob decrypted and its SHA-256 checked, framed as tar, sealed by our age writer,
+* ours: the vault blob decrypted (its item's SHA-256 checked against the record first, no second
+  hash: decisions.md §6), framed as tar, sealed by our age writer,
   hashed (the SHA-256 the recipient is given) and written to a file: exactly the export path,
   ``core.bundles.writer.write_bundle``, with its three threads, X25519 recipient;
 * pyrage ``encrypt_file`` and ``age -r`` encrypting the same bytes from a plain file;
@@ -71,15 +72,15 @@ def run_child(kind: str, profile: str, a: str, b: str) -> None:
     start = time.perf_counter()
     cpu_start = time.process_time()
     if kind in ("ours-export", "ours-export-1-thread"):
-        from desktop_app.core.bundles.writer import BundleContents, StreamedMember, write_bundle
+        from desktop_app.core.bundles.writer import BundleContents, write_bundle
         from desktop_app.core.crypto.age.keys import X25519Recipient
+        from desktop_app.core.services.bundles import evidence_member
 
         workspace = Workspace.open(AppPaths.resolve(profile))
         workspace.unlock(PASSPHRASE)
-        blob_id, size = json.loads(Path(profile, "blob.json").read_text())
+        blob_id, size, sha256 = json.loads(Path(profile, "blob.json").read_text())
         start, cpu_start = time.perf_counter(), time.process_time()
-        vault = workspace.vault()
-        member = StreamedMember("files/0001.bin", size, lambda: vault.iter_plaintext(blob_id))
+        member = evidence_member(workspace.vault(), "files/0001.bin", size, blob_id, sha256)  # as the export does
         contents = BundleContents([("manifest.json", b"{}")], [member], 0)
         with open(b, "wb") as out:
             pipelined = kind == "ours-export"
@@ -195,7 +196,7 @@ def prepare(root: Path, size: int) -> tuple[Path, Path, Path, str]:
             writer.write(block)
     blob = writer.commit()
     workspace.close()
-    (profile / "blob.json").write_text(json.dumps([blob.blob_id, size]))
+    (profile / "blob.json").write_text(json.dumps([blob.blob_id, size, blob.sha256]))
     key = root / "key.txt"
     if not key.exists():
         subprocess.run(["age-keygen", "-o", str(key)], check=True, capture_output=True)
