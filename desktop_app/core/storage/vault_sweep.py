@@ -1,7 +1,7 @@
 """The blob folder's housekeeping: what lies there against what the database references.
 
-Keyless and separate from reading and writing blobs (``storage.vault``): the start-up check runs
-``scan`` before anyone has unlocked the workspace, and ``tidy`` only after verification passed.
+Keyless, so separate from reading and writing blobs (``storage.vault``): ``scan`` only looks and
+needs no keys; ``tidy`` is applied only after a verification passed.
 """
 
 import os
