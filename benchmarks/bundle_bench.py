@@ -10,7 +10,8 @@ the machine may be shared: compare the ratios measured in the same run, not abso
 One evidence file of ``--size-mib`` random bytes is stored in a scratch workspace's vault. Then,
 in this same run and on the same plaintext:
 
-* ours: the vault blob decrypted and its SHA-256 checked, framed as tar, sealed by our age writer,
+* ours: the vault blob decrypted (its item's SHA-256 checked against the record first, no second
+  hash: decisions.md §6), framed as tar, sealed by our age writer,
   hashed (the SHA-256 the recipient is given) and written to a file: exactly the export path,
   ``core.bundles.writer.write_bundle``, with its three threads, X25519 recipient;
 * pyrage ``encrypt_file`` and ``age -r`` encrypting the same bytes from a plain file;
@@ -71,15 +72,15 @@ def run_child(kind: str, profile: str, a: str, b: str) -> None:
     start = time.perf_counter()
     cpu_start = time.process_time()
     if kind in ("ours-export", "ours-export-1-thread"):
-        from desktop_app.core.bundles.writer import BundleContents, StreamedMember, write_bundle
+        from desktop_app.core.bundles.writer import BundleContents, write_bundle
         from desktop_app.core.crypto.age.keys import X25519Recipient
+        from desktop_app.core.services.bundles import evidence_member
 
         workspace = Workspace.open(AppPaths.resolve(profile))
         workspace.unlock(PASSPHRASE)
-        blob_id, size = json.loads(Path(profile, "blob.json").read_text())
+        blob_id, size, sha256 = json.loads(Path(profile, "blob.json").read_text())
         start, cpu_start = time.perf_counter(), time.process_time()
-        vault = workspace.vault()
-        member = StreamedMember("files/0001.bin", size, lambda: vault.iter_plaintext(blob_id))
+        member = evidence_member(workspace.vault(), "files/0001.bin", size, blob_id, sha256)  # as the export does
         contents = BundleContents([("manifest.json", b"{}")], [member], 0)
         with open(b, "wb") as out:
             pipelined = kind == "ours-export"
@@ -178,6 +179,49 @@ def gil_probe() -> list[str]:
     return lines
 
 
+def single_stream_rates() -> dict[str, float]:
+    """Nanoseconds per byte of each pass on one thread, best of 3 over 64 MiB (in 64 KiB AEAD chunks).
+
+    These give the floors printed under the table: what the passes cost at the least, whatever the
+    threading. MD5 in particular is serial within one file.
+    """
+    import hashlib
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
+
+    data = memoryview(os.urandom(64 * MIB))
+    chacha, aes, nonce = ChaCha20Poly1305(os.urandom(32)), AESGCM(os.urandom(32)), os.urandom(12)
+    sealed_aes = aes.encrypt(nonce, bytes(data[: 64 * 1024]), None)
+    sealed_chacha = chacha.encrypt(nonce, bytes(data[: 64 * 1024]), None)
+    out = memoryview(bytearray(64 * 1024 + 16))
+    plain_out = out[:65536]
+    steps = range(0, len(data), 64 * 1024)
+
+    def per_chunk(call) -> None:
+        for _ in steps:
+            call()
+
+    calls = {
+        "MD5": lambda: hashlib.md5(data).digest(),
+        "SHA-1": lambda: hashlib.sha1(data).digest(),
+        "SHA-256": lambda: hashlib.sha256(data).digest(),
+        "ChaCha20-Poly1305 seal": lambda: per_chunk(lambda: chacha.encrypt_into(nonce, data[:65536], None, out)),
+        "ChaCha20-Poly1305 open": lambda: per_chunk(lambda: chacha.decrypt_into(nonce, sealed_chacha, None, plain_out)),
+        "AES-256-GCM open": lambda: per_chunk(lambda: aes.decrypt_into(nonce, sealed_aes, None, plain_out)),
+    }
+    rates = {}
+    for name, call in calls.items():
+        best = min(_timed(call) for _ in range(3))
+        rates[name] = best / len(data) * 1e9
+    return rates
+
+
+def _timed(call) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
 def prepare(root: Path, size: int) -> tuple[Path, Path, Path, str]:
     from desktop_app.core.crypto import kdf
     from desktop_app.core.platform.paths import AppPaths
@@ -195,7 +239,7 @@ def prepare(root: Path, size: int) -> tuple[Path, Path, Path, str]:
             writer.write(block)
     blob = writer.commit()
     workspace.close()
-    (profile / "blob.json").write_text(json.dumps([blob.blob_id, size]))
+    (profile / "blob.json").write_text(json.dumps([blob.blob_id, size, blob.sha256]))
     key = root / "key.txt"
     if not key.exists():
         subprocess.run(["age-keygen", "-o", str(key)], check=True, capture_output=True)
@@ -244,6 +288,9 @@ def main() -> None:
     load_before = os.getloadavg()
     for line in gil_probe():
         print(line)
+    rates = single_stream_rates()
+    print("single-stream rates, ns/byte (one thread, best of 3 over 64 MiB): "
+          + ", ".join(f"{name} {value:.2f}" for name, value in rates.items()))
     print()
     with tempfile.TemporaryDirectory(prefix="bundle-bench-") as tmp:
         small = measure(Path(tmp), size // 8, 1)
@@ -254,11 +301,12 @@ def main() -> None:
           f"after {' '.join(f'{v:.1f}' for v in load_after)}")
     print()
     sizes = f"peak RSS at {args.size_mib} MiB | at {args.size_mib // 8} MiB"
-    print(f"| measurement | seconds | MB/s | CPU seconds | {sizes} |")
-    print("|---|---|---|---|---|---|")
+    print(f"| measurement | seconds | MB/s | CPU seconds | CPU ns/byte | {sizes} |")
+    print("|---|---|---|---|---|---|---|")
     for name, value in big.items():
         rate = size / value["seconds"] / 1e6
-        print(f"| {name} | {value['seconds']:.2f} | {rate:,.0f} | {value['cpu']:.2f} | {value['peak_kib'] // 1024} MiB "
+        print(f"| {name} | {value['seconds']:.2f} | {rate:,.0f} | {value['cpu']:.2f} | {value['cpu'] / size * 1e9:.2f} "
+              f"| {value['peak_kib'] // 1024} MiB "
               f"| {small[name]['peak_kib'] // 1024} MiB |")
     ours = size / big["ours export"]["seconds"]
     print()
@@ -272,6 +320,16 @@ def main() -> None:
     verify = size / big["ours verify (decrypt + tar + 3 hashes)"]["seconds"]
     for other in ("pyrage decrypt_file (to /dev/null)", "age -d (to /dev/null)"):
         print(f"ours verify vs {other}: {verify / (size / big[other]['seconds']):.2f}x")
+    export_work = rates["AES-256-GCM open"] + rates["ChaCha20-Poly1305 seal"] + rates["SHA-256"]
+    verify_work = rates["ChaCha20-Poly1305 open"] + rates["MD5"] + rates["SHA-1"] + rates["SHA-256"]
+    verify_floor = max(rates["MD5"], verify_work / 2) * size / 1e9
+    pyrage_d, age_d = big["pyrage decrypt_file (to /dev/null)"]["seconds"], big["age -d (to /dev/null)"]["seconds"]
+    print(f"floors from the single-stream rates ({os.cpu_count()} cores, crypto only, no I/O or copies):")
+    print(f"  export: {export_work:.2f} ns/byte of crypto; {export_work * size / 1e9:.2f} s on one core, "
+          f"{export_work * size / 2e9:.2f} s on two")
+    print(f"  verify: {verify_work:.2f} ns/byte of crypto; at least {verify_floor:.2f} s (MD5 alone "
+          f"{rates['MD5'] * size / 1e9:.2f} s, serial) against pyrage decrypt "
+          f"{pyrage_d:.2f} s and age -d {age_d:.2f} s")
 
 
 if __name__ == "__main__":

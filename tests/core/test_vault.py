@@ -126,3 +126,43 @@ def test_sweep_removes_leftovers_and_reports_missing_blobs(workspace):
     assert (vault_module.quarantine_dir(workspace.blob_dir) / ("0" * 32)).exists()  # moved aside, not deleted
     with pytest.raises(BlobMissing):
         workspace.vault().read_bytes(gone.blob_id)
+
+
+def _trusting(workspace, blob):
+    """Read as the export does: the item's SHA-256 checked against the record, no second hash."""
+    return b"".join(workspace.vault().iter_plaintext(blob.blob_id, blob.sha256, rehash=False))
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate-at-chunk", "swap-chunks", "other-blob-file", "other-blob-key"])
+def test_reading_without_rehash_still_refuses_anything_but_the_recorded_content(workspace, damage):
+    """What makes the export's skipped re-hash safe: without the keys, nothing else authenticates."""
+    blob = store(workspace, content(3 * CHUNK_SIZE + 10))
+    other = store(workspace, content(3 * CHUNK_SIZE + 10, seed=7))  # same size: the sweep sees nothing odd
+    assert _trusting(workspace, blob) == content(3 * CHUNK_SIZE + 10)
+    path, block = workspace.blob_dir / blob.blob_id, CHUNK_SIZE + 16
+    raw = bytearray(path.read_bytes())
+    if damage == "flip":
+        raw[len(raw) // 2] ^= 0x04
+    elif damage == "truncate-at-chunk":
+        del raw[16 + 2 * block :]
+    elif damage == "swap-chunks":
+        raw[16 : 16 + 2 * block] = raw[16 + block : 16 + 2 * block] + raw[16 : 16 + block]
+    elif damage == "other-blob-file":
+        raw = bytearray((workspace.blob_dir / other.blob_id).read_bytes())
+    if damage == "other-blob-key":  # the other blob's wrapped key (and its file) under this record
+        with workspace.db.write() as conn:
+            (wrapped,) = conn.execute("SELECT wrapped_key FROM blobs WHERE blob_id = ?", (other.blob_id,)).fetchone()
+            conn.execute("UPDATE blobs SET wrapped_key = ? WHERE blob_id = ?", (wrapped, blob.blob_id))
+        raw = bytearray((workspace.blob_dir / other.blob_id).read_bytes())
+    path.write_bytes(bytes(raw))
+    with pytest.raises(BlobIntegrityError):
+        _trusting(workspace, blob)
+
+
+def test_reading_without_rehash_checks_the_items_digest_before_a_byte_and_needs_it(workspace):
+    blob, other = store(workspace, content(1000)), store(workspace, content(1000, seed=3))
+    chunks = workspace.vault().iter_plaintext(blob.blob_id, other.sha256, rehash=False)  # a relinked item
+    with pytest.raises(BlobIntegrityError, match="not the content its item recorded"):
+        next(chunks)
+    with pytest.raises(ValueError):
+        next(workspace.vault().iter_plaintext(blob.blob_id, None, rehash=False))

@@ -1,11 +1,13 @@
 """The export's threads: the vault read ahead on one, the output hashed and written on another.
 
-Exporting is four passes over every byte: the vault's AES-GCM, the vault's SHA-256 check of the
-plaintext, age's ChaCha20-Poly1305, and the SHA-256 of the finished file the recipient compares.
-``cryptography`` (since 51) and hashlib release the GIL inside those calls for buffers over 2 KiB
-(verified in ``benchmarks/bundle_bench.py --gil-probe``), so three threads overlap them on two
-cores: the vault is decrypted and checked ahead of the writer (``prefetched``), the caller
-seals age chunks, and the output is hashed and written behind it (``HashingWriter``). Each
+Exporting is three passes over every byte: the vault's AES-GCM, age's ChaCha20-Poly1305, and the
+SHA-256 of the finished file the recipient compares (the vault's own SHA-256 re-check is not
+needed for an export: decisions.md §6). ``cryptography`` (since 51) and hashlib release the GIL
+inside those calls for buffers over 2 KiB (verified by the GIL probe in
+``benchmarks/bundle_bench.py``), so three threads overlap them on two cores: the vault is
+decrypted ahead of the writer (``prefetched``), the caller seals age chunks, and the output is
+hashed and written behind it (``HashingWriter``). Measured per byte, hashing and writing the
+output is the largest share, so sealing age chunks on more threads would not shorten the export. Each
 hand-over is a bounded queue of ~1 MiB pieces, so memory stays a few MiB for any size; a piece
 handed over is never touched again by the side that gave it.
 """

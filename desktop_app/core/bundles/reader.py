@@ -137,17 +137,28 @@ class _Expectations:
 def _digest_stream(
     tar: tarfile.TarFile, member: tarfile.TarInfo, sink: FileSink | None, cancel: CancelToken | None
 ) -> dict[str, str]:
-    handle = tar.extractfile(member)
-    if handle is None:
-        raise _malformed(f"{member.name} cannot be read")
+    """Hash (and hand to ``sink``) one evidence file's bytes, read straight from the archive's stream.
+
+    ``extractfile`` would put a buffered reader and a seek per read over the same stream (measured:
+    1.7 against 0.6 ns of CPU per byte). In stream mode (``r|``) the stream stands at the member's
+    data when ``tarfile`` yields the member, and before the next header ``tarfile`` skips what is
+    left of it (the padding); so exactly ``member.size`` bytes are read here. Sparse members (whose
+    stored bytes are not the file) are refused: the format never writes them.
+    """
+    if member.sparse is not None or member.type == tarfile.GNUTYPE_SPARSE:
+        raise _malformed(f"{member.name} is stored as a sparse file, which the format does not use")
+    stream = tar.fileobj
+    assert stream is not None  # a stream-mode archive always has one
     digests = ParallelDigests(INTAKE_GROUPS)  # MD5 | SHA-1 + SHA-256 beside decryption, as intake does
     try:
-        while True:
+        left = member.size
+        while left:
             if cancel is not None:
                 cancel.raise_if_cancelled()
-            data = handle.read(_COPY_CHUNK)
+            data = stream.read(min(left, _COPY_CHUNK))
             if not data:
-                break
+                raise _malformed(f"{member.name} is cut short")
+            left -= len(data)
             digests.update(data)
             if sink is not None:
                 sink.write(data)

@@ -37,7 +37,7 @@ from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.second_person import Confirmation
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.bundle_log import leaf_hashes
-from desktop_app.core.storage.vault import SealedBlob, StoredBlob
+from desktop_app.core.storage.vault import EvidenceVault, SealedBlob, StoredBlob
 
 ReceiptLookup = Callable[[str], Sequence[tuple[str, bytes]]]
 
@@ -124,6 +124,16 @@ def _source(source: Any) -> dict[str, Any]:
     )
 
 
+def evidence_member(vault: EvidenceVault, name: str, size: int, blob_id: str, sha256: str | None) -> StreamedMember:
+    """An evidence file's member, streamed from the vault under the SHA-256 its item recorded.
+
+    The item's SHA-256 must be the blob's sealed record (checked before a byte is read), and then
+    the vault's AEAD binds every byte to that record, so the export does not hash the plaintext a
+    second time (decisions.md §6); an item without a recorded SHA-256 is re-hashed as before.
+    """
+    return StreamedMember(name, size, partial(vault.iter_plaintext, blob_id, sha256, rehash=sha256 is None))
+
+
 def _json(document: object) -> bytes:
     return json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False).encode() + b"\n"
 
@@ -206,7 +216,7 @@ class BundleService:
         head.append((layout.CUSTODY, custody))
         vault = self._workspace.vault()
         streamed = [
-            StreamedMember(f["member"], int(f["size"]), partial(vault.iter_plaintext, str(item.blob_id)))
+            evidence_member(vault, f["member"], int(f["size"]), str(item.blob_id), f["sha256"])
             for f, item in zip(files, items, strict=True)
             if f["member"]
         ]
@@ -306,4 +316,3 @@ class BundleService:
                 }
             )
         return {"verifier_key": self._workspace.verifier_key(), "checkpoint": note, "entries": entries}
-

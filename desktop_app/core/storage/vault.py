@@ -7,7 +7,8 @@ A crash at any point leaves either nothing referenced or a complete blob; ``scan
 leftovers and ``tidy()`` clears them once verification passed (see ``SweepReport``). Many small
 blobs can be sealed one by one and committed together (``commit_batch``): one directory fsync and
 one transaction for the lot. Names on disk are random, never derived from content or original
-names. Reading checks the blob's row tag, every chunk, and the SHA-256 against the record.
+names. Reading checks the blob's row tag, every chunk, and the SHA-256 against the record (an
+export skips re-hashing: see ``iter_plaintext``).
 
 Destroying a blob deletes its wrapped key (with ``secure_delete=ON`` the bytes are zeroed) and
 then the file: without the key the ciphertext is noise (cryptographic erase).
@@ -18,7 +19,7 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -35,8 +36,13 @@ from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 from desktop_app.core.storage.database import WorkspaceDatabase
 from desktop_app.core.storage.fields import FieldCipher, FieldDamaged
 from desktop_app.core.storage.row_tags import BOUND, RowTampered
+from desktop_app.core.storage.vault_sweep import QUARANTINE as QUARANTINE
+from desktop_app.core.storage.vault_sweep import TEMP_PREFIX
+from desktop_app.core.storage.vault_sweep import quarantine_dir as quarantine_dir
+from desktop_app.core.storage.vault_sweep import scan as scan
+from desktop_app.core.storage.vault_sweep import sweep as sweep
+from desktop_app.core.storage.vault_sweep import tidy as tidy
 
-TEMP_PREFIX = "tmp-"
 _BLOB_ROW = f"SELECT {', '.join(BOUND['blobs'])}, row_tag FROM blobs"
 CIPHER = stream.Cipher.AES_256_GCM
 # Called inside the write transaction that commits a blob row, to add the custody event
@@ -62,72 +68,6 @@ class StoredBlob:
     sha256: str
     created: bool
     digests: dict[str, str] = field(default_factory=dict)  # every digest computed while writing
-
-
-QUARANTINE = "quarantine"
-
-
-def quarantine_dir(directory: Path) -> Path:
-    """Where unreferenced blob files are moved aside (beside the blob folder, inside the workspace)."""
-    return directory.parent / QUARANTINE / directory.name
-
-
-def scan(directory: Path, db: WorkspaceDatabase) -> SweepReport:
-    """Look at the blob folder against the ``blobs`` table. Read-only; needs no keys."""
-    with db.read() as reader:
-        expected = {row[0]: row[1] for row in reader.conn.execute("SELECT blob_id, stored_size FROM blobs")}
-    temp = 0
-    unreferenced: list[str] = []
-    present: dict[str, int] = {}
-    if directory.is_dir():
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if entry.name.startswith(TEMP_PREFIX):
-                    temp += 1
-                elif entry.name not in expected:
-                    unreferenced.append(entry.name)
-                else:
-                    present[entry.name] = entry.stat().st_size
-    held = quarantine_dir(directory)
-    quarantined = set(os.listdir(held)) if held.is_dir() else set()
-    absent = sorted(b for b in expected if b not in present)
-    restorable = [b for b in absent if b in quarantined]
-    missing = [b for b in absent if b not in quarantined]
-    damaged = sorted(b for b, size in present.items() if size != expected[b])
-    return SweepReport(temp, sorted(unreferenced), missing, damaged, restorable)
-
-
-def tidy(directory: Path, found: SweepReport) -> SweepReport:
-    """Apply a ``scan``: delete temp files, quarantine unreferenced blobs, restore referenced ones.
-
-    Call only after verification passed. Moves are renames within the workspace; an id listed as
-    unreferenced but since taken by a row (a race the instance lock rules out) is left alone.
-    """
-    private_dir(directory)
-    held = quarantine_dir(directory)
-    removed = 0
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            if entry.name.startswith(TEMP_PREFIX):
-                os.unlink(entry.path)  # ciphertext under a key that was never stored
-                removed += 1
-    if found.unreferenced_blobs:
-        private_dir(held)
-    for blob_id in found.unreferenced_blobs:
-        if (directory / blob_id).exists():
-            os.replace(directory / blob_id, held / blob_id)
-    for blob_id in found.restored_blobs:
-        os.replace(held / blob_id, directory / blob_id)
-    if removed or found.unreferenced_blobs or found.restored_blobs:
-        fsync_directory(directory)
-        if held.is_dir():
-            fsync_directory(held)
-    return replace(found, removed_temp_files=removed, applied=True)
-
-
-def sweep(directory: Path, db: WorkspaceDatabase) -> SweepReport:
-    """``scan`` then ``tidy`` at once (for callers that verified already, and tests)."""
-    return tidy(directory, scan(directory, db))
 
 
 @dataclass(frozen=True, repr=False)
@@ -336,14 +276,23 @@ class EvidenceVault:
                 f"where the item says {expected[:12]}…): the item's link to it was changed."
             )
 
-    def iter_plaintext(self, blob_id: str, expected_sha256: str | None = None) -> Iterator[bytes | bytearray]:
+    def iter_plaintext(
+        self, blob_id: str, expected_sha256: str | None = None, rehash: bool = True
+    ) -> Iterator[bytes | bytearray]:
         """Stream a blob's plaintext; each chunk is authenticated, the stream's end only at the end.
 
-        The end also checks the SHA-256 of what was read against the blob's sealed record (and
-        ``expected_sha256``, what the item holding it recorded): a blob swapped in under another
-        item's record fails here even though its own chunks authenticate. Consumers that must not
-        act on unverified content (a viewer) use ``read_bytes``.
+        ``expected_sha256`` (what the item holding the blob recorded) must equal the blob's sealed
+        record: an item's link changed to another blob fails here, before a byte is read. With
+        ``rehash`` (the default) the end also checks the SHA-256 of what was read against that
+        record, which catches a bug in our own writer. ``rehash=False`` needs ``expected_sha256``
+        and relies on the binding instead: the file key opens only under this ``blob_id``
+        (its AD), every chunk authenticates under that key with its position and last flag, and
+        the recorded SHA-256 is sealed to the same ``blob_id``; content that differs from the
+        record needs the workspace's keys to make (decisions.md §6). Consumers that must not act
+        on unverified content (a viewer) use ``read_bytes``.
         """
+        if not rehash and expected_sha256 is None:
+            raise ValueError("rehash=False needs the item's expected_sha256")  # a bug in the caller
         row = self._row(blob_id)
         file_key = self._open_key(blob_id, row[1])
         recorded = str(self._open_meta(blob_id, row[3])["sha256"])
@@ -355,15 +304,16 @@ class EvidenceVault:
             raise BlobMissing(
                 f"Evidence blob {blob_id} is recorded but its file is gone. Restore the workspace from a backup."
             ) from None
-        digest = hashlib.sha256()
+        digest = hashlib.sha256() if rehash else None
         with handle:
             try:
                 for chunk in stream.iter_decrypt(file_key, handle, CIPHER):
-                    digest.update(chunk)
+                    if digest is not None:
+                        digest.update(chunk)
                     yield chunk
             except stream.StreamError as exc:
                 raise BlobIntegrityError(f"Evidence blob {blob_id} failed authentication ({exc}).") from None
-        if digest.hexdigest() != recorded:
+        if digest is not None and digest.hexdigest() != recorded:
             raise BlobIntegrityError(f"Evidence blob {blob_id} does not match its recorded SHA-256.")
 
     def read_bytes(self, blob_id: str, expected_sha256: str | None = None) -> bytes:

@@ -141,3 +141,27 @@ def test_a_passphrase_cannot_share_a_file_with_other_recipients():
 def test_random_bytes_are_not_an_age_file():
     _refused(os.urandom(1000), AgeHeaderInvalid)
     _refused(b"", AgeHeaderInvalid)
+
+
+@pytest.mark.parametrize("bad", [0, 15, 16, 20, 39])
+def test_a_bad_chunk_in_a_long_payload_releases_exactly_the_chunks_before_it(bad):
+    """The reader decrypts 16 chunks per read; what it releases must still be chunk-exact."""
+    plaintext = os.urandom(40 * 64 * 1024 + 5)
+    sealed = bytearray(_seal(plaintext))
+    sealed[HEADER_END + 16 + bad * BLOCK + 100] ^= 0x01  # after the 16-byte payload nonce
+    released = bytearray()
+    with pytest.raises(AgePayloadDamaged, match=f"chunk {bad} "):
+        for chunk in open_age(io.BytesIO(bytes(sealed)), [IDENTITY]).chunks():
+            released += chunk
+    assert bytes(released) == plaintext[: bad * 64 * 1024]
+
+
+def test_a_full_final_chunk_in_mid_batch_followed_by_more_data_is_released_then_refused():
+    body = os.urandom(3 * 64 * 1024)
+    whole = _seal(body)  # three full chunks, the third sealed as the last
+    extra = whole + os.urandom(BLOCK)  # a fourth block after the final chunk
+    released = bytearray()
+    with pytest.raises(AgePayloadDamaged, match="data after its final chunk"):
+        for chunk in open_age(io.BytesIO(extra), [IDENTITY]).chunks():
+            released += chunk
+    assert bytes(released) == body

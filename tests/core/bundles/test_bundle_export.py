@@ -130,3 +130,21 @@ def test_import_streams_the_evidence_into_another_desks_vault(sealed_report, rec
     assert imported[0].data["files"][0]["original_names"] == ["IMG_4810.jpg"]
     assert other.verify_log().ok
     assert sorted(p.name for p in other.blob_dir.iterdir()) == sorted(result.blob_ids)  # no temp files
+
+
+def test_a_cancelled_export_leaves_no_file_behind(sealed_report, recipient_identity, tmp_path, workspace):
+    from desktop_app.core.errors import OperationCancelled
+    from desktop_app.core.progress import CancelToken
+
+    bundles, report_id, _ = sealed_report
+    folder = tmp_path / "out"
+    folder.mkdir()
+    cancel = CancelToken()
+    out = folder / "bundle.age"
+    steps = bundles.export_report(report_id, [recipient_identity.recipient], out, LAW_ENFORCEMENT, cancel)
+    with pytest.raises(OperationCancelled):
+        for _ in steps:
+            cancel.cancel()  # at the first progress: the evidence files are still to come
+    assert list(folder.iterdir()) == []  # neither the bundle nor its .partial
+    kinds = [e.event.type for e in workspace.events()]
+    assert EventType.BUNDLE_EXPORT_ABANDONED in kinds and EventType.BUNDLE_WRITTEN not in kinds

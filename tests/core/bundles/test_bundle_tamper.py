@@ -84,9 +84,10 @@ def _member(name, kind=tarfile.REGTYPE, linkname=""):
         (_member("report", tarfile.DIRTYPE), b""),
         (_member("report/report.xml"), b"<duplicate/>"),
         (_member("files\\0009.bin"), b"x"),
+        (_member("files/0009.bin", tarfile.GNUTYPE_SPARSE), b"x" * 600),
     ],
     ids=["dotdot", "absolute", "nested-dotdot", "symlink", "hardlink", "device", "fifo", "directory", "duplicate",
-         "backslash"],
+         "backslash", "sparse"],
 )
 def test_hostile_members_refuse_the_whole_bundle(genuine, recipient_identity, hostile, tmp_path):
     sealed = repack(genuine, recipient_identity, extra=[hostile])
@@ -190,3 +191,17 @@ def test_importing_a_hostile_bundle_writes_nothing_anywhere(genuine, recipient_i
         run_to_completion(service.import_bundle(path, [recipient_identity]))
     assert list(other.blob_dir.iterdir()) == []
     assert not list(tmp_path.rglob("escape.txt"))
+
+
+def test_a_tar_stream_that_ends_inside_an_evidence_file_is_refused(genuine, recipient_identity):
+    """The age layer is intact (sealed after the cut): the tar reader itself must notice the end."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for info, data in genuine:
+            tar.addfile(_copy(info), io.BytesIO(data))
+    evidence = next(info for info, _ in genuine if info.name.startswith("files/") and info.size > 2)
+    whole = buffer.getvalue()
+    start = whole.index(next(data for info, data in genuine if info is evidence)[:512])
+    sealed = b"".join(encrypt_chunks([whole[: start + evidence.size // 2]], [recipient_identity.recipient]))
+    with pytest.raises(BundleMalformed, match="is cut short"):
+        verdict(sealed, recipient_identity)
