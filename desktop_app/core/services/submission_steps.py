@@ -37,6 +37,7 @@ from desktop_app.core.services.submission_calls import (
 )
 from desktop_app.core.services.submission_progress import StepBoard
 from desktop_app.core.services.submission_receipt import archive_receipt
+from desktop_app.core.services.submission_status import status_of
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.submissions import SubmissionStore
 
@@ -117,8 +118,6 @@ class SubmissionSteps:
 
     def status(self) -> SubmissionStatus:
         """The record's status (what ``drive`` returns)."""
-        from desktop_app.core.services.submission import status_of  # the one place status is derived
-
         return status_of(self.record)
 
     # -- sending one step ---------------------------------------------------------------------
