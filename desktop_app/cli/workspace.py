@@ -193,7 +193,7 @@ def _verify(args: argparse.Namespace, notes: list[tuple[str, str]]) -> int:
     try:
         # Reading is not logged, the verification is: one entry, sealed by a checkpoint at the lock.
         verification = workspace.unlock(passphrase(args), notes, quiet=True, reviewer=args.unlock_reviewer)
-        workspace.record_verification(verification)
+        workspace.custody.record_verification(verification)
         # The vault is checked only when the log is trusted: with tampering standing, nothing more is read.
         vault = vault_cli.verify_vault(workspace, args) if workspace.tampering is None else None
         return _print_verification(verification, args.json, workspace, vault)
