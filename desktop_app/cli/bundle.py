@@ -24,18 +24,18 @@ from desktop_app.cli import second_person
 from desktop_app.cli.common import EXIT_ERROR, EXIT_FAILED, EXIT_OK, json_text, printable, read_capped, services
 from desktop_app.core.bundles.layout import Profile, RecipientRole
 from desktop_app.core.bundles.reader import BundleCheck, check_bundle
-from desktop_app.core.crypto.age.errors import AgeKeyInvalid
-from desktop_app.core.crypto.age.keys import (
-    Identity,
-    Recipient,
-    ScryptIdentity,
-    ScryptRecipient,
-    X25519Recipient,
-    parse_identity_file,
-)
 from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.progress import run_to_completion
+from desktop_app.core.services.age_keys import (
+    AgeKeyInvalid,
+    Identity,
+    Recipient,
+    identities_from_key_file,
+    passphrase_identity,
+    passphrase_recipient,
+    recipient_from_text,
+)
 from desktop_app.core.services.bundles import ExportRequest
 
 _MAX_KEY_FILE = 64 * 1024
@@ -88,9 +88,9 @@ def _passphrase_from(name: str) -> str:
 def identities_from(args: argparse.Namespace) -> list[Identity]:
     """The age identities named by ``--identity`` or ``--age-passphrase-file``."""
     if args.age_passphrase_file:
-        return [ScryptIdentity(_passphrase_from(args.age_passphrase_file))]
+        return [passphrase_identity(_passphrase_from(args.age_passphrase_file))]
     text = read_capped(args.identity, _MAX_KEY_FILE, "the key file").decode("utf-8", "replace")
-    return list(parse_identity_file(text))
+    return identities_from_key_file(text)
 
 
 def recipients_from(args: argparse.Namespace) -> list[Recipient]:
@@ -98,10 +98,10 @@ def recipients_from(args: argparse.Namespace) -> list[Recipient]:
     if args.age_passphrase_file and args.to:
         raise AgeKeyInvalid("A passphrase bundle can have no other recipient: use --to or --age-passphrase-file.")
     if args.age_passphrase_file:
-        return [ScryptRecipient(_passphrase_from(args.age_passphrase_file))]
+        return [passphrase_recipient(_passphrase_from(args.age_passphrase_file))]
     if not args.to:
         raise AgeKeyInvalid("Name at least one recipient with --to age1... (or use --age-passphrase-file).")
-    return [X25519Recipient.parse(text) for text in args.to]
+    return [recipient_from_text(text) for text in args.to]
 
 
 def _export(args: argparse.Namespace) -> int:

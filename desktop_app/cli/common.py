@@ -9,13 +9,13 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from desktop_app.core.crypto.kdf import MAX_PASSPHRASE_BYTES
 from desktop_app.core.cybertipline.findings import Finding
 from desktop_app.core.errors import EvidenceDeskError, PassphraseRejected, TamperingDetected
 from desktop_app.core.intake.analysis import Analyse
 from desktop_app.core.platform.files import read_at_most
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.platform.secrets import SecretStore, system_secret_store
+from desktop_app.core.services.keys import MAX_PASSPHRASE_BYTES
 from desktop_app.core.services.wiring import Services, build_services
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings

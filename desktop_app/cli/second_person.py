@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from desktop_app.cli.common import paths, read_capped
-from desktop_app.core.crypto.kdf import MAX_PASSPHRASE_BYTES
+from desktop_app.core.services.keys import MAX_PASSPHRASE_BYTES
 from desktop_app.core.services.second_person import Confirmation, SecondPersonRefused, SecondReviewerCheck
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings

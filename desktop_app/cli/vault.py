@@ -12,8 +12,8 @@ import sys
 import time
 from typing import Any
 
+from desktop_app.core.domain.verification import VaultVerification
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.vault import VaultVerification
 
 PROGRESS_INTERVAL_S = 0.5
 

@@ -31,15 +31,14 @@ from desktop_app.cli.common import (
     secret_store,
     unlocked,
 )
-from desktop_app.core.crypto import kdf
 from desktop_app.core.domain.custody_words import plural
 from desktop_app.core.domain.events import EventType
+from desktop_app.core.domain.verification import VaultVerification, Verification
 from desktop_app.core.errors import CheckpointUnreadable, WorkspaceExists
+from desktop_app.core.services import keys
+from desktop_app.core.services.anchoring import checkpoint_file_note
 from desktop_app.core.services.checkpoint_export import export_checkpoint
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.anchor import read_anchor_file
-from desktop_app.core.storage.custody_log import Verification
-from desktop_app.core.storage.vault import VaultVerification
 
 
 def register(commands: Any) -> None:
@@ -118,7 +117,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         )
     chosen = passphrase(args, confirm=True)
     reviewer = _reviewer(args)
-    kdf.normalise_passphrase(chosen)
+    keys.normalise_passphrase(chosen)
     print("Calibrating key derivation for this machine…", file=sys.stderr)
     workspace, recovery = Workspace.create(where, chosen, reviewer, secrets=secret_store(args))
     try:
@@ -168,7 +167,7 @@ def _checkpoint_files(names: list[str]) -> list[tuple[str, str]]:
     notes = []
     for name in names:
         try:
-            notes.append((f"checkpoint file {name}", read_anchor_file(Path(name)).note))
+            notes.append((f"checkpoint file {name}", checkpoint_file_note(Path(name))))
         except FileNotFoundError:
             raise CheckpointUnreadable(f"There is no checkpoint file {name}.") from None
     return notes
@@ -194,7 +193,7 @@ def _verify(args: argparse.Namespace, notes: list[tuple[str, str]]) -> int:
     try:
         # Reading is not logged, the verification is: one entry, sealed by a checkpoint at the lock.
         verification = workspace.unlock(passphrase(args), notes, quiet=True, reviewer=args.unlock_reviewer)
-        workspace.record_verification(verification)
+        workspace.custody.record_verification(verification)
         # The vault is checked only when the log is trusted: with tampering standing, nothing more is read.
         vault = vault_cli.verify_vault(workspace, args) if workspace.tampering is None else None
         return _print_verification(verification, args.json, workspace, vault)

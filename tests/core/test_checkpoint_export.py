@@ -13,7 +13,7 @@ def test_export_covers_the_log_and_a_second_export_signs_nothing_new(workspace, 
     first = export_checkpoint(workspace, tmp_path / default_file_name(workspace))
     size = len(workspace.events())
     anchor = parse_anchor_text(first.path.read_text(encoding="utf-8"))
-    assert anchor.note == first.note and first.text == workspace.anchor_text()
+    assert anchor.note == first.note and first.text == workspace.custody.anchor_text()
     assert anchor.verifier_key == workspace.verifier_key()
 
     again = export_checkpoint(workspace)  # to no file: the CLI prints the text

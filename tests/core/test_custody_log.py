@@ -72,7 +72,7 @@ KEY = {"log_entries": "seq", "log_head": "id", "log_checkpoints": "size"}
 def attack_copy(workspace, tmp_path):
     """A tampered-with copy of a log with 40 entries and several checkpoints, and a verifier for it."""
     fill(workspace, 30, 8)
-    anchor = read_anchor(workspace.anchor_file)
+    anchor = read_anchor(workspace.anchoring.anchor_file)
     log = workspace.custody_log()
     workspace.db.close()
     copy = tmp_path / "attack.db"

@@ -6,10 +6,7 @@ and a malformed page surfaced as a raw ``sqlite3.DatabaseError`` traceback with 
 of the queue with it; a damaged file is ``WorkspaceDamaged``, a message and exit status 2.
 """
 
-import os
 import sqlite3
-import subprocess
-import sys
 from contextlib import closing
 
 import pytest
@@ -19,6 +16,7 @@ from desktop_app.core.errors import ItemRecordDamaged, WorkspaceDamaged
 from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.workspace import Workspace
+from tests.cli_process import run_cli as cli
 from tests.conftest import PASSPHRASE
 
 
@@ -86,18 +84,6 @@ def test_a_malformed_page_is_a_typed_error(queue, workspace, paths):
             ItemService(reopened).list_items()
     finally:
         reopened.close()
-
-
-def cli(profile, *args):
-    env = {**os.environ, "EVIDENCE_DESK_PROFILE_DIR": str(profile), "EVIDENCE_DESK_PASSPHRASE": PASSPHRASE}
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-    )
 
 
 def test_the_cli_lists_a_damaged_row_and_refuses_a_malformed_page(queue, workspace, isolated_profile):

@@ -33,17 +33,17 @@ def test_a_checkpoint_that_does_not_extend_the_anchored_one_is_refused(paths):
         for n in range(6):
             ws.record(EventType.SETTINGS_CHANGED, {"n": n})
         ws.checkpoint()
-        anchor_before = ws.anchor_file.read_bytes()
+        anchor_before = ws.anchoring.anchor_file.read_bytes()
         cut_log_behind_the_apps_back(paths, keep=3)
         with pytest.raises(TamperingDetected, match="would not extend the anchored checkpoint"):
             ws.checkpoint()
-        assert ws.anchor_file.read_bytes() == anchor_before
-        assert ws.tampering is not None and ws.alarm_file.exists()
+        assert ws.anchoring.anchor_file.read_bytes() == anchor_before
+        assert ws.tampering is not None and ws.anchoring.alarm_file.exists()
         with pytest.raises(TamperingDetected):
             ws.record(EventType.SETTINGS_CHANGED, {"after": "cut"})
     finally:
         ws.close()  # locking while tampering stands writes nothing
-    assert ws.anchor_file.read_bytes() == anchor_before
+    assert ws.anchoring.anchor_file.read_bytes() == anchor_before
 
 
 def test_the_alarm_outlives_an_intact_log_until_a_reasoned_acknowledgement(paths, tmp_path):
@@ -75,7 +75,7 @@ def test_the_alarm_outlives_an_intact_log_until_a_reasoned_acknowledgement(paths
         with pytest.raises(AcknowledgementReasonRequired):
             ws.acknowledge_tampering("  ")
         ws.acknowledge_tampering("The restore was ours; the newer folder is back.")
-        assert ws.tampering is None and not ws.alarm_file.exists()
+        assert ws.tampering is None and not ws.anchoring.alarm_file.exists()
         acks = [e.event for e in ws.events() if e.event.type == EventType.TAMPERING_ACKNOWLEDGED]
         assert len(acks) == 1 and acks[0].data["verification_now"]["ok"] is True
         ws.record(EventType.SETTINGS_CHANGED, {"after": "acknowledged"})

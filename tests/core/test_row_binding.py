@@ -49,7 +49,7 @@ def test_a_new_workspace_is_bound_from_its_first_entries(workspace):
     kinds = [e.event.type for e in workspace.events()]
     assert kinds[:3] == [EventType.WORKSPACE_CREATED, EventType.CHECKPOINT_SIGNED, EventType.ROWS_BOUND]
     assert workspace.verify_log().ok
-    assert workspace.reconciliation is not None and workspace.reconciliation.tags_required
+    assert workspace.custody.reconciliation is not None and workspace.custody.reconciliation.tags_required
 
 
 def test_a_pre_v8_workspace_is_migrated_with_a_backup_then_bound_at_a_verified_unlock(paths, tmp_path, monkeypatch):

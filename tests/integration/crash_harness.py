@@ -58,11 +58,11 @@ def check_after_crash(profile: Path, passphrase: str, acked: list[str]) -> Cycle
     no_plaintext_on_disk(profile)  # before the sweep: a killed write must not leave plaintext either
     workspace = Workspace.open(AppPaths.resolve(profile))
     try:
-        swept = workspace.sweep_report.removed_temp_files
+        swept = workspace.storage.sweep_report.removed_temp_files
         assert workspace.db.integrity_check() == "ok"
         verification = workspace.unlock(passphrase)
         assert verification.ok, verification.problem
-        assert not workspace.sweep_report.missing_blobs and not workspace.sweep_report.damaged_blobs
+        assert not workspace.storage.sweep_report.missing_blobs and not workspace.storage.sweep_report.damaged_blobs
         logged = {e.seq: e.event for e in workspace.events()}
         events = blobs = 0
         vault = workspace.vault()

@@ -1,32 +1,17 @@
 """The CLI as a user runs it: a real process, a real profile, the passphrase from the environment."""
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 
 import pytest
+
+from tests.cli_process import run_cli
 
 PASSPHRASE = "cli passphrase ünïcode"
 
 
 def run(profile, *args, passphrase=PASSPHRASE, check_code=None):
-    env = {**os.environ, "EVIDENCE_DESK_PROFILE_DIR": str(profile)}
-    env.pop("EVIDENCE_DESK_PASSPHRASE", None)
-    if passphrase is not None:
-        env["EVIDENCE_DESK_PASSPHRASE"] = passphrase
-    done = subprocess.run(
-        [sys.executable, "-m", "desktop_app.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-    )
-    if check_code is not None:
-        assert done.returncode == check_code, (done.stdout, done.stderr)
-    return done
+    return run_cli(profile, *args, passphrase=passphrase, check_code=check_code)
 
 
 @pytest.fixture(scope="module")

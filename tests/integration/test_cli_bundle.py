@@ -1,9 +1,6 @@
 """``bundle export``, ``bundle verify`` and ``bundle import`` as a user runs them: real processes, real files."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -12,17 +9,14 @@ from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
+from tests.cli_process import run_cli
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.core.cybertipline.samples import good_draft
 from tests.core.reports.helpers import import_uploads
 
 
 def run(profile, *args):
-    env = {**os.environ, "EVIDENCE_DESK_PROFILE_DIR": str(profile), "EVIDENCE_DESK_PASSPHRASE": PASSPHRASE}
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app.cli", "bundle", *map(str, args)],
-        env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
-    )
+    return run_cli(profile, "bundle", *args)
 
 
 @pytest.fixture
@@ -97,11 +91,7 @@ def test_a_passphrase_bundle_opens_with_our_verify(stored, tmp_path):
 
 
 def run_backup(profile, *args):
-    env = {**os.environ, "EVIDENCE_DESK_PASSPHRASE": PASSPHRASE}
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app.cli", "--profile-dir", str(profile), "backup", *map(str, args)],
-        env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
-    )
+    return run_cli(None, "--profile-dir", profile, "backup", *args)
 
 
 def test_backup_create_and_restore_from_the_command_line(stored, tmp_path):

@@ -9,10 +9,11 @@ that forges a line, a bidi override that reverses what is shown) reach the termi
 """
 
 import os
-import subprocess
 import sys
 
 import pytest
+
+from tests.cli_process import run_cli
 
 PASSPHRASE = "hostile input passphrase"
 MEMORY_LIMIT = 1024**3
@@ -29,19 +30,7 @@ def _limit_memory():  # runs in the child before exec
 
 
 def run(profile, *args, passphrase=PASSPHRASE, limited=False):
-    env = {**os.environ, "EVIDENCE_DESK_PROFILE_DIR": str(profile)}
-    env.pop("EVIDENCE_DESK_PASSPHRASE", None)
-    if passphrase is not None:
-        env["EVIDENCE_DESK_PASSPHRASE"] = passphrase
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        preexec_fn=_limit_memory if limited else None,
-    )
+    return run_cli(profile, *args, passphrase=passphrase, preexec_fn=_limit_memory if limited else None)
 
 
 def assert_cannot_run(done, *words):

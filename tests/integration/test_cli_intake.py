@@ -6,8 +6,6 @@ import json
 import math
 import os
 import re
-import subprocess
-import sys
 
 import av
 import numpy as np
@@ -17,6 +15,7 @@ from PIL import Image
 
 from desktop_app.core.domain.media import PDQ_MIN_QUALITY, VideoFrameHash
 from tests import synthetic_media
+from tests.cli_process import run_cli
 from tests.core.hashing.conftest import require_fixtures
 
 PASSPHRASE = "cli intake passphrase"
@@ -24,22 +23,7 @@ NON_UTF8 = b"bad-\xff\xfe-name.bin"
 
 
 def run(profile, *args, passphrase=PASSPHRASE, check_code=None, cwd=None):
-    env = {**os.environ, "EVIDENCE_DESK_PROFILE_DIR": str(profile)}
-    env.pop("EVIDENCE_DESK_PASSPHRASE", None)
-    if passphrase is not None:
-        env["EVIDENCE_DESK_PASSPHRASE"] = passphrase
-    done = subprocess.run(
-        [sys.executable, "-m", "desktop_app.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        cwd=cwd,
-    )
-    if check_code is not None:
-        assert done.returncode == check_code, (done.stdout, done.stderr)
-    return done
+    return run_cli(profile, *args, passphrase=passphrase, check_code=check_code, cwd=cwd)
 
 
 def json_lines(text):

@@ -15,21 +15,13 @@ from desktop_app.core.cybertipline.serialize import serialize
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
+from tests.cli_process import run_cli
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.core.submission.helpers import complete, import_media
 
 
 def run(profile, *args, stdin=None):
-    env = {**os.environ, "EVIDENCE_DESK_PROFILE_DIR": str(profile), "EVIDENCE_DESK_PASSPHRASE": PASSPHRASE}
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app.cli", "report", *map(str, args)],
-        env=env,
-        capture_output=True,
-        text=True,
-        input=stdin,
-        stdin=None if stdin is not None else subprocess.DEVNULL,
-        timeout=120,
-    )
+    return run_cli(profile, "report", *args, stdin=stdin)
 
 
 @pytest.fixture

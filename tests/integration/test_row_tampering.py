@@ -11,7 +11,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage import vault as vault_module
+from tests.cli_process import run_cli
 from tests.conftest import fast_kdf
 
 PASSPHRASE = "rows passphrase"
@@ -32,18 +32,7 @@ CONTENTS = {"a.txt": b"alpha " * 5000, "b.txt": b"bravo " * 7000, "c.txt": b"cha
 
 
 def run(profile: Path, *args: str, passphrase: str | None = PASSPHRASE) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "EVIDENCE_DESK_PROFILE_DIR": str(profile)}
-    env.pop("EVIDENCE_DESK_PASSPHRASE", None)
-    if passphrase is not None:
-        env["EVIDENCE_DESK_PASSPHRASE"] = passphrase
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-    )
+    return run_cli(profile, *args, passphrase=passphrase)
 
 
 def import_files(workspace: Workspace, folder: Path, contents: dict[str, bytes]) -> dict[str, str]:

@@ -161,7 +161,7 @@ def test_sweep_findings_are_shown(qtbot, paths, pool, make_window, shots_dir):
     (ws.blob_dir / stored.blob_id).unlink()  # lost behind the app's back
     ws = Workspace.open(paths)
     try:
-        assert ws.sweep_report.missing_blobs == [stored.blob_id]
+        assert ws.storage.sweep_report.missing_blobs == [stored.blob_id]
         ws.unlock(PASSPHRASE)
         window = make_window(ws)
         # The queue (the first tab) says so, and the workspace panel beside the custody log explains.
@@ -208,7 +208,7 @@ def test_the_vault_is_verified_in_the_background_after_unlock(qtbot, paths, pool
     path.write_bytes(bytes(raw))
     ws = Workspace.open(paths)
     try:
-        assert ws.sweep_report.clean
+        assert ws.storage.sweep_report.clean
         ws.unlock(PASSPHRASE)
         window = make_window(ws)
         qtbot.waitUntil(lambda: window.checks.vault_worker is None, timeout=10_000)

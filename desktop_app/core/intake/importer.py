@@ -35,7 +35,8 @@ from desktop_app.core.intake.scan import Job, ScanResult
 from desktop_app.core.intake.summary import ImportPhase, ImportProgress, ImportSummary, IntakeResult
 from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.storage.database import WorkspaceDatabase
-from desktop_app.core.storage.items import ItemMeta, ItemStore
+from desktop_app.core.storage.item_records import ItemMeta
+from desktop_app.core.storage.items import ItemStore
 from desktop_app.core.storage.vault import EvidenceVault, SealedBlob, StoredBlob
 
 log = logging.getLogger(__name__)

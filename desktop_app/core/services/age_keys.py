@@ -1,4 +1,4 @@
-"""The age keys the UI handles, without it reaching into ``core.crypto``.
+"""The age keys the UI and the CLI handle, without them reaching into ``core.crypto``.
 
 Dialogs parse what a person typed or chose (a recipient's ``age1...`` key, a key file, a
 passphrase) into the opaque recipients and identities the bundle and backup services take.
@@ -6,7 +6,8 @@ passphrase) into the opaque recipients and identities the bundle and backup serv
 
 from pathlib import Path
 
-from desktop_app.core.crypto.age.errors import AgeError
+from desktop_app.core.crypto.age.errors import AgeError as AgeError
+from desktop_app.core.crypto.age.errors import AgeKeyInvalid as AgeKeyInvalid
 from desktop_app.core.crypto.age.keys import Identity as Identity
 from desktop_app.core.crypto.age.keys import Recipient as Recipient
 from desktop_app.core.crypto.age.keys import (

@@ -19,7 +19,14 @@ from desktop_app.core.crypto.merkle import consistency_proof, verify_consistency
 from desktop_app.core.crypto.signed_note import Checkpoint, CheckpointError, parse_and_verify
 from desktop_app.core.errors import CheckpointUnreadable, TamperingDetected
 from desktop_app.core.platform.secrets import SecretStore
-from desktop_app.core.storage.anchor import Anchor, anchor_path, read_anchor, superseded_path, write_anchor
+from desktop_app.core.storage.anchor import (
+    Anchor,
+    anchor_path,
+    read_anchor,
+    read_anchor_file,
+    superseded_path,
+    write_anchor,
+)
 from desktop_app.core.storage.custody_log import Verification
 from desktop_app.core.storage.tamper_alarm import (
     TamperAlarm,
@@ -33,6 +40,16 @@ from desktop_app.core.storage.tamper_alarm import (
 )
 
 Note = str | tuple[str, str]  # a checkpoint note, optionally labelled for failure messages
+
+
+def checkpoint_file_note(path: Path) -> str:
+    """The signed checkpoint note in an anchor or exported checkpoint file, to verify the log against.
+
+    Raises:
+        FileNotFoundError: there is no such file.
+        CheckpointUnreadable: too large, not UTF-8, or not a readable regular file.
+    """
+    return read_anchor_file(path).note
 
 
 class Anchoring:

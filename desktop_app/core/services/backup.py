@@ -73,7 +73,7 @@ def create_backup(
 ) -> ProgressGenerator[BackupResult]:
     """Seal a consistent snapshot of ``workspace`` (unlocked) to ``recipients`` at ``out_path``."""
     workspace.record(EventType.BACKUP_CREATED, {"output": out_path.name, "recipients": len(recipients)})
-    anchor = workspace.anchor_file.read_bytes() if workspace.anchor_file.exists() else None
+    anchor = workspace.anchoring.anchor_file.read_bytes() if workspace.anchoring.anchor_file.exists() else None
     with workspace.db.read() as reader:
         image, ids = snapshot(reader.conn)
     blob_dir = workspace.blob_dir
@@ -89,11 +89,11 @@ def create_backup(
         "workspace_id": workspace.workspace_id.hex(),
         "database": {"size": len(image), "sha256": hashlib.sha256(image).hexdigest()},
         "blobs": [{"id": blob_id, "size": m.size} for blob_id, m in zip(ids, streamed, strict=True)],
-        "anchor": workspace.anchor_file.name if anchor is not None else None,
+        "anchor": workspace.anchoring.anchor_file.name if anchor is not None else None,
     }
     small = [(_INDEX, json.dumps(index, indent=1).encode()), (_DATABASE, image)]
     if anchor is not None:
-        small.insert(1, (f"anchors/{workspace.anchor_file.name}", anchor))
+        small.insert(1, (f"anchors/{workspace.anchoring.anchor_file.name}", anchor))
     contents = BundleContents(small, streamed, int(datetime.now(UTC).timestamp()))
     temp = out_path.with_name(f".{out_path.name}.{secrets.token_hex(6)}.partial")
     try:

@@ -211,7 +211,7 @@ class BundleService:
             }
         )
         manifest_sha256 = hashlib.sha256(manifest).hexdigest()
-        signature = self._workspace.sign_statement(layout.manifest_statement(manifest_sha256)).encode()
+        signature = self._workspace.custody.sign_statement(layout.manifest_statement(manifest_sha256)).encode()
         head = [(layout.README, readme), (layout.MANIFEST, manifest), (layout.MANIFEST_SIGNATURE, signature)]
         head.append((layout.CUSTODY, custody))
         vault = self._workspace.vault()

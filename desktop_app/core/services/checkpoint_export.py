@@ -5,7 +5,7 @@ copy of the whole workspace (custody-log-format.md, "The anchor"). One behaviour
 menu and ``evidence-desk checkpoint export``: refused while tampering stands (a signature must not
 launder a detection); a checkpoint is signed first only if the log grew since the last one (each
 signing appends an entry, so exporting twice does not grow the log); the file is
-``Workspace.anchor_text()``, which ``evidence-desk log verify --checkpoint FILE`` reads, written
+``WorkspaceCustody.anchor_text()``, which ``evidence-desk log verify --checkpoint FILE`` reads, written
 atomically, with a typed error when it cannot be.
 """
 
@@ -48,7 +48,7 @@ def export_checkpoint(workspace: Workspace, path: Path | None = None) -> Checkpo
     note = workspace.latest_checkpoint()
     if note is None:
         raise ExportFailed("The workspace has no signed checkpoint yet; unlock it and try again.")
-    text = workspace.anchor_text()
+    text = workspace.custody.anchor_text()
     if path is not None:
         try:
             atomic_write_bytes(path, text.encode("utf-8"))

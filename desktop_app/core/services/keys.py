@@ -4,11 +4,13 @@ The window and its dialogs must not reach into ``core.crypto`` or ``core.storage
 contract forbids it): what they need of keys is a few values to show or pass back (the recovery
 key shown once, the passphrase cost calibrated on this computer). They are named here, so the
 crypto package stays free to change; the age keys of bundles have their own door, ``age_keys``.
+The CLI uses the same doors (the same contract covers it).
 """
 
 from desktop_app.core.crypto.kdf import MAX_PASSPHRASE_BYTES as MAX_PASSPHRASE_BYTES
 from desktop_app.core.crypto.kdf import KdfParams as KdfParams
 from desktop_app.core.crypto.kdf import calibrate as calibrate_kdf
+from desktop_app.core.crypto.kdf import normalise_passphrase as normalise_passphrase
 from desktop_app.core.crypto.keys import RecoveryKey as RecoveryKey
 from desktop_app.core.crypto.stream import EncryptedFile as EncryptedFile
 
@@ -18,4 +20,5 @@ __all__ = [
     "KdfParams",
     "RecoveryKey",
     "calibrate_kdf",
+    "normalise_passphrase",
 ]

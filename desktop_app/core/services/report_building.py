@@ -332,3 +332,38 @@ def _under_file(finding: Finding, index: int) -> Finding:
     if head != "fileDetails":
         return finding
     return replace(finding, path=f"fileDetails[{index}]{slash}{rest}")
+
+
+@dataclass(frozen=True)
+class PriorReport:
+    """An earlier report of this workspace, opened at NCMEC, about an account this report names."""
+
+    ncmec_report_id: int
+    report_id: str
+    person_index: int  # which reported user of this report it concerns
+    account: str  # what matched, for people: "account ID u-1001"
+    cited: bool  # already listed in that user's priorCTReports
+
+
+def offer_prior_reports(
+    record: ReportRecord, keys: dict[str, int], others: list[tuple[ReportRecord, set[str]]]
+) -> list[PriorReport]:
+    """The earlier reports NCMEC opened (``others``, each with the accounts it shares) that ``record`` may cite."""
+    persons = record.draft.report.all("personOrUserReported")
+    offered: list[PriorReport] = []
+    for other, accounts in sorted(others, key=lambda pair: pair[0].created_at):
+        if other.report_id == record.report_id or other.ncmec_report_id is None:
+            continue
+        for key in sorted(accounts):
+            index = keys[key]
+            cited = {(v.value or "").strip() for v in persons[index].all("priorCTReports")}
+            offered.append(
+                PriorReport(
+                    other.ncmec_report_id,
+                    other.report_id,
+                    index,
+                    describe_account(key),
+                    str(other.ncmec_report_id) in cited,
+                )
+            )
+    return offered

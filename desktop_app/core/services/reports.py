@@ -37,39 +37,35 @@ from desktop_app.core.errors import (
     ReportNotFound,
     ReportSent,
     ReportUnreadable,
-    ViewedOverrideReasonRequired,
 )
 from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.report_building import PriorReport as PriorReport  # the UI's way to it
 from desktop_app.core.services.report_building import (
     RenderedDocument,
     ReportSummary,
     account_keys,
     changed_paths,
     check_record,
-    describe_account,
     file_from_item,
-    file_viewed,
     fill_reported_user,
     ncmec_report_id_from_text,
+    offer_prior_reports,
     render_documents,
     summarise,
     sync_viewed,
 )
 from desktop_app.core.services.report_figures import report_figures
 from desktop_app.core.services.report_membership import mark_items_reported
+from desktop_app.core.services.report_saving import (
+    LOCKED_STATUSES,
+    MAX_LOGGED_PATHS,
+    check_viewed,
+    file_events,
+    override_events,
+)
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.reports import ReportRecord as ReportRecord  # the UI's way to the stored report
 from desktop_app.core.storage.reports import ReportStore
-
-# Submission states in which the report's content is with NCMEC (``reports.status`` follows the
-# submission): the sent version is what the custody log and the receipt describe.
-LOCKED_STATUSES = {
-    "submitting": "being sent to NCMEC",
-    "open": "open at NCMEC",
-    "needs-decision": "with NCMEC, waiting for your decision",
-    "finished": "finished at NCMEC",
-}
-MAX_LOGGED_PATHS = 100  # a removed person shifts many paths; the log keeps the first ones and the count
 
 
 def _utc_now() -> datetime:
@@ -88,17 +84,6 @@ class SaveResult:
     def changed(self) -> bool:
         """Whether anything was written."""
         return bool(self.paths)
-
-
-@dataclass(frozen=True)
-class PriorReport:
-    """An earlier report of this workspace, opened at NCMEC, about an account this report names."""
-
-    ncmec_report_id: int
-    report_id: str
-    person_index: int  # which reported user of this report it concerns
-    account: str  # what matched, for people: "account ID u-1001"
-    cited: bool  # already listed in that user's priorCTReports
 
 
 @dataclass(frozen=True)
@@ -152,7 +137,7 @@ class ReportService:
     def create_draft(self, item_ids: Sequence[str] = ()) -> ReportRecord:
         """A new draft: the reporter profile, and one file per item (none: a text-only report)."""
         items = [self._items.get(item_id) for item_id in dict.fromkeys(item_ids)]
-        files = self._files(items)  # refuses items without content, before writing
+        files = self.draft_files(items)  # refuses items without content, before writing
         draft = ReportDraft()
         draft.report.ensure("incidentSummary")
         profile = self.reporter_profile()
@@ -184,7 +169,7 @@ class ReportService:
         if report.decl.name != "report":
             raise ValueError("a report document's root is <report>")  # a bug in the caller
         items = [self._items.get(item_id) for item_id in dict.fromkeys(item_ids)]
-        files = self._files(items)
+        files = self.draft_files(items)
         draft = ReportDraft(report.copy(), files)
         moment = self._now()
         record = ReportRecord(secrets.token_hex(16), draft, moment, moment)
@@ -197,14 +182,10 @@ class ReportService:
                 self._append(conn, EventType.REPORT_FILE_ADDED, {"item": entry.item_id}, record.report_id)
         return record
 
-    def _files(self, items: Sequence[Item]) -> list[DraftFile]:
-        """The items as report files, each with its hash-list matches recorded (``draft_files``)."""
+    def draft_files(self, items: Sequence[Item]) -> list[DraftFile]:
+        """The items as report files, pre-filled, each with its hash-list matches recorded."""
         found = self._matches([item.item_id for item in items]) if self._matches is not None and items else {}
         return [file_from_item(item, found[item.item_id].matches if item.item_id in found else ()) for item in items]
-
-    def draft_files(self, items: Sequence[Item]) -> list[DraftFile]:
-        """The items as report files, pre-filled, each with its hash-list matches (for an editor adding them)."""
-        return self._files(items)
 
     def load(self, report_id: str) -> ReportRecord:
         """A stored report, its linked files' viewed flags brought up to date from the log."""
@@ -231,7 +212,7 @@ class ReportService:
         """Append files pre-filled from items to ``record`` in memory (save to keep them); their indexes."""
         items = self.files_for_items(item_ids, record)
         start = len(record.draft.files)
-        record.draft.files.extend(self._files(items))
+        record.draft.files.extend(self.draft_files(items))
         fill_reported_user(record.draft.report, items)
         return list(range(start, len(record.draft.files)))
 
@@ -252,67 +233,22 @@ class ReportService:
             )
             linked = {entry.item_id for entry in updated.draft.files if entry.item_id}
             updated.overrides = {k: v for k, v in updated.overrides.items() if k in linked}  # files removed
-            synced = self._check_viewed(stored, updated)
+            synced = check_viewed(stored, updated, self._items.viewed_item_ids)
             paths = changed_paths(stored.draft, updated.draft)
-            overridden = self._override_events(stored, updated)
+            overridden = override_events(stored, updated)
             if not paths and not overridden:
                 return SaveResult(stored, ())
             updated.updated_at = self._now()
             self._store.update(conn, updated)
             self._store.set_accounts(conn, updated.report_id, account_keys(updated.draft.report))
-            self._file_events(conn, stored, updated)
+            for kind, data in file_events(stored, updated):
+                self._append(conn, kind, data, updated.report_id)
             for data in overridden:
                 self._append(conn, EventType.REPORT_VIEWED_FLAG_OVERRIDDEN, data, updated.report_id)
             if paths:
                 data = {"paths": paths[:MAX_LOGGED_PATHS], "count": len(paths)}
                 self._append(conn, EventType.REPORT_CHANGED, data, updated.report_id)
         return SaveResult(updated, tuple(paths), tuple(synced))
-
-    def _check_viewed(self, stored: ReportRecord, updated: ReportRecord) -> list[int]:
-        """Refuse a claimed view the log does not record; bring flags nobody overrode in line with it.
-
-        Reveals are never undone, so a flag that says "not viewed" where the log says "viewed" is a
-        copy older than a reveal: it is brought in line. A flag that says "viewed" where the log
-        records no reveal is a claim the log does not back: it needs an override with a reason.
-        """
-        for override in updated.overrides.values():
-            if not override.reason.strip():
-                raise ViewedOverrideReasonRequired("A changed viewed flag needs the reason it departs from the log.")
-        before = {entry.item_id: file_viewed(entry) for entry in stored.draft.files if entry.item_id}
-        touched = [
-            entry for entry in updated.draft.files if entry.item_id and before.get(entry.item_id) != file_viewed(entry)
-        ]
-        if not touched and stored.overrides == updated.overrides:
-            return []
-        viewed = self._items.viewed_item_ids()
-        for entry in touched:
-            if entry.item_id not in updated.overrides and file_viewed(entry) and entry.item_id not in viewed:
-                raise ViewedOverrideReasonRequired(
-                    "The custody log has no record of this file being revealed; the report may say it was viewed "
-                    "only with a reason (it is recorded in the custody log)."
-                )
-        return sync_viewed(updated, viewed)
-
-    @staticmethod
-    def _override_events(stored: ReportRecord, updated: ReportRecord) -> list[dict[str, Any]]:
-        events: list[dict[str, Any]] = []
-        for item_id in sorted(stored.overrides.keys() | updated.overrides.keys()):
-            old, new = stored.overrides.get(item_id), updated.overrides.get(item_id)
-            if old == new:
-                continue
-            if new is None:
-                events.append({"item": item_id, "cleared": True})
-            else:
-                events.append({"item": item_id, "viewed": new.viewed, "reason": new.reason})
-        return events
-
-    def _file_events(self, conn: Any, stored: ReportRecord, updated: ReportRecord) -> None:
-        before = [entry.item_id for entry in stored.draft.files]
-        after = [entry.item_id for entry in updated.draft.files]
-        for item_id in [i for i in before if i not in after] + [None] * max(0, before.count(None) - after.count(None)):
-            self._append(conn, EventType.REPORT_FILE_REMOVED, {"item": item_id}, updated.report_id)
-        for item_id in [i for i in after if i not in before] + [None] * max(0, after.count(None) - before.count(None)):
-            self._append(conn, EventType.REPORT_FILE_ADDED, {"item": item_id}, updated.report_id)
 
     def list_reports(self) -> list[ReportSummary]:
         """Every report, most recently changed first, with its findings counted."""
@@ -378,24 +314,7 @@ class ReportService:
         with self._workspace.db.read() as reader:
             matches = self._store.reports_naming(reader.conn, keys)
             others = [(self._read(reader.conn, rid), accounts) for rid, accounts in matches.items()]
-        persons = record.draft.report.all("personOrUserReported")
-        offered: list[PriorReport] = []
-        for other, accounts in sorted(others, key=lambda pair: pair[0].created_at):
-            if other.report_id == record.report_id or other.ncmec_report_id is None:
-                continue
-            for key in sorted(accounts):
-                index = keys[key]
-                cited = {(v.value or "").strip() for v in persons[index].all("priorCTReports")}
-                offered.append(
-                    PriorReport(
-                        other.ncmec_report_id,
-                        other.report_id,
-                        index,
-                        describe_account(key),
-                        str(other.ncmec_report_id) in cited,
-                    )
-                )
-        return offered
+        return offer_prior_reports(record, keys, others)
 
     def record_ncmec_report_id(self, report_id: str, ncmec_report_id: int) -> ReportRecord:
         """Keep the id NCMEC gave the report; the stored record.

@@ -50,13 +50,20 @@ from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.submission_calls import SubmissionSettings
 from desktop_app.core.services.submission_log import logged_submission, refuse_if_log_disagrees
 from desktop_app.core.services.submission_run import SubmissionRun
+from desktop_app.core.services.submission_status import (
+    UNKNOWN_SUBMIT_REFUSAL,
+    UNSETTLED,
+    afresh_interrupted,
+    refuse_resend,
+    report_title,
+    status_of,
+)
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.submissions import SubmissionStore
 
 __all__ = ["SubmissionService", "SubmissionSettings", "status_of"]
 SubmissionGenerator = Generator[SubmissionProgress, None, SubmissionStatus]
 ClientFactory = Callable[..., CyberTiplineClient]
-UNSETTLED = (SubmissionState.SUBMITTING, SubmissionState.OPEN, SubmissionState.NEEDS_DECISION)
 
 
 def _utc_now() -> datetime:
@@ -142,7 +149,7 @@ class SubmissionService:
         with self._workspace.db.read() as reader:
             states = (*UNSETTLED, SubmissionState.DRAFT)
             records = self._store().load_in_states(reader.conn, tuple(str(s) for s in states))
-        return [status_of(record) for record in records if record.state in UNSETTLED or _afresh_interrupted(record)]
+        return [status_of(record) for record in records if record.state in UNSETTLED or afresh_interrupted(record)]
 
     def all_statuses(self) -> list[SubmissionStatus]:
         """Every report that was ever sent, most recent change first."""
@@ -153,9 +160,9 @@ class SubmissionService:
         """What ``submit`` would send where; ``ReportHasErrors``/``SubmissionRefused`` if it would not start."""
         previous = self._record(report_id)
         if previous is not None:
-            _refuse_resend(previous)
+            refuse_resend(previous)
         draft, files = self._prepare(report_id)
-        title = _title(draft)
+        title = report_title(draft)
         return SubmissionPlan(
             report_id, title, environment, self._plan_endpoint(environment), len(files), sum(f.size for f in files)
         )
@@ -172,7 +179,7 @@ class SubmissionService:
         with self._claim(report_id):
             previous = self._record(report_id)
             if previous is not None:
-                _refuse_resend(previous)
+                refuse_resend(previous)
             # The row could have been deleted or rolled back: the custody log must agree before /submit.
             logged = logged_submission(self._workspace.events(), report_id)
             refuse_if_log_disagrees(logged, str(previous.state) if previous is not None else None, report_id)
@@ -195,10 +202,10 @@ class SubmissionService:
         """Carry an interrupted submission on: upload what is missing, then finish (or settle a restart)."""
         with self._claim(report_id):
             record = self._require(report_id)
-            if record.state not in UNSETTLED and not _afresh_interrupted(record):
+            if record.state not in UNSETTLED and not afresh_interrupted(record):
                 raise SubmissionRefused(f"Report {report_id[:8]} is {record.state.label.lower()}: nothing to resume.")
             if record.unknown_submit or (record.ncmec_report_id is None and record.state != SubmissionState.SUBMITTING):
-                raise SubmissionRefused(_UNKNOWN_SUBMIT_REFUSAL)
+                raise SubmissionRefused(UNKNOWN_SUBMIT_REFUSAL)
             if self._practice_server_gone(record):
                 return status_of(record)
             credentials = self._credentials_for(record)
@@ -346,70 +353,3 @@ class SubmissionService:
                 raise ItemHasNoContent(f"File {number} ({item.display_name}) holds no preserved content to upload.")
             files.append(FileRecord(number, item.item_id, item.blob_id, item.display_name, item.size, item.digests.md5))
         return record.draft, files
-
-
-_UNKNOWN_SUBMIT_REFUSAL = (
-    "An earlier submit's outcome is unknown: NCMEC may have opened the report without telling us its id, and an "
-    "id we never learned cannot be finished or withdrawn (NCMEC discards it unfinished). Sending again is safe "
-    "once you decide so: 'evidence-desk report submit REPORT --new-attempt' records that decision."
-)
-
-
-def _afresh_interrupted(record: SubmissionRecord) -> bool:
-    """A report withdrawn to be sent afresh whose fresh ``/submit`` never went out."""
-    return (
-        record.state is SubmissionState.DRAFT
-        and bool(record.history)
-        and record.history[-1].get("outcome") == "withdrawn-to-send-afresh"
-    )
-
-
-def _refuse_resend(previous: SubmissionRecord) -> None:
-    if previous.unknown_submit:
-        raise SubmissionRefused(_UNKNOWN_SUBMIT_REFUSAL)
-    if previous.state is SubmissionState.FINISHED:
-        raise SubmissionRefused(
-            f"This report was finished at NCMEC (report {previous.ncmec_report_id}); a finished report cannot be sent "
-            "again. To add to it, file a new report that cites it in priorCTReports."
-        )
-    if previous.state in UNSETTLED:
-        raise SubmissionRefused(
-            f"This report is still open at NCMEC (report {previous.ncmec_report_id}): resume it or retract it first."
-        )
-
-
-def _title(draft: ReportDraft) -> str:
-    summary = draft.report.get("incidentSummary")
-    kind = (summary.text("incidentType") if summary is not None else None) or "(no incident type)"
-    return kind
-
-
-def status_of(record: SubmissionRecord) -> SubmissionStatus:
-    """What a report shows, from its submission record."""
-    file_ids = tuple(record.finished_file_ids) or tuple(f.file_id for f in record.files if f.file_id)
-    return SubmissionStatus(
-        record.report_id,
-        record.state,
-        record.environment,
-        str(record.ncmec_report_id) if record.ncmec_report_id is not None else None,
-        file_ids,
-        record.opened_at,
-        record.expires_at if record.state in UNSETTLED else None,
-        record.finished_at,
-        record.last_code,
-        _advice(record),
-        files_total=len(record.files),
-        files_uploaded=sum(1 for f in record.files if f.file_id),
-        receipt_blob_id=record.receipt_blob_id,
-    )
-
-
-def _advice(record: SubmissionRecord) -> str | None:
-    parts = [p for p in (record.message, record.advice) if p]
-    expiry = record.expires_at
-    if record.state in UNSETTLED and record.ncmec_report_id is not None and expiry is not None:
-        parts.append(
-            f"NCMEC discards report {record.ncmec_report_id} unfinished at {expiry:%Y-%m-%d %H:%M} UTC: resume it "
-            "(upload what is missing, then finish) or retract it before then."
-        )
-    return " ".join(parts) or None

@@ -58,11 +58,10 @@ from desktop_app.core.services.workspace_vault import WorkspaceVault
 from desktop_app.core.storage.custody_log import CustodyLog, LoggedEvent, Verification
 from desktop_app.core.storage.database import WorkspaceDatabase
 from desktop_app.core.storage.fields import FieldCipher
-from desktop_app.core.storage.reconciliation import Reconciliation
 from desktop_app.core.storage.reviewer_slots import FIRST_SLOT
 from desktop_app.core.storage.schema import MIGRATIONS
 from desktop_app.core.storage.tamper_alarm import TamperAlarm
-from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultVerification
+from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, VaultVerification
 
 
 class Workspace:
@@ -146,7 +145,7 @@ class Workspace:
         except BaseException:
             lock.release()
             raise
-        workspace._publish_anchor()  # first: unlocking verifies against it, and a missing anchor fails
+        workspace.custody.publish_anchor()  # first: unlocking verifies against it, and a missing anchor fails
         workspace._unlock_with_master(master, FIRST_SLOT, [])
         return workspace, recovery
 
@@ -310,29 +309,14 @@ class Workspace:
         """Every event, decrypted (needs the workspace unlocked)."""
         return self.custody.events()
 
-    @property
-    def anchor_file(self) -> Path:
-        """Where this workspace's anchor lives."""
-        return self.anchoring.anchor_file
-
     def verifier_key(self) -> str:
         """The one-line public key that verifies this workspace's checkpoints."""
         return verifier_key_string(self.origin, self.public_key)
 
     @property
-    def alarm_file(self) -> Path:
-        """Where this workspace's tampering state lives (beside the anchor, outside the data folder)."""
-        return self.anchoring.alarm_file
-
-    @property
     def tampering(self) -> TamperAlarm | None:
         """The unacknowledged tampering alarm, or None."""
         return self.anchoring.alarm
-
-    @property
-    def reconciliation(self) -> Reconciliation | None:
-        """The reconciliation of the tables with the log at the latest verification with keys."""
-        return self.custody.reconciliation
 
     def check_log(self, external_notes: Iterable[Note] = ()) -> Verification:
         """Verify the log against the anchor, the keyring witness and ``external_notes``. Writes nothing.
@@ -345,10 +329,6 @@ class Workspace:
     def verify_log(self, external_notes: Iterable[Note] = (), record: bool = True) -> Verification:
         """Verify (read-only, first), raise the alarm on failure, and record a success when unlocked."""
         return self.custody.verify_log(external_notes, record)
-
-    def record_verification(self, verification: Verification) -> None:
-        """Log a passed verification (when unlocked and no tampering stands): proof it was checked."""
-        self.custody.record_verification(verification)
 
     def acknowledge_tampering(self, reason: str) -> str:
         """Record that a person has seen the detected tampering, and start a new anchored history.
@@ -371,20 +351,9 @@ class Workspace:
         """Sign a checkpoint if the newest is older than ``max_age`` and the log has grown since."""
         return self.custody.checkpoint_if_due(max_age)
 
-    def sign_statement(self, text: str) -> str:
-        """Sign ``text`` as a note with the checkpoint key: how a bundle vouches for its manifest."""
-        return self.custody.sign_statement(text)
-
     def latest_checkpoint(self) -> str | None:
         """The newest signed checkpoint note."""
         return self.custody.latest_checkpoint()
-
-    def anchor_text(self) -> str:
-        """The verifier key and the latest checkpoint: what the anchor holds and exports carry."""
-        return self.custody.anchor_text()
-
-    def _publish_anchor(self) -> None:
-        self.custody.publish_anchor()
 
     # -- the vault (``WorkspaceVault``) ----------------------------------------------------------
 
@@ -400,11 +369,6 @@ class Workspace:
     def blob_dir(self) -> Path:
         """The folder of encrypted blobs."""
         return self._context.blob_dir
-
-    @property
-    def sweep_report(self) -> SweepReport:
-        """What the blob folder held when the workspace opened (and what tidying did, once it ran)."""
-        return self.storage.sweep_report
 
     def store_blob(
         self, chunks: Iterable[bytes], total: int | None = None, cancel: CancelToken | None = None

@@ -75,7 +75,7 @@ def load_snapshot(workspace: Workspace) -> WorkspaceSnapshot:
         checkpoint_size=_checkpoint_size(workspace),
         journal_mode=workspace.db.journal_mode,
         separate_readers=workspace.db.separate_readers,
-        sweep=workspace.sweep_report,
+        sweep=workspace.storage.sweep_report,
     )
 
 

@@ -9,7 +9,7 @@ file was already unreadable. ``secure_delete`` (set on every connection) zeroes 
 import sqlite3
 
 from desktop_app.core.storage.fields import FieldCipher
-from desktop_app.core.storage.items import ItemMeta, meta_from_json, meta_to_json
+from desktop_app.core.storage.item_records import ItemMeta, meta_from_json, meta_to_json
 
 
 def erase_item(conn: sqlite3.Connection, fields: FieldCipher, item_id: str, note: str) -> str | None:

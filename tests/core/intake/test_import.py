@@ -279,7 +279,7 @@ def test_cancel_midway_leaves_a_consistent_queue(paths, workspace, tmp_path):
     workspace.close()
     reopened = Workspace.open(paths)
     try:
-        assert reopened.sweep_report.clean
+        assert reopened.storage.sweep_report.clean
         reopened.unlock(PASSPHRASE)
         assert len(ItemService(reopened).list_items()) == 5
     finally:

@@ -5,8 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from desktop_app.core.services.holds import HoldService
-from desktop_app.core.services.items import ItemService
-from desktop_app.core.services.reports import ReportService
+from tests import service_fixtures
 
 
 class Clock:
@@ -22,20 +21,14 @@ class Clock:
         self.now += timedelta(**delta)
 
 
+# Fixtures shared with other folders (``tests/service_fixtures.py``), offered to this folder's tests.
+items = service_fixtures.items
+reports = service_fixtures.reports
+
+
 @pytest.fixture
 def clock():
     return Clock(datetime(2024, 2, 29, 15, 30, tzinfo=UTC))
-
-
-@pytest.fixture
-def items(workspace):
-    return ItemService(workspace)
-
-
-@pytest.fixture
-def reports(workspace, items):
-    # Reports are written at the real time (their incident must be in the past); holds run on the clock.
-    return ReportService(workspace, items)
 
 
 @pytest.fixture

@@ -1,9 +1,6 @@
 """``holds``, ``retention`` and ``destroy`` as a user runs them: real processes on a real workspace."""
 
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,20 +8,9 @@ import pytest
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
+from tests.cli_process import run_cli as run
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.core.lifecycle.helpers import finish, report_with_items
-
-
-def run(profile, *args):
-    env = {**os.environ, "EVIDENCE_DESK_PROFILE_DIR": str(profile), "EVIDENCE_DESK_PASSPHRASE": PASSPHRASE}
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app.cli", *map(str, args)],
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-    )
 
 
 @pytest.fixture

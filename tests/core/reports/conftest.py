@@ -4,15 +4,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
+from tests import service_fixtures
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def items(workspace):
-    return ItemService(workspace)
+# Fixtures shared with other folders (``tests/service_fixtures.py``), offered to this folder's tests.
+items = service_fixtures.items
 
 
 @pytest.fixture

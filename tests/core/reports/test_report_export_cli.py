@@ -1,32 +1,21 @@
 """``report list`` and ``report export-xml`` as a user runs them: a real process on a real workspace."""
 
 import json
-import os
 import stat
-import subprocess
-import sys
 
 import pytest
 
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
+from tests.cli_process import run_cli
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.core.cybertipline.samples import good_draft
 from tests.core.reports.helpers import compiled_xsd, import_uploads
 
 
 def run(profile, *args, cwd=None):
-    env = {**os.environ, "EVIDENCE_DESK_PROFILE_DIR": str(profile), "EVIDENCE_DESK_PASSPHRASE": PASSPHRASE}
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app.cli", "report", *map(str, args)],
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        cwd=cwd,
-    )
+    return run_cli(profile, "report", *args, cwd=cwd)
 
 
 @pytest.fixture

@@ -3,20 +3,14 @@
 import pytest
 
 from desktop_app.core.domain.items import RevealMode
-from desktop_app.core.services.items import ItemService
-from desktop_app.core.services.reports import ReportService
-from tests.core.reports.conftest import NOW
+from tests import service_fixtures
+from tests.core.reports import conftest as report_fixtures
 from tests.core.reports.helpers import import_uploads
 
+# Fixtures shared with other folders (``tests/service_fixtures.py``), offered to this folder's tests.
+items = service_fixtures.items
 
-@pytest.fixture
-def items(workspace):
-    return ItemService(workspace)
-
-
-@pytest.fixture
-def reports(workspace, items):
-    return ReportService(workspace, items, now=lambda: NOW)
+reports = report_fixtures.reports  # on the fixed clock ``NOW``
 
 
 @pytest.fixture

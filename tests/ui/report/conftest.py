@@ -2,21 +2,15 @@
 
 import pytest
 
-from desktop_app.core.services.items import ItemService
-from desktop_app.core.services.reports import ReportService
 from desktop_app.ui.report.editor import ReportEditorWidget
 from desktop_app.ui.report.reports_page import ReportsPage
-from tests.core.reports.conftest import NOW
+from tests import service_fixtures
+from tests.core.reports import conftest as report_fixtures
 
+# Fixtures shared with other folders (``tests/service_fixtures.py``), offered to this folder's tests.
+items = service_fixtures.items
 
-@pytest.fixture
-def items(workspace):
-    return ItemService(workspace)
-
-
-@pytest.fixture
-def reports(workspace, items):
-    return ReportService(workspace, items, now=lambda: NOW)
+reports = report_fixtures.reports  # on the fixed clock ``NOW``
 
 
 @pytest.fixture
@@ -39,7 +33,7 @@ def open_editor(qtbot, pool, reports):
     editors = []
 
     def open_(report_id: str, service=None) -> ReportEditorWidget:
-        editor = ReportEditorWidget(service or reports, pool, report_id, now=lambda: NOW)
+        editor = ReportEditorWidget(service or reports, pool, report_id, now=lambda: report_fixtures.NOW)
         qtbot.addWidget(editor)
         editor.resize(1400, 900)
         with qtbot.waitSignal(editor.loaded, timeout=10_000):

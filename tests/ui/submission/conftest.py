@@ -9,40 +9,28 @@ import shiboken6
 
 from desktop_app.core.cybertipline.client import CallLimits
 from desktop_app.core.cybertipline.endpoint import Credentials, CredentialStore
-from desktop_app.core.cybertipline.practice import PracticeServer
 from desktop_app.core.domain.submission import Environment
 from desktop_app.core.platform.secrets import MemorySecretStore
-from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.practice import PracticeEndpoint
-from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.submission import SubmissionService, SubmissionSettings
-from desktop_app.core.services.submission_calls import RetryPolicy
 from desktop_app.ui.submission.dialog import SubmissionDialog
 from desktop_app.ui.submission.texts import SubmissionMode
+from tests import service_fixtures
+from tests.service_fixtures import QUICK_RETRIES
 
 # Long enough for a loaded 2-core CI machine, short enough that a retry costs little.
 LIMITS = SubmissionSettings(
     limits=CallLimits(connect=5.0, read=10.0, deadline=20.0, upload_min_rate=1024 * 1024),
-    retry=RetryPolicy(attempts=3, first_delay=0.01, max_delay=0.05, longest_wait=2.0),
+    retry=QUICK_RETRIES,
     max_restarts=2,
 )
 SLOW_STEP_SECONDS = 1.5  # a delayed answer: long enough to act on the dialog mid-submission
 
 
-@pytest.fixture
-def items(workspace):
-    return ItemService(workspace)
-
-
-@pytest.fixture
-def reports(workspace, items):
-    return ReportService(workspace, items)
-
-
-@pytest.fixture
-def server():
-    with PracticeServer() as running:
-        yield running
+# Fixtures shared with other folders (``tests/service_fixtures.py``), offered to this folder's tests.
+items = service_fixtures.items
+reports = service_fixtures.reports
+server = service_fixtures.server
 
 
 @pytest.fixture
