@@ -1,0 +1,79 @@
+"""The bundle check must read the age payload to its authenticated end, whatever the tar says.
+
+``tarfile`` stops at the first zero block, and the check reads the payload 1 MiB at a time: when
+the end-of-archive blocks fall before a 1 MiB boundary and the tar's record padding runs past it
+(GNU tar with a large blocking factor writes such records; so does any padding), the last age
+chunk is never read. Then a bundle with its final chunk cut off, or with bytes appended, or with
+a member hidden after the end-of-archive blocks, checked clean although ``age -d`` refuses it.
+"""
+
+import io
+import subprocess
+import tarfile
+
+import pytest
+
+from desktop_app.core.bundles.errors import BundleMalformed
+from desktop_app.core.crypto.age.errors import AgePayloadDamaged
+from desktop_app.core.crypto.age.file import encrypt_chunks
+from tests.core.bundles.test_bundle_tamper import _copy, genuine, verdict  # noqa: F401 - genuine: a fixture
+
+MIB = 1024 * 1024
+BLOCK = 64 * 1024 + 16
+
+
+def _tar_body(members):
+    """The members as tarfile writes them, without the end-of-archive blocks and record padding."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for info, data in members:
+            tar.addfile(_copy(info), io.BytesIO(data))
+        body = tar.offset
+    return buffer.getvalue()[:body]
+
+
+def _sealed(members, identity, hidden=b""):
+    """The genuine members; the end-of-archive blocks end by 1 MiB, the zero padding runs past it.
+
+    ``hidden`` goes right after the two zero blocks (a member ``tarfile`` never reads).
+    """
+    body = _tar_body(members)
+    assert len(body) + 1024 + len(hidden) <= MIB, "the genuine bundle grew: use a larger boundary"
+    payload = body + bytes(1024) + hidden
+    payload += bytes(MIB + 6144 - len(payload))  # a whole number of 10 KiB records, as tarfile pads
+    assert len(payload) % tarfile.RECORDSIZE == 0
+    return b"".join(encrypt_chunks([payload], [identity.recipient]))
+
+
+def _age_refuses(sealed, identity, tmp_path):
+    key, bundle = tmp_path / "key.txt", tmp_path / "cut.age"
+    key.write_text(identity.text + "\n")
+    bundle.write_bytes(sealed)
+    return subprocess.run(["age", "-d", "-i", str(key), str(bundle)], capture_output=True).returncode != 0
+
+
+def test_the_padded_bundle_is_well_formed_and_checks_clean(genuine, recipient_identity):  # noqa: F811
+    assert verdict(_sealed(genuine, recipient_identity), recipient_identity).ok
+
+
+def test_a_bundle_cut_at_the_chunk_before_its_final_one_is_refused(genuine, recipient_identity, tmp_path):  # noqa: F811
+    sealed = _sealed(genuine, recipient_identity)
+    cut = sealed[: len(sealed) - (6144 + 16)]  # the final chunk (padding zeros only) is gone
+    assert _age_refuses(cut, recipient_identity, tmp_path)
+    with pytest.raises(AgePayloadDamaged, match="cut short"):
+        verdict(cut, recipient_identity)
+
+
+def test_bytes_after_a_bundles_final_chunk_are_refused(genuine, recipient_identity, tmp_path):  # noqa: F811
+    extended = _sealed(genuine, recipient_identity) + b"appended by someone else"
+    assert _age_refuses(extended, recipient_identity, tmp_path)
+    with pytest.raises(AgePayloadDamaged):  # they join the final chunk, which then fails
+        verdict(extended, recipient_identity)
+
+
+def test_a_member_hidden_after_the_end_of_archive_blocks_is_refused(genuine, recipient_identity):  # noqa: F811
+    extra = tarfile.TarInfo("files/0009.bin")
+    extra.size = 3
+    hidden = extra.tobuf(tarfile.PAX_FORMAT) + b"abc" + bytes(509)
+    with pytest.raises(BundleMalformed, match="after the end of its archive"):
+        verdict(_sealed(genuine, recipient_identity, hidden), recipient_identity)
