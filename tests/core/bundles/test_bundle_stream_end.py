@@ -16,6 +16,8 @@ import pytest
 from desktop_app.core.bundles.errors import BundleMalformed
 from desktop_app.core.crypto.age.errors import AgePayloadDamaged
 from desktop_app.core.crypto.age.file import encrypt_chunks
+from desktop_app.core.domain.events import EventType
+from desktop_app.core.progress import run_to_completion
 from tests.core.bundles.test_bundle_tamper import _copy, genuine, verdict  # noqa: F401 - genuine: a fixture
 
 MIB = 1024 * 1024
@@ -77,3 +79,15 @@ def test_a_member_hidden_after_the_end_of_archive_blocks_is_refused(genuine, rec
     hidden = extra.tobuf(tarfile.PAX_FORMAT) + b"abc" + bytes(509)
     with pytest.raises(BundleMalformed, match="after the end of its archive"):
         verdict(_sealed(genuine, recipient_identity, hidden), recipient_identity)
+
+
+def test_importing_a_bundle_cut_before_its_final_chunk_keeps_nothing(genuine, recipient_identity, other_desk, tmp_path):  # noqa: F811
+    """Every evidence file was read, hashed and sealed into the vault before the cut shows: all go."""
+    sealed = _sealed(genuine, recipient_identity)
+    path = tmp_path / "cut.age"
+    path.write_bytes(sealed[: len(sealed) - (6144 + 16)])
+    service, other = other_desk
+    with pytest.raises(AgePayloadDamaged):
+        run_to_completion(service.import_bundle(path, [recipient_identity]))
+    assert list(other.blob_dir.iterdir()) == []
+    assert EventType.BUNDLE_IMPORTED not in [e.event.type for e in other.events()]
