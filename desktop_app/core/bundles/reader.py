@@ -173,8 +173,8 @@ def only_zeros_follow(tar: tarfile.TarFile) -> bool:
     ``tarfile`` stops at the first zero block, and the stream is read 1 MiB at a time; when the
     record padding runs past such a boundary, the age layer would never see the final chunk. So a
     bundle cut short at a chunk boundary, or with bytes after its final chunk, would check clean
-    (``age -d`` refuses both), and a member behind a junk or zero block (which GNU tar finds)
-    would go unread. Reading on makes the age layer authenticate the final chunk and look past it.
+    (``age -d`` refuses both), and a member behind a junk block (GNU tar skips the junk and
+    extracts it) would go unread. Reading on makes the age layer authenticate the final chunk and look past it.
     """
     stream = tar.fileobj
     assert stream is not None  # a stream-mode archive always has one
