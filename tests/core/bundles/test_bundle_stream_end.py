@@ -10,6 +10,7 @@ refuses it.
 """
 
 import io
+import json
 import shutil
 import subprocess
 import tarfile
@@ -96,3 +97,22 @@ def test_importing_a_bundle_cut_before_its_final_chunk_keeps_nothing(genuine, re
         run_to_completion(service.import_bundle(path, [recipient_identity]))
     assert list(other.blob_dir.iterdir()) == []
     assert EventType.BUNDLE_IMPORTED not in [e.event.type for e in other.events()]
+
+
+def test_our_writer_makes_that_shape_and_a_cut_of_it_is_refused(recipient_identity):
+    """``write_bundle`` itself: the end blocks end exactly at 1 MiB, its record padding runs 6 KiB past."""
+    from desktop_app.core.bundles.layout import FORMAT
+    from desktop_app.core.bundles.writer import BundleContents, StreamedMember, write_bundle
+
+    manifest = json.dumps({"format": FORMAT, "members": [], "files": [], "workspace": {"verifier_key": "-"}})
+    size = MIB - 5 * tarfile.BLOCKSIZE  # two headers, the manifest, the two end blocks
+    contents = BundleContents(
+        [("manifest.json", manifest.encode())], [StreamedMember("files/0001.bin", size, lambda: [bytes(size)])], 0
+    )
+    out = io.BytesIO()
+    written = run_to_completion(write_bundle(out, [recipient_identity.recipient], contents))
+    assert written.plaintext_size == MIB + 6144
+    sealed = out.getvalue()
+    assert not verdict(sealed, recipient_identity).ok  # well formed; it differs from its (empty) manifest
+    with pytest.raises(AgePayloadDamaged, match="cut short"):
+        verdict(sealed[: len(sealed) - (6144 + 16)], recipient_identity)
