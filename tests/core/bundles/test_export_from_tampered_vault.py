@@ -136,3 +136,21 @@ def test_an_export_from_an_altered_vault_stops_and_leaves_nothing(
     assert list(folder.iterdir()) == []  # neither the bundle nor its .partial
     kinds = [e.event.type for e in workspace.events()]
     assert EventType.BUNDLE_WRITTEN not in kinds
+
+
+@pytest.mark.xfail(strict=True, reason="open finding: a report's file list is not reconciled with the log")
+def test_an_older_copy_of_a_reports_row_is_noticed_before_it_is_exported(sealed_report, workspace):
+    """The reviewer removes a file from the report; an outsider puts the older row back (its tag is
+    valid). The log records the removal (``report.file-removed``), so ``log verify`` could tell; today
+    it passes, and the export ships the removed file with the rest."""
+    bundles, report_id, _ = sealed_report
+    columns = "created_at, updated_at, status, draft_ct, row_tag"
+    with workspace.db.read() as reader:
+        older = reader.conn.execute(f"SELECT {columns} FROM reports WHERE report_id = ?", (report_id,)).fetchone()
+    record = bundles._reports.load(report_id)
+    record.draft.files = record.draft.files[:1]
+    bundles._reports.save(record)
+    sets = ", ".join(f"{c} = ?" for c in columns.split(", "))
+    _edit(workspace, f"UPDATE reports SET {sets} WHERE report_id = ?", *older, report_id)
+    assert len(bundles._reports.load(report_id).draft.files) == 2  # the removed file is back
+    assert not workspace.verify_log(record=False).ok
