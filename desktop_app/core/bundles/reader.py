@@ -167,7 +167,7 @@ def _digest_stream(
         digests.close()
 
 
-def only_zeros_follow(tar: tarfile.TarFile) -> bool:
+def only_zeros_follow(tar: tarfile.TarFile, cancel: CancelToken | None = None) -> bool:
     """Read what follows a stream-mode archive's end-of-archive block to the payload's end: all zeros?
 
     ``tarfile`` stops at the first zero block, and the stream is read 1 MiB at a time; when the
@@ -181,6 +181,8 @@ def only_zeros_follow(tar: tarfile.TarFile) -> bool:
     while data := stream.read(_COPY_CHUNK):
         if data.count(0) != len(data):
             return False
+        if cancel is not None:  # a hostile file can pad for gigabytes
+            cancel.raise_if_cancelled()
     return True
 
 
@@ -241,7 +243,7 @@ def check_bundle(
                     if expectations is not None and member.name != layout.MANIFEST_SIGNATURE:
                         differences += expectations.compare(member.name, len(data), _digests(data))
             yield Progress(evidence_bytes, None, member.name)
-        if not only_zeros_follow(tar):
+        if not only_zeros_follow(tar, cancel):
             raise _malformed("it has data after the end of its archive")
     except tarfile.TarError as exc:
         raise _malformed(f"its tar stream is damaged ({exc})") from None

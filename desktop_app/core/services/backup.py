@@ -186,7 +186,7 @@ def _restore_members(
             if member.name == _DATABASE:
                 database_digest = digest
             yield Progress(len(seen), None, member.name)
-        if not only_zeros_follow(tar):  # and the age layer authenticates its final chunk
+        if not only_zeros_follow(tar, cancel):  # and the age layer authenticates its final chunk
             raise _refuse("it has data after the end of its archive")
     if index is None or database_digest != index["database"]["sha256"]:
         raise _refuse("its database is missing or does not match its index")

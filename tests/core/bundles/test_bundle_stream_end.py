@@ -116,3 +116,22 @@ def test_our_writer_makes_that_shape_and_a_cut_of_it_is_refused(recipient_identi
     assert not verdict(sealed, recipient_identity).ok  # well formed; it differs from its (empty) manifest
     with pytest.raises(AgePayloadDamaged, match="cut short"):
         verdict(sealed[: len(sealed) - (6144 + 16)], recipient_identity)
+
+
+def test_reading_a_long_padding_after_the_end_can_be_cancelled(genuine, recipient_identity):  # noqa: F811
+    """Reading on past the end must not become an uncancellable wait (zeros cost a sender nothing)."""
+    from desktop_app.core.bundles.reader import check_bundle
+    from desktop_app.core.errors import OperationCancelled
+    from desktop_app.core.progress import CancelToken
+
+    payload = _tar_body(genuine) + bytes(4 * MIB)
+    cancel = CancelToken()
+    steps = check_bundle(
+        io.BytesIO(b"".join(encrypt_chunks([payload], [recipient_identity.recipient]))),
+        [recipient_identity],
+        cancel=cancel,
+    )
+    with pytest.raises(OperationCancelled):
+        for progress in steps:
+            if progress.message == genuine[-1][0].name:  # the last member is read: the padding is next
+                cancel.cancel()
