@@ -20,6 +20,8 @@ from desktop_app.core.domain.events import EventType
 from desktop_app.core.errors import EvidenceDeskError
 from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.bundles import ExportRequest
+from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.reports import ReportService
 
 REQUEST = ExportRequest("NCMEC", RecipientRole.NCMEC, Profile.FULL_EVIDENCE, legal_basis="18 U.S.C. 2258A(a)")
 NONCE = 16
@@ -143,14 +145,15 @@ def test_an_older_copy_of_a_reports_row_is_noticed_before_it_is_exported(sealed_
     """The reviewer removes a file from the report; an outsider puts the older row back (its tag is
     valid). The log records the removal (``report.file-removed``), so ``log verify`` could tell; today
     it passes, and the export ships the removed file with the rest."""
-    bundles, report_id, _ = sealed_report
+    _, report_id, _ = sealed_report
+    reports = ReportService(workspace, ItemService(workspace))
     columns = "created_at, updated_at, status, draft_ct, row_tag"
     with workspace.db.read() as reader:
         older = reader.conn.execute(f"SELECT {columns} FROM reports WHERE report_id = ?", (report_id,)).fetchone()
-    record = bundles._reports.load(report_id)
+    record = reports.load(report_id)
     record.draft.files = record.draft.files[:1]
-    bundles._reports.save(record)
+    reports.save(record)
     sets = ", ".join(f"{c} = ?" for c in columns.split(", "))
     _edit(workspace, f"UPDATE reports SET {sets} WHERE report_id = ?", *older, report_id)
-    assert len(bundles._reports.load(report_id).draft.files) == 2  # the removed file is back
+    assert len(reports.load(report_id).draft.files) == 2  # the removed file is back
     assert not workspace.verify_log(record=False).ok
