@@ -93,3 +93,31 @@ def test_a_damaged_backup_restores_nothing(workspace, tmp_path):
         run_to_completion(restore_backup(fresh, out, [key]))
     assert not Workspace.exists(fresh)
     assert [p for p in fresh.workspace.rglob("*") if p.is_file()] == []
+
+
+def test_a_backup_cut_at_the_chunk_before_its_final_one_restores_nothing(workspace, tmp_path):
+    """The tar ends before a 1 MiB read boundary and its zero padding runs past it: the restore must
+    still read to the age payload's end, so a backup without its final chunk is refused (as ``age -d``
+    refuses it)."""
+    import io
+    import tarfile
+
+    from desktop_app.core.crypto.age.file import encrypt_chunks, open_age
+
+    _files(tmp_path / "x", 3, "x")
+    run_to_completion(ItemService(workspace).import_paths([tmp_path / "x"]))
+    key = X25519Identity.generate()
+    out = tmp_path / "b.age"
+    run_to_completion(create_backup(workspace, [key.recipient], out))
+    plaintext = b"".join(open_age(io.BytesIO(out.read_bytes()), [key]).chunks())
+    with tarfile.open(fileobj=io.BytesIO(plaintext)) as tar:
+        body = max(m.offset_data + -(-m.size // 512) * 512 for m in tar.getmembers())
+    mib = 1024 * 1024
+    padded = plaintext[:body] + bytes(-(-(body + 1024) // mib) * mib + 6144 - body)  # 10 KiB records
+    sealed = b"".join(encrypt_chunks([padded], [key.recipient]))
+    out.write_bytes(sealed[: len(sealed) - (6144 + 16)])  # the final chunk: padding zeros only
+    fresh = AppPaths.resolve(tmp_path / "fresh")
+    with pytest.raises(AgePayloadDamaged):
+        run_to_completion(restore_backup(fresh, out, [key]))
+    assert not Workspace.exists(fresh)
+    assert [p for p in fresh.workspace.rglob("*") if p.is_file()] == []

@@ -166,3 +166,17 @@ def test_reading_without_rehash_checks_the_items_digest_before_a_byte_and_needs_
         next(chunks)
     with pytest.raises(ValueError):
         next(workspace.vault().iter_plaintext(blob.blob_id, None, rehash=False))
+
+
+def test_a_duplicate_is_not_linked_to_a_blob_whose_index_was_moved_to_it(workspace):
+    """An outsider swaps two blobs' ``sha256_index`` (no key needed to move a value): storing one's
+    content again must not be deduplicated onto the other blob, whose content differs."""
+    first, second = store(workspace, content(5000)), store(workspace, content(5000, seed=9))
+    with workspace.db.write() as conn:
+        rows = dict(conn.execute("SELECT blob_id, sha256_index FROM blobs").fetchall())
+        conn.execute("UPDATE blobs SET sha256_index = x'00' WHERE blob_id = ?", (first.blob_id,))  # it is UNIQUE
+        conn.execute("UPDATE blobs SET sha256_index = ? WHERE blob_id = ?", (rows[first.blob_id], second.blob_id))
+        conn.execute("UPDATE blobs SET sha256_index = ? WHERE blob_id = ?", (rows[second.blob_id], first.blob_id))
+    with pytest.raises(BlobIntegrityError, match="altered"):
+        store(workspace, content(5000))
+    assert files_in(workspace) == sorted([first.blob_id, second.blob_id])  # the sealed copy was deleted

@@ -167,6 +167,25 @@ def _digest_stream(
         digests.close()
 
 
+def only_zeros_follow(tar: tarfile.TarFile, cancel: CancelToken | None = None) -> bool:
+    """Read what follows a stream-mode archive's end-of-archive block to the payload's end: all zeros?
+
+    ``tarfile`` stops at the first zero block, and the stream is read 1 MiB at a time; when the
+    record padding runs past such a boundary, the age layer would never see the final chunk. So a
+    bundle cut short at a chunk boundary, or with bytes after its final chunk, would check clean
+    (``age -d`` refuses both), and a member behind a junk block (GNU tar skips the junk and
+    extracts it) would go unread. Reading on makes the age layer authenticate the final chunk and look past it.
+    """
+    stream = tar.fileobj
+    assert stream is not None  # a stream-mode archive always has one
+    while data := stream.read(_COPY_CHUNK):
+        if data.count(0) != len(data):
+            return False
+        if cancel is not None:  # a hostile file can pad for gigabytes
+            cancel.raise_if_cancelled()
+    return True
+
+
 def check_bundle(
     src: BinaryIO,
     identities: Sequence[Identity],
@@ -224,6 +243,8 @@ def check_bundle(
                     if expectations is not None and member.name != layout.MANIFEST_SIGNATURE:
                         differences += expectations.compare(member.name, len(data), _digests(data))
             yield Progress(evidence_bytes, None, member.name)
+        if not only_zeros_follow(tar, cancel):
+            raise _malformed("it has data after the end of its archive")
     except tarfile.TarError as exc:
         raise _malformed(f"its tar stream is damaged ({exc})") from None
     if expectations is None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.bundles.errors import BundleMalformed
+from desktop_app.core.bundles.reader import only_zeros_follow
 from desktop_app.core.bundles.writer import BundleContents, StreamedMember, write_bundle
 from desktop_app.core.crypto.age.file import open_age
 from desktop_app.core.crypto.age.keys import Identity, Recipient
@@ -185,6 +186,8 @@ def _restore_members(
             if member.name == _DATABASE:
                 database_digest = digest
             yield Progress(len(seen), None, member.name)
+        if not only_zeros_follow(tar, cancel):  # and the age layer authenticates its final chunk
+            raise _refuse("it has data after the end of its archive")
     if index is None or database_digest != index["database"]["sha256"]:
         raise _refuse("its database is missing or does not match its index")
     missing = [b["id"] for b in index["blobs"] if f"workspace/blobs/{b['id']}" not in seen]

@@ -30,7 +30,8 @@ from desktop_app.core.crypto.age.keys import Identity, Recipient, ScryptRecipien
 from desktop_app.core.crypto.merkle import inclusion_proof
 from desktop_app.core.crypto.signed_note import parse_and_verify
 from desktop_app.core.domain.events import EventType
-from desktop_app.core.domain.items import Item
+from desktop_app.core.domain.items import Item, ItemKind
+from desktop_app.core.errors import ItemRecordDamaged
 from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
@@ -170,6 +171,9 @@ class BundleService:
         documents = self._reports.export_xml(report_id).documents
         record = self._reports.load(report_id)
         items = [self._items.get(f.item_id) for f in record.draft.files if f.item_id]
+        for item in items:  # its stand-in holds no blob: skipping it would drop its file without a word
+            if item.kind is ItemKind.DAMAGED:
+                raise ItemRecordDamaged(f"Nothing was exported. {item.outcome_detail}")
         items = [item for item in items if item.blob_id is not None]
         report = {"report_id": report_id, "ncmec_report_id": record.ncmec_report_id}
         files = [_file_entry(n, item, request.profile) for n, item in enumerate(items, start=1)]

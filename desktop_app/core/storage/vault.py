@@ -208,8 +208,14 @@ class EvidenceVault:
     def _insert(self, conn: sqlite3.Connection, blob: SealedBlob, renamed: list[Path]) -> StoredBlob:
         sha256 = blob.digests["sha256"]
         index = self.sha256_index(sha256)
-        existing = conn.execute("SELECT blob_id FROM blobs WHERE sha256_index = ?", (index,)).fetchone()
-        if existing is not None:
+        existing = conn.execute(_BLOB_ROW + " WHERE sha256_index = ?", (index,)).fetchone()
+        if existing is not None:  # sha256_index is clear: one moved between rows must not link to other bytes
+            if not self._keys.fields.rows.matches("blobs", existing[:-1], existing[-1]) or (
+                self._open_meta(existing[0], existing[3])["sha256"] != sha256
+            ):
+                raise BlobIntegrityError(
+                    f"Evidence blob {existing[0]}'s record was altered; nothing was stored. Verify the workspace."
+                )
             return StoredBlob(existing[0], blob.size, sha256, created=False, digests=blob.digests)
         blob_id = secrets.token_hex(16)
         final = self.directory / blob_id
