@@ -33,6 +33,7 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from benchmarks.gui_probe import GilWatch, ProbedApplication  # noqa: E402
 from benchmarks.ui_bench import STALL_GOAL_MS, Heartbeat, fill_workspace, run_until  # noqa: E402
 from desktop_app.core.crypto.kdf import MIN_MEMORY_KIB, KdfParams  # noqa: E402
 from desktop_app.core.domain.hashlists import Algorithm, ListFormat  # noqa: E402
@@ -90,6 +91,24 @@ def make_lists(service: HashListService, items: ItemService, root: Path, rng: ra
     return time.perf_counter() - started
 
 
+def probe_details(app: ProbedApplication, watch: GilWatch) -> None:
+    """What the longest GUI-thread events and the longest GIL holds were (printed before the table)."""
+    print("Longest events the GUI thread delivered while re-matching (its own CPU time; wall time):")
+    for d in sorted(app.deliveries, key=lambda d: d.cpu, reverse=True)[:5]:
+        print(f"  {d.cpu * 1000:6.1f} ms CPU  {d.wall * 1000:6.1f} ms wall  {d.what}")
+        for where in dict.fromkeys(d.where[:3]):
+            print(f"        in {where}")
+    print(f"  ({len(app.deliveries):,} events delivered)")
+    print("Longest stretches in which one thread ran while the GIL watch could not (CPU each thread used):")
+    for late in sorted(watch.late, key=lambda w: w.holder[1], reverse=True)[:5]:
+        used = ", ".join(f"{name} {cpu * 1000:.1f} ms" for name, cpu in late.cpu.items() if cpu >= 0.0005)
+        print(f"  {late.seconds * 1000:6.1f} ms wall; CPU: {used or 'none (the machine ran others)'}")
+        name = late.holder[0]
+        print(f"        {name} before: {late.before.get(name)}")
+        print(f"        {name} after:  {late.after.get(name)}")
+    print()
+
+
 def bench(root: Path, count: int) -> list[tuple[str, ...]]:
     rng = random.Random(12)
     paths = AppPaths.resolve(root / "profile")
@@ -119,6 +138,11 @@ def bench(root: Path, count: int) -> list[tuple[str, ...]]:
     done: list[bool] = []
     page.matches_changed.connect(lambda: done.append(True))
     progress_steps: list[object] = []
+    app = QApplication.instance()
+    assert isinstance(app, ProbedApplication)
+    watch = GilWatch(app)
+    watch.start()
+    app.recording = True
     heart.start()
     started = time.perf_counter()
     worker = page.rematch()
@@ -128,6 +152,10 @@ def bench(root: Path, count: int) -> list[tuple[str, ...]]:
     run_until(lambda: not review.reloading, 600)  # and the queue shows the new matches
     shown_in = time.perf_counter() - started
     heart.stop()
+    app.recording = False
+    watch.stop()
+    probe_details(app, watch)
+    gui_event, hold = app.longest(), watch.longest_hold()
     stall, p99 = heart.longest, heart.percentile(0.99)
     matched_rows = sum(1 for row in review.model.listing().values() if row.matches)
     planted = len(range(0, count, 100))  # every hundredth item is on the SHA-256 list (half also on the PDQ one)
@@ -172,6 +200,22 @@ def bench(root: Path, count: int) -> list[tuple[str, ...]]:
         ),
         ("    99th percentile gap", f"{p99:.1f} ms", "", "", "", ""),
         (
+            "    longest event on the GUI thread (its CPU time)",
+            f"{gui_event.cpu * 1000:.1f} ms" if gui_event else "-",
+            gui_event.what if gui_event else "",
+            "",
+            f"<= {STALL_GOAL_MS:.0f} ms",
+            "yes" if gui_event is None or gui_event.cpu * 1000 <= STALL_GOAL_MS else "NO",
+        ),
+        (
+            "    longest GIL hold by another thread (its CPU time)",
+            f"{hold.holder[1] * 1000:.1f} ms" if hold else "-",
+            f"{hold.holder[0]}, {hold.seconds * 1000:.0f} ms wall" if hold else "none over 15 ms",
+            "",
+            f"<= {STALL_GOAL_MS:.0f} ms",
+            "yes" if hold is None or hold.holder[1] * 1000 <= STALL_GOAL_MS else "NO",
+        ),
+        (
             "    the same re-match on the GUI thread",
             f"{on_gui_thread:.0f} ms",
             "(the window frozen throughout)",
@@ -191,7 +235,7 @@ def main() -> int:
     shield_none()  # as the app does at start-up
     tuned = tuned_for_the_gui()  # as the app: core/platform/interpreter.py
     tuned.__enter__()  # for the whole run; the process ends with it
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = ProbedApplication(sys.argv[:1])
     apply_theme(app)
     with tempfile.TemporaryDirectory(prefix="match-queue-bench-") as tmp:
         rows = bench(Path(tmp), count)

@@ -34,7 +34,8 @@ from desktop_app.core.intake.summary import ImportPhase, ImportProgress, ImportS
 from desktop_app.core.platform.interpreter import collector_paused
 from desktop_app.core.progress import CancelToken, ProgressGenerator, run_to_completion
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.items import ItemCache, ItemStore
+from desktop_app.core.storage.item_cache import ItemCache
+from desktop_app.core.storage.items import ItemStore
 
 PathLike = str | bytes | os.PathLike[str] | os.PathLike[bytes]
 
@@ -203,6 +204,7 @@ class ItemService:
                 break
             yield batch
         self._cache = cache  # only a complete listing replaces the cache (an assignment: thread-safe)
+        cache.settle()
 
     def forget(self) -> None:
         """Drop the decrypted items kept for quick re-listing (call when the workspace locks)."""
