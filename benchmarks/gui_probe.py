@@ -14,7 +14,11 @@ system running someone else. These probes tell them apart:
   the GIL in one C-level call (Python code gives it up every 0.2 ms); a stretch in which no
   thread ran is the operating system's doing (the load). The stacks just before and just after
   say which call it was. The most CPU one thread used in a late stretch is the longest GIL hold,
-  a figure that load inflates far less than wall-clock gaps.
+  a figure that load inflates far less than wall-clock gaps. The watch also reads how long the
+  operating system kept it waiting for a core (``/proc/thread-self/schedstat``): what is left
+  of a late stretch after that and its own running is time it waited for the GIL.
+* ``LoadFreeHeartbeat`` does the same for the GUI thread's heartbeat: each gap less the time the
+  GUI thread was kept waiting for a core.
 """
 
 import contextlib
@@ -27,8 +31,44 @@ from types import FrameType
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
+from benchmarks.ui_bench import Heartbeat
+
 LATE_SECONDS = 0.015
 WATCH_SECONDS = 0.001
+
+
+def queued_seconds() -> float:
+    """How long this thread has been runnable but waiting for a core (Linux ``schedstat``, in total)."""
+    with open("/proc/thread-self/schedstat") as stat:
+        return int(stat.read().split()[1]) / 1e9
+
+
+class LoadFreeHeartbeat(Heartbeat):
+    """The 5 ms heartbeat, also noting how much of each gap the GUI thread was kept off a core.
+
+    A gap minus that time is what the window's own work and the GIL cost, whatever the load.
+    """
+
+    def start(self) -> None:
+        self.queued: list[float] = []  # per gap, ms the GUI thread waited for a core
+        self.ran: list[float] = []  # per gap, ms of the GUI thread's CPU time
+        self.ended: list[float] = []  # when each gap ended (``perf_counter``)
+        self._last_clocks = queued_seconds(), time.thread_time()
+        super().start()
+
+    def _tick(self) -> None:
+        clocks = queued_seconds(), time.thread_time()
+        self.queued.append((clocks[0] - self._last_clocks[0]) * 1000)
+        self.ran.append((clocks[1] - self._last_clocks[1]) * 1000)
+        self._last_clocks = clocks
+        self.ended.append(time.perf_counter())
+        super()._tick()
+
+    def load_free(self) -> tuple[float, int]:
+        """The longest gap less the time the GUI thread waited for a core, and which gap it was."""
+        free = [gap - queued for gap, queued in zip(self.gaps, self.queued, strict=True)]
+        longest = max(range(len(free)), key=free.__getitem__, default=0)
+        return (free[longest] if free else 0.0), longest
 
 
 def stack_of(frame: FrameType | None, depth: int = 5) -> str:
@@ -95,10 +135,21 @@ class ProbedApplication(QApplication):
 class LateWake:
     """A stretch in which the watch could not run Python: who ran meanwhile, and where."""
 
+    ended: float  # ``perf_counter``
     seconds: float
+    gil_wait: float  # of those, the seconds the watch waited for the GIL (not for a core, not running)
     cpu: dict[str, float]  # CPU seconds each other thread used meanwhile
     before: dict[str, str]  # each thread's stack just before ...
     after: dict[str, str]  # ... and just after
+
+    @property
+    def held(self) -> float:
+        """Seconds the watch waited for the GIL while the busiest other thread ran: a hold, less the load.
+
+        The holder may itself have been kept off a core while holding the GIL (the load again):
+        only the time it ran counts.
+        """
+        return min(self.gil_wait, self.holder[1])
 
     @property
     def holder(self) -> tuple[str, float]:
@@ -141,18 +192,24 @@ class GilWatch(threading.Thread):
         return {self._label(i): stack_of(f) for i, f in sys._current_frames().items() if i != mine}
 
     def run(self) -> None:
-        before, clocks, last = self._stacks(), self._clocks(), time.perf_counter()
+        before, clocks, last = self._stacks(), self._clocks(), self._own()
         while not self._halt.wait(WATCH_SECONDS):
-            now, clocks_now = time.perf_counter(), self._clocks()
-            if now - last - WATCH_SECONDS > LATE_SECONDS:
+            now, clocks_now = self._own(), self._clocks()
+            late = now[0] - last[0] - WATCH_SECONDS
+            if late > LATE_SECONDS:
                 used = {self._label(i): c - clocks.get(i, c) for i, c in clocks_now.items()}
-                self.late.append(LateWake(now - last, used, before, self._stacks()))
+                gil_wait = late - (now[1] - last[1]) - (now[2] - last[2])  # less running and queueing
+                self.late.append(LateWake(now[0], now[0] - last[0], gil_wait, used, before, self._stacks()))
             current, ran = self.app.running_for()
             if current is not None and ran > 0.004 and len(current.where) < 8:
                 current.where.append(stack_of(sys._current_frames().get(self.app.gui_ident)))
             # Taken after the clocks, so that their own cost is not counted as lateness.
-            before, clocks, last = self._stacks(), self._clocks(), time.perf_counter()
+            before, clocks, last = self._stacks(), self._clocks(), self._own()
+
+    @staticmethod
+    def _own() -> tuple[float, float, float]:
+        return time.perf_counter(), time.thread_time(), queued_seconds()
 
     def longest_hold(self) -> LateWake | None:
-        """The late wake-up in which one other thread used the most CPU: the longest GIL hold."""
-        return max(self.late, key=lambda w: w.holder[1], default=None)
+        """The late wake-up with the longest GIL hold by a running thread (``LateWake.held``)."""
+        return max(self.late, key=lambda w: w.held, default=None)

@@ -27,9 +27,10 @@ Three things stop every thread at once in CPython, and each showed as event-loop
   - ``collector_paused`` switches the collector off altogether while one batch of items is
     decrypted (never across a ``yield``): the pieces all survive, and walking them cost a quarter
     to a third of listing 100,000 items.
-* Freeing a big container. The last reference to a dict of 100,000 entries going away frees all
-  they hold in one C-level cascade, holding the GIL throughout; ``release_gradually`` empties it
-  one entry per bytecode step instead.
+* One C-level call over a big container. The last reference to a dict of 100,000 entries going
+  away frees all they hold in one cascade, holding the GIL throughout; ``release_gradually``
+  empties it one entry per bytecode step instead. Building one is the same: ``dict(rows)`` of
+  100,000 fetched pairs held the GIL for 25 ms, where a comprehension gives it up every 0.2 ms.
 """
 
 import gc
@@ -121,8 +122,8 @@ def collect_garbage() -> None:
     gc.collect()
 
 
-def release_gradually(entries: dict[Any, Any]) -> None:
-    """Empty a big dict a few entries at a time, so freeing what it held never holds the GIL for long.
+def release_gradually(entries: dict[Any, Any] | list[Any]) -> None:
+    """Empty a big dict or list one entry at a time, so freeing what it held never holds the GIL for long.
 
     Dropping the last reference to a dict of 100,000 entries frees everything they hold in one
     C-level cascade, and no other thread runs Python until it ends: freeing a generation of the
@@ -130,7 +131,8 @@ def release_gradually(entries: dict[Any, Any]) -> None:
     (``benchmarks/match_queue_bench.py``, the window's longest stall while re-matching). Popped
     one entry per bytecode step instead, the interpreter can switch threads between any two.
 
-    Only call it with a dict no one else reads: it is emptied.
+    Only call it with a container no one else reads: it is emptied.
     """
+    pop = entries.popitem if isinstance(entries, dict) else entries.pop
     while entries:
-        entries.popitem()
+        pop()
