@@ -17,8 +17,9 @@ system running someone else. These probes tell them apart:
   a figure that load inflates far less than wall-clock gaps. The watch also reads how long the
   operating system kept it waiting for a core (``/proc/thread-self/schedstat``): what is left
   of a late stretch after that and its own running is time it waited for the GIL.
-* ``LoadFreeHeartbeat`` does the same for the GUI thread's heartbeat: each gap less the time the
-  GUI thread was kept waiting for a core.
+* ``LoadFreeHeartbeat`` does the same for the GUI thread's heartbeat: of each gap it counts no
+  more than the CPU time all our threads used in it, and no more than the gap less the time the
+  GUI thread waited for a core.
 """
 
 import contextlib
@@ -44,29 +45,32 @@ def queued_seconds() -> float:
 
 
 class LoadFreeHeartbeat(Heartbeat):
-    """The 5 ms heartbeat, also noting how much of each gap the GUI thread was kept off a core.
+    """The 5 ms heartbeat, also noting per gap the GUI thread's CPU and queueing, and the process's CPU.
 
-    A gap minus that time is what the window's own work and the GIL cost, whatever the load.
+    Of a gap, only the time some thread of ours ran can be our own doing: the rest the GUI thread
+    waited for a core, or for a GIL whose holder was itself waiting for a core (the load).
     """
 
     def start(self) -> None:
         self.queued: list[float] = []  # per gap, ms the GUI thread waited for a core
         self.ran: list[float] = []  # per gap, ms of the GUI thread's CPU time
+        self.process: list[float] = []  # per gap, ms of CPU all our threads used
         self.ended: list[float] = []  # when each gap ended (``perf_counter``)
-        self._last_clocks = queued_seconds(), time.thread_time()
+        self._last_clocks = queued_seconds(), time.thread_time(), time.process_time()
         super().start()
 
     def _tick(self) -> None:
-        clocks = queued_seconds(), time.thread_time()
+        clocks = queued_seconds(), time.thread_time(), time.process_time()
         self.queued.append((clocks[0] - self._last_clocks[0]) * 1000)
         self.ran.append((clocks[1] - self._last_clocks[1]) * 1000)
+        self.process.append((clocks[2] - self._last_clocks[2]) * 1000)
         self._last_clocks = clocks
         self.ended.append(time.perf_counter())
         super()._tick()
 
     def load_free(self) -> tuple[float, int]:
-        """The longest gap less the time the GUI thread waited for a core, and which gap it was."""
-        free = [gap - queued for gap, queued in zip(self.gaps, self.queued, strict=True)]
+        """The longest gap counting only what our threads ran (no more than the gap less the GUI's queueing)."""
+        free = [min(g - q, p) for g, q, p in zip(self.gaps, self.queued, self.process, strict=True)]
         longest = max(range(len(free)), key=free.__getitem__, default=0)
         return (free[longest] if free else 0.0), longest
 
