@@ -92,21 +92,25 @@ def make_lists(service: HashListService, items: ItemService, root: Path, rng: ra
 
 
 def probe_details(app: ProbedApplication, watch: GilWatch, heart: LoadFreeHeartbeat) -> None:
-    """What the longest GUI-thread events and GIL holds were, and the longest gap (printed before the table)."""
-    free, n = heart.load_free()
-    print(
-        f"Longest heartbeat gap counting only what our threads ran: {free:.1f} ms (gap {heart.gaps[n]:.1f} ms: the"
-        f" GUI thread ran {heart.ran[n]:.1f} ms, waited for a core {heart.queued[n]:.1f} ms, slept or waited for the"
-        f" GIL {heart.gaps[n] - heart.ran[n] - heart.queued[n]:.1f} ms; all our threads ran {heart.process[n]:.1f} ms)."
-        " The GIL watch's late stretches in it:"
-    )
-    start, end = heart.ended[n] - heart.gaps[n] / 1000, heart.ended[n]
-    for late in watch.late:
-        if late.ended > start and late.ended - late.seconds < end:
-            used = ", ".join(f"{name} {cpu * 1000:.1f} ms" for name, cpu in late.cpu.items() if cpu >= 0.0005)
-            print(f"  late {late.seconds * 1000:.1f} ms, GIL wait {late.gil_wait * 1000:.1f} ms; CPU: {used or 'none'}")
-            for name in late.cpu:
-                print(f"        {name}: {late.before.get(name)}\n          -> {late.after.get(name)}")
+    """What the longest GUI-thread events and GIL holds were, and the longest gaps (printed before the table)."""
+    longest = max(range(len(heart.gaps)), key=heart.gaps.__getitem__)
+    ours = heart.load_free()[1]
+    for title, n in (("Longest heartbeat gap", longest), ("Longest counting only what our threads ran", ours)):
+        slept = heart.gaps[n] - heart.ran[n] - heart.queued[n]
+        print(
+            f"{title}: {heart.gaps[n]:.1f} ms (ours: {min(heart.gaps[n] - heart.queued[n], heart.process[n]):.1f} ms)."
+            f" The GUI thread ran {heart.ran[n]:.1f} ms, waited for a core"
+            f" {heart.queued[n]:.1f} ms, slept or waited for the GIL {slept:.1f} ms; all our threads ran"
+            f" {heart.process[n]:.1f} ms. The GIL watch's late stretches in it:"
+        )
+        start, end = heart.ended[n] - heart.gaps[n] / 1000, heart.ended[n]
+        for late in watch.late:
+            if late.ended > start and late.ended - late.seconds < end:
+                used = ", ".join(f"{name} {cpu * 1000:.1f} ms" for name, cpu in late.cpu.items() if cpu >= 0.0005)
+                waited = f"GIL wait {late.gil_wait * 1000:.1f} ms"
+                print(f"  late {late.seconds * 1000:.1f} ms, {waited}; CPU: {used or 'none'}")
+                for name in late.cpu:
+                    print(f"        {name}: {late.before.get(name)}\n          -> {late.after.get(name)}")
     print("Longest events the GUI thread delivered while re-matching (its own CPU time; wall time):")
     for d in sorted(app.deliveries, key=lambda d: d.cpu, reverse=True)[:5]:
         print(f"  {d.cpu * 1000:6.1f} ms CPU  {d.wall * 1000:6.1f} ms wall  {d.what}")
