@@ -6,20 +6,24 @@ system running someone else. These probes tell them apart:
 
 * ``ProbedApplication`` times every event the GUI thread delivers (``QApplication.notify``, the
   outermost call only) in wall time and in the GUI thread's own CPU time (``time.thread_time``).
-  Its CPU time is what the GUI thread spent on that event, whatever the load; a timed-out sampler
-  names the Python frame a long event was in.
+  Its CPU time is what the GUI thread spent on that event, whatever the load; the watch below
+  samples the Python stack of an event that has run for more than 4 ms, to name it.
 * ``GilWatch`` is a thread that wakes every millisecond. When it is late by more than
   ``LATE_SECONDS``, it reads how much CPU each of our other threads used meanwhile (their own
   CPU clocks). A thread that ran for most of that stretch while no other could run Python held
   the GIL in one C-level call (Python code gives it up every 0.2 ms); a stretch in which no
   thread ran is the operating system's doing (the load). The stacks just before and just after
-  say which call it was. The most CPU one thread used in a late stretch is the longest GIL hold,
-  a figure that load inflates far less than wall-clock gaps. The watch also reads how long the
-  operating system kept it waiting for a core (``/proc/thread-self/schedstat``): what is left
-  of a late stretch after that and its own running is time it waited for the GIL.
+  say which call it was. The watch also reads how long the operating system kept it waiting for
+  a core (``/proc/thread-self/schedstat``): what is left of a late stretch after that and its
+  own running is time it waited for the GIL. That wait, capped at the CPU the busiest other
+  thread used meanwhile, is a GIL hold by a running thread (``LateWake.held``), a figure that
+  load inflates far less than wall-clock gaps.
 * ``LoadFreeHeartbeat`` does the same for the GUI thread's heartbeat: of each gap it counts no
   more than the CPU time all our threads used in it, and no more than the gap less the time the
   GUI thread waited for a core.
+
+The probes cost a little themselves (a Python call per event delivered, a thread waking 1,000
+times a second); they run only in the benchmark.
 """
 
 import contextlib

@@ -12,6 +12,13 @@ matching on the worker bridge with progress, and the queue re-reads the changed 
 a 5 ms heartbeat records every gap between its ticks. The longest gap is the worst stall a
 reviewer could feel.
 
+On a shared machine that gap is mostly the load, so the run also measures what it is made of
+(``gui_probe.py``): every event the GUI thread delivers, timed in its own CPU time; a watch
+thread that finds the longest GIL hold by a thread that was running, and names the call from the
+stacks around it; and, for each heartbeat gap, the GUI thread's CPU and waits for a core and the
+CPU all our threads used. "Counting only what our threads ran" is each gap capped at that CPU
+time (and at the gap less the GUI thread's waits for a core): what our own work can have cost.
+
 Baselines in the same run: the same heartbeat on the idle window (what the machine's load alone
 costs), and the same re-match run on the GUI thread (the window frozen for all of it).
 
