@@ -118,6 +118,7 @@ def probe_details(app: ProbedApplication, watch: GilWatch, heart: LoadFreeHeartb
                 print(f"  late {late.seconds * 1000:.1f} ms, {waited}; CPU: {used or 'none'}")
                 for name in late.cpu:
                     print(f"        {name}: {late.before.get(name)}\n          -> {late.after.get(name)}")
+    print(f"The GIL watch itself used {watch.cpu:.1f} s of CPU while it ran.")
     print("Longest events the GUI thread delivered while re-matching (its own CPU time; wall time):")
     for d in sorted(app.deliveries, key=lambda d: d.cpu, reverse=True)[:5]:
         print(f"  {d.cpu * 1000:6.1f} ms CPU  {d.wall * 1000:6.1f} ms wall  {d.what}")
