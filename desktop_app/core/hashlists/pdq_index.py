@@ -127,25 +127,6 @@ def _threads(limit: int | None) -> int:
     return max(1, min(THREADS if limit is None else limit, _CPUS))
 
 
-_POOLS: dict[int, ThreadPoolExecutor] = {}
-_POOLS_LOCK = threading.Lock()
-
-
-def _pool(workers: int) -> ThreadPoolExecutor:
-    """Search threads started once and kept, one pool per worker count.
-
-    A pool made per call started two threads per batch: some 6,000 thread starts while the app
-    re-matched a 100,000-item queue in batches of 32, each a hand-over of the GIL to a thread the
-    operating system had yet to give a core (in one stretch of 115 ms the window waited for the
-    GIL while a search thread was starting, on a loaded machine: benchmarks/match_queue_bench.py).
-    """
-    with _POOLS_LOCK:
-        pool = _POOLS.get(workers)
-        if pool is None:
-            pool = _POOLS[workers] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pdq-search")
-        return pool
-
-
 class PdqIndex:
     """Exact Hamming range search over a fixed set of PDQ hashes."""
 
@@ -245,8 +226,9 @@ class PdqIndex:
             q, r, d = search(queries)
         else:
             bounds = np.linspace(0, len(queries), workers + 1).astype(int)
-            parts = list(_pool(workers).map(lambda b: search(queries[b[0] : b[1]]),
-                                            zip(bounds[:-1], bounds[1:], strict=True)))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                parts = list(pool.map(lambda b: search(queries[b[0] : b[1]]),
+                                      zip(bounds[:-1], bounds[1:], strict=True)))
             q = np.concatenate([part[0] + offset for part, offset in zip(parts, bounds[:-1], strict=True)])
             r, d = np.concatenate([part[1] for part in parts]), np.concatenate([part[2] for part in parts])
         order = np.lexsort((r, q))
