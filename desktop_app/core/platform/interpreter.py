@@ -4,8 +4,8 @@ The app (``app.py``), the benchmarks and the GUI tests all enter ``tuned_for_the
 measured and tested is what reviewers run. Qt-free: the thread priority of workers is the worker
 bridge's business (``ui/interpreter.py``).
 
-Two things stop every thread at once in CPython, and both showed as event-loop stalls in
-``benchmarks/ui_bench.py``:
+Three things stop every thread at once in CPython, and each showed as event-loop stalls in
+``benchmarks/ui_bench.py`` or ``benchmarks/match_queue_bench.py``:
 
 * The GIL. Every call from Qt into Python (a model's ``data()``, a slot, a paint) must take it.
   While a worker runs Python code, the GUI thread waits up to the switch interval for it, 5 ms
@@ -27,6 +27,10 @@ Two things stop every thread at once in CPython, and both showed as event-loop s
   - ``collector_paused`` switches the collector off altogether while one batch of items is
     decrypted (never across a ``yield``): the pieces all survive, and walking them cost a quarter
     to a third of listing 100,000 items.
+* One C-level call over a big container. The last reference to a dict of 100,000 entries going
+  away frees all they hold in one cascade, holding the GIL throughout; ``release_gradually``
+  empties it one entry per bytecode step instead. Building one is the same: ``dict(rows)`` of
+  100,000 fetched pairs held the GIL for 25 ms, where a comprehension gives it up every 0.2 ms.
 """
 
 import gc
@@ -34,6 +38,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 GUI_SWITCH_INTERVAL_SECONDS = 0.0002
 NEVER = 2**30  # a full-collection threshold that is never reached
@@ -115,3 +120,19 @@ def collect_garbage() -> None:
     """Unfreeze and do a full collection now: call it only when a pause cannot be felt (on lock)."""
     gc.unfreeze()
     gc.collect()
+
+
+def release_gradually(entries: dict[Any, Any] | list[Any]) -> None:
+    """Empty a big dict or list one entry at a time, so freeing what it held never holds the GIL for long.
+
+    Dropping the last reference to a dict of 100,000 entries frees everything they hold in one
+    C-level cascade, and no other thread runs Python until it ends: freeing a generation of the
+    queue's item cache (sealed rows, their cells, ...) held the GIL for 60-70 ms at 100,000 items
+    (``benchmarks/match_queue_bench.py``, the window's longest stall while re-matching). Popped
+    one entry per bytecode step instead, the interpreter can switch threads between any two.
+
+    Only call it with a container no one else reads: it is emptied.
+    """
+    pop = entries.popitem if isinstance(entries, dict) else entries.pop
+    while entries:
+        pop()

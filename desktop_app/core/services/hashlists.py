@@ -40,6 +40,7 @@ from desktop_app.core.hashlists.guards import ListLimits
 from desktop_app.core.hashlists.matching import ItemHashes, LoadedList, Matcher
 from desktop_app.core.hashlists.read_lines import ReadOptions
 from desktop_app.core.hashlists.readers import read_list
+from desktop_app.core.platform.interpreter import release_gradually
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.workspace import Workspace
@@ -284,6 +285,7 @@ class HashListService:
                 changed += len(fresh)
             yield Progress(start + len(batch), len(items), "matching")
         summary = MatchRunSummary(len(items), matched, changed)
+        release_gradually(before)  # a whole queue's outcomes: freed at once, they would hold the GIL
         self._workspace.record(EventType.ITEMS_MATCHED, {"items": len(items), "matched": matched, "changed": changed})
         return summary
 
@@ -309,6 +311,7 @@ class HashListService:
                 if (index := store.entry_index(m.entry_key)) not in everywhere and (item_id, index) not in per_item
             )
             shown[item_id] = replace(outcome, matches=kept)
+        release_gradually(stored)
         return shown
 
     def standings(self, item_id: str) -> tuple[list[MatchStanding], tuple[str, ...]]:
@@ -328,7 +331,9 @@ class HashListService:
             stored = store.outcomes(reader.conn)
             written = store.outcome_times(reader.conn)
             everywhere, per_item = self._reasons(reader.conn)
-        return list_activity(stored, written, store.entry_index, everywhere, per_item, at or datetime.now(UTC))
+        activity = list_activity(stored, written, store.entry_index, everywhere, per_item, at or datetime.now(UTC))
+        release_gradually(stored)  # a whole queue's outcomes: freed at once, they would hold the GIL
+        return activity
 
     def _reasons(self, conn: Any) -> tuple[dict[bytes, str], dict[tuple[str, bytes], str]]:
         """Suppressed entries and not-a-match marks, by blind index, with their reasons."""

@@ -31,10 +31,11 @@ from desktop_app.core.intake.importer import Importer, IntakeLimits
 from desktop_app.core.intake.manifest import read_manifest
 from desktop_app.core.intake.scan import Job, ScanResult, scan
 from desktop_app.core.intake.summary import ImportPhase, ImportProgress, ImportSummary, IntakeResult
-from desktop_app.core.platform.interpreter import collector_paused
+from desktop_app.core.platform.interpreter import collector_paused, release_gradually
 from desktop_app.core.progress import CancelToken, ProgressGenerator, run_to_completion
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.items import ItemCache, ItemStore
+from desktop_app.core.storage.item_cache import ItemCache
+from desktop_app.core.storage.items import ItemStore
 
 PathLike = str | bytes | os.PathLike[str] | os.PathLike[bytes]
 
@@ -203,6 +204,8 @@ class ItemService:
                 break
             yield batch
         self._cache = cache  # only a complete listing replaces the cache (an assignment: thread-safe)
+        cache.settle()
+        release_gradually(sealed.sources)  # 100,000 lists of fetched rows: freed at once, they hold the GIL
 
     def forget(self) -> None:
         """Drop the decrypted items kept for quick re-listing (call when the workspace locks)."""

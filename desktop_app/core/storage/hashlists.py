@@ -13,6 +13,7 @@ from typing import Any
 
 from desktop_app.core.domain.hashlists import Algorithm, HashList, ListCounts, Match, MatchOutcome
 from desktop_app.core.hashlists.contents import ListContents, from_segments, to_segments
+from desktop_app.core.platform.interpreter import release_gradually
 from desktop_app.core.storage.fields import FieldCipher, FieldDamaged
 from desktop_app.core.storage.row_tags import all_children_values
 
@@ -225,11 +226,14 @@ class HashListStore:
                 rows += conn.execute(f"{select} WHERE item_id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
         for row in rows:
             self._rows.check("item_matches", row[:-1], row[-1])
-        return {
+        outcomes = {
             item_id: outcome_from_json(item_id, self._fields.open_json("item_matches", "outcome_ct", item_id, sealed))
             for item_id, _, sealed, _ in rows
         }
+        release_gradually(rows)  # dropped at once, 100,000 fetched rows held the GIL for ~13 ms
+        return outcomes
 
     def outcome_times(self, conn: sqlite3.Connection) -> dict[str, str]:
         """When each item's stored outcome was last written (it is rewritten only when it changes)."""
-        return dict(conn.execute("SELECT item_id, matched_at FROM item_matches").fetchall())
+        # A comprehension, not ``dict(fetchall())``: that one C call held the GIL for 25 ms at 100,000 items.
+        return {item_id: at for item_id, at in conn.execute("SELECT item_id, matched_at FROM item_matches")}

@@ -18,6 +18,7 @@ from desktop_app.core.domain.items import Item, ItemKind, ItemSource, ReviewStat
 from desktop_app.core.domain.media import MediaAnalysis
 from desktop_app.core.errors import ItemRecordDamaged
 from desktop_app.core.storage.fields import FieldCipher
+from desktop_app.core.storage.item_cache import ItemCache
 from desktop_app.core.storage.item_records import (
     DAMAGE,
     KINDS,
@@ -37,39 +38,6 @@ from desktop_app.core.storage.item_records import (
 # The columns of ``row_tags.BOUND["items"]``, in its order, then the tag.
 _ITEM_COLUMNS = "item_id, kind, state, added_at, blob_id, meta_ct, analysis_ct, review_ct, row_tag"
 _SOURCE_COLUMNS = "source_id, item_id, added_at, source_index, source_ct, row_tag"
-
-
-class ItemCache:
-    """Decrypted items, reused while their sealed cells are byte-identical.
-
-    Every write seals with a fresh random nonce, so a changed item always has changed bytes:
-    comparing the sealed row (and its sources' sealed rows) is an exact test, and re-listing
-    100,000 items after an import decrypts only what the import touched. Each listing fills a
-    new generation (``successor``) that looks items up in this one; items no longer in the queue
-    are simply not carried over. Holds plaintext in memory: drop it when the workspace locks.
-    """
-
-    def __init__(self, previous: "ItemCache | None" = None) -> None:
-        self._previous = previous._entries if previous is not None else {}
-        self._entries: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], Item]] = {}
-
-    def successor(self) -> "ItemCache":
-        """A new generation that reuses this one's items."""
-        return ItemCache(self)
-
-    def get(self, row: tuple[Any, ...], sources: tuple[Any, ...]) -> Item | None:
-        """The cached item if ``row`` and ``sources`` are exactly what it was decrypted from."""
-        entry = self._previous.get(row[0])
-        if entry is not None and entry[0] == row and entry[1] == sources:
-            return entry[2]
-        return None
-
-    def put(self, row: tuple[Any, ...], sources: tuple[Any, ...], item: Item) -> None:
-        """Keep an item for the next generation."""
-        self._entries[row[0]] = (row, sources, item)
-
-    def __len__(self) -> int:
-        return len(self._entries)
 
 
 @dataclass(frozen=True)
