@@ -140,7 +140,6 @@ def test_an_export_from_an_altered_vault_stops_and_leaves_nothing(
     assert EventType.BUNDLE_WRITTEN not in kinds
 
 
-@pytest.mark.xfail(strict=True, reason="open finding: a report's file list is not reconciled with the log")
 def test_an_older_copy_of_a_reports_row_is_noticed_before_it_is_exported(sealed_report, workspace):
     """The reviewer removes a file from the report; an outsider puts the older row back (its tag is
     valid). The log records the removal (``report.file-removed``), so ``log verify`` could tell; today
