@@ -63,6 +63,7 @@ from desktop_app.core.services.report_saving import (
     file_events,
     override_events,
 )
+from desktop_app.core.services.report_versions import check_as_logged
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.reports import DRAFT_DIGEST, ReportStore
 from desktop_app.core.storage.reports import ReportRecord as ReportRecord  # the UI's way to the stored report
@@ -360,9 +361,14 @@ class ReportService:
             record, now=self._now(), xsd=self.ncmec_xsd(), known_ncmec_ids=self.known_ncmec_report_ids()
         )
 
+    def load_as_logged(self, report_id: str, doing: str) -> ReportRecord:
+        """``load``, refusing a row that is not the version the log saved last (``ReportNotAsLogged``)."""
+        check_as_logged(self._workspace, report_id, doing)
+        return self.load(report_id)
+
     def export_xml(self, report_id: str) -> ReportExport:
         """The exact documents of a report (``ReportHasErrors`` if NCMEC would reject it); logged."""
-        record = self.load(report_id)
+        record = self.load_as_logged(report_id, "Nothing was exported.")
         xsd = self.ncmec_xsd()
         known = self.known_ncmec_report_ids()
         findings = tuple(check_record(record, now=self._now(), xsd=xsd, known_ncmec_ids=known))

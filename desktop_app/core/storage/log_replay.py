@@ -7,7 +7,7 @@ most entries are classified by substring tests and read without a JSON parse (``
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from desktop_app.core.domain.events import EventType
@@ -83,7 +83,7 @@ class LogReplay:
             if marker in plaintext:
                 watcher(seq, plaintext)
         if _DRAFT_MARKER in plaintext:  # report saves: rare next to the queue's entries
-            self._record_drafts(json.loads(plaintext))
+            note_drafts(self.drafts, json.loads(plaintext))
         start = plaintext.rfind(_TYPE_MARKER) + len(_TYPE_MARKER)
         kind = _RELEVANT.get(plaintext[start:-2])
         if kind is None:
@@ -105,14 +105,6 @@ class LogReplay:
         else:
             event = json.loads(plaintext)
             self._apply(kind, event["subject"], event["data"])
-
-    def _record_drafts(self, event: dict[str, Any]) -> None:
-        """A report write names its draft's digest; ``report.drafts-recorded`` maps several reports to theirs."""
-        digest = event["data"].get("draft_sha256")
-        if isinstance(digest, dict):
-            self.drafts.update({str(k): str(v) for k, v in digest.items()})
-        elif isinstance(digest, str) and event.get("subject"):
-            self.drafts[event["subject"]] = digest
 
     def _apply(self, kind: EventType, subject: Any, data: dict[str, Any]) -> None:
         if kind is EventType.ITEM_ADDED:
@@ -153,6 +145,24 @@ class LogReplay:
             self.tags_required |= frozenset(data)
         elif kind in (EventType.WORKSPACE_CREATED, EventType.RECOVERY_KEY_REPLACED, EventType.RECOVERY_SLOT_RECORDED):
             self.recovery_slot = data.get("recovery_slot_sha256")
+
+
+def note_drafts(drafts: dict[str, str], event: dict[str, Any]) -> None:
+    """A report write names its draft's digest; ``report.drafts-recorded`` maps several reports to theirs."""
+    digest = event["data"].get("draft_sha256")
+    if isinstance(digest, dict):
+        drafts.update({str(k): str(v) for k, v in digest.items()})
+    elif isinstance(digest, str) and event.get("subject"):
+        drafts[event["subject"]] = digest
+
+
+def logged_drafts(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str]:
+    """Report id -> the SHA-256 of the sealed draft the log recorded last, from the log alone."""
+    drafts: dict[str, str] = {}
+    for _, plaintext in plaintexts:
+        if _DRAFT_MARKER in plaintext:
+            note_drafts(drafts, json.loads(plaintext))
+    return drafts
 
 
 def replay_log(conn: sqlite3.Connection, log: CustodyLog) -> LogReplay:
