@@ -100,6 +100,12 @@ class ItemRecordDamaged(EvidenceDeskError):
     code = "item-record-damaged"
 
 
+class ReportNotAsLogged(EvidenceDeskError):
+    """A report's row is not the version the custody log saved last (an older copy was put back)."""
+
+    code = "report-not-as-logged"
+
+
 class LogIntegrityError(EvidenceDeskError):
     """The custody log failed verification; ``seq`` names the first bad entry when known."""
 

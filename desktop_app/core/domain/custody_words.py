@@ -104,6 +104,9 @@ _SENTENCES: dict[str, Callable[[CustodyEvent, _Namer], str]] = {
         f"Recorded NCMEC report {e.data.get('ncmec_report_id')} for {n.report(e.subject)}"
     ),
     EventType.REPORT_EXPORTED: lambda e, n: f"Exported {n.report(e.subject)} as CyberTipline XML",
+    EventType.REPORT_DRAFTS_RECORDED: lambda e, n: (
+        f"Recorded the fingerprint of {plural(len(e.data.get('draft_sha256') or {}), 'saved report')}"
+    ),
     EventType.REPORTER_PROFILE_SAVED: lambda e, n: "Saved the reporter profile",
     EventType.CYBERTIPLINE_CONNECTION_CHECKED: lambda e, n: "Checked the connection to NCMEC",
     EventType.CYBERTIPLINE_SCHEMA_FETCHED: lambda e, n: "Fetched NCMEC's report schema",

@@ -46,6 +46,7 @@ class EventType(StrEnum):
     REPORT_VIEWED_FLAG_OVERRIDDEN = "report.viewed-flag-overridden"
     REPORT_NCMEC_ID_RECORDED = "report.ncmec-id-recorded"
     REPORT_EXPORTED = "report.exported"
+    REPORT_DRAFTS_RECORDED = "report.drafts-recorded"  # each report's draft digest, for a workspace whose log had none
     BUNDLE_EXPORTED = "bundle.exported"  # recorded (and checkpointed) before the bundle is written
     BUNDLE_EXPORT_ABANDONED = "bundle.export-abandoned"
     BUNDLE_WRITTEN = "bundle.written"  # the finished file's SHA-256, to give the recipient

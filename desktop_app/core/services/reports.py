@@ -63,9 +63,10 @@ from desktop_app.core.services.report_saving import (
     file_events,
     override_events,
 )
+from desktop_app.core.services.report_versions import check_as_logged
 from desktop_app.core.services.workspace import Workspace
+from desktop_app.core.storage.reports import DRAFT_DIGEST, ReportStore
 from desktop_app.core.storage.reports import ReportRecord as ReportRecord  # the UI's way to the stored report
-from desktop_app.core.storage.reports import ReportStore
 
 
 def _utc_now() -> datetime:
@@ -150,11 +151,10 @@ class ReportService:
         moment = self._now()
         record = ReportRecord(secrets.token_hex(16), draft, moment, moment)
         with self._workspace.db.write() as conn:
-            self._store.insert(conn, record)
+            digest = self._store.insert(conn, record)
             self._store.set_accounts(conn, record.report_id, account_keys(draft.report))
-            self._append(
-                conn, EventType.REPORT_CREATED, {"files": len(files), "profile": profile is not None}, record.report_id
-            )
+            data = {"files": len(files), "profile": profile is not None, DRAFT_DIGEST: digest}
+            self._append(conn, EventType.REPORT_CREATED, data, record.report_id)
             for entry in files:
                 self._append(conn, EventType.REPORT_FILE_ADDED, {"item": entry.item_id}, record.report_id)
         return record
@@ -174,9 +174,9 @@ class ReportService:
         moment = self._now()
         record = ReportRecord(secrets.token_hex(16), draft, moment, moment)
         with self._workspace.db.write() as conn:
-            self._store.insert(conn, record)
+            digest = self._store.insert(conn, record)
             self._store.set_accounts(conn, record.report_id, account_keys(draft.report))
-            data = {"files": len(files), "profile": False, "source": "xml-document"}
+            data = {"files": len(files), "profile": False, "source": "xml-document", DRAFT_DIGEST: digest}
             self._append(conn, EventType.REPORT_CREATED, data, record.report_id)
             for entry in files:
                 self._append(conn, EventType.REPORT_FILE_ADDED, {"item": entry.item_id}, record.report_id)
@@ -239,15 +239,15 @@ class ReportService:
             if not paths and not overridden:
                 return SaveResult(stored, ())
             updated.updated_at = self._now()
-            self._store.update(conn, updated)
+            digest = self._store.update(conn, updated)
             self._store.set_accounts(conn, updated.report_id, account_keys(updated.draft.report))
-            for kind, data in file_events(stored, updated):
-                self._append(conn, kind, data, updated.report_id)
-            for data in overridden:
-                self._append(conn, EventType.REPORT_VIEWED_FLAG_OVERRIDDEN, data, updated.report_id)
+            events = file_events(stored, updated)
+            events += [(EventType.REPORT_VIEWED_FLAG_OVERRIDDEN, data) for data in overridden]
             if paths:
-                data = {"paths": paths[:MAX_LOGGED_PATHS], "count": len(paths)}
-                self._append(conn, EventType.REPORT_CHANGED, data, updated.report_id)
+                events.append((EventType.REPORT_CHANGED, {"paths": paths[:MAX_LOGGED_PATHS], "count": len(paths)}))
+            events[-1][1][DRAFT_DIGEST] = digest  # the save's last entry names the version it stored
+            for kind, data in events:
+                self._append(conn, kind, data, updated.report_id)
         return SaveResult(updated, tuple(paths), tuple(synced))
 
     def list_reports(self) -> list[ReportSummary]:
@@ -343,7 +343,7 @@ class ReportService:
                 data.update(report_figures(record.draft))
             record.ncmec_report_id = number
             record.updated_at = self._now()
-            self._store.update(conn, record)
+            data[DRAFT_DIGEST] = self._store.update(conn, record)
             self._append(conn, EventType.REPORT_NCMEC_ID_RECORDED, data, report_id)
             mark_items_reported(self._workspace, conn, [f.item_id for f in record.draft.files if f.item_id])
         return record
@@ -361,9 +361,14 @@ class ReportService:
             record, now=self._now(), xsd=self.ncmec_xsd(), known_ncmec_ids=self.known_ncmec_report_ids()
         )
 
+    def load_as_logged(self, report_id: str, doing: str) -> ReportRecord:
+        """``load``, refusing a row that is not the version the log saved last (``ReportNotAsLogged``)."""
+        check_as_logged(self._workspace, report_id, doing)
+        return self.load(report_id)
+
     def export_xml(self, report_id: str) -> ReportExport:
         """The exact documents of a report (``ReportHasErrors`` if NCMEC would reject it); logged."""
-        record = self.load(report_id)
+        record = self.load_as_logged(report_id, "Nothing was exported.")
         xsd = self.ncmec_xsd()
         known = self.known_ncmec_report_ids()
         findings = tuple(check_record(record, now=self._now(), xsd=xsd, known_ncmec_ids=known))

@@ -334,7 +334,7 @@ class SubmissionService:
 
     def _prepare(self, report_id: str) -> tuple[ReportDraft, list[FileRecord]]:
         """The checked draft and its files; refuses a report NCMEC would reject, before any call."""
-        record = self._reports.load(report_id)
+        record = self._reports.load_as_logged(report_id, "Nothing was sent.")
         findings = self._reports.check(record)
         if has_errors(findings):
             count = sum(1 for f in findings if f.severity is Severity.ERROR)

@@ -22,7 +22,7 @@ from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.report_figures import report_figures
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.items import ItemStore
-from desktop_app.core.storage.reports import ReportStore
+from desktop_app.core.storage.reports import DRAFT_DIGEST, ReportStore
 from desktop_app.core.storage.submissions import HOLD_BASIS, SubmissionStore
 from desktop_app.core.storage.vault import StoredBlob
 
@@ -108,5 +108,5 @@ def _record_report_number(workspace: Workspace, conn: Any, record: SubmissionRec
     if stored.ncmec_report_id is not None:
         data["previous"] = stored.ncmec_report_id
     stored.ncmec_report_id = number
-    reports.update(conn, stored)
+    data[DRAFT_DIGEST] = reports.update(conn, stored)
     workspace.append_event(conn, EventType.REPORT_NCMEC_ID_RECORDED, data, record.report_id)

@@ -14,6 +14,7 @@ from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.services.workspace_context import WorkspaceContext
 from desktop_app.core.services.workspace_custody import WorkspaceCustody
 from desktop_app.core.storage import vault as vault_module
+from desktop_app.core.storage.reports import DRAFT_DIGEST, draft_digest
 from desktop_app.core.storage.row_tags import bind_new_tables
 from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultKeys, VaultVerification
 
@@ -83,3 +84,20 @@ class WorkspaceVault:
         if counts is not None:
             self._custody.append(conn, EventType.ROWS_BOUND, counts)
             session.rows_bound |= frozenset(counts)
+        self._record_drafts(conn)
+
+    def _record_drafts(self, conn: sqlite3.Connection) -> None:
+        """Once, for reports last saved before saves logged their draft's digest: record it now.
+
+        The verification that just passed vouches for these rows; from here on an older copy of one
+        (its row tag still valid) no longer matches the log (``storage.reconciliation``).
+        """
+        reconciliation = self._custody.reconciliation
+        unrecorded = reconciliation.unrecorded_drafts if reconciliation is not None else ()
+        if not unrecorded:
+            return
+        marks = ", ".join("?" * len(unrecorded))
+        rows = conn.execute(f"SELECT report_id, draft_ct FROM reports WHERE report_id IN ({marks})", unrecorded)
+        digests = {str(report_id): draft_digest(sealed) for report_id, sealed in rows}
+        if digests:
+            self._custody.append(conn, EventType.REPORT_DRAFTS_RECORDED, {DRAFT_DIGEST: dict(sorted(digests.items()))})

@@ -7,7 +7,7 @@ most entries are classified by substring tests and read without a JSON parse (``
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from desktop_app.core.domain.events import EventType
@@ -20,6 +20,7 @@ _TYPE_MARKER = b'"type":"'
 _SUBJECT_MARKER = b',"subject":'
 _TO_MARKER = b'"to":"'
 _SUBMISSION_PREFIX = b"submission."
+_DRAFT_MARKER = b'"draft_sha256":'  # storage.reports.DRAFT_DIGEST: a write of a report's sealed draft
 _RELEVANT = {
     str(kind).encode(): kind
     for kind in (
@@ -60,6 +61,8 @@ class LogReplay:
         self.blobs: set[str] = set()
         self.destroyed: set[str] = set()
         self.reports: dict[str, str] = {}  # id -> status
+        self.drafts: dict[str, str] = {}  # report id -> SHA-256 of the sealed draft the log recorded last
+        self.unrecorded_drafts: list[str] = []  # reports whose row no entry records (filled by ``reconcile``)
         self.submitted: set[str] = set()  # reports with submission entries: status is the submission's state
         self.submission_states: dict[str, str] = {}  # filled from the submissions table by ``reconcile``
         self.profiles: set[int] = set()  # {1} once a reporter profile was saved
@@ -79,6 +82,8 @@ class LogReplay:
         for marker, watcher in self.watchers:
             if marker in plaintext:
                 watcher(seq, plaintext)
+        if _DRAFT_MARKER in plaintext:  # report saves: rare next to the queue's entries
+            note_drafts(self.drafts, json.loads(plaintext))
         start = plaintext.rfind(_TYPE_MARKER) + len(_TYPE_MARKER)
         kind = _RELEVANT.get(plaintext[start:-2])
         if kind is None:
@@ -140,6 +145,24 @@ class LogReplay:
             self.tags_required |= frozenset(data)
         elif kind in (EventType.WORKSPACE_CREATED, EventType.RECOVERY_KEY_REPLACED, EventType.RECOVERY_SLOT_RECORDED):
             self.recovery_slot = data.get("recovery_slot_sha256")
+
+
+def note_drafts(drafts: dict[str, str], event: dict[str, Any]) -> None:
+    """A report write names its draft's digest; ``report.drafts-recorded`` maps several reports to theirs."""
+    digest = event["data"].get("draft_sha256")
+    if isinstance(digest, dict):
+        drafts.update({str(k): str(v) for k, v in digest.items()})
+    elif isinstance(digest, str) and event.get("subject"):
+        drafts[event["subject"]] = digest
+
+
+def logged_drafts(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str]:
+    """Report id -> the SHA-256 of the sealed draft the log recorded last, from the log alone."""
+    drafts: dict[str, str] = {}
+    for _, plaintext in plaintexts:
+        if _DRAFT_MARKER in plaintext:
+            note_drafts(drafts, json.loads(plaintext))
+    return drafts
 
 
 def replay_log(conn: sqlite3.Connection, log: CustodyLog) -> LogReplay:

@@ -13,6 +13,9 @@ vault and the reports, and compares it with the rows, both ways:
   and every source those events name exists;
 * every blob row was stored by an event (``item.added`` with ``new_blob`` or ``evidence.stored``
   with ``new``) and not destroyed since, and every such blob has its row;
+* every report's sealed draft is the one the log recorded last for it (the ``draft_sha256`` of its
+  latest write, or of ``report.drafts-recorded`` for a workspace from before): an older copy of
+  the row, put back with its still-valid tag, is told apart;
 * every report has its ``report.created``, and its status is the ``to`` of its latest
   ``report.status-changed`` (``draft`` without one), or, once ``submission.*`` entries name it,
   the state of its row in ``submissions`` (not yet replayed from the submission's own entries);
@@ -37,6 +40,7 @@ from typing import Any
 from desktop_app.core.storage.log_replay import LogReplay as LogReplay
 from desktop_app.core.storage.log_replay import replay_log as replay_log
 from desktop_app.core.storage.reconciliation_records import check_records
+from desktop_app.core.storage.reports import draft_digest
 from desktop_app.core.storage.row_tags import BOUND, CHILDREN, RowTags, all_children_values, present_tables
 
 MAX_LISTED = 20  # discrepancies kept in full; the count is always exact
@@ -62,6 +66,7 @@ class Reconciliation:
     count: int = 0  # discrepancies found (``discrepancies`` keeps the first ``MAX_LISTED``)
     discrepancies: tuple[Discrepancy, ...] = ()
     recovery_slot_sha256: str | None = None  # the recovery slot the log last recorded (storage.recovery_slot)
+    unrecorded_drafts: tuple[str, ...] = ()  # reports whose sealed draft no entry names (a workspace from before)
 
     @property
     def ok(self) -> bool:
@@ -125,7 +130,13 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
             message = f"accounts are listed for report {report_id}, which does not exist."
             found.add("report_accounts", str(report_id), "not-in-log", message)
     return Reconciliation(
-        expected.events, rows, expected.tags_required, found.count, tuple(found.listed), expected.recovery_slot
+        expected.events,
+        rows,
+        expected.tags_required,
+        found.count,
+        tuple(found.listed),
+        expected.recovery_slot,
+        tuple(expected.unrecorded_drafts),
     )
 
 
@@ -215,6 +226,16 @@ def _each(check: Callable[[tuple[Any, ...], LogReplay, _Findings], None]) -> "_T
 def _check_report(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
     report_id, status = values[0], values[3]
     logged = expected.reports.get(report_id)
+    saved = expected.drafts.get(report_id)
+    if saved is None:
+        expected.unrecorded_drafts.append(report_id)  # a workspace from before: recorded once (``settle``)
+    elif logged is not None and draft_digest(values[4]) != saved:
+        found.add(
+            "reports",
+            report_id,
+            "older-draft",
+            f"report {report_id} is not the version the log saved last (an older copy was put back?).",
+        )
     if report_id in expected.submitted and logged is not None:
         logged = expected.submission_states.get(report_id, "no submission record")
     if logged is None:

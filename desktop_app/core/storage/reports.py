@@ -7,6 +7,7 @@ as blind indexes so "earlier reports about this account" needs no plaintext acco
 Writes take the caller's connection, so each change commits together with its custody event.
 """
 
+import hashlib
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +21,16 @@ from desktop_app.core.storage.row_tags import all_children_values, children_valu
 
 RECORD_FORMAT = 1
 DRAFT = "draft"
+DRAFT_DIGEST = "draft_sha256"  # the custody log's field naming the sealed draft a write stored
+
+
+def draft_digest(sealed: bytes) -> str:
+    """The SHA-256 of a sealed draft (``draft_ct``), as the custody log records it.
+
+    Each seal is fresh (a new nonce), so the digest names one version of the row: the row tag binds
+    the ciphertext to its report, the log binds the digest to the report's latest write.
+    """
+    return hashlib.sha256(sealed).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -90,8 +101,9 @@ class ReportStore:
 
     # -- drafts ----------------------------------------------------------------------------------
 
-    def insert(self, conn: sqlite3.Connection, record: ReportRecord) -> None:
-        """Add a new report."""
+    def insert(self, conn: sqlite3.Connection, record: ReportRecord) -> str:
+        """Add a new report; the stored draft's digest, for the custody event (``DRAFT_DIGEST``)."""
+        sealed = self._seal(record)
         conn.execute(
             f"INSERT INTO reports ({_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
             (
@@ -99,19 +111,22 @@ class ReportStore:
                 record.created_at.isoformat(),
                 record.updated_at.isoformat(),
                 record.status,
-                self._seal(record),
+                sealed,
             ),
         )
         self._fields.rows.retag(conn, "reports", record.report_id)
+        return draft_digest(sealed)
 
-    def update(self, conn: sqlite3.Connection, record: ReportRecord) -> None:
-        """Replace a report's sealed content and its update time."""
+    def update(self, conn: sqlite3.Connection, record: ReportRecord) -> str:
+        """Replace a report's sealed content and its update time; the new draft's digest (as ``insert``)."""
         self._fields.rows.check_stored(conn, "reports", record.report_id)
+        sealed = self._seal(record)
         conn.execute(
             "UPDATE reports SET updated_at = ?, status = ?, draft_ct = ? WHERE report_id = ?",
-            (record.updated_at.isoformat(), record.status, self._seal(record), record.report_id),
+            (record.updated_at.isoformat(), record.status, sealed, record.report_id),
         )
         self._fields.rows.retag(conn, "reports", record.report_id)
+        return draft_digest(sealed)
 
     def _seal(self, record: ReportRecord) -> bytes:
         return self._fields.seal_json("reports", "draft_ct", record.report_id, record.to_json())

@@ -140,12 +140,13 @@ def test_an_export_from_an_altered_vault_stops_and_leaves_nothing(
     assert EventType.BUNDLE_WRITTEN not in kinds
 
 
-@pytest.mark.xfail(strict=True, reason="open finding: a report's file list is not reconciled with the log")
-def test_an_older_copy_of_a_reports_row_is_noticed_before_it_is_exported(sealed_report, workspace):
+def test_an_older_copy_of_a_reports_row_is_noticed_before_it_is_exported(
+    sealed_report, recipient_identity, tmp_path, workspace
+):
     """The reviewer removes a file from the report; an outsider puts the older row back (its tag is
-    valid). The log records the removal (``report.file-removed``), so ``log verify`` could tell; today
-    it passes, and the export ships the removed file with the rest."""
-    _, report_id, _ = sealed_report
+    valid). Each save logs its sealed draft's SHA-256: ``log verify`` fails, and the export refuses
+    the report instead of shipping the removed file with the rest (it passed, and shipped it, before)."""
+    bundles, report_id, _ = sealed_report
     reports = ReportService(workspace, ItemService(workspace))
     columns = "created_at, updated_at, status, draft_ct, row_tag"
     with workspace.db.read() as reader:
@@ -157,3 +158,10 @@ def test_an_older_copy_of_a_reports_row_is_noticed_before_it_is_exported(sealed_
     _edit(workspace, f"UPDATE reports SET {sets} WHERE report_id = ?", *older, report_id)
     assert len(reports.load(report_id).draft.files) == 2  # the removed file is back
     assert not workspace.verify_log(record=False).ok
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(EvidenceDeskError) as stopped:
+        run_to_completion(bundles.export_report(report_id, [recipient_identity.recipient], folder / "b.age", REQUEST))
+    assert stopped.value.code == "report-not-as-logged" and "Nothing was exported" in stopped.value.message
+    assert list(folder.iterdir()) == []
+    assert EventType.BUNDLE_WRITTEN not in [e.event.type for e in workspace.events()]

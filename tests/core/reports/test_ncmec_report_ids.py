@@ -38,6 +38,7 @@ def test_recording_the_id_is_a_custody_event_and_a_correction_says_what_it_repla
     first, correction = recorded(workspace, record.report_id)
     assert first["ncmec_report_id"] == 4564654 and "previous" not in first
     assert {"incident_type", "hashes", "referral_ready"} <= set(first)  # what the transparency figures count
+    assert len(correction.pop("draft_sha256")) == 64  # the sealed draft it stored (docs/row-binding.md)
     assert correction == {"ncmec_report_id": 4564655, "previous": 4564654}
     assert reports.known_ncmec_report_ids() == {4564655}
 
