@@ -1,8 +1,9 @@
 """Every interpreter setting the app changes, in one place: the GIL switch interval and the collector.
 
-The app (``app.py``), the benchmarks and the GUI tests all enter ``tuned_for_the_gui()``, so what is
-measured and tested is what reviewers run. Qt-free: the thread priority of workers is the worker
-bridge's business (``ui/interpreter.py``).
+The app (``app.py``), the benchmarks and the GUI tests all enter ``tuned_for_the_gui()`` (through
+``ui/interpreter.py``, which adds the GUI thread's collector), so what is measured and tested is
+what reviewers run. Qt-free: the timer that collects on the GUI thread and the thread priority of
+workers are the UI's business (``ui/interpreter.py``).
 
 Two things stop every thread at once in CPython, and both showed as event-loop stalls in
 ``benchmarks/ui_bench.py``:
@@ -16,17 +17,34 @@ Two things stop every thread at once in CPython, and both showed as event-loop s
 * The cyclic garbage collector. Reading 100,000 items allocates about a million tracked objects;
   the full collections that growth triggers walked all of them (300-360 ms each, measured)
   while holding the GIL, and a 10,000-file import triggered them too. Almost none of it is
-  garbage: items and rows hold no reference cycles and are freed by reference counting. Three
-  switches, from coarse to fine:
+  garbage: items and rows hold no reference cycles and are freed by reference counting.
 
-  - ``tuned_for_the_gui`` defers automatic full collections for the app's whole run (young
-    collections go on); ``collect_garbage`` does the full collection on lock, when a pause
-    cannot be felt.
-  - ``long_lived_allocation`` defers them while a large, long-lived batch is built (the queue's
-    rows) and then freezes what survived, so later full collections skip it; locking unfreezes.
-  - ``collector_paused`` switches the collector off altogether while one batch of items is
-    decrypted (never across a ``yield``): the pieces all survive, and walking them cost a quarter
-    to a third of listing 100,000 items.
+And one thing that crashed it. An automatic collection runs on whichever thread happens to allocate
+when a generation's count passes its threshold, and it frees every unreachable cycle it finds, from
+whatever thread made it. A cycle that holds a Qt wrapper (a dialog and a controller that point at
+each other, a ``Worker`` and its runnable, a lambda that captured a widget) then has its C++
+destructor run on a worker thread, while the GUI thread uses the same objects: a segmentation
+fault in the middle of a plain allocation on the worker (seen in the GUI tests, at
+``Node.__init__`` under ``SubmissionService.plan``). So while the GUI runs, nothing collects
+automatically: ``tuned_for_the_gui`` switches automatic collection off, and the GUI thread calls
+``collect_if_due`` from a timer (``ui/interpreter.py``; pyqtgraph's ``GarbageCollector`` does the
+same), which does what the automatic collection would have done, on the one thread that may
+destroy Qt objects. Workers may allocate freely; they never collect. The CLI has no GUI thread and
+keeps the interpreter's own automatic collection.
+
+The switches, from coarse to fine:
+
+  - ``tuned_for_the_gui`` hands collection to ``collect_if_due`` and defers full collections for
+    the app's whole run (young collections go on, on the GUI thread); ``collect_garbage`` does the
+    full collection on lock, when a pause cannot be felt.
+  - ``long_lived_allocation`` defers full collections while a large, long-lived batch is built (the
+    queue's rows) and then freezes what survived, so later full collections skip it; locking
+    unfreezes.
+  - ``collector_paused`` stops collection altogether while one batch of items is decrypted (never
+    across a ``yield``): the pieces all survive, and walking them cost a quarter to a third of
+    listing 100,000 items. It switches the automatic collector off where one runs (the CLI), and
+    makes ``collect_if_due`` wait where the GUI collects; it never switches automatic collection
+    on from a worker while the GUI runs.
 """
 
 import gc
@@ -47,12 +65,20 @@ _was_enabled = True
 
 @contextmanager
 def tuned_for_the_gui() -> Iterator[None]:
-    """The app's settings for as long as it runs: a short switch interval, no automatic full collections.
+    """The app's settings for as long as it runs: a short switch interval, no automatic collection.
 
-    Both are put back on exit (the end of ``main``, a benchmark, the GUI test session).
+    Enter it through ``ui/interpreter.py``'s ``tuned_for_the_gui``, which runs ``collect_if_due`` on
+    the GUI thread: on its own this only stops automatic collection. Nested uses are fine (the app
+    started inside the GUI tests); everything is put back on exit (the end of ``main``, a
+    benchmark, the GUI test session).
     """
+    global _was_enabled
     interval = sys.getswitchinterval()
     thresholds = gc.get_threshold()
+    with _lock:
+        enabled = _was_enabled if _pauses else gc.isenabled()
+        gc.disable()
+        _was_enabled = False  # an open pause must not switch it back on when it ends
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_SECONDS)
     gc.set_threshold(thresholds[0], thresholds[1], NEVER)
     try:
@@ -60,6 +86,27 @@ def tuned_for_the_gui() -> Iterator[None]:
     finally:
         sys.setswitchinterval(interval)
         gc.set_threshold(*thresholds)
+        with _lock:
+            if _pauses:
+                _was_enabled = enabled  # the last pause to end puts it back
+            elif enabled:
+                gc.enable()
+
+
+def collect_if_due() -> int:
+    """Do the collection the interpreter would do automatically now, on the calling thread.
+
+    The oldest generation whose count passed its threshold (none while ``collector_paused`` is
+    open; never a full one under ``tuned_for_the_gui``); returns how many unreachable objects it
+    found. Cheap when nothing is due: two tuples compared. Call it only on the GUI thread.
+    """
+    if _pauses:
+        return 0
+    counts, thresholds = gc.get_count(), gc.get_threshold()
+    if thresholds[0] == 0:  # gc.set_threshold(0): the caller wants no collections
+        return 0
+    due = [generation for generation in range(3) if counts[generation] > thresholds[generation]]
+    return gc.collect(due[-1]) if due else 0
 
 
 @contextmanager
@@ -90,11 +137,11 @@ def long_lived_allocation() -> Iterator[None]:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Switch the cyclic collector off while one batch is built (never hold this across a ``yield``).
+    """Stop cyclic collection while one batch is built (never hold this across a ``yield``).
 
     Counted, so overlapping uses on several threads cannot switch it back on under each other; a
-    collector the caller had switched off stays off. Reference counting still frees everything
-    that is not in a cycle.
+    collector the caller had switched off stays off, and so does the GUI's (``collect_if_due``
+    waits instead). Reference counting still frees everything that is not in a cycle.
     """
     global _pauses, _was_enabled
     with _lock:
