@@ -11,7 +11,7 @@ is short because a collection's pause grows with what was allocated since the la
 a worker's allocations are walked in a few milliseconds; the check itself is two tuples compared.
 
 On a busy machine the GUI thread competes for CPU with the workers of its own process.
-``lower_this_thread`` gives a worker thread a slightly lower priority (nice +5 on Linux, where Qt's
+``lower_this_thread`` gives a worker thread a slightly lower priority (nice +5 over the GUI thread on Linux, where Qt's
 thread priorities have no effect; Qt's low priority elsewhere), so input and painting come first.
 Only slightly: a worker descheduled while it holds the GIL would make the GUI wait for it
 (measured: +10 traded smaller stalls for that inversion).
@@ -62,8 +62,11 @@ def lower_this_thread() -> None:
     if sys.platform.startswith("linux"):
         # Linux threads are schedulable tasks with their own nice value; raising it needs no rights.
         # A sandbox may forbid it all the same; responsiveness then rests on the other measures.
+        # Relative to the nice value the thread inherited from the GUI thread that started it: an app
+        # started with ``nice`` would otherwise get workers as urgent as its GUI thread.
         with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, min(os.getpriority(os.PRIO_PROCESS, tid) + WORKER_NICENESS, 19))
     else:
         thread = QThread.currentThread()
         if thread is not None:
