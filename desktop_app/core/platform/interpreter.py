@@ -28,9 +28,9 @@ fault in the middle of a plain allocation on the worker (seen in the GUI tests, 
 ``Node.__init__`` under ``SubmissionService.plan``). So while the GUI runs, nothing collects
 automatically: ``tuned_for_the_gui`` switches automatic collection off, and the GUI thread calls
 ``collect_if_due`` from a timer (``ui/interpreter.py``; pyqtgraph's ``GarbageCollector`` does the
-same), which does what the automatic collection would have done, on the one thread that may
-destroy Qt objects. Workers may allocate freely; they never collect. The CLI has no GUI thread and
-keeps the interpreter's own automatic collection.
+same), which does the young collections, on the one thread that may destroy Qt objects. Workers
+may allocate freely; they never collect. The CLI has no GUI thread and keeps the interpreter's own
+automatic collection.
 
 The switches, from coarse to fine:
 
@@ -94,19 +94,21 @@ def tuned_for_the_gui() -> Iterator[None]:
 
 
 def collect_if_due() -> int:
-    """Do the collection the interpreter would do automatically now, on the calling thread.
+    """The young collection, on the calling thread, once the youngest generation passed its threshold.
 
-    The oldest generation whose count passed its threshold (none while ``collector_paused`` is
-    open; never a full one under ``tuned_for_the_gui``); returns how many unreachable objects it
-    found. Cheap when nothing is due: two tuples compared. Call it only on the GUI thread.
+    Both young generations at once, so every object is walked once before it is old, in pieces no
+    larger than what was allocated since the last call: left to the generations' own thresholds, the
+    middle one would gather ten calls' survivors into one walk (measured: 194,000 objects, 138 ms on
+    a loaded machine, against 1-18 ms for one call's worth). Full collections wait for the lock;
+    nothing is collected while ``collector_paused`` is open. Returns how many unreachable objects
+    it found; cheap when nothing is due. Call it only on the GUI thread.
     """
     if _pauses:
         return 0
-    counts, thresholds = gc.get_count(), gc.get_threshold()
-    if thresholds[0] == 0:  # gc.set_threshold(0): the caller wants no collections
+    threshold = gc.get_threshold()[0]
+    if threshold == 0 or gc.get_count()[0] <= threshold:  # 0: the caller wants no collections
         return 0
-    due = [generation for generation in range(3) if counts[generation] > thresholds[generation]]
-    return gc.collect(due[-1]) if due else 0
+    return gc.collect(1)
 
 
 @contextmanager
