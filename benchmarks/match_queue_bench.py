@@ -46,7 +46,6 @@ from desktop_app.core.crypto.kdf import MIN_MEMORY_KIB, KdfParams  # noqa: E402
 from desktop_app.core.domain.hashlists import Algorithm, ListFormat  # noqa: E402
 from desktop_app.core.domain.media import MediaAnalysis, MediaKind, PdqHash  # noqa: E402
 from desktop_app.core.hashlists.read_lines import ReadOptions  # noqa: E402
-from desktop_app.core.platform.interpreter import tuned_for_the_gui  # noqa: E402
 from desktop_app.core.platform.paths import AppPaths  # noqa: E402
 from desktop_app.core.progress import run_to_completion  # noqa: E402
 from desktop_app.core.services.hashlists import HashListService  # noqa: E402
@@ -55,6 +54,7 @@ from desktop_app.core.services.workspace import Workspace  # noqa: E402
 from desktop_app.core.settings import AppSettings  # noqa: E402
 from desktop_app.core.storage.items import ItemStore  # noqa: E402
 from desktop_app.ui.auto_lock import AutoLockController  # noqa: E402
+from desktop_app.ui.interpreter import tuned_for_the_gui  # noqa: E402
 from desktop_app.ui.lists.lists_page import UI_QUERY_BATCH  # noqa: E402
 from desktop_app.ui.main_window import MainWindow  # noqa: E402
 from desktop_app.ui.pyside_fixes import shield_none  # noqa: E402
@@ -271,9 +271,9 @@ def main() -> int:
     args = parser.parse_args()
     count = 5_000 if args.quick else args.items
     shield_none()  # as the app does at start-up
-    tuned = tuned_for_the_gui()  # as the app: core/platform/interpreter.py
-    tuned.__enter__()  # for the whole run; the process ends with it
     app = ProbedApplication(sys.argv[:1])
+    tuned = tuned_for_the_gui(app)  # as the app: ui/interpreter.py
+    tuned.__enter__()  # for the whole run; the process ends with it
     apply_theme(app)
     with tempfile.TemporaryDirectory(prefix="match-queue-bench-") as tmp:
         rows = bench(Path(tmp), count)

@@ -41,13 +41,13 @@ from desktop_app.core.crypto.kdf import MIN_MEMORY_KIB, KdfParams  # noqa: E402
 from desktop_app.core.decoding.pool import DecoderPool  # noqa: E402
 from desktop_app.core.domain.items import Digests, IntakeOutcome, ItemKind, ItemSource  # noqa: E402
 from desktop_app.core.intake.summary import ImportSummary  # noqa: E402
-from desktop_app.core.platform.interpreter import tuned_for_the_gui
 from desktop_app.core.platform.paths import AppPaths  # noqa: E402
 from desktop_app.core.services.items import ItemService  # noqa: E402
 from desktop_app.core.services.workspace import Workspace  # noqa: E402
 from desktop_app.core.settings import AppSettings  # noqa: E402
 from desktop_app.core.storage.items import ItemMeta, ItemStore  # noqa: E402
 from desktop_app.ui.auto_lock import AutoLockController  # noqa: E402
+from desktop_app.ui.interpreter import tuned_for_the_gui
 from desktop_app.ui.main_window import MainWindow  # noqa: E402
 from desktop_app.ui.media import preview_fetcher  # noqa: E402
 from desktop_app.ui.models.queue import Column, QueueModel  # noqa: E402
@@ -356,11 +356,11 @@ def main() -> int:
     parser.add_argument("--switch-interval-ms", type=float, help="override the app's GIL switch interval")
     args = parser.parse_args()
     shield_none()  # as the app does at start-up
-    tuned = tuned_for_the_gui()  # as the app: core/platform/interpreter.py
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    tuned = tuned_for_the_gui(app)  # as the app: ui/interpreter.py
     tuned.__enter__()  # for the whole run; the process ends with it
     if args.switch_interval_ms is not None:
         sys.setswitchinterval(args.switch_interval_ms / 1000)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_theme(app)
     rows = []
     with tempfile.TemporaryDirectory(prefix="ui-bench-") as tmp, DecoderPool() as decoders:

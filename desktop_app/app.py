@@ -25,7 +25,6 @@ from desktop_app import APP_NAME, __version__
 from desktop_app.core.decoding.pool import DecoderPool
 from desktop_app.core.domain.verification import Verification
 from desktop_app.core.errors import EvidenceDeskError
-from desktop_app.core.platform.interpreter import tuned_for_the_gui
 from desktop_app.core.platform.logging_setup import configure_logging
 from desktop_app.core.platform.paths import PROFILE_ENV, AppPaths
 from desktop_app.core.platform.secrets import SecretStore, system_secret_store
@@ -39,6 +38,7 @@ from desktop_app.ui.crash import CrashHandler
 from desktop_app.ui.dialogs.create_workspace import CreateWorkspaceDialog
 from desktop_app.ui.dialogs.recovery_key import RecoveryKeyDialog
 from desktop_app.ui.dialogs.unlock import UnlockDialog
+from desktop_app.ui.interpreter import tuned_for_the_gui
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.media import preview_fetcher
 from desktop_app.ui.pyside_fixes import shield_none
@@ -125,15 +125,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging_setup = configure_logging(paths.logs)
     log.info("%s %s starting", APP_NAME, __version__)
     try:
-        with tuned_for_the_gui():  # full collections happen on lock: core/platform/interpreter.py
-            return _run(paths, qt_args, logging_setup.ring_buffer.lines, args.smoke_test)
+        app = _application(qt_args)
+        with tuned_for_the_gui(app):  # collections on this thread only, full ones on lock: ui/interpreter.py
+            return _run(app, paths, logging_setup.ring_buffer.lines, args.smoke_test)
     finally:
         log.info("%s stopped", APP_NAME)
         logging_setup.close()
 
 
-def _run(paths: AppPaths, qt_args: list[str], recent_log: "CrashHandler.RecentLog", smoke_test: bool = False) -> int:
-    app = _application(qt_args)
+def _run(app: QApplication, paths: AppPaths, recent_log: "CrashHandler.RecentLog", smoke_test: bool = False) -> int:
     settings = AppSettings.load(paths.settings_file)
     crash = CrashHandler(recent_log)
     crash.install()

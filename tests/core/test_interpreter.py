@@ -6,6 +6,7 @@ import sys
 from desktop_app.core.platform.interpreter import (
     GUI_SWITCH_INTERVAL_SECONDS,
     NEVER,
+    collect_if_due,
     collector_paused,
     long_lived_allocation,
     release_gradually,
@@ -17,8 +18,44 @@ def test_the_gui_tuning_is_applied_and_put_back():
     interval, thresholds = sys.getswitchinterval(), gc.get_threshold()
     with tuned_for_the_gui():
         assert abs(sys.getswitchinterval() - GUI_SWITCH_INTERVAL_SECONDS) < 1e-9  # kept in microseconds
-        assert gc.get_threshold() == (thresholds[0], thresholds[1], NEVER)  # young collections go on
-    assert sys.getswitchinterval() == interval and gc.get_threshold() == thresholds
+        assert not gc.isenabled()  # the GUI thread collects: ui/interpreter.py
+        assert gc.get_threshold() == (thresholds[0], thresholds[1], NEVER)  # young collections go on there
+        with tuned_for_the_gui():  # the app started inside the GUI tests
+            pass
+        assert not gc.isenabled()
+    assert sys.getswitchinterval() == interval and gc.get_threshold() == thresholds and gc.isenabled()
+
+
+class Cycle:
+    def __init__(self, freed: list[bool]) -> None:
+        self.me, self.freed = self, freed
+
+    def __del__(self) -> None:
+        self.freed.append(True)
+
+
+def test_collect_if_due_collects_the_young_garbage_once_past_the_threshold_and_not_before():
+    with tuned_for_the_gui():
+        gc.collect()  # the counts start at zero
+        assert collect_if_due() == 0
+        freed: list[bool] = []
+        Cycle(freed)
+        assert collect_if_due() == 0 and freed == []  # not due: one object is not 700
+        young = [[n] for n in range(gc.get_threshold()[0] + 1)]
+        assert collect_if_due() > 0 and freed == [True]
+        assert len(young) > 700
+
+
+def test_collect_if_due_waits_while_a_batch_is_built():
+    with tuned_for_the_gui():
+        freed: list[bool] = []
+        Cycle(freed)
+        with collector_paused():
+            young = [[n] for n in range(gc.get_threshold()[0] + 1)]
+            assert collect_if_due() == 0 and freed == []
+        assert not gc.isenabled()  # the pause did not switch automatic collection back on
+        assert collect_if_due() > 0 and freed == [True]
+        assert len(young) > 700
 
 
 def test_nested_pauses_switch_the_collector_back_on_only_at_the_end():

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.decoding.pool import DecoderPool
-from desktop_app.core.platform.interpreter import tuned_for_the_gui
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from desktop_app.ui.auto_lock import AutoLockController
+from desktop_app.ui.interpreter import tuned_for_the_gui
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.media import preview_fetcher
 from desktop_app.ui.pyside_fixes import shield_none
@@ -42,10 +42,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def tuned_interpreter():
-    """The GUI tests run with the interpreter tuned as the app runs it (core/platform/interpreter.py)."""
-    with tuned_for_the_gui():
-        yield
+def tuned_interpreter(qapp):
+    """The GUI tests run with the interpreter tuned as the app runs it (ui/interpreter.py)."""
+    with tuned_for_the_gui(qapp) as collector:
+        yield collector
 
 
 @pytest.fixture(scope="session", autouse=True)

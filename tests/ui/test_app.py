@@ -68,13 +68,14 @@ class Driver:
         if self.steps and self.steps[0]():
             self.steps.pop(0)
         if not self.steps:
-            self.stop()
+            self.timer.stop()  # the deadline stays until the test stops it: main() must still return
 
     def _give_up(self):
         self.gave_up = True
         self.stop()
         for widget in QApplication.topLevelWidgets():
             widget.close()
+        QApplication.quit()  # a window that came up after the last step would keep main() running
 
     def stop(self):
         self.timer.stop()
@@ -121,7 +122,10 @@ def test_first_run_creates_shows_the_key_and_quit_closes(qtbot, paths, isolated_
         return True
 
     driver = Driver([create, confirm_key, quit_from_main_window])
-    code = app_module.main(["--profile-dir", str(isolated_profile)])
+    try:
+        code = app_module.main(["--profile-dir", str(isolated_profile)])
+    finally:
+        driver.stop()
     assert not driver.gave_up and code == app_module.EXIT_OK
 
     # main() closed the workspace on the way out: it opens again, and the log shows the session.
@@ -144,6 +148,10 @@ def test_quit_at_the_unlock_prompt_exits_cleanly(qtbot, recovery_text, isolated_
         return True
 
     driver = Driver([quit_at_prompt])
-    assert app_module.main(["--profile-dir", str(isolated_profile)]) == app_module.EXIT_OK
+    try:
+        code = app_module.main(["--profile-dir", str(isolated_profile)])
+    finally:
+        driver.stop()
+    assert code == app_module.EXIT_OK
     assert not driver.gave_up
     Workspace.open(paths).close()  # the instance lock was released

@@ -25,6 +25,9 @@ def test_idle_timeout_locks_clears_hides_and_asks_to_unlock(qtbot, workspace, ma
     # Nothing else stays open over the locked window (the dialog deletes itself on close).
     assert not shiboken6.isValid(settings) or not settings.isVisible()
 
+    # Back to a timeout no test waits out: with 150 ms, a busy machine locked again before the
+    # snapshot that the unlock starts had arrived, and it never did.
+    auto_lock.set_timeout_ms(60_000)
     qtbot.keyClicks(dialog.passphrase_field, PASSPHRASE)
     with qtbot.waitSignal(window.snapshot_loaded, timeout=10_000):
         qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)

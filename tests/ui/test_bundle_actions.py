@@ -3,6 +3,7 @@ backup and restore, and the reminder at unlock. Real workspace, real widgets off
 
 import os
 import stat
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from desktop_app.core.services.recipients import RecipientBook, fingerprint
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
+from desktop_app.ui.bundles import controller as bundles_controller
 from desktop_app.ui.bundles.address_book import AddressBookDialog
 from desktop_app.ui.bundles.backup_dialogs import BackupDialog, RestoreDialog
 from desktop_app.ui.bundles.export_dialog import BundleExportDialog
@@ -222,6 +224,33 @@ def test_the_backup_reminder_at_unlock(qtbot, make_window, workspace, pool, days
         window.lock_workspace()  # locking closes it with the other dialogs
         assert not _reminders(window)
         window.unlock_dialog.close()
+
+
+def test_a_reminder_that_arrives_after_the_window_closed_is_not_shown(qtbot, make_window, workspace, pool, monkeypatch):
+    """Seen in the UI loop: ``main()`` never returned, its window closed and the reminder up on its own."""
+    release = threading.Event()
+    read_backup_age = bundles_controller._backup_age
+
+    def slow_read(ws):  # the real read, late: a loaded machine
+        assert release.wait(20), "the test never released the read"
+        return read_backup_age(ws)
+
+    monkeypatch.setattr(bundles_controller, "_backup_age", slow_read)
+    items = ItemService(workspace)
+    reports = ReportService(workspace, items)
+    window = make_window(
+        workspace,
+        items=items,
+        reports=reports,
+        settings=AppSettings(backup_reminder_days=7),
+        bundles=BundleService(workspace, items, reports),
+        recipients=RecipientBook(workspace),
+    )
+    assert pool.active_count > 0  # the read is still out
+    window.close()
+    release.set()
+    qtbot.waitUntil(lambda: pool.active_count == 0, timeout=10_000)
+    assert not _reminders(window)
 
 
 def test_overdue_is_measured_in_days():

@@ -158,6 +158,10 @@ class BundleActions(QObject):
         worker.result.connect(self._remind)
 
     def _remind(self, last: datetime | None) -> None:
+        if not self._window.isVisible() or not self._workspace.is_unlocked:
+            # Closed or locked while the log was read: a reminder now would be a window of its own,
+            # and the app, which quits when its last window closes, would keep running for it.
+            return
         days = self._settings().backup_reminder_days
         if not backup_overdue(last, days, datetime.now(UTC)):
             return

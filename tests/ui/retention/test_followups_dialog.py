@@ -9,6 +9,17 @@ from desktop_app.ui.retention.followups_dialog import FollowUpTimelineDialog
 from tests.ui.screens import distinct_colours, grab
 
 
+def click_when_ready(qtbot, dialog) -> None:
+    """Click OK once the last call's ``finished`` enabled it again.
+
+    The outcome (a refusal shown, the reloaded timeline) can arrive before that: a pool thread may
+    be descheduled between delivering its result and announcing its end, and a click on the
+    still-disabled button does nothing.
+    """
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=10_000)
+    dialog.ok_button.click()
+
+
 def test_recording_follow_ups_on_a_report_fills_its_timeline(qtbot, pool, lifecycle, held, workspace, shots_dir):
     earlier = datetime.now(UTC) - timedelta(days=30)
     lifecycle.followups.record(
@@ -25,7 +36,7 @@ def test_recording_follow_ups_on_a_report_fills_its_timeline(qtbot, pool, lifecy
 
     dialog.kind.setCurrentIndex(dialog.kind.findData(FollowUpKind.LEGAL_PROCESS))
     dialog.reference.setText("Subpoena 26-GJ-118")
-    dialog.ok_button.click()
+    click_when_ready(qtbot, dialog)
     qtbot.waitUntil(
         lambda: "who it came from" in dialog.message.text().lower() or "came from" in dialog.message.text(),
         timeout=10_000,
@@ -35,14 +46,14 @@ def test_recording_follow_ups_on_a_report_fills_its_timeline(qtbot, pool, lifecy
     dialog.counterpart.setText("Example County District Court")
     dialog.when.setDateTime(QDateTime.fromSecsSinceEpoch(int((datetime.now(UTC) - timedelta(days=2)).timestamp())))
     with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
-        dialog.ok_button.click()
+        click_when_ready(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.timeline.rowCount() == 2, timeout=10_000)
     assert dialog.timeline.item(1, 2).text() == "Legal process received"
     assert dialog.timeline.item(1, 3).text() == "Example County District Court"
     dialog.kind.setCurrentIndex(dialog.kind.findData(FollowUpKind.ACCOUNT_SUSPENDED))
     dialog.note.setText("Account suspended; content removed from public view.")
     with qtbot.waitSignal(dialog.succeeded, timeout=10_000):
-        dialog.ok_button.click()
+        click_when_ready(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.timeline.rowCount() == 3, timeout=10_000)
     assert dialog.counterpart.text() == ""  # the form is ready for the next one
     dialog.resize(1000, 640)
