@@ -63,9 +63,9 @@ from desktop_app.core.services.report_saving import (
     file_events,
     override_events,
 )
-from desktop_app.core.services.report_versions import check_as_logged
+from desktop_app.core.services.report_versions import check_as_logged, check_profile_as_logged, profile_as_logged
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.reports import DRAFT_DIGEST, ReportStore
+from desktop_app.core.storage.reports import DRAFT_DIGEST, PROFILE_DIGEST, ReportStore
 from desktop_app.core.storage.reports import ReportRecord as ReportRecord  # the UI's way to the stored report
 
 
@@ -283,8 +283,12 @@ class ReportService:
     # -- the reporter profile ----------------------------------------------------------------------
 
     def reporter_profile(self) -> Node | None:
-        """The saved ``<reporter>`` element new reports start from, or None."""
+        """The saved ``<reporter>`` element new reports start from, or None.
+
+        ``ProfileNotAsLogged`` if its row is not the version the log saved last (``report_versions``).
+        """
         with self._workspace.db.read() as reader:
+            check_profile_as_logged(self._workspace, reader.conn)
             return self._store.load_profile(reader.conn)
 
     def save_reporter_profile(self, reporter: Node) -> None:
@@ -299,10 +303,11 @@ class ReportService:
             new = ReportDraft()
             new.report.append(reporter.copy())
             paths = changed_paths(old, new)
-            if before is not None and not paths:
-                return
-            self._store.save_profile(conn, reporter, self._now())
-            self._append(conn, EventType.REPORTER_PROFILE_SAVED, {"paths": paths[:MAX_LOGGED_PATHS]}, None)
+            if before is not None and not paths and profile_as_logged(self._workspace, conn):
+                return  # unchanged (a stale row put back is rewritten even so: saving again is its remedy)
+            digest = self._store.save_profile(conn, reporter, self._now())
+            data = {"paths": paths[:MAX_LOGGED_PATHS], PROFILE_DIGEST: digest}
+            self._append(conn, EventType.REPORTER_PROFILE_SAVED, data, None)
 
     # -- earlier reports, NCMEC's id ---------------------------------------------------------------
 
