@@ -19,17 +19,17 @@ from desktop_app.core.storage.log_replay import logged_drafts, logged_profile
 from desktop_app.core.storage.reports import draft_digest, stored_profile_digest
 
 
-def check_as_logged(workspace: Workspace, report_id: str, doing: str) -> None:
+def check_as_logged(workspace: Workspace, conn: sqlite3.Connection, report_id: str, doing: str) -> None:
     """Raise ``ReportNotAsLogged`` if the report's row is not the last one the log recorded.
 
-    A report the log records no digest for (last saved before digests were logged, and not yet
-    recorded at a verified unlock) is let through: there is nothing to compare with.
+    Run inside the read that then loads the report, so what is checked is what is read. A report
+    the log records no digest for (last saved before digests were logged, and not yet recorded at
+    a verified unlock) is let through: there is nothing to compare with.
     """
-    with workspace.db.read() as reader:
-        row = reader.conn.execute("SELECT draft_ct FROM reports WHERE report_id = ?", (report_id,)).fetchone()
-        if row is None:
-            return  # the load that follows says the report does not exist
-        logged = logged_drafts(workspace.custody_log().plaintexts(reader.conn)).get(report_id)
+    row = conn.execute("SELECT draft_ct FROM reports WHERE report_id = ?", (report_id,)).fetchone()
+    if row is None:
+        return  # the load that follows says the report does not exist
+    logged = logged_drafts(workspace.custody_log().plaintexts(conn)).get(report_id)
     if logged is not None and draft_digest(row[0]) != logged:
         raise ReportNotAsLogged(
             f"{doing} Report {report_id[:8]} in the database is not the version the custody log saved last: "

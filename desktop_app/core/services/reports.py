@@ -94,6 +94,7 @@ class ReportExport:
     report_id: str
     documents: tuple[RenderedDocument, ...]
     findings: tuple[Finding, ...]
+    record: ReportRecord  # the report as checked and rendered: a bundle packs this, not a second read
 
 
 class ReportService:
@@ -191,6 +192,10 @@ class ReportService:
         """A stored report, its linked files' viewed flags brought up to date from the log."""
         with self._workspace.db.read() as reader:
             record = self._read(reader.conn, report_id)
+        return self._synced(record)
+
+    def _synced(self, record: ReportRecord) -> ReportRecord:
+        """``record`` with its linked files' viewed flags brought up to date from the log."""
         if any(entry.item_id for entry in record.draft.files):
             sync_viewed(record, self._items.viewed_item_ids())
         return record
@@ -368,8 +373,10 @@ class ReportService:
 
     def load_as_logged(self, report_id: str, doing: str) -> ReportRecord:
         """``load``, refusing a row that is not the version the log saved last (``ReportNotAsLogged``)."""
-        check_as_logged(self._workspace, report_id, doing)
-        return self.load(report_id)
+        with self._workspace.db.read() as reader:  # one read: the row checked is the row loaded
+            check_as_logged(self._workspace, reader.conn, report_id, doing)
+            record = self._read(reader.conn, report_id)
+        return self._synced(record)
 
     def export_xml(self, report_id: str) -> ReportExport:
         """The exact documents of a report (``ReportHasErrors`` if NCMEC would reject it); logged."""
@@ -393,7 +400,7 @@ class ReportService:
                 },
                 report_id,
             )
-        return ReportExport(report_id, documents, findings)
+        return ReportExport(report_id, documents, findings, record)
 
 
 def _sha256(data: bytes) -> str:
