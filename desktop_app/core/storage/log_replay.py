@@ -88,7 +88,7 @@ class LogReplay:
         if _DRAFT_MARKER in plaintext:  # report saves: rare next to the queue's entries
             note_drafts(self.drafts, json.loads(plaintext))
         if _PROFILE_MARKER in plaintext:  # profile saves: rarer still
-            self.profile_digest = json.loads(plaintext)["data"]["profile_sha256"]
+            self.profile_digest = note_profile(self.profile_digest, json.loads(plaintext))
         start = plaintext.rfind(_TYPE_MARKER) + len(_TYPE_MARKER)
         kind = _RELEVANT.get(plaintext[start:-2])
         if kind is None:
@@ -170,12 +170,18 @@ def logged_drafts(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str]:
     return drafts
 
 
+def note_profile(current: str | None, event: dict[str, Any]) -> str | None:
+    """``reporter-profile.saved`` or ``report.drafts-recorded`` names the sealed profile's digest."""
+    digest = event["data"].get("profile_sha256")
+    return digest if isinstance(digest, str) else current
+
+
 def logged_profile(plaintexts: Iterable[tuple[int, bytes]]) -> str | None:
     """The SHA-256 of the sealed reporter profile the log recorded last (None: none), from the log alone."""
     digest = None
     for _, plaintext in plaintexts:
         if _PROFILE_MARKER in plaintext:
-            digest = json.loads(plaintext)["data"]["profile_sha256"]
+            digest = note_profile(digest, json.loads(plaintext))
     return digest
 
 
