@@ -106,6 +106,12 @@ class ReportNotAsLogged(EvidenceDeskError):
     code = "report-not-as-logged"
 
 
+class ProfileNotAsLogged(EvidenceDeskError):
+    """The reporter profile's row is not the version the custody log saved last (an older copy was put back)."""
+
+    code = "profile-not-as-logged"
+
+
 class LogIntegrityError(EvidenceDeskError):
     """The custody log failed verification; ``seq`` names the first bad entry when known."""
 

@@ -55,6 +55,13 @@ def _stored(e: CustodyEvent, n: _Namer) -> str:
     return f"Stored {target} in the vault" + (f" ({plural(int(size), 'byte')})" if isinstance(size, int) else "")
 
 
+def _fingerprinted(data: Mapping[str, Any]) -> str:
+    """``report.drafts-recorded``: the saved reports and/or the reporter profile it records."""
+    what = [plural(len(data["draft_sha256"]), "saved report")] if data.get("draft_sha256") else []
+    what += ["the reporter profile"] if data.get("profile_sha256") else []
+    return f"Recorded the fingerprint of {' and '.join(what)}"
+
+
 _SENTENCES: dict[str, Callable[[CustodyEvent, _Namer], str]] = {
     EventType.WORKSPACE_CREATED: lambda e, n: "Created the workspace",
     EventType.WORKSPACE_UNLOCKED: lambda e, n: "Unlocked the workspace",
@@ -104,9 +111,7 @@ _SENTENCES: dict[str, Callable[[CustodyEvent, _Namer], str]] = {
         f"Recorded NCMEC report {e.data.get('ncmec_report_id')} for {n.report(e.subject)}"
     ),
     EventType.REPORT_EXPORTED: lambda e, n: f"Exported {n.report(e.subject)} as CyberTipline XML",
-    EventType.REPORT_DRAFTS_RECORDED: lambda e, n: (
-        f"Recorded the fingerprint of {plural(len(e.data.get('draft_sha256') or {}), 'saved report')}"
-    ),
+    EventType.REPORT_DRAFTS_RECORDED: lambda e, n: _fingerprinted(e.data),
     EventType.REPORTER_PROFILE_SAVED: lambda e, n: "Saved the reporter profile",
     EventType.CYBERTIPLINE_CONNECTION_CHECKED: lambda e, n: "Checked the connection to NCMEC",
     EventType.CYBERTIPLINE_SCHEMA_FETCHED: lambda e, n: "Fetched NCMEC's report schema",

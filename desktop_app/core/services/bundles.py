@@ -168,8 +168,8 @@ class BundleService:
             )
         if request.profile is layout.Profile.FULL_EVIDENCE and not request.legal_basis.strip():
             raise BundleNotAllowed("A full-evidence bundle needs its legal basis recorded; enter it and export again.")
-        documents = self._reports.export_xml(report_id).documents
-        record = self._reports.load(report_id)
+        export = self._reports.export_xml(report_id)  # checked as logged; its record is the one packed
+        documents, record = export.documents, export.record
         items = [self._items.get(f.item_id) for f in record.draft.files if f.item_id]
         for item in items:  # its stand-in holds no blob: skipping it would drop its file without a word
             if item.kind is ItemKind.DAMAGED:

@@ -63,9 +63,9 @@ from desktop_app.core.services.report_saving import (
     file_events,
     override_events,
 )
-from desktop_app.core.services.report_versions import check_as_logged
+from desktop_app.core.services.report_versions import check_as_logged, check_profile_as_logged, profile_as_logged
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.reports import DRAFT_DIGEST, ReportStore
+from desktop_app.core.storage.reports import DRAFT_DIGEST, PROFILE_DIGEST, ReportStore
 from desktop_app.core.storage.reports import ReportRecord as ReportRecord  # the UI's way to the stored report
 
 
@@ -94,6 +94,7 @@ class ReportExport:
     report_id: str
     documents: tuple[RenderedDocument, ...]
     findings: tuple[Finding, ...]
+    record: ReportRecord  # the report as checked and rendered: a bundle packs this, not a second read
 
 
 class ReportService:
@@ -191,6 +192,10 @@ class ReportService:
         """A stored report, its linked files' viewed flags brought up to date from the log."""
         with self._workspace.db.read() as reader:
             record = self._read(reader.conn, report_id)
+        return self._synced(record)
+
+    def _synced(self, record: ReportRecord) -> ReportRecord:
+        """``record`` with its linked files' viewed flags brought up to date from the log."""
         if any(entry.item_id for entry in record.draft.files):
             sync_viewed(record, self._items.viewed_item_ids())
         return record
@@ -283,8 +288,12 @@ class ReportService:
     # -- the reporter profile ----------------------------------------------------------------------
 
     def reporter_profile(self) -> Node | None:
-        """The saved ``<reporter>`` element new reports start from, or None."""
+        """The saved ``<reporter>`` element new reports start from, or None.
+
+        ``ProfileNotAsLogged`` if its row is not the version the log saved last (``report_versions``).
+        """
         with self._workspace.db.read() as reader:
+            check_profile_as_logged(self._workspace, reader.conn)
             return self._store.load_profile(reader.conn)
 
     def save_reporter_profile(self, reporter: Node) -> None:
@@ -299,10 +308,11 @@ class ReportService:
             new = ReportDraft()
             new.report.append(reporter.copy())
             paths = changed_paths(old, new)
-            if before is not None and not paths:
-                return
-            self._store.save_profile(conn, reporter, self._now())
-            self._append(conn, EventType.REPORTER_PROFILE_SAVED, {"paths": paths[:MAX_LOGGED_PATHS]}, None)
+            if before is not None and not paths and profile_as_logged(self._workspace, conn):
+                return  # unchanged (a stale row put back is rewritten even so: saving again is its remedy)
+            digest = self._store.save_profile(conn, reporter, self._now())
+            data = {"paths": paths[:MAX_LOGGED_PATHS], PROFILE_DIGEST: digest}
+            self._append(conn, EventType.REPORTER_PROFILE_SAVED, data, None)
 
     # -- earlier reports, NCMEC's id ---------------------------------------------------------------
 
@@ -363,8 +373,10 @@ class ReportService:
 
     def load_as_logged(self, report_id: str, doing: str) -> ReportRecord:
         """``load``, refusing a row that is not the version the log saved last (``ReportNotAsLogged``)."""
-        check_as_logged(self._workspace, report_id, doing)
-        return self.load(report_id)
+        with self._workspace.db.read() as reader:  # one read: the row checked is the row loaded
+            check_as_logged(self._workspace, reader.conn, report_id, doing)
+            record = self._read(reader.conn, report_id)
+        return self._synced(record)
 
     def export_xml(self, report_id: str) -> ReportExport:
         """The exact documents of a report (``ReportHasErrors`` if NCMEC would reject it); logged."""
@@ -388,7 +400,7 @@ class ReportService:
                 },
                 report_id,
             )
-        return ReportExport(report_id, documents, findings)
+        return ReportExport(report_id, documents, findings, record)
 
 
 def _sha256(data: bytes) -> str:

@@ -14,7 +14,7 @@ from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.services.workspace_context import WorkspaceContext
 from desktop_app.core.services.workspace_custody import WorkspaceCustody
 from desktop_app.core.storage import vault as vault_module
-from desktop_app.core.storage.reports import DRAFT_DIGEST, draft_digest
+from desktop_app.core.storage.reports import DRAFT_DIGEST, PROFILE_DIGEST, draft_digest, stored_profile_digest
 from desktop_app.core.storage.row_tags import bind_new_tables
 from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultKeys, VaultVerification
 
@@ -87,17 +87,24 @@ class WorkspaceVault:
         self._record_drafts(conn)
 
     def _record_drafts(self, conn: sqlite3.Connection) -> None:
-        """Once, for reports last saved before saves logged their draft's digest: record it now.
+        """Once, for reports (and the reporter profile) last saved before saves logged their digest: record it now.
 
         The verification that just passed vouches for these rows; from here on an older copy of one
-        (its row tag still valid) no longer matches the log (``storage.reconciliation``).
+        (its row tag still valid) no longer matches the log (``storage.reconciliation``). One
+        ``report.drafts-recorded`` entry covers both: the profile is the draft new reports start from.
         """
         reconciliation = self._custody.reconciliation
-        unrecorded = reconciliation.unrecorded_drafts if reconciliation is not None else ()
-        if not unrecorded:
+        if reconciliation is None:
             return
-        marks = ", ".join("?" * len(unrecorded))
-        rows = conn.execute(f"SELECT report_id, draft_ct FROM reports WHERE report_id IN ({marks})", unrecorded)
-        digests = {str(report_id): draft_digest(sealed) for report_id, sealed in rows}
-        if digests:
-            self._custody.append(conn, EventType.REPORT_DRAFTS_RECORDED, {DRAFT_DIGEST: dict(sorted(digests.items()))})
+        unrecorded = reconciliation.unrecorded_drafts
+        data: dict[str, object] = {}
+        if unrecorded:
+            marks = ", ".join("?" * len(unrecorded))
+            rows = conn.execute(f"SELECT report_id, draft_ct FROM reports WHERE report_id IN ({marks})", unrecorded)
+            digests = {str(report_id): draft_digest(sealed) for report_id, sealed in rows}
+            if digests:
+                data[DRAFT_DIGEST] = dict(sorted(digests.items()))
+        if reconciliation.unrecorded_profile and (profile := stored_profile_digest(conn)) is not None:
+            data[PROFILE_DIGEST] = profile
+        if data:
+            self._custody.append(conn, EventType.REPORT_DRAFTS_RECORDED, data)

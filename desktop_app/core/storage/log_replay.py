@@ -21,6 +21,7 @@ _SUBJECT_MARKER = b',"subject":'
 _TO_MARKER = b'"to":"'
 _SUBMISSION_PREFIX = b"submission."
 _DRAFT_MARKER = b'"draft_sha256":'  # storage.reports.DRAFT_DIGEST: a write of a report's sealed draft
+_PROFILE_MARKER = b'"profile_sha256":'  # storage.reports.PROFILE_DIGEST: a write of the sealed reporter profile
 _RELEVANT = {
     str(kind).encode(): kind
     for kind in (
@@ -66,6 +67,8 @@ class LogReplay:
         self.submitted: set[str] = set()  # reports with submission entries: status is the submission's state
         self.submission_states: dict[str, str] = {}  # filled from the submissions table by ``reconcile``
         self.profiles: set[int] = set()  # {1} once a reporter profile was saved
+        self.profile_digest: str | None = None  # SHA-256 of the sealed profile the log recorded last
+        self.unrecorded_profile = False  # the profile row exists and no entry records it (set by ``reconcile``)
         self.schemas: set[str] = set()  # SHA-256 of every XSD fetched
         self.latest_schema: str | None = None
         self.tags_required: frozenset[str] = frozenset()
@@ -84,6 +87,8 @@ class LogReplay:
                 watcher(seq, plaintext)
         if _DRAFT_MARKER in plaintext:  # report saves: rare next to the queue's entries
             note_drafts(self.drafts, json.loads(plaintext))
+        if _PROFILE_MARKER in plaintext:  # profile saves: rarer still
+            self.profile_digest = note_profile(self.profile_digest, json.loads(plaintext))
         start = plaintext.rfind(_TYPE_MARKER) + len(_TYPE_MARKER)
         kind = _RELEVANT.get(plaintext[start:-2])
         if kind is None:
@@ -163,6 +168,21 @@ def logged_drafts(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str]:
         if _DRAFT_MARKER in plaintext:
             note_drafts(drafts, json.loads(plaintext))
     return drafts
+
+
+def note_profile(current: str | None, event: dict[str, Any]) -> str | None:
+    """``reporter-profile.saved`` or ``report.drafts-recorded`` names the sealed profile's digest."""
+    digest = event["data"].get("profile_sha256")
+    return digest if isinstance(digest, str) else current
+
+
+def logged_profile(plaintexts: Iterable[tuple[int, bytes]]) -> str | None:
+    """The SHA-256 of the sealed reporter profile the log recorded last (None: none), from the log alone."""
+    digest = None
+    for _, plaintext in plaintexts:
+        if _PROFILE_MARKER in plaintext:
+            digest = note_profile(digest, json.loads(plaintext))
+    return digest
 
 
 def replay_log(conn: sqlite3.Connection, log: CustodyLog) -> LogReplay:

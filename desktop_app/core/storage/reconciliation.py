@@ -19,7 +19,8 @@ vault and the reports, and compares it with the rows, both ways:
 * every report has its ``report.created``, and its status is the ``to`` of its latest
   ``report.status-changed`` (``draft`` without one), or, once ``submission.*`` entries name it,
   the state of its row in ``submissions`` (not yet replayed from the submission's own entries);
-* the reporter profile exists exactly when a ``reporter-profile.saved`` says so; every cached
+* the reporter profile exists exactly when a ``reporter-profile.saved`` says so, and its sealed
+  content is the one the log recorded last (``profile_sha256``, as for a report's draft); every cached
   NCMEC schema was fetched (``cybertipline.schema-fetched`` with its SHA-256), every fetched one
   is cached, and the one in force is the one fetched last;
 * a report's tag covers the accounts it names (``report_accounts``), and no account row names a
@@ -67,6 +68,7 @@ class Reconciliation:
     discrepancies: tuple[Discrepancy, ...] = ()
     recovery_slot_sha256: str | None = None  # the recovery slot the log last recorded (storage.recovery_slot)
     unrecorded_drafts: tuple[str, ...] = ()  # reports whose sealed draft no entry names (a workspace from before)
+    unrecorded_profile: bool = False  # the reporter profile exists and no entry names its digest (likewise)
 
     @property
     def ok(self) -> bool:
@@ -137,6 +139,7 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
         tuple(found.listed),
         expected.recovery_slot,
         tuple(expected.unrecorded_drafts),
+        expected.unrecorded_profile,
     )
 
 
@@ -249,6 +252,15 @@ def _check_report(values: tuple[Any, ...], expected: LogReplay, found: _Findings
 def _check_profile(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:
     if values[0] not in expected.profiles:
         found.add("reporter_profile", str(values[0]), "not-in-log", "the reporter profile was never saved by the app.")
+    elif expected.profile_digest is None:
+        expected.unrecorded_profile = True  # a workspace from before: recorded once (``settle``)
+    elif draft_digest(values[2]) != expected.profile_digest:
+        found.add(
+            "reporter_profile",
+            str(values[0]),
+            "older-profile",
+            "the reporter profile is not the version the log saved last (an older copy was put back?).",
+        )
 
 
 def _check_schema(values: tuple[Any, ...], expected: LogReplay, found: _Findings) -> None:

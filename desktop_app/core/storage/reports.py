@@ -22,6 +22,7 @@ from desktop_app.core.storage.row_tags import all_children_values, children_valu
 RECORD_FORMAT = 1
 DRAFT = "draft"
 DRAFT_DIGEST = "draft_sha256"  # the custody log's field naming the sealed draft a write stored
+PROFILE_DIGEST = "profile_sha256"  # likewise for the sealed reporter profile (``profile_ct``)
 
 
 def draft_digest(sealed: bytes) -> str:
@@ -31,6 +32,12 @@ def draft_digest(sealed: bytes) -> str:
     the ciphertext to its report, the log binds the digest to the report's latest write.
     """
     return hashlib.sha256(sealed).hexdigest()
+
+
+def stored_profile_digest(conn: sqlite3.Connection) -> str | None:
+    """The SHA-256 of the stored sealed reporter profile (as ``save_profile`` returns it), or None."""
+    row = conn.execute("SELECT profile_ct FROM reporter_profile WHERE profile_id = 1").fetchone()
+    return None if row is None else draft_digest(row[0])
 
 
 @dataclass(frozen=True)
@@ -210,8 +217,8 @@ class ReportStore:
         data = self._fields.open_json("reporter_profile", "profile_ct", "1", row[2])
         return Node.from_data(REPORT.child("reporter"), data["reporter"])
 
-    def save_profile(self, conn: sqlite3.Connection, reporter: Node, updated_at: datetime) -> None:
-        """Store the reporter profile (one per workspace)."""
+    def save_profile(self, conn: sqlite3.Connection, reporter: Node, updated_at: datetime) -> str:
+        """Store the reporter profile (one per workspace); the sealed profile's digest (``PROFILE_DIGEST``)."""
         sealed = self._fields.seal_json(
             "reporter_profile", "profile_ct", "1", {"v": RECORD_FORMAT, "reporter": reporter.to_data()}
         )
@@ -221,3 +228,4 @@ class ReportStore:
             (updated_at.isoformat(), sealed),
         )
         self._fields.rows.retag(conn, "reporter_profile", 1)
+        return draft_digest(sealed)

@@ -17,6 +17,7 @@ from desktop_app.core.crypto.age.keys import X25519Identity
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.bundles import ExportRequest
+from desktop_app.core.storage.reports import ReportStore
 
 LAW_ENFORCEMENT = ExportRequest("Det. Example, ICAC unit", RecipientRole.LAW_ENFORCEMENT, Profile.FULL_EVIDENCE,
                                 legal_basis="18 U.S.C. 2258A(g)(4)(A): request of the investigating agency")
@@ -148,3 +149,20 @@ def test_a_cancelled_export_leaves_no_file_behind(sealed_report, recipient_ident
     assert list(folder.iterdir()) == []  # neither the bundle nor its .partial
     kinds = [e.event.type for e in workspace.events()]
     assert EventType.BUNDLE_EXPORT_ABANDONED in kinds and EventType.BUNDLE_WRITTEN not in kinds
+
+
+def test_the_report_is_read_once_so_the_bundle_packs_the_version_checked(
+    sealed_report, recipient_identity, tmp_path, monkeypatch
+):
+    """The export checks the row against the log and renders it; the files packed come from that same read."""
+    _, report_id, _ = sealed_report
+    reads = []
+    real = ReportStore.load
+
+    def counted(self, conn, wanted):  # the real store, counted: a second read could see another row
+        reads.append(wanted)
+        return real(self, conn, wanted)
+
+    monkeypatch.setattr(ReportStore, "load", counted)
+    export(sealed_report, recipient_identity, tmp_path)
+    assert reads == [report_id]
