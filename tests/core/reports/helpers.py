@@ -5,11 +5,16 @@ Everything is generated: Pillow drawings, documentation IP addresses, example do
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from desktop_app.core.domain.items import RevealMode
 from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.workspace import Workspace
 from tests import reference, synthetic_media
 
 # Two uploads by one account, with everything a platform's export typically says about them.
@@ -72,3 +77,16 @@ def digests(data: bytes) -> dict[str, str]:
         "SHA1": hashlib.sha1(data).hexdigest(),
         "SHA256": hashlib.sha256(data).hexdigest(),
     }
+
+
+@contextmanager
+def logged_by_an_older_app(monkeypatch: pytest.MonkeyPatch, field: str) -> Iterator[None]:
+    """Inside, events are logged without ``field``, as by a version written before that digest existed."""
+    with monkeypatch.context() as patch:
+        append = Workspace.append_event
+
+        def without_field(self, conn, kind, data, subject=None):
+            return append(self, conn, kind, {k: v for k, v in data.items() if k != field}, subject)
+
+        patch.setattr(Workspace, "append_event", without_field)
+        yield

@@ -19,6 +19,7 @@ from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.core.reports.conftest import NOW
+from tests.core.reports.helpers import logged_by_an_older_app
 
 _COLUMNS = ("updated_at", "profile_ct", "row_tag")
 
@@ -92,13 +93,7 @@ def test_saving_the_profile_again_is_the_remedy_even_with_the_stale_details(work
 @pytest.fixture
 def older_workspace(paths, monkeypatch):
     """A workspace whose profile was saved by an app that logged no digest; its two rows."""
-    with monkeypatch.context() as patch:
-        append = Workspace.append_event
-
-        def without_digest(self, conn, kind, data, subject=None):
-            return append(self, conn, kind, {k: v for k, v in data.items() if k != "profile_sha256"}, subject)
-
-        patch.setattr(Workspace, "append_event", without_digest)
+    with logged_by_an_older_app(monkeypatch, "profile_sha256"):
         workspace, _ = Workspace.create(paths, PASSPHRASE, "Reviewer", fast_kdf())
         reports = ReportService(workspace, ItemService(workspace), now=lambda: NOW)
         rows, _ = _saves(reports)

@@ -17,7 +17,7 @@ from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.core.reports.conftest import NOW
-from tests.core.reports.helpers import import_uploads
+from tests.core.reports.helpers import import_uploads, logged_by_an_older_app
 
 _COLUMNS = ("created_at", "updated_at", "status", "draft_ct", "row_tag")
 
@@ -94,13 +94,7 @@ def test_a_report_created_from_a_document_is_bound_from_its_first_row(workspace,
 @pytest.fixture
 def older_workspace(paths, monkeypatch):
     """A workspace whose reports were saved by an app that logged no draft digest; its rows by version."""
-    with monkeypatch.context() as patch:
-        append = Workspace.append_event
-
-        def without_digest(self, conn, kind, data, subject=None):
-            return append(self, conn, kind, {k: v for k, v in data.items() if k != "draft_sha256"}, subject)
-
-        patch.setattr(Workspace, "append_event", without_digest)
+    with logged_by_an_older_app(monkeypatch, "draft_sha256"):
         workspace, _ = Workspace.create(paths, PASSPHRASE, "Reviewer", fast_kdf())
         reports = ReportService(workspace, ItemService(workspace), now=lambda: NOW)
         record = reports.create_draft()
