@@ -92,15 +92,15 @@ def run_child(kind: str, profile: str, a: str, b: str) -> None:
         import tarfile
 
         from desktop_app.core.bundles.reader import _digest_stream  # the checker's own per-file path
+        from desktop_app.core.bundles.tar_source import ForwardReader
         from desktop_app.core.crypto.age.file import open_age
         from desktop_app.core.crypto.age.keys import parse_identity_file
 
         identities = parse_identity_file(Path(a).read_text())
         with open(b, "rb") as handle:
-            reader = open_age(handle, identities).reader()
-            with tarfile.open(fileobj=reader, mode="r|", bufsize=MIB) as tar:
-                for member in tar:
-                    _digest_stream(tar, member, None, None)
+            source = ForwardReader(open_age(handle, identities).chunks())
+            for member in tarfile.TarFile(fileobj=source, mode="r"):  # as check_bundle reads it
+                _digest_stream(source, member, None, None)
         seconds = time.perf_counter() - start
     elif kind == "tool":
         process = subprocess.Popen(json.loads(profile), stdout=subprocess.DEVNULL)

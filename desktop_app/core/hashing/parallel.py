@@ -24,6 +24,7 @@ INLINE_BYTES = 1024 * 1024
 INTAKE_GROUPS: tuple[tuple[str, ...], ...] = (("md5",), ("sha1", "sha256"))
 
 Group = Sequence["hashlib._Hash"]
+Chunk = bytes | bytearray | memoryview  # never changed once handed over (it is hashed on other threads)
 
 
 def _normalise(groups: Iterable[str | Iterable[str]]) -> list[tuple[str, ...]]:
@@ -51,7 +52,7 @@ class ParallelDigests:
         self._names = _normalise(groups)
         self._groups = [[hashlib.new(name) for name in names] for names in self._names]
         self._inline_left = inline_bytes
-        self._queues: list[queue.Queue[bytes | None]] = []
+        self._queues: list[queue.Queue[Chunk | None]] = []
         self._threads: list[threading.Thread] = []
         self._finished = False
 
@@ -62,7 +63,7 @@ class ParallelDigests:
 
     def _start(self) -> None:
         for names, group in zip(self._names, self._groups, strict=True):
-            chunks: queue.Queue[bytes | None] = queue.Queue(_QUEUE_CHUNKS)
+            chunks: queue.Queue[Chunk | None] = queue.Queue(_QUEUE_CHUNKS)
             thread = threading.Thread(
                 target=self._consume, args=(group, chunks), name=f"digest-{'+'.join(names)}", daemon=True
             )
@@ -71,12 +72,12 @@ class ParallelDigests:
             self._threads.append(thread)
 
     @staticmethod
-    def _consume(group: Group, chunks: "queue.Queue[bytes | None]") -> None:
+    def _consume(group: Group, chunks: "queue.Queue[Chunk | None]") -> None:
         while (chunk := chunks.get()) is not _DONE:
             for digest in group:
                 digest.update(chunk)
 
-    def update(self, chunk: bytes) -> None:
+    def update(self, chunk: Chunk) -> None:
         """Hand an immutable chunk to every digest (blocks only if a digest falls far behind)."""
         if self._finished:
             raise RuntimeError("digests already finished")  # a bug in the caller

@@ -26,6 +26,7 @@ from typing import Any
 
 from desktop_app.core.bundles.errors import BundleMalformed
 from desktop_app.core.bundles.reader import only_zeros_follow
+from desktop_app.core.bundles.tar_source import ForwardReader
 from desktop_app.core.bundles.writer import BundleContents, StreamedMember, write_bundle
 from desktop_app.core.crypto.age.file import open_age
 from desktop_app.core.crypto.age.keys import Identity, Recipient
@@ -163,7 +164,8 @@ def _restore_members(
     index: dict[str, Any] | None = None
     seen: set[str] = set()
     database_digest = None
-    with tarfile.open(fileobj=open_age(handle, identities).reader(), mode="r|") as tar:
+    source = ForwardReader(open_age(handle, identities).chunks())
+    with tarfile.TarFile(fileobj=source, mode="r") as tar:  # type: ignore[arg-type]  # read, tell, seek: all it uses
         for member in tar:
             if not member.isreg() or member.name in seen:
                 raise _refuse(f"{member.name[:80]!r} is not a regular file, or appears twice")

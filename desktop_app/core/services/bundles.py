@@ -265,7 +265,7 @@ class BundleService:
                 self._writer = vault.writer()
                 self._entry = entry
 
-            def write(self, data: bytes) -> None:
+            def write(self, data: bytes | memoryview) -> None:
                 self._writer.write(data)
 
             def finish(self) -> None:

@@ -102,7 +102,7 @@ class BlobWriter:
         self._encryptor = stream.StreamEncryptor(self._file_key, self._handle, CIPHER)
         self.size = 0
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | bytearray | memoryview) -> None:
         """Add plaintext. ``data`` must not be modified afterwards (it is hashed on another thread)."""
         self._digests.update(data)
         self._encryptor.write(data)

@@ -208,35 +208,6 @@ class AgeDecryption:
             if last:
                 return
 
-    def reader(self) -> io.BufferedReader:
-        """The payload as a read-only file object (for tarfile's stream mode)."""
-        return io.BufferedReader(ChunkReader(self.chunks()), buffer_size=stream.CHUNK_SIZE)
-
-
-class ChunkReader(io.RawIOBase):
-    """A read-only file object over an iterator of byte chunks."""
-
-    def __init__(self, chunks: Iterator[bytes | bytearray]) -> None:
-        super().__init__()
-        self._chunks = chunks
-        self._current = memoryview(b"")
-
-    def readable(self) -> bool:  # noqa: D102 - io protocol
-        return True
-
-    def readinto(self, buffer: "bytearray | memoryview") -> int:  # type: ignore[override]
-        """Fill ``buffer`` from the chunks; 0 at their end."""
-        out = memoryview(buffer).cast("B")
-        while not self._current:
-            piece = next(self._chunks, None)
-            if piece is None:
-                return 0
-            self._current = memoryview(piece)
-        take = min(len(out), len(self._current))
-        out[:take] = self._current[:take]
-        self._current = self._current[take:]
-        return take
-
 
 class _RawSource(io.RawIOBase):
     """Any readable binary file object as a raw stream, so it can be buffered (and peeked)."""
