@@ -24,6 +24,7 @@ from desktop_app.core.storage.custody_log import CustodyLog, EntryChanged
 from desktop_app.core.storage.log_replay import note_drafts, note_profile
 from desktop_app.core.storage.reports import DRAFT_DIGEST, PROFILE_DIGEST
 
+_DIGEST_MARKER = b'_sha256":'  # in both below: one substring test for the common entry, which has neither
 _DRAFT_MARKER = f'"{DRAFT_DIGEST}":'.encode()
 _PROFILE_MARKER = f'"{PROFILE_DIGEST}":'.encode()
 
@@ -69,12 +70,19 @@ class LoggedDigests:
             self._feed(log.plaintexts_since(conn, None))
 
     def _feed(self, entries: Iterable[tuple[int, bytes, bytes]]) -> None:
-        # The mark moves with each entry taken, so an entry that fails to open (the error goes to the
-        # caller, as with the whole read) leaves what was read before it, and its mark, intact.
-        for seq, plaintext, entry_hash in entries:
-            if _DRAFT_MARKER in plaintext or _PROFILE_MARKER in plaintext:  # report and profile writes: rare
-                event = json.loads(plaintext)
-                note_drafts(self._drafts, event)
-                self._profile = note_profile(self._profile, event)
-            self._mark = (seq, entry_hash)
-            self.entries_read += 1
+        last, count = None, 0
+        try:
+            for count, last in enumerate(entries, 1):  # noqa: B007 (the last entry is the new mark)
+                plaintext = last[1]
+                if _DIGEST_MARKER in plaintext and (_DRAFT_MARKER in plaintext or _PROFILE_MARKER in plaintext):
+                    event = json.loads(plaintext)
+                    note_drafts(self._drafts, event)
+                    self._profile = note_profile(self._profile, event)
+        except BaseException:
+            # An entry that fails to open goes to the caller, as with the whole read; so will the
+            # next read, which starts from the first entry again.
+            self._reset()
+            raise
+        if last is not None:
+            self._mark = (last[0], last[2])
+        self.entries_read += count

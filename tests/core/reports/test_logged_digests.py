@@ -7,13 +7,14 @@ must not leave them answering from what they read before. The attacker edits the
 directly, as an outsider would.
 """
 
+import os
 import sqlite3
 from contextlib import closing
 
 import pytest
 
 from desktop_app.core.domain.events import CustodyEvent, EventType
-from desktop_app.core.errors import ProfileNotAsLogged, ReportNotAsLogged
+from desktop_app.core.errors import LogIntegrityError, ProfileNotAsLogged, ReportNotAsLogged
 from desktop_app.core.storage.log_replay import logged_drafts, logged_profile
 from tests.conftest import PASSPHRASE
 
@@ -167,3 +168,19 @@ def test_entries_another_connection_appends_are_read(workspace, reports):
         conn.execute("COMMIT")
     with pytest.raises(ReportNotAsLogged):
         reports.load_as_logged(report_id, _NOT_SENT)
+
+
+def test_an_entry_appended_without_the_key_is_refused_every_time(workspace, reports):
+    """New entries are authenticated as the whole read authenticates them, not taken on trust."""
+    report_id = reports.create_draft().report_id
+    reports.load_as_logged(report_id, _NOT_SENT)
+    seq = _head(workspace)[0] + 1
+    with _outsider(workspace) as conn:
+        forged = (seq, os.urandom(12), os.urandom(80), os.urandom(32))
+        conn.execute("INSERT INTO log_entries (seq, nonce, ciphertext, entry_hash) VALUES (?, ?, ?, ?)", forged)
+    for _ in range(2):
+        with pytest.raises(LogIntegrityError, match=f"entry {seq} cannot be authenticated"):
+            reports.load_as_logged(report_id, _NOT_SENT)
+    with _outsider(workspace) as conn:  # so that closing the workspace can append its lock
+        conn.execute("DROP TRIGGER IF EXISTS log_entries_no_delete")
+        conn.execute("DELETE FROM log_entries WHERE seq = ?", (seq,))
