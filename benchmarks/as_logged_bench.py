@@ -1,7 +1,7 @@
 """What holding a report or the reporter profile to its logged digest costs on a big custody log.
 
     .venv/bin/python benchmarks/as_logged_bench.py              # 25,000 items (100,000 entries), 100 reports
-    .venv/bin/python benchmarks/as_logged_bench.py --quick      # 2,000 items (8,000 entries), for the suite
+    .venv/bin/python benchmarks/as_logged_bench.py --quick      # 2,000 items (8,000 entries): a small run
 
 ``check_as_logged`` (XML export, bundle export, submission plan and submit) and
 ``profile_as_logged`` (every new draft, reading the profile) compare a row with the SHA-256 the log
@@ -126,7 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--items", type=int, default=25_000, help="items of the busy queue (4 entries each)")
     parser.add_argument("--reports", type=int, default=100, help="reports created and saved")
-    parser.add_argument("--quick", action="store_true", help="2,000 items and 20 reports (for the suite)")
+    parser.add_argument("--quick", action="store_true", help="2,000 items and 20 reports (a small run)")
     args = parser.parse_args()
     if args.quick:
         args.items, args.reports = 2_000, 20

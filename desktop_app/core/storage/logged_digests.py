@@ -10,9 +10,10 @@ and each read decrypts only the entries after the mark (``CustodyLog.plaintexts_
 Sound as the whole read is: the entries it kept were authenticated when read, and new entries are
 authenticated against the mark's hash, so they continue the history it read. When the marked entry
 is gone or different (the log was cut, rolled back, or rolled back and grown again), it reads the
-whole log again. Entries before the mark are not read again: damage to them is what the log's
-verification finds (every unlock, ``log verify``), as it was for the whole read, which only
-decrypts. Rows are never kept: each check compares the row as it is now.
+whole log again. Entries before the mark are not read again, so damage done to them afterwards is
+not raised here as the whole read raised it: finding it is the log's verification's job (every
+unlock, ``log verify``), and the digests kept are what those entries held when they were
+authenticated. Rows are never kept: each check compares the row as it is now.
 """
 
 import json
