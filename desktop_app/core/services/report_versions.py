@@ -3,8 +3,9 @@
 Every write of a report's sealed draft logs its SHA-256 (``draft_sha256``, docs/row-binding.md).
 ``log verify`` compares every report with it; an export or a submission compares the one report it
 is about to send, so an older copy of the row put back while the app runs (its row tag still
-valid: it brings back files or fields the reviewer removed) is refused rather than sent. One read
-of the log (decrypting it, parsing only report writes) and one digest.
+valid: it brings back files or fields the reviewer removed) is refused rather than sent. The logged
+digests are read on from where the previous check stopped (``storage.logged_digests``): only the
+entries appended since are decrypted, and one digest of the row is taken.
 
 The reporter profile is held the same way (``profile_sha256``): it is read only to fill a draft,
 and a stale copy would carry reporter details the reviewer replaced into every new report, so
@@ -15,7 +16,6 @@ import sqlite3
 
 from desktop_app.core.errors import ProfileNotAsLogged, ReportNotAsLogged
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.log_replay import logged_drafts, logged_profile
 from desktop_app.core.storage.reports import draft_digest, stored_profile_digest
 
 
@@ -29,7 +29,7 @@ def check_as_logged(workspace: Workspace, conn: sqlite3.Connection, report_id: s
     row = conn.execute("SELECT draft_ct FROM reports WHERE report_id = ?", (report_id,)).fetchone()
     if row is None:
         return  # the load that follows says the report does not exist
-    logged = logged_drafts(workspace.custody_log().plaintexts(conn)).get(report_id)
+    logged = workspace.custody.logged_digests.draft(conn, workspace.custody_log(), report_id)
     if logged is not None and draft_digest(row[0]) != logged:
         raise ReportNotAsLogged(
             f"{doing} Report {report_id[:8]} in the database is not the version the custody log saved last: "
@@ -47,7 +47,7 @@ def profile_as_logged(workspace: Workspace, conn: sqlite3.Connection) -> bool:
     stored = stored_profile_digest(conn)
     if stored is None:
         return True
-    logged = logged_profile(workspace.custody_log().plaintexts(conn))
+    logged = workspace.custody.logged_digests.profile(conn, workspace.custody_log())
     return logged is None or stored == logged
 
 

@@ -273,6 +273,7 @@ class Workspace:
                 self.checkpoint_if_due(max_age=timedelta(0))
         finally:
             self._context.session = None
+            self.custody.logged_digests.forget()  # what was decrypted from the log goes with the keys
 
     # -- keys (``WorkspaceKeys``) ----------------------------------------------------------------
 

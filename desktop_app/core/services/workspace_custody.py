@@ -20,6 +20,7 @@ from desktop_app.core.services.workspace_context import WorkspaceContext, read_m
 from desktop_app.core.storage.anchor import Anchor
 from desktop_app.core.storage.custody_log import CustodyLog, LoggedEvent, LogKeys, Verification
 from desktop_app.core.storage.database import damaged, is_damage
+from desktop_app.core.storage.logged_digests import LoggedDigests
 from desktop_app.core.storage.reconciliation import LogReplay, Reconciliation, reconcile
 
 CHECKPOINT_MAX_AGE = timedelta(days=1)
@@ -59,6 +60,8 @@ class WorkspaceCustody:
         self.reconciliation: Reconciliation | None = None  # of the latest verification with keys
         # Made fresh for each verification with keys (the reviewers' slot list registers one).
         self.checks: list[Callable[[], LogCheck]] = []
+        # What the log recorded last for each report and the profile, read on from where it stopped.
+        self.logged_digests = LoggedDigests()
 
     def custody_log(self) -> CustodyLog:
         """The log, with keys if unlocked (otherwise it can only verify structure)."""

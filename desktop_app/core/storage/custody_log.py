@@ -52,6 +52,10 @@ def _head_mac(key: bytes, log_id: bytes, seq: int, head_hash: bytes) -> bytes:
     return mac(key, _HEAD_DOMAIN + log_id + seq.to_bytes(8, "big") + head_hash)
 
 
+class EntryChanged(Exception):
+    """The entry a reader stopped at is gone or different: read the log from its first entry again."""
+
+
 class _Problem(Exception):
     def __init__(self, message: str, seq: int | None = None) -> None:
         super().__init__(message)
@@ -152,16 +156,39 @@ class CustodyLog:
 
     def plaintexts(self, conn: sqlite3.Connection) -> Iterator[tuple[int, bytes]]:
         """Every entry's canonical JSON in order, undecoded (for passes that parse only some entries)."""
+        for seq, plaintext, _ in self.plaintexts_since(conn, None):
+            yield seq, plaintext
+
+    def plaintexts_since(
+        self, conn: sqlite3.Connection, mark: tuple[int, bytes] | None
+    ) -> Iterator[tuple[int, bytes, bytes]]:
+        """(seq, canonical JSON, entry hash) of every entry after ``mark``, in order; None: from the first.
+
+        ``mark`` is the (seq, entry hash) of the last entry a reader read before. ``EntryChanged`` if
+        that entry is no longer in the log as it was (the log was cut, rolled back or rewritten since):
+        the reader must read from the first entry again. The mark and the entries after it are read by
+        one statement (one snapshot), and the first new entry is decrypted against the mark's hash, so
+        what follows it is chained to what the reader read.
+        """
         aead = AESGCM(self._require_keys().entry)
-        prev_hash = _GENESIS
-        for seq, nonce, ciphertext, entry_hash in conn.execute(
-            "SELECT seq, nonce, ciphertext, entry_hash FROM log_entries ORDER BY seq"
-        ):
-            try:
-                yield seq, aead.decrypt(nonce, ciphertext, _entry_ad(self.log_id, seq, prev_hash))
-            except InvalidTag:
-                raise LogIntegrityError(f"Custody log entry {seq} cannot be authenticated.", seq) from None
-            prev_hash = entry_hash
+        seq, prev_hash = mark or (0, _GENESIS)
+        rows = conn.execute(
+            "SELECT seq, nonce, ciphertext, entry_hash FROM log_entries WHERE seq >= ? ORDER BY seq", (seq,)
+        )
+        try:  # the cursor is closed even when the reader stops half-way
+            if mark is not None:
+                first = rows.fetchone()
+                if first is None or first[0] != seq or first[3] != prev_hash:
+                    raise EntryChanged(f"Custody log entry {seq} is not the one read before.")
+            for seq, nonce, ciphertext, entry_hash in rows:
+                try:
+                    plaintext = aead.decrypt(nonce, ciphertext, _entry_ad(self.log_id, seq, prev_hash))
+                except InvalidTag:
+                    raise LogIntegrityError(f"Custody log entry {seq} cannot be authenticated.", seq) from None
+                yield seq, plaintext, entry_hash
+                prev_hash = entry_hash
+        finally:
+            rows.close()
 
     def events(self, conn: sqlite3.Connection) -> Iterator[LoggedEvent]:
         """Decrypt every entry in order. Assumes a verified log; raises on an entry that fails to open."""
