@@ -18,6 +18,7 @@ def test_quick_mode_prints_every_row_the_ratios_and_the_load():
     for line in (
         "GIL probe", "load average", "| ours export |", "| ours export, one thread |", "| age -r |",
         "| pyrage encrypt_file |", "| ours verify", "ours export vs age -r:", "pipelined vs one thread",
-        "single-stream rates, ns/byte", "floors from the single-stream rates", "CPU ns/byte", "  export: file read", "  verify: file read",
+        "single-stream rates, ns/byte", "floors from the single-stream rates", "CPU ns/byte",
+        "  export: file read", "  verify: file read",
     ):
         assert line in out.stdout, line
