@@ -302,6 +302,12 @@ class SubmissionRefused(EvidenceDeskError):
     code = "submission-refused"
 
 
+class SubmissionNotAsLogged(SubmissionRefused):
+    """A submission's row is not the version the custody log saved last (an older copy was put back)."""
+
+    code = "submission-not-as-logged"
+
+
 class SubmissionFailed(EvidenceDeskError):
     """A submission stopped; ``status`` says where the report stands and what to do."""
 

@@ -56,9 +56,10 @@ def _stored(e: CustodyEvent, n: _Namer) -> str:
 
 
 def _fingerprinted(data: Mapping[str, Any]) -> str:
-    """``report.drafts-recorded``: the saved reports and/or the reporter profile it records."""
+    """``report.drafts-recorded``: the saved reports, the reporter profile and/or the submissions it records."""
     what = [plural(len(data["draft_sha256"]), "saved report")] if data.get("draft_sha256") else []
     what += ["the reporter profile"] if data.get("profile_sha256") else []
+    what += [plural(len(data["submission_sha256"]), "submission")] if data.get("submission_sha256") else []
     return f"Recorded the fingerprint of {' and '.join(what)}"
 
 

@@ -22,6 +22,7 @@ _TO_MARKER = b'"to":"'
 _SUBMISSION_PREFIX = b"submission."
 _DRAFT_MARKER = b'"draft_sha256":'  # storage.reports.DRAFT_DIGEST: a write of a report's sealed draft
 _PROFILE_MARKER = b'"profile_sha256":'  # storage.reports.PROFILE_DIGEST: a write of the sealed reporter profile
+_SUBMISSION_MARKER = b'"submission_sha256":'  # storage.submissions.SUBMISSION_DIGEST: a submission write
 _RELEVANT = {
     str(kind).encode(): kind
     for kind in (
@@ -89,6 +90,8 @@ class LogReplay:
             note_drafts(self.drafts, json.loads(plaintext))
         if _PROFILE_MARKER in plaintext:  # profile saves: rarer still
             self.profile_digest = note_profile(self.profile_digest, json.loads(plaintext))
+        if _SUBMISSION_MARKER in plaintext:  # two per call to NCMEC: few next to the queue's entries
+            note_digests(self.records.submission_digests, "submission_sha256", json.loads(plaintext))
         start = plaintext.rfind(_TYPE_MARKER) + len(_TYPE_MARKER)
         kind = _RELEVANT.get(plaintext[start:-2])
         if kind is None:
@@ -159,6 +162,18 @@ def note_drafts(drafts: dict[str, str], event: dict[str, Any]) -> None:
         drafts.update({str(k): str(v) for k, v in digest.items()})
     elif isinstance(digest, str) and event.get("subject"):
         drafts[event["subject"]] = digest
+
+
+def note_digests(digests: dict[str, str], field: str, event: dict[str, Any]) -> None:
+    """A row's write names its sealed content's digest in ``field``; a one-time record maps several rows to theirs.
+
+    The same shape as ``note_drafts``, for the rows recorded since (submissions, match outcomes).
+    """
+    digest = event["data"].get(field)
+    if isinstance(digest, dict):
+        digests.update({str(k): str(v) for k, v in digest.items()})
+    elif isinstance(digest, str) and event.get("subject"):
+        digests[event["subject"]] = digest
 
 
 def logged_drafts(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str]:

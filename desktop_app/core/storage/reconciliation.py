@@ -69,6 +69,7 @@ class Reconciliation:
     recovery_slot_sha256: str | None = None  # the recovery slot the log last recorded (storage.recovery_slot)
     unrecorded_drafts: tuple[str, ...] = ()  # reports whose sealed draft no entry names (a workspace from before)
     unrecorded_profile: bool = False  # the reporter profile exists and no entry names its digest (likewise)
+    unrecorded_submissions: tuple[str, ...] = ()  # reports whose submission row no entry names (likewise)
 
     @property
     def ok(self) -> bool:
@@ -140,6 +141,7 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
         expected.recovery_slot,
         tuple(expected.unrecorded_drafts),
         expected.unrecorded_profile,
+        tuple(expected.records.unrecorded_submissions),
     )
 
 

@@ -19,11 +19,15 @@ compared with the rows, both ways:
   ``hash-list.entry-suppressed`` entries;
 * ``item_matches``: every item whose latest ``item.matched`` listed matches has its row;
 * ``submissions``: every row belongs to a report that ``submission.*`` entries name (its state is
-  compared with the report's status by ``storage.reconciliation``).
+  compared with the report's status by ``storage.reconciliation``); its sealed record is the one
+  the log recorded last (``submission_sha256``: every write of the row logs it, and the row tag binds
+  the record to the row's state), so an older copy of the row is ``older-submission``; a recorded
+  one is missing if its row is gone. A row no entry records (written before digests) is noted in
+  ``unrecorded_submissions`` and recorded once at the next verified unlock.
 
 What is not replayed (the sealed content of a row, e.g. a list's settings or an item's stored match
-outcome, and a submission's state between its entries) is bound by the row tag alone: an older copy
-of such a row, put back with its old valid tag, is not told apart from the current one.
+outcome) is bound by the row tag alone: an older copy of such a row, put back with its old valid
+tag, is not told apart from the current one.
 """
 
 import json
@@ -33,6 +37,7 @@ from sqlite3 import Connection
 from typing import Any
 
 from desktop_app.core.domain.events import EventType
+from desktop_app.core.storage.reports import draft_digest
 from desktop_app.core.storage.row_tags import BOUND, CHILDREN, RowTags, all_children_values
 
 Add = Callable[[str, str, str, str], None]  # table, row id, code, message
@@ -77,6 +82,10 @@ class RecordReplay:
         self.imports: Counter[str] = Counter()  # list -> how many
         self.suppressions: Counter[str | None] = Counter()  # item (None: workspace-wide) -> how many
         self.matched: dict[str, bool] = {}  # item -> whether its latest match entry listed matches
+        # Report -> SHA-256 of the sealed record the log recorded last (fed by ``LogReplay``: every
+        # submission write names it), and the rows found without one (a workspace from before).
+        self.submission_digests: dict[str, str] = {}
+        self.unrecorded_submissions: list[str] = []
 
     def feed(self, kind: EventType, plaintext: bytes) -> None:
         """Take one entry of a kind in ``KINDS``."""
@@ -231,9 +240,16 @@ def _matches(conn: Connection, rows: _Rows, log: RecordReplay, submitted: set[st
 
 
 def _submissions(conn: Connection, rows: _Rows, log: RecordReplay, submitted: set[str], add: Add) -> None:
-    for report_id, *_rest in rows:
+    for report_id, *_rest, record_ct, _draft_ct in rows:
+        logged = log.submission_digests.get(report_id)
         if report_id not in submitted:
             add("submissions", report_id, "not-in-log", f"report {report_id} has a submission the log never recorded.")
+        elif logged is None:
+            log.unrecorded_submissions.append(report_id)  # a workspace from before: recorded once at unlock
+        elif draft_digest(record_ct) != logged:
+            add("submissions", report_id, "older-submission", f"the submission of report {report_id} is not the "
+                "version the log saved last (an older copy was put back?).")
+    _missing("submissions", {r[0] for r in rows}, set(log.submission_digests), add)
 
 
 def _counts(table: str, found: Counter[Any], logged: Counter[Any], owner: str, add: Add) -> None:
