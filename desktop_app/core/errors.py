@@ -112,6 +112,12 @@ class ProfileNotAsLogged(EvidenceDeskError):
     code = "profile-not-as-logged"
 
 
+class MatchesNotAsLogged(EvidenceDeskError):
+    """An item's stored hash-list matches are not the version the custody log recorded last (an older copy)."""
+
+    code = "matches-not-as-logged"
+
+
 class LogIntegrityError(EvidenceDeskError):
     """The custody log failed verification; ``seq`` names the first bad entry when known."""
 

@@ -43,6 +43,7 @@ from desktop_app.core.hashlists.readers import read_list
 from desktop_app.core.platform.interpreter import release_gradually
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.match_outcomes import check_outcomes_as_logged, with_suppressions, write_outcomes
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.hashlists import HashListStore, now
 
@@ -267,21 +268,7 @@ class HashListService:
             matched += sum(1 for o in outcomes if o.matches)
             if fresh:
                 with self._workspace.db.write() as conn:
-                    store.save_outcomes(conn, fresh)
-                    for outcome in fresh:
-                        if outcome.matches or before.get(outcome.item_id, MatchOutcome("", ())).matches:
-                            data = {
-                                "matches": [
-                                    {
-                                        "list_id": m.list_id,
-                                        "algorithm": str(m.algorithm),
-                                        "entry": m.entry,
-                                        "distance": m.distance,
-                                    }
-                                    for m in outcome.matches
-                                ]
-                            }
-                            self._workspace.append_event(conn, EventType.ITEM_MATCHED, data, outcome.item_id)
+                    write_outcomes(self._workspace, store, conn, fresh, before)
                 changed += len(fresh)
             yield Progress(start + len(batch), len(items), "matching")
         summary = MatchRunSummary(len(items), matched, changed)
@@ -295,24 +282,19 @@ class HashListService:
             matched = self._store.outcome_times(reader.conn)
         return [item.item_id for item in self._items.list_items() if item.item_id not in matched]
 
-    def outcomes(self, item_ids: Sequence[str] | None = None) -> dict[str, MatchOutcome]:
-        """Stored matches with suppressions applied (what the queue and the details show)."""
+    def outcomes(self, item_ids: Sequence[str] | None = None, *, as_logged: bool = False) -> dict[str, MatchOutcome]:
+        """Stored matches with suppressions applied (what the queue and the details show).
+
+        ``as_logged`` (the matches a report records): ``MatchesNotAsLogged`` if an item's stored
+        outcome is not the version the log recorded last (``services.match_outcomes``).
+        """
         store = self._store
         with self._workspace.db.read() as reader:
+            if as_logged and item_ids:
+                check_outcomes_as_logged(self._workspace, reader.conn, item_ids)
             stored = store.outcomes(reader.conn, None if item_ids is None else list(item_ids))
             everywhere, per_item = store.suppressions(reader.conn)
-        if not everywhere and not per_item:
-            return stored
-        shown = {}
-        for item_id, outcome in stored.items():
-            kept = tuple(
-                m
-                for m in outcome.matches
-                if (index := store.entry_index(m.entry_key)) not in everywhere and (item_id, index) not in per_item
-            )
-            shown[item_id] = replace(outcome, matches=kept)
-        release_gradually(stored)
-        return shown
+        return with_suppressions(store, stored, everywhere, per_item)
 
     def standings(self, item_id: str) -> tuple[list[MatchStanding], tuple[str, ...]]:
         """Every stored match of an item, each with whether it counts (and why not), and the outcome's notes."""

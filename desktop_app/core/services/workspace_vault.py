@@ -14,6 +14,7 @@ from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.services.workspace_context import WorkspaceContext
 from desktop_app.core.services.workspace_custody import WorkspaceCustody
 from desktop_app.core.storage import vault as vault_module
+from desktop_app.core.storage.hashlists import OUTCOME_DIGEST
 from desktop_app.core.storage.reports import DRAFT_DIGEST, PROFILE_DIGEST, draft_digest, stored_profile_digest
 from desktop_app.core.storage.row_tags import bind_new_tables
 from desktop_app.core.storage.submissions import SUBMISSION_DIGEST
@@ -90,9 +91,10 @@ class WorkspaceVault:
     def _record_drafts(self, conn: sqlite3.Connection) -> None:
         """Once, for rows last written before writes logged their digest: record it now.
 
-        Reports, the reporter profile and submissions. The verification that just passed vouches for
-        these rows; from here on an older copy of one (its row tag still valid) no longer matches the
-        log (``storage.reconciliation``). One ``report.drafts-recorded`` entry covers them all.
+        Reports, the reporter profile, submissions and matched items' outcomes. The verification that
+        just passed vouches for these rows; from here on an older copy of one (its row tag still valid)
+        no longer matches the log (``storage.reconciliation``). One ``report.drafts-recorded`` entry
+        covers them all.
         """
         reconciliation = self._custody.reconciliation
         if reconciliation is None:
@@ -104,14 +106,20 @@ class WorkspaceVault:
             data[PROFILE_DIGEST] = profile
         if submissions := _digests(conn, "submissions", "record_ct", reconciliation.unrecorded_submissions):
             data[SUBMISSION_DIGEST] = submissions
+        if outcomes := _digests(conn, "item_matches", "outcome_ct", reconciliation.unrecorded_outcomes, "item_id"):
+            data[OUTCOME_DIGEST] = outcomes
         if data:
             self._custody.append(conn, EventType.REPORT_DRAFTS_RECORDED, data)
 
 
-def _digests(conn: sqlite3.Connection, table: str, column: str, report_ids: Sequence[str]) -> dict[str, str]:
-    """Report id -> the SHA-256 of its row's sealed ``column`` in ``table`` (rows that exist), sorted."""
-    if not report_ids:
-        return {}
-    marks = ", ".join("?" * len(report_ids))
-    rows = conn.execute(f"SELECT report_id, {column} FROM {table} WHERE report_id IN ({marks})", report_ids)
-    return dict(sorted((str(report_id), draft_digest(sealed)) for report_id, sealed in rows))
+def _digests(
+    conn: sqlite3.Connection, table: str, column: str, row_ids: Sequence[str], key: str = "report_id"
+) -> dict[str, str]:
+    """Row id -> the SHA-256 of the row's sealed ``column`` in ``table`` (rows that exist), sorted."""
+    found: dict[str, str] = {}
+    for start in range(0, len(row_ids), 500):  # SQLite's limit on bound values
+        chunk = row_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT {key}, {column} FROM {table} WHERE {key} IN ({marks})", chunk)
+        found.update((str(row_id), draft_digest(sealed)) for row_id, sealed in rows)
+    return dict(sorted(found.items()))

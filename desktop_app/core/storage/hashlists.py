@@ -15,9 +15,13 @@ from desktop_app.core.domain.hashlists import Algorithm, HashList, ListCounts, M
 from desktop_app.core.hashlists.contents import ListContents, from_segments, to_segments
 from desktop_app.core.platform.interpreter import release_gradually
 from desktop_app.core.storage.fields import FieldCipher, FieldDamaged
+from desktop_app.core.storage.reports import draft_digest
 from desktop_app.core.storage.row_tags import all_children_values
 
 ENTRY_INDEX_KIND = "hash-list-entry"
+# The custody log's field naming the sealed outcome (``outcome_ct``) a write stored: each seal is
+# fresh, so its SHA-256 names one version of the row (docs/row-binding.md).
+OUTCOME_DIGEST = "outcome_sha256"
 # row_tags.BOUND of the tables read whole, in its order
 _LIST_COLUMNS = "list_id, created_at, updated_at, generation, segments, settings_ct"
 _SUPPRESSION_COLUMNS = "suppression_id, created_at, item_id, entry_index, detail_ct"
@@ -202,8 +206,8 @@ class HashListStore:
 
     # -- matches -------------------------------------------------------------------------------
 
-    def save_outcomes(self, conn: sqlite3.Connection, outcomes: list[MatchOutcome]) -> None:
-        """Replace the stored match outcome of each item."""
+    def save_outcomes(self, conn: sqlite3.Connection, outcomes: list[MatchOutcome]) -> dict[str, str]:
+        """Replace the stored match outcome of each item; item -> the stored outcome's digest (``OUTCOME_DIGEST``)."""
         stamp = now()
         rows = []
         for o in outcomes:  # a whole row replaced: nothing of an edited row survives to be re-tagged
@@ -213,6 +217,7 @@ class HashListStore:
         conn.executemany(
             "INSERT OR REPLACE INTO item_matches (item_id, matched_at, outcome_ct, row_tag) VALUES (?, ?, ?, ?)", rows
         )
+        return {item_id: draft_digest(sealed) for item_id, _, sealed, _ in rows}
 
     def outcomes(self, conn: sqlite3.Connection, item_ids: list[str] | None = None) -> dict[str, MatchOutcome]:
         """Stored outcomes, of the given items or of all."""

@@ -23,6 +23,8 @@ _SUBMISSION_PREFIX = b"submission."
 _DRAFT_MARKER = b'"draft_sha256":'  # storage.reports.DRAFT_DIGEST: a write of a report's sealed draft
 _PROFILE_MARKER = b'"profile_sha256":'  # storage.reports.PROFILE_DIGEST: a write of the sealed reporter profile
 _SUBMISSION_MARKER = b'"submission_sha256":'  # storage.submissions.SUBMISSION_DIGEST: a submission write
+_OUTCOMES_RECORDED = b'"outcome_sha256":{'  # storage.hashlists.OUTCOME_DIGEST as a map: the one-time record
+_ITEM_MATCHED_END = b'"type":"item.matched"}'  # "type" is the last member of canonical JSON
 _RELEVANT = {
     str(kind).encode(): kind
     for kind in (
@@ -92,6 +94,8 @@ class LogReplay:
             self.profile_digest = note_profile(self.profile_digest, json.loads(plaintext))
         if _SUBMISSION_MARKER in plaintext:  # two per call to NCMEC: few next to the queue's entries
             note_digests(self.records.submission_digests, "submission_sha256", json.loads(plaintext))
+        if _OUTCOMES_RECORDED in plaintext:  # once per workspace (an ``item.matched`` names its own unparsed)
+            self.records.note_recorded_outcomes(json.loads(plaintext))
         start = plaintext.rfind(_TYPE_MARKER) + len(_TYPE_MARKER)
         kind = _RELEVANT.get(plaintext[start:-2])
         if kind is None:
@@ -198,6 +202,20 @@ def logged_profile(plaintexts: Iterable[tuple[int, bytes]]) -> str | None:
         if _PROFILE_MARKER in plaintext:
             digest = note_profile(digest, json.loads(plaintext))
     return digest
+
+
+def logged_outcomes(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str | None]:
+    """Item -> the SHA-256 of the stored match outcome the log recorded last, from the log alone.
+
+    Only items whose latest ``item.matched`` listed matches (None: no digest recorded for it yet).
+    """
+    records = RecordReplay()
+    for _, plaintext in plaintexts:
+        if plaintext.endswith(_ITEM_MATCHED_END):
+            records.feed(EventType.ITEM_MATCHED, plaintext)
+        elif _OUTCOMES_RECORDED in plaintext:
+            records.note_recorded_outcomes(json.loads(plaintext))
+    return {item: records.match_digests.get(item) for item, matched in records.matched.items() if matched}
 
 
 def replay_log(conn: sqlite3.Connection, log: CustodyLog) -> LogReplay:

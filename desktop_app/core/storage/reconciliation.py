@@ -70,6 +70,7 @@ class Reconciliation:
     unrecorded_drafts: tuple[str, ...] = ()  # reports whose sealed draft no entry names (a workspace from before)
     unrecorded_profile: bool = False  # the reporter profile exists and no entry names its digest (likewise)
     unrecorded_submissions: tuple[str, ...] = ()  # reports whose submission row no entry names (likewise)
+    unrecorded_outcomes: tuple[str, ...] = ()  # matched items whose stored outcome no entry names (likewise)
 
     @property
     def ok(self) -> bool:
@@ -142,6 +143,7 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
         tuple(expected.unrecorded_drafts),
         expected.unrecorded_profile,
         tuple(expected.records.unrecorded_submissions),
+        tuple(expected.records.unrecorded_outcomes),
     )
 
 

@@ -17,7 +17,11 @@ compared with the rows, both ways:
 * ``hash_list_imports``: as many per list as ``hash-list.imported`` entries;
 * ``hash_suppressions``: as many per item (or workspace-wide) as ``item.match-rejected`` /
   ``hash-list.entry-suppressed`` entries;
-* ``item_matches``: every item whose latest ``item.matched`` listed matches has its row;
+* ``item_matches``: every item whose latest ``item.matched`` listed matches has its row, and its
+  sealed outcome is the one that entry stored (``outcome_sha256``): an older copy, which could hide
+  a match, is ``older-match``. Only such items are compared: an outcome without matches is rewritten
+  without an entry when only its notes change, and an older no-match copy hides nothing. A matched
+  item whose entry has no digest (a workspace from before) is noted in ``unrecorded_outcomes``;
 * ``submissions``: every row belongs to a report that ``submission.*`` entries name (its state is
   compared with the report's status by ``storage.reconciliation``); its sealed record is the one
   the log recorded last (``submission_sha256``: every write of the row logs it, and the row tag binds
@@ -25,9 +29,9 @@ compared with the rows, both ways:
   one is missing if its row is gone. A row no entry records (written before digests) is noted in
   ``unrecorded_submissions`` and recorded once at the next verified unlock.
 
-What is not replayed (the sealed content of a row, e.g. a list's settings or an item's stored match
-outcome) is bound by the row tag alone: an older copy of such a row, put back with its old valid
-tag, is not told apart from the current one.
+What is not replayed (the sealed content of a row, e.g. a list's settings, or an item's outcome
+while no match is logged for it) is bound by the row tag alone: an older copy of such a row, put
+back with its old valid tag, is not told apart from the current one.
 """
 
 import json
@@ -43,6 +47,8 @@ from desktop_app.core.storage.row_tags import BOUND, CHILDREN, RowTags, all_chil
 Add = Callable[[str, str, str, str], None]  # table, row id, code, message
 _Rows = list[tuple[Any, ...]]
 _NO_MATCHES = b'"matches":[]'
+_OUTCOME = b'"outcome_sha256":"'  # storage.hashlists.OUTCOME_DIGEST as a string: an ``item.matched`` entry
+_SHA256_HEX = 64
 _SUBJECT_MARKER = b',"subject":"'
 
 KINDS = (
@@ -86,11 +92,17 @@ class RecordReplay:
         # submission write names it), and the rows found without one (a workspace from before).
         self.submission_digests: dict[str, str] = {}
         self.unrecorded_submissions: list[str] = []
+        # Item -> SHA-256 of the sealed outcome its latest ``item.matched`` stored (None: an entry
+        # without one), and the matched items found without one (a workspace from before).
+        self.match_digests: dict[str, str | None] = {}
+        self.unrecorded_outcomes: list[str] = []
 
     def feed(self, kind: EventType, plaintext: bytes) -> None:
         """Take one entry of a kind in ``KINDS``."""
         if kind is EventType.ITEM_MATCHED:  # the only frequent one: no parse
-            self.matched[_subject(plaintext)] = _NO_MATCHES not in plaintext
+            subject = _subject(plaintext)
+            self.matched[subject] = _NO_MATCHES not in plaintext
+            self.match_digests[subject] = _outcome_digest(plaintext)
             return
         if kind is EventType.FOLLOWUP_RECORDED:
             self.followups[_subject(plaintext)] += 1
@@ -116,6 +128,23 @@ class RecordReplay:
                 hold.ends_at = data.get("ends_at")
             elif kind is EventType.HOLD_RELEASED:
                 hold.released = True
+
+
+    def note_recorded_outcomes(self, event: dict[str, Any]) -> None:
+        """The one-time ``report.drafts-recorded`` of a workspace from before: item -> its outcome's digest."""
+        self.match_digests.update({str(k): str(v) for k, v in event["data"]["outcome_sha256"].items()})
+
+
+def _outcome_digest(plaintext: bytes) -> str | None:
+    """The ``outcome_sha256`` of an ``item.matched`` entry (None: logged before outcomes had one).
+
+    Found by substring: a quote inside a JSON string is escaped, so the marker cannot occur in a value.
+    """
+    start = plaintext.rfind(_OUTCOME)
+    if start < 0:
+        return None
+    start += len(_OUTCOME)
+    return plaintext[start : start + _SHA256_HEX].decode()
 
 
 def _subject(plaintext: bytes) -> str:
@@ -236,6 +265,15 @@ def _suppressions(conn: Connection, rows: _Rows, log: RecordReplay, submitted: s
 
 def _matches(conn: Connection, rows: _Rows, log: RecordReplay, submitted: set[str], add: Add) -> None:
     wanted = {item for item, matched in log.matched.items() if matched}
+    for item_id, _matched_at, outcome_ct in rows:
+        if item_id not in wanted:  # no match logged last: any no-match version may stand (nothing hidden)
+            continue
+        logged = log.match_digests.get(item_id)
+        if logged is None:
+            log.unrecorded_outcomes.append(item_id)  # a workspace from before: recorded once at unlock
+        elif draft_digest(outcome_ct) != logged:
+            add("item_matches", item_id, "older-match", f"the hash-list matches of item {item_id} are not the "
+                "version the log recorded last (an older copy was put back?).")
     _missing("item_matches", {r[0] for r in rows}, wanted, add)
 
 
