@@ -118,6 +118,12 @@ class MatchesNotAsLogged(EvidenceDeskError):
     code = "matches-not-as-logged"
 
 
+class ListNotAsLogged(EvidenceDeskError):
+    """A hash list's stored settings are not the version the custody log recorded last (an older copy)."""
+
+    code = "list-not-as-logged"
+
+
 class LogIntegrityError(EvidenceDeskError):
     """The custody log failed verification; ``seq`` names the first bad entry when known."""
 

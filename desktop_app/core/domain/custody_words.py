@@ -62,6 +62,7 @@ def _fingerprinted(data: Mapping[str, Any]) -> str:
     what += [plural(len(data["submission_sha256"]), "submission")] if data.get("submission_sha256") else []
     outcomes = data.get("outcome_sha256")
     what += [plural(len(outcomes), "item's matches", "items' matches")] if outcomes else []
+    what += [plural(len(data["settings_sha256"]), "hash list")] if data.get("settings_sha256") else []
     return f"Recorded the fingerprint of {' and '.join(what)}"
 
 

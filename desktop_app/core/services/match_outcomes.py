@@ -1,4 +1,4 @@
-"""An item's stored hash-list matches: written with their custody entry, held to the version logged last.
+"""What matching reads and writes, held to the version the custody log recorded last.
 
 Each write of an outcome whose matches are, or were, not empty logs ``item.matched`` with the
 matches and the SHA-256 of the sealed outcome it stored (``outcome_sha256``), in the same
@@ -6,6 +6,10 @@ transaction. An older copy of the row, put back outside the app with its still-v
 hide a match from the reviewer; ``log verify`` tells it apart (``older-match``), and before matches
 go into a report (new report, items added to one) ``check_outcomes_as_logged`` refuses it, so a
 report is not built without a match the reviewer's lists found.
+
+A list's sealed settings (on or off, PDQ threshold, name, counts) are held the same way: every write
+logs ``settings_sha256``, and matching or importing refuses a list put back from an older copy
+(``check_lists_as_logged``): switched off, or with a tighter threshold, it would hide matches.
 """
 
 import sqlite3
@@ -14,11 +18,11 @@ from dataclasses import replace
 
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.domain.hashlists import MatchOutcome
-from desktop_app.core.errors import MatchesNotAsLogged
+from desktop_app.core.errors import ListNotAsLogged, MatchesNotAsLogged
 from desktop_app.core.platform.interpreter import release_gradually
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.hashlists import OUTCOME_DIGEST, HashListStore
-from desktop_app.core.storage.log_replay import logged_outcomes
+from desktop_app.core.storage.log_replay import logged_list_settings, logged_outcomes
 from desktop_app.core.storage.reports import draft_digest
 
 _NONE = MatchOutcome("", ())
@@ -93,3 +97,21 @@ def check_outcomes_as_logged(workspace: Workspace, conn: sqlite3.Connection, ite
             "and it may hide a match. Nothing was added to the report. Run 'log verify' to see what differs and "
             "restore the workspace from a backup."
         )
+
+
+def check_lists_as_logged(workspace: Workspace, conn: sqlite3.Connection, doing: str) -> None:
+    """``ListNotAsLogged`` if a list's stored settings are not the ones the log recorded last.
+
+    Run inside the read that then loads the lists. A list the log records no digest for (last
+    written before digests were logged, not yet recorded at a verified unlock) is let through.
+    """
+    logged = logged_list_settings(workspace.custody_log().plaintexts(conn))
+    for list_id, sealed in conn.execute("SELECT list_id, settings_ct FROM hash_lists"):
+        digest = logged.get(list_id)
+        if digest is not None and draft_digest(sealed) != digest:
+            raise ListNotAsLogged(
+                f"{doing} The settings of hash list {list_id[:8]} in the database are not the version the custody "
+                "log recorded last: an older copy was put back outside the app (it may switch the list off or "
+                "change its PDQ threshold, and hide matches). Run 'log verify' to see what differs and restore the "
+                "workspace from a backup, or check every setting of the list and save them again."
+            )

@@ -14,7 +14,7 @@ from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.services.workspace_context import WorkspaceContext
 from desktop_app.core.services.workspace_custody import WorkspaceCustody
 from desktop_app.core.storage import vault as vault_module
-from desktop_app.core.storage.hashlists import OUTCOME_DIGEST
+from desktop_app.core.storage.hashlists import OUTCOME_DIGEST, SETTINGS_DIGEST
 from desktop_app.core.storage.reports import DRAFT_DIGEST, PROFILE_DIGEST, draft_digest, stored_profile_digest
 from desktop_app.core.storage.row_tags import bind_new_tables
 from desktop_app.core.storage.submissions import SUBMISSION_DIGEST
@@ -91,10 +91,10 @@ class WorkspaceVault:
     def _record_drafts(self, conn: sqlite3.Connection) -> None:
         """Once, for rows last written before writes logged their digest: record it now.
 
-        Reports, the reporter profile, submissions and matched items' outcomes. The verification that
-        just passed vouches for these rows; from here on an older copy of one (its row tag still valid)
-        no longer matches the log (``storage.reconciliation``). One ``report.drafts-recorded`` entry
-        covers them all.
+        Reports, the reporter profile, submissions, matched items' outcomes and lists' settings. The
+        verification that just passed vouches for these rows; from here on an older copy of one (its
+        row tag still valid) no longer matches the log (``storage.reconciliation``). One
+        ``report.drafts-recorded`` entry covers them all.
         """
         reconciliation = self._custody.reconciliation
         if reconciliation is None:
@@ -108,6 +108,8 @@ class WorkspaceVault:
             data[SUBMISSION_DIGEST] = submissions
         if outcomes := _digests(conn, "item_matches", "outcome_ct", reconciliation.unrecorded_outcomes, "item_id"):
             data[OUTCOME_DIGEST] = outcomes
+        if settings := _digests(conn, "hash_lists", "settings_ct", reconciliation.unrecorded_lists, "list_id"):
+            data[SETTINGS_DIGEST] = settings
         if data:
             self._custody.append(conn, EventType.REPORT_DRAFTS_RECORDED, data)
 

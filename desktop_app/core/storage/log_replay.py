@@ -24,7 +24,12 @@ _DRAFT_MARKER = b'"draft_sha256":'  # storage.reports.DRAFT_DIGEST: a write of a
 _PROFILE_MARKER = b'"profile_sha256":'  # storage.reports.PROFILE_DIGEST: a write of the sealed reporter profile
 _SUBMISSION_MARKER = b'"submission_sha256":'  # storage.submissions.SUBMISSION_DIGEST: a submission write
 _OUTCOMES_RECORDED = b'"outcome_sha256":{'  # storage.hashlists.OUTCOME_DIGEST as a map: the one-time record
+_SETTINGS_RECORDED = b'"settings_sha256":{'  # storage.hashlists.SETTINGS_DIGEST as a map: likewise
 _ITEM_MATCHED_END = b'"type":"item.matched"}'  # "type" is the last member of canonical JSON
+_LIST_WRITES = {
+    f'"type":"{kind}"}}'.encode(): kind
+    for kind in (EventType.HASH_LIST_CREATED, EventType.HASH_LIST_SETTINGS_CHANGED, EventType.HASH_LIST_IMPORTED)
+}
 _RELEVANT = {
     str(kind).encode(): kind
     for kind in (
@@ -94,8 +99,8 @@ class LogReplay:
             self.profile_digest = note_profile(self.profile_digest, json.loads(plaintext))
         if _SUBMISSION_MARKER in plaintext:  # two per call to NCMEC: few next to the queue's entries
             note_digests(self.records.submission_digests, "submission_sha256", json.loads(plaintext))
-        if _OUTCOMES_RECORDED in plaintext:  # once per workspace (an ``item.matched`` names its own unparsed)
-            self.records.note_recorded_outcomes(json.loads(plaintext))
+        if _OUTCOMES_RECORDED in plaintext or _SETTINGS_RECORDED in plaintext:  # the one-time record: rare
+            self.records.note_recorded(json.loads(plaintext))
         start = plaintext.rfind(_TYPE_MARKER) + len(_TYPE_MARKER)
         kind = _RELEVANT.get(plaintext[start:-2])
         if kind is None:
@@ -214,8 +219,20 @@ def logged_outcomes(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str | 
         if plaintext.endswith(_ITEM_MATCHED_END):
             records.feed(EventType.ITEM_MATCHED, plaintext)
         elif _OUTCOMES_RECORDED in plaintext:
-            records.note_recorded_outcomes(json.loads(plaintext))
+            records.note_recorded(json.loads(plaintext))
     return {item: records.match_digests.get(item) for item, matched in records.matched.items() if matched}
+
+
+def logged_list_settings(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str | None]:
+    """List -> the SHA-256 of the sealed settings the log recorded last (None: none recorded), from the log alone."""
+    records = RecordReplay()
+    for _, plaintext in plaintexts:
+        kind = _LIST_WRITES.get(plaintext[plaintext.rfind(b'"type":') :])
+        if kind is not None:
+            records.feed(kind, plaintext)
+        elif _SETTINGS_RECORDED in plaintext:
+            records.note_recorded(json.loads(plaintext))
+    return records.list_digests
 
 
 def replay_log(conn: sqlite3.Connection, log: CustodyLog) -> LogReplay:

@@ -71,6 +71,7 @@ class Reconciliation:
     unrecorded_profile: bool = False  # the reporter profile exists and no entry names its digest (likewise)
     unrecorded_submissions: tuple[str, ...] = ()  # reports whose submission row no entry names (likewise)
     unrecorded_outcomes: tuple[str, ...] = ()  # matched items whose stored outcome no entry names (likewise)
+    unrecorded_lists: tuple[str, ...] = ()  # hash lists whose sealed settings no entry names (likewise)
 
     @property
     def ok(self) -> bool:
@@ -144,6 +145,7 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
         expected.unrecorded_profile,
         tuple(expected.records.unrecorded_submissions),
         tuple(expected.records.unrecorded_outcomes),
+        tuple(expected.records.unrecorded_lists),
     )
 
 

@@ -13,7 +13,10 @@ compared with the rows, both ways:
 * ``item_destructions``: one row per ``item.destroyed``, and no other;
 * ``followups``: as many per report as ``followup.recorded`` entries name it;
 * ``hash_lists``: one per ``hash-list.created``; its generation is the one the last
-  ``hash-list.imported`` recorded (0 before any); it has as many segments as its row says;
+  ``hash-list.imported`` recorded (0 before any); it has as many segments as its row says; its
+  sealed settings are the ones the latest ``hash-list.created`` / ``.settings-changed`` /
+  ``.imported`` stored (``settings_sha256``), else ``older-settings`` (none recorded: noted in
+  ``unrecorded_lists``, recorded once at the next verified unlock);
 * ``hash_list_imports``: as many per list as ``hash-list.imported`` entries;
 * ``hash_suppressions``: as many per item (or workspace-wide) as ``item.match-rejected`` /
   ``hash-list.entry-suppressed`` entries;
@@ -29,7 +32,7 @@ compared with the rows, both ways:
   one is missing if its row is gone. A row no entry records (written before digests) is noted in
   ``unrecorded_submissions`` and recorded once at the next verified unlock.
 
-What is not replayed (the sealed content of a row, e.g. a list's settings, or an item's outcome
+What is not replayed (the sealed content of a row, e.g. a hold's details, or an item's outcome
 while no match is logged for it) is bound by the row tag alone: an older copy of such a row, put
 back with its old valid tag, is not told apart from the current one.
 """
@@ -47,7 +50,8 @@ from desktop_app.core.storage.row_tags import BOUND, CHILDREN, RowTags, all_chil
 Add = Callable[[str, str, str, str], None]  # table, row id, code, message
 _Rows = list[tuple[Any, ...]]
 _NO_MATCHES = b'"matches":[]'
-_OUTCOME = b'"outcome_sha256":"'  # storage.hashlists.OUTCOME_DIGEST as a string: an ``item.matched`` entry
+OUTCOME, SETTINGS = "outcome_sha256", "settings_sha256"  # storage.hashlists.OUTCOME_DIGEST, SETTINGS_DIGEST
+_OUTCOME = b'"outcome_sha256":"'  # OUTCOME as a string: an ``item.matched`` entry
 _SHA256_HEX = 64
 _SUBJECT_MARKER = b',"subject":"'
 
@@ -59,6 +63,7 @@ KINDS = (
     EventType.PRESERVATION_STARTED,
     EventType.FOLLOWUP_RECORDED,
     EventType.HASH_LIST_CREATED,
+    EventType.HASH_LIST_SETTINGS_CHANGED,
     EventType.HASH_LIST_IMPORTED,
     EventType.HASH_LIST_ENTRY_SUPPRESSED,
     EventType.ITEM_MATCH_REJECTED,
@@ -96,6 +101,9 @@ class RecordReplay:
         # without one), and the matched items found without one (a workspace from before).
         self.match_digests: dict[str, str | None] = {}
         self.unrecorded_outcomes: list[str] = []
+        # List -> SHA-256 of the sealed settings its latest write stored (None: an entry without one).
+        self.list_digests: dict[str, str | None] = {}
+        self.unrecorded_lists: list[str] = []
 
     def feed(self, kind: EventType, plaintext: bytes) -> None:
         """Take one entry of a kind in ``KINDS``."""
@@ -115,9 +123,13 @@ class RecordReplay:
             self.preservations.add((subject, data.get("report")))
         elif kind is EventType.HASH_LIST_CREATED:
             self.lists[subject] = 0
+            self.list_digests[subject] = _text(data.get(SETTINGS))
+        elif kind is EventType.HASH_LIST_SETTINGS_CHANGED:
+            self.list_digests[subject] = _text(data.get(SETTINGS))
         elif kind is EventType.HASH_LIST_IMPORTED:
             self.imports[subject] += 1
             self.lists[subject] = int(data.get("generation", 0))
+            self.list_digests[subject] = _text(data.get(SETTINGS))
         elif kind in (EventType.HASH_LIST_ENTRY_SUPPRESSED, EventType.ITEM_MATCH_REJECTED):
             self.suppressions[subject] += 1
         elif subject in self.holds:
@@ -130,9 +142,16 @@ class RecordReplay:
                 hold.released = True
 
 
-    def note_recorded_outcomes(self, event: dict[str, Any]) -> None:
-        """The one-time ``report.drafts-recorded`` of a workspace from before: item -> its outcome's digest."""
-        self.match_digests.update({str(k): str(v) for k, v in event["data"]["outcome_sha256"].items()})
+    def note_recorded(self, event: dict[str, Any]) -> None:
+        """The one-time ``report.drafts-recorded`` of a workspace from before: items' outcomes and lists' settings."""
+        for field, digests in ((OUTCOME, self.match_digests), (SETTINGS, self.list_digests)):
+            recorded = event["data"].get(field)
+            if isinstance(recorded, dict):
+                digests.update({str(k): str(v) for k, v in recorded.items()})
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _outcome_digest(plaintext: bytes) -> str | None:
@@ -243,12 +262,17 @@ def _followups(conn: Connection, rows: _Rows, log: RecordReplay, submitted: set[
 
 def _lists(conn: Connection, rows: _Rows, log: RecordReplay, submitted: set[str], add: Add) -> None:
     segments = dict(conn.execute("SELECT list_id, count(*) FROM hash_list_segments GROUP BY list_id").fetchall())
-    for list_id, _created, _updated, generation, count, *_rest in rows:
+    for list_id, _created, _updated, generation, count, settings_ct, *_children in rows:
         if list_id not in log.lists:
             add("hash_lists", list_id, "not-in-log", f"hash list {list_id} was never created (not in the log).")
         elif generation != log.lists[list_id]:
             add("hash_lists", list_id, "wrong-generation", f"hash list {list_id} holds import {generation} but "
                 f"the log's last import is {log.lists[list_id]}.")
+        elif (logged := log.list_digests.get(list_id)) is None:
+            log.unrecorded_lists.append(list_id)  # a workspace from before: recorded once at unlock
+        elif draft_digest(settings_ct) != logged:
+            add("hash_lists", list_id, "older-settings", f"the settings of hash list {list_id} are not the version "
+                "the log recorded last (an older copy was put back?).")
         if segments.get(list_id, 0) != count:
             add("hash_list_segments", list_id, "missing-row", f"hash list {list_id} has {segments.get(list_id, 0)} "
                 f"of its {count} sealed parts.")
