@@ -23,9 +23,9 @@ _SUBMISSION_PREFIX = b"submission."
 _DRAFT_MARKER = b'"draft_sha256":'  # storage.reports.DRAFT_DIGEST: a write of a report's sealed draft
 _PROFILE_MARKER = b'"profile_sha256":'  # storage.reports.PROFILE_DIGEST: a write of the sealed reporter profile
 _SUBMISSION_MARKER = b'"submission_sha256":'  # storage.submissions.SUBMISSION_DIGEST: a submission write
-_OUTCOMES_RECORDED = b'"outcome_sha256":{'  # storage.hashlists.OUTCOME_DIGEST as a map: the one-time record
-_SETTINGS_RECORDED = b'"settings_sha256":{'  # storage.hashlists.SETTINGS_DIGEST as a map: likewise
-_ITEM_MATCHED_END = b'"type":"item.matched"}'  # "type" is the last member of canonical JSON
+# "type" is the last member of canonical JSON: an entry's kind is told by its end, without a scan.
+_RECORDED_END = f'"type":"{EventType.REPORT_DRAFTS_RECORDED}"}}'.encode()
+_ITEM_MATCHED_END = f'"type":"{EventType.ITEM_MATCHED}"}}'.encode()
 _LIST_WRITES = {
     f'"type":"{kind}"}}'.encode(): kind
     for kind in (EventType.HASH_LIST_CREATED, EventType.HASH_LIST_SETTINGS_CHANGED, EventType.HASH_LIST_IMPORTED)
@@ -99,7 +99,7 @@ class LogReplay:
             self.profile_digest = note_profile(self.profile_digest, json.loads(plaintext))
         if _SUBMISSION_MARKER in plaintext:  # two per call to NCMEC: few next to the queue's entries
             note_digests(self.records.submission_digests, "submission_sha256", json.loads(plaintext))
-        if _OUTCOMES_RECORDED in plaintext or _SETTINGS_RECORDED in plaintext:  # the one-time record: rare
+        if plaintext.endswith(_RECORDED_END):  # the one-time record of a workspace from before
             self.records.note_recorded(json.loads(plaintext))
         start = plaintext.rfind(_TYPE_MARKER) + len(_TYPE_MARKER)
         kind = _RELEVANT.get(plaintext[start:-2])
@@ -176,7 +176,7 @@ def note_drafts(drafts: dict[str, str], event: dict[str, Any]) -> None:
 def note_digests(digests: dict[str, str], field: str, event: dict[str, Any]) -> None:
     """A row's write names its sealed content's digest in ``field``; a one-time record maps several rows to theirs.
 
-    The same shape as ``note_drafts``, for the rows recorded since (submissions, match outcomes).
+    The same shape as ``note_drafts``, for the rows recorded since (submissions).
     """
     digest = event["data"].get(field)
     if isinstance(digest, dict):
@@ -218,7 +218,7 @@ def logged_outcomes(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str | 
     for _, plaintext in plaintexts:
         if plaintext.endswith(_ITEM_MATCHED_END):
             records.feed(EventType.ITEM_MATCHED, plaintext)
-        elif _OUTCOMES_RECORDED in plaintext:
+        elif plaintext.endswith(_RECORDED_END):
             records.note_recorded(json.loads(plaintext))
     return {item: records.match_digests.get(item) for item, matched in records.matched.items() if matched}
 
@@ -230,7 +230,7 @@ def logged_list_settings(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, s
         kind = _LIST_WRITES.get(plaintext[plaintext.rfind(b'"type":') :])
         if kind is not None:
             records.feed(kind, plaintext)
-        elif _SETTINGS_RECORDED in plaintext:
+        elif plaintext.endswith(_RECORDED_END):
             records.note_recorded(json.loads(plaintext))
     return records.list_digests
 

@@ -24,7 +24,8 @@ compared with the rows, both ways:
   sealed outcome is the one that entry stored (``outcome_sha256``): an older copy, which could hide
   a match, is ``older-match``. Only such items are compared: an outcome without matches is rewritten
   without an entry when only its notes change, and an older no-match copy hides nothing. A matched
-  item whose entry has no digest (a workspace from before) is noted in ``unrecorded_outcomes``;
+  item whose entry has no digest (a workspace from before) is noted in ``unrecorded_outcomes`` and
+  recorded once at the next verified unlock;
 * ``submissions``: every row belongs to a report that ``submission.*`` entries name (its state is
   compared with the report's status by ``storage.reconciliation``); its sealed record is the one
   the log recorded last (``submission_sha256``: every write of the row logs it, and the row tag binds
@@ -140,7 +141,6 @@ class RecordReplay:
                 hold.ends_at = data.get("ends_at")
             elif kind is EventType.HOLD_RELEASED:
                 hold.released = True
-
 
     def note_recorded(self, event: dict[str, Any]) -> None:
         """The one-time ``report.drafts-recorded`` of a workspace from before: items' outcomes and lists' settings."""
