@@ -64,6 +64,7 @@ from desktop_app.core.services.submission_status import (
     status_of,
 )
 from desktop_app.core.services.workspace import Workspace
+from desktop_app.core.storage.log_replay import logged_submission_digest
 from desktop_app.core.storage.submissions import SUBMISSION_DIGEST, SubmissionStore, stored_submission_digest
 
 __all__ = ["SubmissionService", "SubmissionSettings", "status_of"]
@@ -151,12 +152,21 @@ class SubmissionService:
             record = self._store().load(reader.conn, report_id)
             logged = logged_submission(self._workspace.custody_log().events(reader.conn), report_id)
             stored = stored_submission_digest(reader.conn, report_id)
-        refuse_if_not_as_logged(logged, stored, report_id, doing)
+        refuse_if_not_as_logged(logged.digest, stored, report_id, doing)
         return record, logged
 
     def receipt(self, report_id: str) -> list[tuple[str, bytes]]:
-        """NCMEC's receipt for a filed report, as archived in the vault (none for a report not filed)."""
-        record, _ = self._as_logged(report_id, "No receipt is shown from it.")
+        """NCMEC's receipt for a filed report, as archived in the vault (none for a report not filed).
+
+        A row without a receipt is first held to the log (a lighter read than ``_as_logged``: digests
+        only): an older copy of the row, or none, would silently leave the receipt out of a bundle.
+        """
+        with self._workspace.db.read() as reader:
+            record = self._store().load(reader.conn, report_id)
+            if record is None or record.receipt_blob_id is None:
+                logged = logged_submission_digest(self._workspace.custody_log().plaintexts(reader.conn), report_id)
+                stored = stored_submission_digest(reader.conn, report_id)
+                refuse_if_not_as_logged(logged, stored, report_id, "NCMEC's receipt was not read.", row_needed=True)
         if record is None or record.receipt_blob_id is None:
             return []
         name = f"{record.receipt_kind or 'receipt'}-{record.ncmec_report_id}.xml"

@@ -63,13 +63,16 @@ def logged_submission(events: Iterable[LoggedEvent], report_id: str) -> LoggedSu
     return LoggedSubmission(state, ncmec, digest)
 
 
-def refuse_if_not_as_logged(logged: LoggedSubmission, stored: str | None, report_id: str, doing: str) -> None:
-    """``SubmissionNotAsLogged`` if the row's sealed record is not the one the log recorded last.
+def refuse_if_not_as_logged(
+    logged: str | None, stored: str | None, report_id: str, doing: str, *, row_needed: bool = False
+) -> None:
+    """``SubmissionNotAsLogged`` if the row's sealed record (``stored``) is not the one the log recorded last.
 
     A row the log records no digest for (written before digests, not yet recorded at a verified
-    unlock) is let through: there is nothing to compare with. No row is ``refuse_if_log_disagrees``'s.
+    unlock) is let through: there is nothing to compare with. No row at all is let through too
+    (``refuse_if_log_disagrees`` says whether it may be missing) unless ``row_needed``.
     """
-    if stored is None or logged.digest is None or stored == logged.digest:
+    if logged is None or stored == logged or (stored is None and not row_needed):
         return
     raise SubmissionNotAsLogged(
         f"{doing} The submission of report {report_id[:8]} in the database is not the version the custody log "

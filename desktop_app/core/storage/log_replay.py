@@ -209,6 +209,19 @@ def logged_profile(plaintexts: Iterable[tuple[int, bytes]]) -> str | None:
     return digest
 
 
+def logged_submission_digest(plaintexts: Iterable[tuple[int, bytes]], report_id: str) -> str | None:
+    """The SHA-256 of the report's sealed submission record the log recorded last (None: none), from the log alone.
+
+    Only the entries naming both a submission digest and the report are parsed.
+    """
+    digests: dict[str, str] = {}
+    key = report_id.encode()
+    for _, plaintext in plaintexts:
+        if _SUBMISSION_MARKER in plaintext and key in plaintext:
+            note_digests(digests, "submission_sha256", json.loads(plaintext))
+    return digests.get(report_id)
+
+
 def logged_outcomes(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str | None]:
     """Item -> the SHA-256 of the stored match outcome the log recorded last, from the log alone.
 

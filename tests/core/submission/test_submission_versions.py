@@ -109,6 +109,18 @@ def test_a_finished_submission_rolled_back_to_open_is_not_resumed_and_its_receip
     assert kinds.count(EventType.SUBMISSION_RECEIPT_ARCHIVED) == 1
 
 
+def test_a_receipt_is_not_silently_left_out_when_the_row_was_deleted(
+    workspace, items, reports, submissions, server, tmp_path
+):
+    """A bundle takes the receipt from ``receipt``: with the row gone it would leave it out without a word."""
+    report_id, _ = _waiting_then_finished(workspace, items, reports, submissions, server, tmp_path)
+    with closing(sqlite3.connect(workspace.db.path, isolation_level=None)) as conn:  # as an outsider would
+        conn.execute("DELETE FROM submissions WHERE report_id = ?", (report_id,))
+    with pytest.raises(SubmissionNotAsLogged, match="receipt was not read"):
+        submissions.receipt(report_id)
+    assert "missing-row" in _codes(workspace)
+
+
 def test_a_set_aside_decision_cannot_be_replayed_on_an_older_row_to_send_a_filed_report_again(
     workspace, items, reports, submissions, server, tmp_path
 ):
