@@ -53,6 +53,7 @@ from desktop_app.core.services.submission_log import (
     logged_submission,
     refuse_if_log_disagrees,
     refuse_if_not_as_logged,
+    submission_events,
 )
 from desktop_app.core.services.submission_run import SubmissionRun
 from desktop_app.core.services.submission_status import (
@@ -150,7 +151,8 @@ class SubmissionService:
         """
         with self._workspace.db.read() as reader:
             record = self._store().load(reader.conn, report_id)
-            logged = logged_submission(self._workspace.custody_log().events(reader.conn), report_id)
+            entries = submission_events(self._workspace.custody_log().plaintexts(reader.conn), report_id)
+            logged = logged_submission(entries, report_id)
             stored = stored_submission_digest(reader.conn, report_id)
         refuse_if_not_as_logged(logged.digest, stored, report_id, doing)
         return record, logged

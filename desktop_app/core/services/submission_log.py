@@ -12,16 +12,18 @@ the row must be that last version, not merely in an agreeing state: an older cop
 files to a report NCMEC already holds, hide its receipt, or let a decision reopen a filed report.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from desktop_app.core.domain.events import EventType
+from desktop_app.core.domain.events import CustodyEvent, EventType
 from desktop_app.core.errors import SubmissionNotAsLogged, SubmissionRefused
 from desktop_app.core.storage.custody_log import LoggedEvent
 from desktop_app.core.storage.submissions import SUBMISSION_DIGEST
 
 # States in which nothing is open at NCMEC under this report: a fresh submit is allowed.
 _SETTLED = ("draft", "retracted")
+_TYPE = b'"type":"'  # the last member of an entry's canonical JSON
+_READ = (b"submission.", str(EventType.REPORT_DRAFTS_RECORDED).encode())
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,17 @@ class LoggedSubmission:
     state: str | None  # None: the log holds no submission of the report
     ncmec_report_id: int | None
     digest: str | None = None  # SHA-256 of the sealed record written last (None: written before digests)
+
+
+def submission_events(plaintexts: Iterable[tuple[int, bytes]], report_id: str) -> Iterator[LoggedEvent]:
+    """The entries ``logged_submission`` reads about one report, parsed; the rest passed over unparsed.
+
+    A whole log's entries parsed cost several times its decryption; these are a handful.
+    """
+    key = report_id.encode()
+    for seq, plaintext in plaintexts:
+        if plaintext.startswith(_READ, plaintext.rfind(_TYPE) + len(_TYPE)) and key in plaintext:
+            yield LoggedEvent(seq, CustodyEvent.from_json(plaintext))
 
 
 def logged_submission(events: Iterable[LoggedEvent], report_id: str) -> LoggedSubmission:
