@@ -56,7 +56,7 @@ def _stored(e: CustodyEvent, n: _Namer) -> str:
 
 
 def _fingerprinted(data: Mapping[str, Any]) -> str:
-    """``report.drafts-recorded``: the saved reports, reporter profile, submissions and matches it records."""
+    """``report.drafts-recorded``: the reports, profile, submissions, matches and lists whose digests it records."""
     what = [plural(len(data["draft_sha256"]), "saved report")] if data.get("draft_sha256") else []
     what += ["the reporter profile"] if data.get("profile_sha256") else []
     what += [plural(len(data["submission_sha256"]), "submission")] if data.get("submission_sha256") else []
