@@ -112,6 +112,18 @@ class ProfileNotAsLogged(EvidenceDeskError):
     code = "profile-not-as-logged"
 
 
+class MatchesNotAsLogged(EvidenceDeskError):
+    """An item's stored hash-list matches are not the version the custody log recorded last (an older copy)."""
+
+    code = "matches-not-as-logged"
+
+
+class ListNotAsLogged(EvidenceDeskError):
+    """A hash list's stored settings are not the version the custody log recorded last (an older copy)."""
+
+    code = "list-not-as-logged"
+
+
 class LogIntegrityError(EvidenceDeskError):
     """The custody log failed verification; ``seq`` names the first bad entry when known."""
 
@@ -300,6 +312,12 @@ class SubmissionRefused(EvidenceDeskError):
     """A submission step that cannot start: the report has errors, is already at NCMEC, or needs a decision."""
 
     code = "submission-refused"
+
+
+class SubmissionNotAsLogged(SubmissionRefused):
+    """A submission's row is not the version the custody log saved last (an older copy was put back)."""
+
+    code = "submission-not-as-logged"
 
 
 class SubmissionFailed(EvidenceDeskError):

@@ -30,3 +30,25 @@ def test_the_fast_path_reads_what_json_reads(actor, kind, blob_id, new_blob, sou
     fast.feed(1, plaintext)
     parsed._apply(EventType.ITEM_ADDED, subject, data)  # what a full parse feeds it
     assert (fast.items, fast.sources, fast.blobs) == (parsed.items, parsed.sources, parsed.blobs)
+
+
+_MARKERS = st.sampled_from(['"outcome_sha256":"', '"matches":[]', ',"subject":"', '"type":"item.matched"}'])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    actor=st.one_of(_ANY, _MARKERS),
+    entries=st.lists(st.one_of(_ANY, _MARKERS), max_size=3),
+    digest=st.one_of(st.none(), _HEX.map(lambda h: h * 2)),
+    subject=_HEX,
+)
+def test_an_item_matched_entry_is_read_without_a_parse_as_a_parse_reads_it(actor, entries, digest, subject):
+    """An entry's matches come from list files (hostile input): their text must not pass for the digest."""
+    data: dict[str, object] = {"matches": [{"list_id": subject, "entry": e, "distance": 0} for e in entries]}
+    if digest is not None:
+        data["outcome_sha256"] = digest
+    plaintext = CustodyEvent(EventType.ITEM_MATCHED, actor, data, subject).to_json()
+    fast = LogReplay()
+    fast.feed(1, plaintext)
+    assert fast.records.matched == {subject: bool(entries)}
+    assert fast.records.match_digests == {subject: digest}

@@ -56,9 +56,13 @@ def _stored(e: CustodyEvent, n: _Namer) -> str:
 
 
 def _fingerprinted(data: Mapping[str, Any]) -> str:
-    """``report.drafts-recorded``: the saved reports and/or the reporter profile it records."""
+    """``report.drafts-recorded``: the reports, profile, submissions, matches and lists whose digests it records."""
     what = [plural(len(data["draft_sha256"]), "saved report")] if data.get("draft_sha256") else []
     what += ["the reporter profile"] if data.get("profile_sha256") else []
+    what += [plural(len(data["submission_sha256"]), "submission")] if data.get("submission_sha256") else []
+    outcomes = data.get("outcome_sha256")
+    what += [plural(len(outcomes), "item's matches", "items' matches")] if outcomes else []
+    what += [plural(len(data["settings_sha256"]), "hash list")] if data.get("settings_sha256") else []
     return f"Recorded the fingerprint of {' and '.join(what)}"
 
 

@@ -35,16 +35,22 @@ from desktop_app.core.domain.items import Item, ReviewState
 from desktop_app.core.hashlists.activity import list_activity, standings
 from desktop_app.core.hashlists.contents import merge
 from desktop_app.core.hashlists.errors import ListNotFound, ListSettingsInvalid, SuppressionReasonRequired
-from desktop_app.core.hashlists.export import hma_csv, plain_text
 from desktop_app.core.hashlists.guards import ListLimits
 from desktop_app.core.hashlists.matching import ItemHashes, LoadedList, Matcher
 from desktop_app.core.hashlists.read_lines import ReadOptions
 from desktop_app.core.hashlists.readers import read_list
 from desktop_app.core.platform.interpreter import release_gradually
 from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
+from desktop_app.core.services.hashlist_export import export_hashes
 from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.match_outcomes import (
+    check_lists_as_logged,
+    check_outcomes_as_logged,
+    with_suppressions,
+    write_outcomes,
+)
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.hashlists import HashListStore, now
+from desktop_app.core.storage.hashlists import SETTINGS_DIGEST, HashListStore, now
 
 MATCH_BATCH = 500
 
@@ -103,8 +109,8 @@ class HashListService:
         if any(s.name.casefold() == settings.name.casefold() for s, _ in self.lists()):
             raise ListSettingsInvalid(f"There is already a list called '{settings.name}'.")
         with self._workspace.db.write() as conn:
-            self._store.create(conn, settings)
-            data = {"name": settings.name, "source": source, "pdq_threshold": pdq_threshold}
+            data: dict[str, object] = {"name": settings.name, "source": source, "pdq_threshold": pdq_threshold}
+            data[SETTINGS_DIGEST] = self._store.create(conn, settings)
             self._workspace.append_event(conn, EventType.HASH_LIST_CREATED, data, settings.list_id)
         return settings
 
@@ -117,8 +123,8 @@ class HashListService:
         updated = replace(settings, **changes)  # type: ignore[arg-type]
         self._check(updated)
         with self._workspace.db.write() as conn:
-            self._store.save_settings(conn, updated, counts)
             data = {k: v for k, v in changes.items() if isinstance(v, str | int | bool)}
+            data[SETTINGS_DIGEST] = self._store.save_settings(conn, updated, counts)
             self._workspace.append_event(conn, EventType.HASH_LIST_SETTINGS_CHANGED, data, list_id)
         with self._lock:
             self._loaded.pop(list_id, None)
@@ -136,7 +142,8 @@ class HashListService:
 
         Nothing is written until the whole file was read; cancelling before then changes nothing.
         """
-        settings = next((s for s, _ in self.lists() if s.list_id == list_id), None)
+        # Written back with the new counts: a list put back from an older copy is refused, not carried on.
+        settings = next((s for s, _ in self._lists_as_logged("Nothing was imported.") if s.list_id == list_id), None)
         if settings is None:
             raise ListNotFound(f"There is no hash list {list_id}.")
         changes = yield from read_list(path, format, options, self._limits, cancel)
@@ -150,7 +157,7 @@ class HashListService:
             merged, stats = merge(contents, changes, generation + 1)
             store.save_contents(conn, list_id, merged, generation + 1)
             counts = merged.counts()
-            store.save_settings(conn, settings, counts)
+            digest = store.save_settings(conn, settings, counts)
             summary = ListImportSummary(
                 list_id,
                 settings.name,
@@ -189,7 +196,8 @@ class HashListService:
                     "column_mapping": dict(options.mapping) if options and format == ListFormat.CSV else {},
                 },
             )
-            self._workspace.append_event(conn, EventType.HASH_LIST_IMPORTED, record, list_id)
+            logged = {**record, SETTINGS_DIGEST: digest}
+            self._workspace.append_event(conn, EventType.HASH_LIST_IMPORTED, logged, list_id)
         with self._lock:
             self._loaded.pop(list_id, None)
         return summary
@@ -218,9 +226,19 @@ class HashListService:
 
     # -- matching ------------------------------------------------------------------------------
 
+    def _lists_as_logged(self, doing: str) -> list[tuple[HashList, ListCounts]]:
+        """``lists``, refusing one whose settings are not the version the log recorded last (``ListNotAsLogged``)."""
+        with self._workspace.db.read() as reader:
+            check_lists_as_logged(self._workspace, reader.conn, doing)
+            return self._store.lists(reader.conn)
+
     def matcher(self) -> Matcher:
-        """Every enabled list, indexed in memory (built on first use after an unlock or a change)."""
-        lists = self.lists()
+        """Every enabled list, indexed in memory (built on first use after an unlock or a change).
+
+        A list whose settings were put back from an older copy (switched off, another PDQ threshold)
+        would hide matches: such a list is refused (``ListNotAsLogged``) and nothing is matched.
+        """
+        lists = self._lists_as_logged("Nothing was matched.")
         with self._lock:
             for stale in set(self._loaded) - {s.list_id for s, _ in lists}:
                 del self._loaded[stale]
@@ -267,21 +285,7 @@ class HashListService:
             matched += sum(1 for o in outcomes if o.matches)
             if fresh:
                 with self._workspace.db.write() as conn:
-                    store.save_outcomes(conn, fresh)
-                    for outcome in fresh:
-                        if outcome.matches or before.get(outcome.item_id, MatchOutcome("", ())).matches:
-                            data = {
-                                "matches": [
-                                    {
-                                        "list_id": m.list_id,
-                                        "algorithm": str(m.algorithm),
-                                        "entry": m.entry,
-                                        "distance": m.distance,
-                                    }
-                                    for m in outcome.matches
-                                ]
-                            }
-                            self._workspace.append_event(conn, EventType.ITEM_MATCHED, data, outcome.item_id)
+                    write_outcomes(self._workspace, store, conn, fresh, before)
                 changed += len(fresh)
             yield Progress(start + len(batch), len(items), "matching")
         summary = MatchRunSummary(len(items), matched, changed)
@@ -295,24 +299,19 @@ class HashListService:
             matched = self._store.outcome_times(reader.conn)
         return [item.item_id for item in self._items.list_items() if item.item_id not in matched]
 
-    def outcomes(self, item_ids: Sequence[str] | None = None) -> dict[str, MatchOutcome]:
-        """Stored matches with suppressions applied (what the queue and the details show)."""
+    def outcomes(self, item_ids: Sequence[str] | None = None, *, as_logged: bool = False) -> dict[str, MatchOutcome]:
+        """Stored matches with suppressions applied (what the queue and the details show).
+
+        ``as_logged`` (the matches a report records): ``MatchesNotAsLogged`` if an item's stored
+        outcome is not the version the log recorded last (``services.match_outcomes``).
+        """
         store = self._store
         with self._workspace.db.read() as reader:
+            if as_logged and item_ids:
+                check_outcomes_as_logged(self._workspace, reader.conn, item_ids)
             stored = store.outcomes(reader.conn, None if item_ids is None else list(item_ids))
             everywhere, per_item = store.suppressions(reader.conn)
-        if not everywhere and not per_item:
-            return stored
-        shown = {}
-        for item_id, outcome in stored.items():
-            kept = tuple(
-                m
-                for m in outcome.matches
-                if (index := store.entry_index(m.entry_key)) not in everywhere and (item_id, index) not in per_item
-            )
-            shown[item_id] = replace(outcome, matches=kept)
-        release_gradually(stored)
-        return shown
+        return with_suppressions(store, stored, everywhere, per_item)
 
     def standings(self, item_id: str) -> tuple[list[MatchStanding], tuple[str, ...]]:
         """Every stored match of an item, each with whether it counts (and why not), and the outcome's notes."""
@@ -382,30 +381,6 @@ class HashListService:
     def export_confirmed(
         self, path: str | os.PathLike[str], format: ListFormat, algorithm: Algorithm | None = None
     ) -> int:
-        """Write the hashes of reported items as an HMA CSV or plain text; returns how many hashes.
-
-        The file is written next to its final name and renamed into place, so a crash leaves no
-        half-written list.
-        """
+        """Write the hashes of reported items as an HMA CSV or plain text; returns how many hashes."""
         reported = [item for item in self._items.list_items() if item.state == ReviewState.REPORTED]
-        if format == ListFormat.HMA_CSV:
-            text = hma_csv(reported)
-        elif format == ListFormat.TEXT and algorithm is not None:
-            text = plain_text(reported, algorithm)
-        else:
-            raise ListSettingsInvalid("Export as hma-csv, or as text with an algorithm (md5, sha1, sha256, pdq).")
-        count = text.count("\n") - (1 if format == ListFormat.HMA_CSV else 0)
-        target = Path(path)
-        partial = target.with_name(target.name + ".partial")
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, target)
-        data = {
-            "format": str(format),
-            "algorithm": str(algorithm or ""),
-            "hashes": count,
-            "items": len(reported),
-            "file_name": target.name,
-            "sha256": hashlib.sha256(text.encode()).hexdigest(),
-        }
-        self._workspace.record(EventType.HASH_LIST_EXPORTED, data)
-        return count
+        return export_hashes(self._workspace, reported, path, format, algorithm)

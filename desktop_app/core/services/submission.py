@@ -48,7 +48,13 @@ from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.practice import PracticeEndpoint
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.submission_calls import SubmissionSettings
-from desktop_app.core.services.submission_log import logged_submission, refuse_if_log_disagrees
+from desktop_app.core.services.submission_log import (
+    LoggedSubmission,
+    logged_submission,
+    refuse_if_log_disagrees,
+    refuse_if_not_as_logged,
+    submission_events,
+)
 from desktop_app.core.services.submission_run import SubmissionRun
 from desktop_app.core.services.submission_status import (
     UNKNOWN_SUBMIT_REFUSAL,
@@ -59,7 +65,8 @@ from desktop_app.core.services.submission_status import (
     status_of,
 )
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.submissions import SubmissionStore
+from desktop_app.core.storage.log_replay import logged_submission_digest
+from desktop_app.core.storage.submissions import SUBMISSION_DIGEST, SubmissionStore, stored_submission_digest
 
 __all__ = ["SubmissionService", "SubmissionSettings", "status_of"]
 SubmissionGenerator = Generator[SubmissionProgress, None, SubmissionStatus]
@@ -136,9 +143,32 @@ class SubmissionService:
             return SubmissionStatus(report_id, SubmissionState.DRAFT, None, None, (), None, None, None, None, None)
         return status_of(record)
 
+    def _as_logged(self, report_id: str, doing: str) -> tuple[SubmissionRecord | None, LoggedSubmission]:
+        """The report's submission row and the log's account of it, read together.
+
+        ``SubmissionNotAsLogged`` (``doing`` says what did not happen) if the row is not the version
+        the log saved last: whatever acts on a row acts on this one.
+        """
+        with self._workspace.db.read() as reader:
+            record = self._store().load(reader.conn, report_id)
+            entries = submission_events(self._workspace.custody_log().plaintexts(reader.conn), report_id)
+            logged = logged_submission(entries, report_id)
+            stored = stored_submission_digest(reader.conn, report_id)
+        refuse_if_not_as_logged(logged.digest, stored, report_id, doing)
+        return record, logged
+
     def receipt(self, report_id: str) -> list[tuple[str, bytes]]:
-        """NCMEC's receipt for a filed report, as archived in the vault (none for a report not filed)."""
-        record = self._record(report_id)
+        """NCMEC's receipt for a filed report, as archived in the vault (none for a report not filed).
+
+        A row without a receipt is first held to the log (a lighter read than ``_as_logged``: digests
+        only): an older copy of the row, or none, would silently leave the receipt out of a bundle.
+        """
+        with self._workspace.db.read() as reader:
+            record = self._store().load(reader.conn, report_id)
+            if record is None or record.receipt_blob_id is None:
+                logged = logged_submission_digest(self._workspace.custody_log().plaintexts(reader.conn), report_id)
+                stored = stored_submission_digest(reader.conn, report_id)
+                refuse_if_not_as_logged(logged, stored, report_id, "NCMEC's receipt was not read.", row_needed=True)
         if record is None or record.receipt_blob_id is None:
             return []
         name = f"{record.receipt_kind or 'receipt'}-{record.ncmec_report_id}.xml"
@@ -158,7 +188,7 @@ class SubmissionService:
 
     def plan(self, report_id: str, environment: Environment) -> SubmissionPlan:
         """What ``submit`` would send where; ``ReportHasErrors``/``SubmissionRefused`` if it would not start."""
-        previous = self._record(report_id)
+        previous, _ = self._as_logged(report_id, "Nothing would be sent.")
         if previous is not None:
             refuse_resend(previous)
         draft, files = self._prepare(report_id)
@@ -177,11 +207,10 @@ class SubmissionService:
     def submit(self, report_id: str, environment: Environment, cancel: CancelToken) -> SubmissionGenerator:
         """Send a report: open it at NCMEC, add its files, finish it. Returns where it stands."""
         with self._claim(report_id):
-            previous = self._record(report_id)
+            # The row could have been rolled back (refused first) or deleted: the log must agree before /submit.
+            previous, logged = self._as_logged(report_id, "Nothing was sent.")
             if previous is not None:
                 refuse_resend(previous)
-            # The row could have been deleted or rolled back: the custody log must agree before /submit.
-            logged = logged_submission(self._workspace.events(), report_id)
             refuse_if_log_disagrees(logged, str(previous.state) if previous is not None else None, report_id)
             draft, files = self._prepare(report_id)
             url, credentials = self._connection(environment)
@@ -201,7 +230,7 @@ class SubmissionService:
     def resume(self, report_id: str, cancel: CancelToken) -> SubmissionGenerator:
         """Carry an interrupted submission on: upload what is missing, then finish (or settle a restart)."""
         with self._claim(report_id):
-            record = self._require(report_id)
+            record = self._require(report_id, "Nothing was sent.")
             if record.state not in UNSETTLED and not afresh_interrupted(record):
                 raise SubmissionRefused(f"Report {report_id[:8]} is {record.state.label.lower()}: nothing to resume.")
             if record.unknown_submit or (record.ncmec_report_id is None and record.state != SubmissionState.SUBMITTING):
@@ -214,7 +243,7 @@ class SubmissionService:
     def retract(self, report_id: str, cancel: CancelToken) -> SubmissionGenerator:
         """Withdraw a report that is open at NCMEC (the reviewer's decision)."""
         with self._claim(report_id):
-            record = self._require(report_id)
+            record = self._require(report_id, "Nothing was sent.")
             if record.state not in UNSETTLED or record.ncmec_report_id is None:
                 if record.unknown_submit:
                     raise SubmissionRefused(
@@ -238,7 +267,7 @@ class SubmissionService:
         discards it 24 hours after it was opened. The decision is logged with that explanation.
         """
         with self._claim(report_id):
-            record = self._require(report_id)
+            record = self._require(report_id, "Nothing was decided.")
             if not record.unknown_submit:
                 raise SubmissionRefused(f"Report {report_id[:8]} has no submission of unknown outcome to settle.")
             moment = self._now()
@@ -258,8 +287,8 @@ class SubmissionService:
             record.message = "Set aside by the reviewer: the earlier attempt's outcome stays unknown."
             record.advice = "Submit the report again."
             with self._workspace.db.write() as conn:
-                self._store().save(conn, record, moment)
                 data = {"decision": "send-again-after-unknown-submit", "attempt": record.attempt}
+                data[SUBMISSION_DIGEST] = self._store().save(conn, record, moment)
                 self._workspace.append_event(conn, EventType.SUBMISSION_DECISION, data, report_id)
             return status_of(record)
 
@@ -308,13 +337,13 @@ class SubmissionService:
         record.message = f"Practice report {record.ncmec_report_id} was on a practice server that has stopped."
         record.advice = "Submit the report again to practise the whole flow."
         with self._workspace.db.write() as conn:
-            self._store().save(conn, record, moment)
             data = {"from": str(before), "to": str(record.state), "reason": "practice-server-gone"}
+            data[SUBMISSION_DIGEST] = self._store().save(conn, record, moment)
             self._workspace.append_event(conn, EventType.SUBMISSION_STATE_CHANGED, data, record.report_id)
         return True
 
-    def _require(self, report_id: str) -> SubmissionRecord:
-        record = self._record(report_id)
+    def _require(self, report_id: str, doing: str) -> SubmissionRecord:
+        record, _ = self._as_logged(report_id, doing)
         if record is None:
             self._reports.load(report_id)
             raise SubmissionRefused(f"Report {report_id[:8]} was never submitted.")

@@ -23,7 +23,7 @@ from desktop_app.core.services.report_figures import report_figures
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.items import ItemStore
 from desktop_app.core.storage.reports import DRAFT_DIGEST, ReportStore
-from desktop_app.core.storage.submissions import HOLD_BASIS, SubmissionStore
+from desktop_app.core.storage.submissions import HOLD_BASIS, SUBMISSION_DIGEST, SubmissionStore
 from desktop_app.core.storage.vault import StoredBlob
 
 
@@ -61,8 +61,8 @@ def archive_receipt(
         record.advice = None
         if listed_file_ids and sorted(listed_file_ids) != sorted(ours):
             record.message += f" NCMEC lists {len(listed_file_ids)} files where {len(ours)} were uploaded."
-        store.save(conn, record, moment)
         receipt = {
+            SUBMISSION_DIGEST: store.save(conn, record, moment),
             "ncmec_report_id": record.ncmec_report_id,
             "file_ids": file_ids,
             "receipt_sha256": hashlib.sha256(body).hexdigest(),

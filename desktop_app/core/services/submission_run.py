@@ -33,6 +33,7 @@ from desktop_app.core.services.submission_calls import (
 from desktop_app.core.services.submission_steps import GONE, SubmissionSteps
 
 _ENDED = (SubmissionState.FINISHED, SubmissionState.RETRACTED)
+_FIX = "Fix the report and submit it again."
 
 
 class SubmissionRun(SubmissionSteps):
@@ -272,11 +273,14 @@ class SubmissionRun(SubmissionSteps):
         else:
             self._needs_decision(f"The report could not be finished yet. {result.message}")
 
-    def _retract(self, reason: str, outcome: str, afresh: bool = False) -> Generator[SubmissionProgress, None, bool]:
+    def _retract(
+        self, reason: str, outcome: str, afresh: bool = False, told: tuple[str, str] | None = None
+    ) -> Generator[SubmissionProgress, None, bool]:
         """``/retract``; True once NCMEC no longer holds the report open.
 
         ``afresh``: the withdrawal is to send the report again, so the record goes back to a draft
-        of a new attempt in the same write that records the withdrawal.
+        of a new attempt in the same write that records the withdrawal. ``told``: the message and
+        advice a withdrawn report shows instead of the plain one (written with the withdrawal).
         """
         record = self.record
         report_id = record.ncmec_report_id
@@ -300,7 +304,8 @@ class SubmissionRun(SubmissionSteps):
                     SubmissionState.DRAFT, f"NCMEC report {report_id} was withdrawn to send it afresh: {reason}."
                 )
             else:
-                self._set_state(SubmissionState.RETRACTED, f"NCMEC report {report_id} was withdrawn: {reason}.")
+                message, advice = told or (f"NCMEC report {report_id} was withdrawn: {reason}.", "")
+                self._set_state(SubmissionState.RETRACTED, message, advice)
             return True
         if result.code == 5102:
             self._finalize(result.response.body if result.response else b"", "already-finished", result.response)
@@ -328,8 +333,9 @@ class SubmissionRun(SubmissionSteps):
                 f"{self._restarts} times already"
             )
             return False
+        # Written with the withdrawal's own write-ahead entry (a crash before it leaves the uncertain
+        # file or the interrupted step that brought us here, so a resume decides the same again).
         record.restart_pending = True
-        self._save()
         if not (yield from self._retract(reason, "withdrawn-to-send-afresh", afresh=True)):
             return False
         self._restarts += 1
@@ -347,10 +353,8 @@ class SubmissionRun(SubmissionSteps):
                 result.advice,
             )
             return False
-        if (yield from self._retract(why, "withdrawn-after-refusal")):
-            record.message = f"{why} NCMEC report {record.ncmec_report_id} was withdrawn."
-            record.advice = result.advice or "Fix the report and submit it again."
-            self._save()
+        withdrawn = f"{why} NCMEC report {record.ncmec_report_id} was withdrawn."
+        yield from self._retract(why, "withdrawn-after-refusal", told=(withdrawn, result.advice or _FIX))
         return False
 
 

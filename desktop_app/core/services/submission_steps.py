@@ -39,7 +39,7 @@ from desktop_app.core.services.submission_progress import StepBoard
 from desktop_app.core.services.submission_receipt import archive_receipt
 from desktop_app.core.services.submission_status import status_of
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.submissions import SubmissionStore
+from desktop_app.core.storage.submissions import SUBMISSION_DIGEST, SubmissionStore
 
 GONE = (5001, 5101)  # NCMEC no longer holds the report (unknown, retracted or discarded)
 
@@ -91,13 +91,14 @@ class SubmissionSteps:
 
     # -- persistence ----------------------------------------------------------------------------
 
-    def _save(self, kind: EventType | None = None, data: dict[str, Any] | None = None) -> None:
+    def _save(self, kind: EventType, data: dict[str, Any]) -> None:
+        """Write the record with its custody entry, which names the stored row's digest (every write logs one)."""
         with self._workspace.db.write() as conn:
             store = SubmissionStore(self._workspace.fields())
-            store.save(conn, self.record, self._now(), with_draft=not self._draft_saved)
+            digest = store.save(conn, self.record, self._now(), with_draft=not self._draft_saved)
             self._draft_saved = True
-            if kind is not None:
-                self._workspace.append_event(conn, kind, self._event(data or {}), self.record.report_id)
+            data = {**self._event(data), SUBMISSION_DIGEST: digest}
+            self._workspace.append_event(conn, kind, data, self.record.report_id)
 
     def _event(self, data: dict[str, Any]) -> dict[str, Any]:
         base = {

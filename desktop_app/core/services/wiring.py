@@ -6,6 +6,7 @@ every report check, the same decoder hook when one is given.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from desktop_app.core.cybertipline.endpoint import CredentialStore
 from desktop_app.core.intake.analysis import Analyse
@@ -60,7 +61,10 @@ def build_services(
     # Once the workspace has fetched NCMEC's schema, every report check includes it.
     hashlists = HashListService(workspace, items)
     # Items sent to a report carry their hash-list matches (what an unviewed, matched file means).
-    reports = ReportService(workspace, items, xsd=cybertipline.current_xsd, matches=hashlists.outcomes)
+    # Held to the version the log recorded last: a rolled-back outcome could hide a match (MatchesNotAsLogged).
+    reports = ReportService(
+        workspace, items, xsd=cybertipline.current_xsd, matches=partial(hashlists.outcomes, as_logged=True)
+    )
     credentials = cybertipline.credentials
     practice = PracticeEndpoint(xsd=lambda: _cached_xsd(workspace))
     submissions = SubmissionService(workspace, reports, items, credentials, practice)

@@ -6,7 +6,7 @@ verification has passed, and rows from before row tags are tagged at the same mo
 """
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from desktop_app.core.domain.events import EventType
@@ -14,8 +14,10 @@ from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.services.workspace_context import WorkspaceContext
 from desktop_app.core.services.workspace_custody import WorkspaceCustody
 from desktop_app.core.storage import vault as vault_module
+from desktop_app.core.storage.hashlists import OUTCOME_DIGEST, SETTINGS_DIGEST
 from desktop_app.core.storage.reports import DRAFT_DIGEST, PROFILE_DIGEST, draft_digest, stored_profile_digest
 from desktop_app.core.storage.row_tags import bind_new_tables
+from desktop_app.core.storage.submissions import SUBMISSION_DIGEST
 from desktop_app.core.storage.vault import EvidenceVault, StoredBlob, SweepReport, VaultKeys, VaultVerification
 
 
@@ -87,24 +89,39 @@ class WorkspaceVault:
         self._record_drafts(conn)
 
     def _record_drafts(self, conn: sqlite3.Connection) -> None:
-        """Once, for reports (and the reporter profile) last saved before saves logged their digest: record it now.
+        """Once, for rows last written before writes logged their digest: record it now.
 
-        The verification that just passed vouches for these rows; from here on an older copy of one
-        (its row tag still valid) no longer matches the log (``storage.reconciliation``). One
-        ``report.drafts-recorded`` entry covers both: the profile is the draft new reports start from.
+        Reports, the reporter profile, submissions, matched items' outcomes and lists' settings. The
+        verification that just passed vouches for these rows; from here on an older copy of one (its
+        row tag still valid) no longer matches the log (``storage.reconciliation``). One
+        ``report.drafts-recorded`` entry covers them all.
         """
         reconciliation = self._custody.reconciliation
         if reconciliation is None:
             return
-        unrecorded = reconciliation.unrecorded_drafts
         data: dict[str, object] = {}
-        if unrecorded:
-            marks = ", ".join("?" * len(unrecorded))
-            rows = conn.execute(f"SELECT report_id, draft_ct FROM reports WHERE report_id IN ({marks})", unrecorded)
-            digests = {str(report_id): draft_digest(sealed) for report_id, sealed in rows}
-            if digests:
-                data[DRAFT_DIGEST] = dict(sorted(digests.items()))
+        if drafts := _digests(conn, "reports", "draft_ct", reconciliation.unrecorded_drafts):
+            data[DRAFT_DIGEST] = drafts
         if reconciliation.unrecorded_profile and (profile := stored_profile_digest(conn)) is not None:
             data[PROFILE_DIGEST] = profile
+        if submissions := _digests(conn, "submissions", "record_ct", reconciliation.unrecorded_submissions):
+            data[SUBMISSION_DIGEST] = submissions
+        if outcomes := _digests(conn, "item_matches", "outcome_ct", reconciliation.unrecorded_outcomes, "item_id"):
+            data[OUTCOME_DIGEST] = outcomes
+        if settings := _digests(conn, "hash_lists", "settings_ct", reconciliation.unrecorded_lists, "list_id"):
+            data[SETTINGS_DIGEST] = settings
         if data:
             self._custody.append(conn, EventType.REPORT_DRAFTS_RECORDED, data)
+
+
+def _digests(
+    conn: sqlite3.Connection, table: str, column: str, row_ids: Sequence[str], key: str = "report_id"
+) -> dict[str, str]:
+    """Row id -> the SHA-256 of the row's sealed ``column`` in ``table`` (rows that exist), sorted."""
+    found: dict[str, str] = {}
+    for start in range(0, len(row_ids), 500):  # SQLite's limit on bound values
+        chunk = row_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = conn.execute(f"SELECT {key}, {column} FROM {table} WHERE {key} IN ({marks})", chunk)
+        found.update((str(row_id), draft_digest(sealed)) for row_id, sealed in rows)
+    return dict(sorted(found.items()))

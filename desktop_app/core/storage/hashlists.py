@@ -15,9 +15,14 @@ from desktop_app.core.domain.hashlists import Algorithm, HashList, ListCounts, M
 from desktop_app.core.hashlists.contents import ListContents, from_segments, to_segments
 from desktop_app.core.platform.interpreter import release_gradually
 from desktop_app.core.storage.fields import FieldCipher, FieldDamaged
+from desktop_app.core.storage.reports import draft_digest
 from desktop_app.core.storage.row_tags import all_children_values
 
 ENTRY_INDEX_KIND = "hash-list-entry"
+# The custody log's field naming the sealed outcome (``outcome_ct``) a write stored: each seal is
+# fresh, so its SHA-256 names one version of the row (docs/row-binding.md).
+OUTCOME_DIGEST = "outcome_sha256"
+SETTINGS_DIGEST = "settings_sha256"  # likewise for a list's sealed settings (``settings_ct``)
 # row_tags.BOUND of the tables read whole, in its order
 _LIST_COLUMNS = "list_id, created_at, updated_at, generation, segments, settings_ct"
 _SUPPRESSION_COLUMNS = "suppression_id, created_at, item_id, entry_index, detail_ct"
@@ -60,22 +65,26 @@ class HashListStore:
         data = {**asdict(settings), "counts": {"active": counts.active, "deleted": counts.deleted}}
         return self._fields.seal_json("hash_lists", "settings_ct", settings.list_id, data)
 
-    def create(self, conn: sqlite3.Connection, settings: HashList) -> None:
-        """A new, empty list."""
+    def create(self, conn: sqlite3.Connection, settings: HashList) -> str:
+        """A new, empty list; the stored settings' digest, for the custody event (``SETTINGS_DIGEST``)."""
+        sealed = self._settings_ct(settings, ListCounts())
         conn.execute(
             "INSERT INTO hash_lists (list_id, created_at, updated_at, generation, segments, settings_ct)"
             " VALUES (?, ?, ?, 0, 0, ?)",
-            (settings.list_id, settings.created_at, settings.created_at, self._settings_ct(settings, ListCounts())),
+            (settings.list_id, settings.created_at, settings.created_at, sealed),
         )
         self._rows.retag(conn, "hash_lists", settings.list_id)  # storage.row_tags
+        return draft_digest(sealed)
 
-    def save_settings(self, conn: sqlite3.Connection, settings: HashList, counts: ListCounts) -> None:
-        """Replace a list's settings (and the counts shown without decrypting the contents)."""
+    def save_settings(self, conn: sqlite3.Connection, settings: HashList, counts: ListCounts) -> str:
+        """Replace a list's settings (and the counts shown without decrypting the contents); their digest."""
+        sealed = self._settings_ct(settings, counts)
         with self._rows.write(conn, "hash_lists", settings.list_id):
             conn.execute(
                 "UPDATE hash_lists SET settings_ct = ?, updated_at = ? WHERE list_id = ?",
-                (self._settings_ct(settings, counts), now(), settings.list_id),
+                (sealed, now(), settings.list_id),
             )
+        return draft_digest(sealed)
 
     def lists(self, conn: sqlite3.Connection) -> list[tuple[HashList, ListCounts]]:
         """Every list with its stored counts, oldest first."""
@@ -202,8 +211,8 @@ class HashListStore:
 
     # -- matches -------------------------------------------------------------------------------
 
-    def save_outcomes(self, conn: sqlite3.Connection, outcomes: list[MatchOutcome]) -> None:
-        """Replace the stored match outcome of each item."""
+    def save_outcomes(self, conn: sqlite3.Connection, outcomes: list[MatchOutcome]) -> dict[str, str]:
+        """Replace the stored match outcome of each item; item -> the stored outcome's digest (``OUTCOME_DIGEST``)."""
         stamp = now()
         rows = []
         for o in outcomes:  # a whole row replaced: nothing of an edited row survives to be re-tagged
@@ -213,6 +222,7 @@ class HashListStore:
         conn.executemany(
             "INSERT OR REPLACE INTO item_matches (item_id, matched_at, outcome_ct, row_tag) VALUES (?, ?, ?, ?)", rows
         )
+        return {item_id: draft_digest(sealed) for item_id, _, sealed, _ in rows}
 
     def outcomes(self, conn: sqlite3.Connection, item_ids: list[str] | None = None) -> dict[str, MatchOutcome]:
         """Stored outcomes, of the given items or of all."""

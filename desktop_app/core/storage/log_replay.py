@@ -22,6 +22,14 @@ _TO_MARKER = b'"to":"'
 _SUBMISSION_PREFIX = b"submission."
 _DRAFT_MARKER = b'"draft_sha256":'  # storage.reports.DRAFT_DIGEST: a write of a report's sealed draft
 _PROFILE_MARKER = b'"profile_sha256":'  # storage.reports.PROFILE_DIGEST: a write of the sealed reporter profile
+_SUBMISSION_MARKER = b'"submission_sha256":'  # storage.submissions.SUBMISSION_DIGEST: a submission write
+# "type" is the last member of canonical JSON: an entry's kind is told by its end, without a scan.
+_RECORDED_END = f'"type":"{EventType.REPORT_DRAFTS_RECORDED}"}}'.encode()
+_ITEM_MATCHED_END = f'"type":"{EventType.ITEM_MATCHED}"}}'.encode()
+_LIST_WRITES = {
+    f'"type":"{kind}"}}'.encode(): kind
+    for kind in (EventType.HASH_LIST_CREATED, EventType.HASH_LIST_SETTINGS_CHANGED, EventType.HASH_LIST_IMPORTED)
+}
 _RELEVANT = {
     str(kind).encode(): kind
     for kind in (
@@ -89,6 +97,10 @@ class LogReplay:
             note_drafts(self.drafts, json.loads(plaintext))
         if _PROFILE_MARKER in plaintext:  # profile saves: rarer still
             self.profile_digest = note_profile(self.profile_digest, json.loads(plaintext))
+        if _SUBMISSION_MARKER in plaintext:  # two per call to NCMEC: few next to the queue's entries
+            note_digests(self.records.submission_digests, "submission_sha256", json.loads(plaintext))
+        if plaintext.endswith(_RECORDED_END):  # the one-time record of a workspace from before
+            self.records.note_recorded(json.loads(plaintext))
         start = plaintext.rfind(_TYPE_MARKER) + len(_TYPE_MARKER)
         kind = _RELEVANT.get(plaintext[start:-2])
         if kind is None:
@@ -161,6 +173,18 @@ def note_drafts(drafts: dict[str, str], event: dict[str, Any]) -> None:
         drafts[event["subject"]] = digest
 
 
+def note_digests(digests: dict[str, str], field: str, event: dict[str, Any]) -> None:
+    """A row's write names its sealed content's digest in ``field``; a one-time record maps several rows to theirs.
+
+    The same shape as ``note_drafts``, for the rows recorded since (submissions).
+    """
+    digest = event["data"].get(field)
+    if isinstance(digest, dict):
+        digests.update({str(k): str(v) for k, v in digest.items()})
+    elif isinstance(digest, str) and event.get("subject"):
+        digests[event["subject"]] = digest
+
+
 def logged_drafts(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str]:
     """Report id -> the SHA-256 of the sealed draft the log recorded last, from the log alone."""
     drafts: dict[str, str] = {}
@@ -183,6 +207,45 @@ def logged_profile(plaintexts: Iterable[tuple[int, bytes]]) -> str | None:
         if _PROFILE_MARKER in plaintext:
             digest = note_profile(digest, json.loads(plaintext))
     return digest
+
+
+def logged_submission_digest(plaintexts: Iterable[tuple[int, bytes]], report_id: str) -> str | None:
+    """The SHA-256 of the report's sealed submission record the log recorded last (None: none), from the log alone.
+
+    Only the entries naming both a submission digest and the report are parsed.
+    """
+    digests: dict[str, str] = {}
+    key = report_id.encode()
+    for _, plaintext in plaintexts:
+        if _SUBMISSION_MARKER in plaintext and key in plaintext:
+            note_digests(digests, "submission_sha256", json.loads(plaintext))
+    return digests.get(report_id)
+
+
+def logged_outcomes(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str | None]:
+    """Item -> the SHA-256 of the stored match outcome the log recorded last, from the log alone.
+
+    Only items whose latest ``item.matched`` listed matches (None: no digest recorded for it yet).
+    """
+    records = RecordReplay()
+    for _, plaintext in plaintexts:
+        if plaintext.endswith(_ITEM_MATCHED_END):
+            records.feed(EventType.ITEM_MATCHED, plaintext)
+        elif plaintext.endswith(_RECORDED_END):
+            records.note_recorded(json.loads(plaintext))
+    return {item: records.match_digests.get(item) for item, matched in records.matched.items() if matched}
+
+
+def logged_list_settings(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str | None]:
+    """List -> the SHA-256 of the sealed settings the log recorded last (None: none recorded), from the log alone."""
+    records = RecordReplay()
+    for _, plaintext in plaintexts:
+        kind = _LIST_WRITES.get(plaintext[plaintext.rfind(b'"type":') :])
+        if kind is not None:
+            records.feed(kind, plaintext)
+        elif plaintext.endswith(_RECORDED_END):
+            records.note_recorded(json.loads(plaintext))
+    return records.list_digests
 
 
 def replay_log(conn: sqlite3.Connection, log: CustodyLog) -> LogReplay:

@@ -69,6 +69,9 @@ class Reconciliation:
     recovery_slot_sha256: str | None = None  # the recovery slot the log last recorded (storage.recovery_slot)
     unrecorded_drafts: tuple[str, ...] = ()  # reports whose sealed draft no entry names (a workspace from before)
     unrecorded_profile: bool = False  # the reporter profile exists and no entry names its digest (likewise)
+    unrecorded_submissions: tuple[str, ...] = ()  # reports whose submission row no entry names (likewise)
+    unrecorded_outcomes: tuple[str, ...] = ()  # matched items whose stored outcome no entry names (likewise)
+    unrecorded_lists: tuple[str, ...] = ()  # hash lists whose sealed settings no entry names (likewise)
 
     @property
     def ok(self) -> bool:
@@ -140,6 +143,9 @@ def reconcile(conn: sqlite3.Connection, expected: LogReplay, tags: RowTags) -> R
         expected.recovery_slot,
         tuple(expected.unrecorded_drafts),
         expected.unrecorded_profile,
+        tuple(expected.records.unrecorded_submissions),
+        tuple(expected.records.unrecorded_outcomes),
+        tuple(expected.records.unrecorded_lists),
     )
 
 

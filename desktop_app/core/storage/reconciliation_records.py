@@ -13,17 +13,29 @@ compared with the rows, both ways:
 * ``item_destructions``: one row per ``item.destroyed``, and no other;
 * ``followups``: as many per report as ``followup.recorded`` entries name it;
 * ``hash_lists``: one per ``hash-list.created``; its generation is the one the last
-  ``hash-list.imported`` recorded (0 before any); it has as many segments as its row says;
+  ``hash-list.imported`` recorded (0 before any); it has as many segments as its row says; its
+  sealed settings are the ones the latest ``hash-list.created`` / ``.settings-changed`` /
+  ``.imported`` stored (``settings_sha256``), else ``older-settings`` (none recorded: noted in
+  ``unrecorded_lists``, recorded once at the next verified unlock);
 * ``hash_list_imports``: as many per list as ``hash-list.imported`` entries;
 * ``hash_suppressions``: as many per item (or workspace-wide) as ``item.match-rejected`` /
   ``hash-list.entry-suppressed`` entries;
-* ``item_matches``: every item whose latest ``item.matched`` listed matches has its row;
+* ``item_matches``: every item whose latest ``item.matched`` listed matches has its row, and its
+  sealed outcome is the one that entry stored (``outcome_sha256``): an older copy, which could hide
+  a match, is ``older-match``. Only such items are compared: an outcome without matches is rewritten
+  without an entry when only its notes change, and an older no-match copy hides nothing. A matched
+  item whose entry has no digest (a workspace from before) is noted in ``unrecorded_outcomes`` and
+  recorded once at the next verified unlock;
 * ``submissions``: every row belongs to a report that ``submission.*`` entries name (its state is
-  compared with the report's status by ``storage.reconciliation``).
+  compared with the report's status by ``storage.reconciliation``); its sealed record is the one
+  the log recorded last (``submission_sha256``: every write of the row logs it, and the row tag binds
+  the record to the row's state), so an older copy of the row is ``older-submission``; a recorded
+  one is missing if its row is gone. A row no entry records (written before digests) is noted in
+  ``unrecorded_submissions`` and recorded once at the next verified unlock.
 
-What is not replayed (the sealed content of a row, e.g. a list's settings or an item's stored match
-outcome, and a submission's state between its entries) is bound by the row tag alone: an older copy
-of such a row, put back with its old valid tag, is not told apart from the current one.
+What is not replayed (the sealed content of a row, e.g. a hold's details, or an item's outcome
+while no match is logged for it) is bound by the row tag alone: an older copy of such a row, put
+back with its old valid tag, is not told apart from the current one.
 """
 
 import json
@@ -33,11 +45,15 @@ from sqlite3 import Connection
 from typing import Any
 
 from desktop_app.core.domain.events import EventType
+from desktop_app.core.storage.reports import draft_digest
 from desktop_app.core.storage.row_tags import BOUND, CHILDREN, RowTags, all_children_values
 
 Add = Callable[[str, str, str, str], None]  # table, row id, code, message
 _Rows = list[tuple[Any, ...]]
 _NO_MATCHES = b'"matches":[]'
+OUTCOME, SETTINGS = "outcome_sha256", "settings_sha256"  # storage.hashlists.OUTCOME_DIGEST, SETTINGS_DIGEST
+_OUTCOME = b'"outcome_sha256":"'  # OUTCOME as a string: an ``item.matched`` entry
+_SHA256_HEX = 64
 _SUBJECT_MARKER = b',"subject":"'
 
 KINDS = (
@@ -48,6 +64,7 @@ KINDS = (
     EventType.PRESERVATION_STARTED,
     EventType.FOLLOWUP_RECORDED,
     EventType.HASH_LIST_CREATED,
+    EventType.HASH_LIST_SETTINGS_CHANGED,
     EventType.HASH_LIST_IMPORTED,
     EventType.HASH_LIST_ENTRY_SUPPRESSED,
     EventType.ITEM_MATCH_REJECTED,
@@ -77,11 +94,24 @@ class RecordReplay:
         self.imports: Counter[str] = Counter()  # list -> how many
         self.suppressions: Counter[str | None] = Counter()  # item (None: workspace-wide) -> how many
         self.matched: dict[str, bool] = {}  # item -> whether its latest match entry listed matches
+        # Report -> SHA-256 of the sealed record the log recorded last (fed by ``LogReplay``: every
+        # submission write names it), and the rows found without one (a workspace from before).
+        self.submission_digests: dict[str, str] = {}
+        self.unrecorded_submissions: list[str] = []
+        # Item -> SHA-256 of the sealed outcome its latest ``item.matched`` stored (None: an entry
+        # without one), and the matched items found without one (a workspace from before).
+        self.match_digests: dict[str, str | None] = {}
+        self.unrecorded_outcomes: list[str] = []
+        # List -> SHA-256 of the sealed settings its latest write stored (None: an entry without one).
+        self.list_digests: dict[str, str | None] = {}
+        self.unrecorded_lists: list[str] = []
 
     def feed(self, kind: EventType, plaintext: bytes) -> None:
         """Take one entry of a kind in ``KINDS``."""
         if kind is EventType.ITEM_MATCHED:  # the only frequent one: no parse
-            self.matched[_subject(plaintext)] = _NO_MATCHES not in plaintext
+            subject = _subject(plaintext)
+            self.matched[subject] = _NO_MATCHES not in plaintext
+            self.match_digests[subject] = _outcome_digest(plaintext)
             return
         if kind is EventType.FOLLOWUP_RECORDED:
             self.followups[_subject(plaintext)] += 1
@@ -94,9 +124,13 @@ class RecordReplay:
             self.preservations.add((subject, data.get("report")))
         elif kind is EventType.HASH_LIST_CREATED:
             self.lists[subject] = 0
+            self.list_digests[subject] = _text(data.get(SETTINGS))
+        elif kind is EventType.HASH_LIST_SETTINGS_CHANGED:
+            self.list_digests[subject] = _text(data.get(SETTINGS))
         elif kind is EventType.HASH_LIST_IMPORTED:
             self.imports[subject] += 1
             self.lists[subject] = int(data.get("generation", 0))
+            self.list_digests[subject] = _text(data.get(SETTINGS))
         elif kind in (EventType.HASH_LIST_ENTRY_SUPPRESSED, EventType.ITEM_MATCH_REJECTED):
             self.suppressions[subject] += 1
         elif subject in self.holds:
@@ -107,6 +141,29 @@ class RecordReplay:
                 hold.ends_at = data.get("ends_at")
             elif kind is EventType.HOLD_RELEASED:
                 hold.released = True
+
+    def note_recorded(self, event: dict[str, Any]) -> None:
+        """The one-time ``report.drafts-recorded`` of a workspace from before: items' outcomes and lists' settings."""
+        for field, digests in ((OUTCOME, self.match_digests), (SETTINGS, self.list_digests)):
+            recorded = event["data"].get(field)
+            if isinstance(recorded, dict):
+                digests.update({str(k): str(v) for k, v in recorded.items()})
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _outcome_digest(plaintext: bytes) -> str | None:
+    """The ``outcome_sha256`` of an ``item.matched`` entry (None: logged before outcomes had one).
+
+    Found by substring: a quote inside a JSON string is escaped, so the marker cannot occur in a value.
+    """
+    start = plaintext.rfind(_OUTCOME)
+    if start < 0:
+        return None
+    start += len(_OUTCOME)
+    return plaintext[start : start + _SHA256_HEX].decode()
 
 
 def _subject(plaintext: bytes) -> str:
@@ -205,12 +262,17 @@ def _followups(conn: Connection, rows: _Rows, log: RecordReplay, submitted: set[
 
 def _lists(conn: Connection, rows: _Rows, log: RecordReplay, submitted: set[str], add: Add) -> None:
     segments = dict(conn.execute("SELECT list_id, count(*) FROM hash_list_segments GROUP BY list_id").fetchall())
-    for list_id, _created, _updated, generation, count, *_rest in rows:
+    for list_id, _created, _updated, generation, count, settings_ct, *_children in rows:
         if list_id not in log.lists:
             add("hash_lists", list_id, "not-in-log", f"hash list {list_id} was never created (not in the log).")
         elif generation != log.lists[list_id]:
             add("hash_lists", list_id, "wrong-generation", f"hash list {list_id} holds import {generation} but "
                 f"the log's last import is {log.lists[list_id]}.")
+        elif (logged := log.list_digests.get(list_id)) is None:
+            log.unrecorded_lists.append(list_id)  # a workspace from before: recorded once at unlock
+        elif draft_digest(settings_ct) != logged:
+            add("hash_lists", list_id, "older-settings", f"the settings of hash list {list_id} are not the version "
+                "the log recorded last (an older copy was put back?).")
         if segments.get(list_id, 0) != count:
             add("hash_list_segments", list_id, "missing-row", f"hash list {list_id} has {segments.get(list_id, 0)} "
                 f"of its {count} sealed parts.")
@@ -227,13 +289,29 @@ def _suppressions(conn: Connection, rows: _Rows, log: RecordReplay, submitted: s
 
 def _matches(conn: Connection, rows: _Rows, log: RecordReplay, submitted: set[str], add: Add) -> None:
     wanted = {item for item, matched in log.matched.items() if matched}
+    for item_id, _matched_at, outcome_ct in rows:
+        if item_id not in wanted:  # no match logged last: any no-match version may stand (nothing hidden)
+            continue
+        logged = log.match_digests.get(item_id)
+        if logged is None:
+            log.unrecorded_outcomes.append(item_id)  # a workspace from before: recorded once at unlock
+        elif draft_digest(outcome_ct) != logged:
+            add("item_matches", item_id, "older-match", f"the hash-list matches of item {item_id} are not the "
+                "version the log recorded last (an older copy was put back?).")
     _missing("item_matches", {r[0] for r in rows}, wanted, add)
 
 
 def _submissions(conn: Connection, rows: _Rows, log: RecordReplay, submitted: set[str], add: Add) -> None:
-    for report_id, *_rest in rows:
+    for report_id, *_rest, record_ct, _draft_ct in rows:
+        logged = log.submission_digests.get(report_id)
         if report_id not in submitted:
             add("submissions", report_id, "not-in-log", f"report {report_id} has a submission the log never recorded.")
+        elif logged is None:
+            log.unrecorded_submissions.append(report_id)  # a workspace from before: recorded once at unlock
+        elif draft_digest(record_ct) != logged:
+            add("submissions", report_id, "older-submission", f"the submission of report {report_id} is not the "
+                "version the log saved last (an older copy was put back?).")
+    _missing("submissions", {r[0] for r in rows}, set(log.submission_digests), add)
 
 
 def _counts(table: str, found: Counter[Any], logged: Counter[Any], owner: str, add: Add) -> None:

@@ -6,6 +6,11 @@ they say nothing about content or people), everything else sealed JSON bound to 
 NCMEC's last answer, the history of earlier attempts. ``preservation_holds`` keeps, per item, the
 start and end of the preservation a finished report asks for. Writes take the caller's connection,
 so every step commits together with its custody event.
+
+Every write reseals ``record_ct`` (a fresh nonce) and returns its SHA-256 (``SUBMISSION_DIGEST``),
+which the caller logs in the same transaction: the row tag binds the row's columns together, the
+log binds that digest to the submission's latest write, so an older copy of the row put back with
+its still-valid tag is told apart (docs/row-binding.md).
 """
 
 import sqlite3
@@ -14,6 +19,7 @@ from typing import Any
 
 from desktop_app.core.domain.submission_record import SubmissionRecord
 from desktop_app.core.storage.fields import FieldCipher
+from desktop_app.core.storage.reports import draft_digest
 
 _V5 = """
 CREATE TABLE submissions (
@@ -37,8 +43,15 @@ CREATE TABLE preservation_holds (
 """
 
 HOLD_BASIS = "2258A(h)"
+SUBMISSION_DIGEST = "submission_sha256"  # the custody log's field naming the sealed record a write stored
 # row_tags.BOUND["submissions"], in its order, then the tag
 _COLUMNS = "report_id, state, environment, updated_at, record_ct, draft_ct, row_tag"
+
+
+def stored_submission_digest(conn: sqlite3.Connection, report_id: str) -> str | None:
+    """The SHA-256 of a submission's stored sealed record (as ``save`` returns it), or None without a row."""
+    row = conn.execute("SELECT record_ct FROM submissions WHERE report_id = ?", (report_id,)).fetchone()
+    return None if row is None else draft_digest(row[0])
 
 
 def v5_submissions(conn: sqlite3.Connection) -> None:
@@ -56,10 +69,11 @@ class SubmissionStore:
 
     def save(
         self, conn: sqlite3.Connection, record: SubmissionRecord, updated_at: datetime, *, with_draft: bool = False
-    ) -> None:
+    ) -> str:
         """Insert or update the row of ``record`` (its draft too on insert or ``with_draft``).
 
-        The report's own status follows the submission's state.
+        The report's own status follows the submission's state. Returns the stored record's digest,
+        for the custody entry the caller writes in the same transaction (``SUBMISSION_DIGEST``).
         """
         sealed = self._fields.seal_json("submissions", "record_ct", record.report_id, record.to_json())
         values = (record.report_id, str(record.state), str(record.environment), updated_at.isoformat(), sealed)
@@ -80,6 +94,7 @@ class SubmissionStore:
         self._fields.rows.check_stored(conn, "reports", record.report_id)
         conn.execute("UPDATE reports SET status = ? WHERE report_id = ?", (str(record.state), record.report_id))
         self._fields.rows.retag(conn, "reports", record.report_id)
+        return draft_digest(sealed)
 
     def load(self, conn: sqlite3.Connection, report_id: str) -> SubmissionRecord | None:
         """The submission of one report, or None if it was never sent."""

@@ -121,4 +121,5 @@ def test_list_settings_change_the_threshold_and_switching_a_list_off_unmatches_t
     assert (settings.pdq_threshold, settings.enabled) == (20, False)
     assert not any(o.matches for o in service.outcomes().values())  # a list switched off matches nothing
     changed = [e.event for e in workspace.events() if e.event.type is EventType.HASH_LIST_SETTINGS_CHANGED]
-    assert [e.data for e in changed] == [{"pdq_threshold": 20, "enabled": False}]
+    [data] = [dict(e.data) for e in changed]
+    assert len(data.pop("settings_sha256")) == 64 and data == {"pdq_threshold": 20, "enabled": False}

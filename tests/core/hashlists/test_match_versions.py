@@ -1,0 +1,142 @@
+"""An older copy of an item's stored matches, put back without keys, cannot hide a match.
+
+Every ``item_matches`` row ever written carries a valid row tag, so an outsider with write access
+to the database can put back the row from before a list found the item. Each write of an outcome
+that has (or had) a match logs the SHA-256 of the sealed outcome it stored (``outcome_sha256``):
+``log verify`` holds a matched item's row to it (``older-match``), and the matches a new report
+records are refused from a row that is not it (docs/row-binding.md).
+"""
+
+import sqlite3
+from contextlib import closing
+
+import pytest
+
+from desktop_app.core.domain.events import EventType
+from desktop_app.core.domain.hashlists import Algorithm, ListFormat
+from desktop_app.core.errors import MatchesNotAsLogged
+from desktop_app.core.hashlists.read_lines import ReadOptions
+from desktop_app.core.progress import run_to_completion
+from desktop_app.core.services.hashlists import HashListService
+from desktop_app.core.services.items import ItemService
+from desktop_app.core.services.wiring import build_services
+from desktop_app.core.services.workspace import Workspace
+from desktop_app.core.settings import AppSettings
+from tests.conftest import PASSPHRASE, fast_kdf
+from tests.core.reports.helpers import logged_by_an_older_app
+
+_COLUMNS = ("matched_at", "outcome_ct", "row_tag")
+
+
+def _row(workspace, item_id):
+    with workspace.db.read() as reader:
+        return reader.conn.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM item_matches WHERE item_id = ?", (item_id,)
+        ).fetchone()
+
+
+def _put_back(workspace, item_id, row) -> None:
+    with closing(sqlite3.connect(workspace.db.path, isolation_level=None)) as conn:  # as an outsider would
+        sets = ", ".join(f"{column} = ?" for column in _COLUMNS)
+        conn.execute(f"UPDATE item_matches SET {sets} WHERE item_id = ?", (*row, item_id))
+
+
+def _codes(workspace) -> list[str]:
+    verification = workspace.verify_log(record=False)
+    reconciliation = workspace.custody.reconciliation
+    assert reconciliation is not None
+    assert verification.ok == (reconciliation.count == 0)
+    return [d.code for d in reconciliation.discrepancies]
+
+
+def _list_of(service: HashListService, folder, name: str, md5s: list[str]) -> str:
+    listing = service.create_list(name)
+    path = folder / f"{name}.txt"
+    path.write_text("".join(f"{md5}\n" for md5 in md5s))
+    run_to_completion(service.import_file(listing.list_id, path, ListFormat.TEXT, ReadOptions(algorithm=Algorithm.MD5)))
+    return listing.list_id
+
+
+def _unmatched_then_matched(workspace, tmp_path):
+    """An item matched against a list that does not hold it, then against one that does: (service, item, rows)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.bin").write_bytes(b"known bad content")
+    items = ItemService(workspace)
+    run_to_completion(items.import_paths([folder]))
+    [item] = items.list_items()
+    service = HashListService(workspace, items)
+    _list_of(service, tmp_path, "Other", ["0" * 32])
+    run_to_completion(service.match_items())
+    unmatched = _row(workspace, item.item_id)  # its row says: no match (a note-free, empty outcome)
+    assert unmatched is not None
+    _list_of(service, tmp_path, "Industry", [item.digests.md5])
+    run_to_completion(service.match_items())
+    assert service.outcomes()[item.item_id].matches
+    return service, items, item, unmatched
+
+
+def test_verify_catches_an_older_copy_that_hides_a_match(workspace, tmp_path):
+    _, _, item, unmatched = _unmatched_then_matched(workspace, tmp_path)
+    matched = _row(workspace, item.item_id)
+    assert _codes(workspace) == []
+    _put_back(workspace, item.item_id, unmatched)
+    assert _codes(workspace) == ["older-match"]
+    _put_back(workspace, item.item_id, matched)  # the version the log recorded last
+    assert _codes(workspace) == []
+
+
+def test_a_report_is_not_built_from_an_older_copy_that_hides_a_match(workspace, tmp_path):
+    service, _, item, unmatched = _unmatched_then_matched(workspace, tmp_path)
+    _put_back(workspace, item.item_id, unmatched)
+    assert service.outcomes()[item.item_id].matches == ()  # what the older row would have the reviewer see
+
+    reports = build_services(workspace, AppSettings(), None).reports  # wired as the app and the CLI are
+    before = [e.event.type for e in workspace.events()].count(EventType.REPORT_CREATED)
+    with pytest.raises(MatchesNotAsLogged, match="Nothing was added"):
+        reports.create_draft([item.item_id])
+    assert [e.event.type for e in workspace.events()].count(EventType.REPORT_CREATED) == before
+
+
+def test_a_match_cleared_later_is_not_compared_and_a_rematch_stays_clean(workspace, tmp_path):
+    """Once the log's last word is "no match", any no-match version may stand: nothing is hidden."""
+    service, _, item, _ = _unmatched_then_matched(workspace, tmp_path)
+    for listing, _counts in service.lists():
+        if listing.name == "Industry":
+            csv = tmp_path / "withdraw.csv"
+            csv.write_text(f"md5,removed\n{item.digests.md5},yes\n")
+            options = ReadOptions(mapping={"md5": "md5", "removed": "deleted"})
+            run_to_completion(service.import_file(listing.list_id, csv, ListFormat.CSV, options))
+    run_to_completion(service.match_items())
+    assert service.outcomes()[item.item_id].matches == ()
+    assert _codes(workspace) == []
+
+
+@pytest.fixture
+def older_workspace(paths, monkeypatch, tmp_path):
+    """A workspace whose matches were logged by an app that logged no outcome digest."""
+    with logged_by_an_older_app(monkeypatch, "outcome_sha256"):
+        workspace, _ = Workspace.create(paths, PASSPHRASE, "Reviewer", fast_kdf())
+        _, _, item, unmatched = _unmatched_then_matched(workspace, tmp_path)
+        assert not any("outcome_sha256" in e.event.data for e in workspace.events())
+        workspace.close()
+    return paths, item.item_id, unmatched
+
+
+def test_an_older_workspace_records_its_matched_outcomes_once_and_is_checked_from_then_on(older_workspace):
+    paths, item_id, unmatched = older_workspace
+    for _ in range(2):
+        workspace = Workspace.open(paths)
+        assert workspace.unlock(PASSPHRASE).ok
+        recorded = [e.event for e in workspace.events() if e.event.type is EventType.REPORT_DRAFTS_RECORDED]
+        workspace.close()
+    assert len(recorded) == 1 and set(recorded[0].data["outcome_sha256"]) == {item_id}
+
+    workspace = Workspace.open(paths)
+    assert workspace.unlock(PASSPHRASE).ok
+    try:
+        assert _codes(workspace) == []
+        _put_back(workspace, item_id, unmatched)
+        assert "older-match" in _codes(workspace)
+    finally:
+        workspace.close()
