@@ -42,7 +42,8 @@ from desktop_app.core.platform.paths import AppPaths  # noqa: E402
 from desktop_app.core.services.workspace import Workspace  # noqa: E402
 from desktop_app.core.storage.custody_log import CustodyLog  # noqa: E402
 from desktop_app.core.storage.items import ItemMeta, ItemStore  # noqa: E402
-from desktop_app.core.storage.reconciliation import reconcile, replay_log  # noqa: E402
+from desktop_app.core.storage.log_replay import replay_log  # noqa: E402
+from desktop_app.core.storage.reconciliation import reconcile  # noqa: E402
 
 
 def populate(workspace: Workspace, count: int) -> None:

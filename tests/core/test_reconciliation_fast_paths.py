@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop_app.core.domain.events import CustodyEvent, EventType
-from desktop_app.core.storage.reconciliation import LogReplay
+from desktop_app.core.storage.log_replay import LogReplay
 
 _HEX = st.text("0123456789abcdef", min_size=32, max_size=32)
 _ANY = st.text(max_size=30)  # quotes, backslashes, braces, and the markers themselves

@@ -5,7 +5,7 @@ import pytest
 from desktop_app.core.crypto.stream import CHUNK_SIZE, encrypted_size
 from desktop_app.core.errors import BlobIntegrityError, BlobMissing, OperationCancelled
 from desktop_app.core.progress import CancelToken, run_to_completion
-from desktop_app.core.storage import vault as vault_module
+from desktop_app.core.storage import vault_sweep
 from desktop_app.core.storage.schema import MIGRATIONS
 
 SIZES = [0, 1, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, 5 * 1024 * 1024 + 3]
@@ -119,11 +119,11 @@ def test_sweep_removes_leftovers_and_reports_missing_blobs(workspace):
     (workspace.blob_dir / "tmp-deadbeef").write_bytes(b"half written")
     (workspace.blob_dir / ("0" * 32)).write_bytes(os.urandom(64))
     (workspace.blob_dir / gone.blob_id).unlink()
-    report = vault_module.sweep(workspace.blob_dir, workspace.db)
+    report = vault_sweep.sweep(workspace.blob_dir, workspace.db)
     assert (report.removed_temp_files, report.unreferenced_blobs) == (1, ["0" * 32])
     assert report.missing_blobs == [gone.blob_id]
     assert files_in(workspace) == [kept.blob_id]
-    assert (vault_module.quarantine_dir(workspace.blob_dir) / ("0" * 32)).exists()  # moved aside, not deleted
+    assert (vault_sweep.quarantine_dir(workspace.blob_dir) / ("0" * 32)).exists()  # moved aside, not deleted
     with pytest.raises(BlobMissing):
         workspace.vault().read_bytes(gone.blob_id)
 

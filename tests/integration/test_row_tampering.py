@@ -23,7 +23,7 @@ from desktop_app.core.progress import run_to_completion
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.reports import ReportService
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage import vault as vault_module
+from desktop_app.core.storage import vault_sweep
 from tests.cli_process import run_cli
 from tests.conftest import fast_kdf
 
@@ -252,7 +252,7 @@ def test_opening_an_older_database_never_deletes_newer_evidence(populated, tmp_p
     assert run(profile, "log", "verify", "--structure-only", passphrase=None).returncode == 0
     assert (blob_dir(profile) / str(newer_blob)).exists()  # a keyless open touches nothing
     assert run(profile, "log", "verify").returncode == 0  # the rollback is invisible locally here...
-    held = vault_module.quarantine_dir(blob_dir(profile)) / str(newer_blob)
+    held = vault_sweep.quarantine_dir(blob_dir(profile)) / str(newer_blob)
     assert held.exists() and not (blob_dir(profile) / str(newer_blob)).exists()  # ...but nothing was deleted
     shown = json.loads(
         run(profile, "log", "show", "--json", "--type", str(EventType.SWEEP_REPORT)).stdout.splitlines()[-1]

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_app.core.domain.events import EventType
 from desktop_app.core.domain.items import ReviewState
 from desktop_app.core.services.items import ItemService
-from desktop_app.core.storage.vault import sweep
+from desktop_app.core.storage.vault_sweep import sweep
 from desktop_app.ui.main_window import LOG_TAB
 from desktop_app.ui.media import preview_fetcher
 from desktop_app.ui.models.queue import Column, Role

@@ -20,8 +20,9 @@ from desktop_app.core.services.workspace_context import WorkspaceContext, read_m
 from desktop_app.core.storage.anchor import Anchor
 from desktop_app.core.storage.custody_log import CustodyLog, LoggedEvent, LogKeys, Verification
 from desktop_app.core.storage.database import damaged, is_damage
+from desktop_app.core.storage.log_replay import LogReplay
 from desktop_app.core.storage.logged_digests import LoggedDigests
-from desktop_app.core.storage.reconciliation import LogReplay, Reconciliation, reconcile
+from desktop_app.core.storage.reconciliation import Reconciliation, reconcile
 
 CHECKPOINT_MAX_AGE = timedelta(days=1)
 

@@ -13,7 +13,7 @@ from desktop_app.core.domain.events import EventType
 from desktop_app.core.progress import CancelToken, ProgressGenerator
 from desktop_app.core.services.workspace_context import WorkspaceContext
 from desktop_app.core.services.workspace_custody import WorkspaceCustody
-from desktop_app.core.storage import vault as vault_module
+from desktop_app.core.storage import vault_sweep
 from desktop_app.core.storage.hashlists import OUTCOME_DIGEST, SETTINGS_DIGEST
 from desktop_app.core.storage.reports import DRAFT_DIGEST, PROFILE_DIGEST, draft_digest, stored_profile_digest
 from desktop_app.core.storage.row_tags import bind_new_tables
@@ -28,7 +28,7 @@ class WorkspaceVault:
         self._context = context
         self._custody = custody
         # Only looked at now; tidied once verification has passed (nothing irreversible before).
-        self.sweep_report: SweepReport = vault_module.scan(context.blob_dir, context.db)
+        self.sweep_report: SweepReport = vault_sweep.scan(context.blob_dir, context.db)
 
     def vault(self) -> EvidenceVault:
         """The evidence vault (needs the workspace unlocked)."""
@@ -68,7 +68,7 @@ class WorkspaceVault:
 
     def settle(self, conn: sqlite3.Connection) -> None:
         """After a passed verification: tidy the blob folder, tag rows from before row tags; log both."""
-        self.sweep_report = vault_module.tidy(self.blob_dir, self.sweep_report)
+        self.sweep_report = vault_sweep.tidy(self.blob_dir, self.sweep_report)
         if not self.sweep_report.clean:
             self._custody.append(
                 conn,

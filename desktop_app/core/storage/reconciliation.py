@@ -38,8 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from desktop_app.core.storage.log_replay import LogReplay as LogReplay
-from desktop_app.core.storage.log_replay import replay_log as replay_log
+from desktop_app.core.storage.log_replay import LogReplay
 from desktop_app.core.storage.reconciliation_records import check_records
 from desktop_app.core.storage.reports import draft_digest
 from desktop_app.core.storage.row_tags import BOUND, CHILDREN, RowTags, all_children_values, present_tables

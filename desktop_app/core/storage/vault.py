@@ -36,12 +36,7 @@ from desktop_app.core.progress import CancelToken, Progress, ProgressGenerator
 from desktop_app.core.storage.database import WorkspaceDatabase
 from desktop_app.core.storage.fields import FieldCipher, FieldDamaged
 from desktop_app.core.storage.row_tags import BOUND, RowTampered
-from desktop_app.core.storage.vault_sweep import QUARANTINE as QUARANTINE
 from desktop_app.core.storage.vault_sweep import TEMP_PREFIX
-from desktop_app.core.storage.vault_sweep import quarantine_dir as quarantine_dir
-from desktop_app.core.storage.vault_sweep import scan as scan
-from desktop_app.core.storage.vault_sweep import sweep as sweep
-from desktop_app.core.storage.vault_sweep import tidy as tidy
 
 _BLOB_ROW = f"SELECT {', '.join(BOUND['blobs'])}, row_tag FROM blobs"
 CIPHER = stream.Cipher.AES_256_GCM

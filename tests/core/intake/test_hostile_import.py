@@ -19,7 +19,7 @@ from desktop_app.core.intake.importer import IntakeLimits
 from desktop_app.core.intake.summary import ImportPhase
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage import vault as vault_module
+from desktop_app.core.storage import vault_sweep
 from desktop_app.core.storage.schema import MIGRATIONS
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.core.intake.conftest import assert_no_plaintext, digests_of, drive, noise, write
@@ -106,7 +106,7 @@ def test_a_hostile_folder(service, workspace, tmp_path, isolated_profile):
     # Only the readable files' content is in the vault: the link target was never read.
     with workspace.db.read() as reader:
         assert reader["blobs"].count == len(contents) + 1  # and the warm-up file
-    assert vault_module.sweep(workspace.blob_dir, workspace.db).clean
+    assert vault_sweep.sweep(workspace.blob_dir, workspace.db).clean
     assert workspace.verify_log().ok
     workspace.db.close()  # fold the WAL in, then look at every byte of the profile
     try:

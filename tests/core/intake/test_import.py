@@ -15,7 +15,7 @@ from desktop_app.core.intake.summary import ImportPhase
 from desktop_app.core.progress import CancelToken
 from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage import vault as vault_module
+from desktop_app.core.storage import vault_sweep
 from desktop_app.core.storage.schema import MIGRATIONS
 from tests.conftest import PASSPHRASE
 from tests.core.intake.conftest import assert_no_plaintext, digests_of, drive, noise, png_bytes, write
@@ -49,7 +49,7 @@ def test_duplicates_become_one_item_with_two_sources(service, workspace, tmp_pat
     assert more.subject == item.item_id and more.data["source_id"] == item.sources[1].source_id
     # Events carry ids and digests, not names or paths.
     assert not any("a.bin" in json.dumps(e.event.data) for e in workspace.events())
-    assert vault_module.sweep(workspace.blob_dir, workspace.db).clean
+    assert vault_sweep.sweep(workspace.blob_dir, workspace.db).clean
 
 
 def test_importing_the_same_folder_again_changes_nothing(service, workspace, tmp_path):
@@ -252,7 +252,7 @@ def test_a_failure_in_a_batch_keeps_earlier_batches_and_leaves_nothing_half_writ
     assert len(items) == 20  # two whole batches; the third rolled back as a unit
     assert blob_count(workspace) == 20
     assert sorted(os.listdir(workspace.blob_dir)) == sorted(item.blob_id for item in items)
-    assert vault_module.sweep(workspace.blob_dir, workspace.db).clean and workspace.verify_log().ok
+    assert vault_sweep.sweep(workspace.blob_dir, workspace.db).clean and workspace.verify_log().ok
 
 
 def test_cancel_midway_leaves_a_consistent_queue(paths, workspace, tmp_path):
