@@ -22,7 +22,6 @@ from desktop_app.core.errors import ListNotAsLogged, MatchesNotAsLogged
 from desktop_app.core.platform.interpreter import release_gradually
 from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.storage.hashlists import OUTCOME_DIGEST, HashListStore
-from desktop_app.core.storage.log_replay import logged_list_settings, logged_outcomes
 from desktop_app.core.storage.reports import draft_digest
 
 _NONE = MatchOutcome("", ())
@@ -75,10 +74,10 @@ def with_suppressions(
 def check_outcomes_as_logged(workspace: Workspace, conn: sqlite3.Connection, item_ids: Sequence[str]) -> None:
     """``MatchesNotAsLogged`` if an item the log last recorded as matched lacks that stored outcome.
 
-    Run inside the read that then loads the outcomes, so what is checked is what is read. One pass
-    over the log (parsing no entry but the one-time record) and one digest per matched item.
+    Run inside the read that then loads the outcomes, so what is checked is what is read. The log is
+    read on from where the last check stopped (``storage.logged_digests``); one digest per matched item.
     """
-    logged = logged_outcomes(workspace.custody_log().plaintexts(conn))
+    logged = workspace.custody.logged_digests.outcomes(conn, workspace.custody_log())
     wanted = [item_id for item_id in dict.fromkeys(item_ids) if item_id in logged]
     stale = []
     for start in range(0, len(wanted), 500):  # SQLite's limit on bound values
@@ -105,7 +104,7 @@ def check_lists_as_logged(workspace: Workspace, conn: sqlite3.Connection, doing:
     Run inside the read that then loads the lists. A list the log records no digest for (last
     written before digests were logged, not yet recorded at a verified unlock) is let through.
     """
-    logged = logged_list_settings(workspace.custody_log().plaintexts(conn))
+    logged = workspace.custody.logged_digests.list_settings(conn, workspace.custody_log())
     for list_id, sealed in conn.execute("SELECT list_id, settings_ct FROM hash_lists"):
         digest = logged.get(list_id)
         if digest is not None and draft_digest(sealed) != digest:

@@ -65,7 +65,6 @@ from desktop_app.core.services.submission_status import (
     status_of,
 )
 from desktop_app.core.services.workspace import Workspace
-from desktop_app.core.storage.log_replay import logged_submission_digest
 from desktop_app.core.storage.submissions import SUBMISSION_DIGEST, SubmissionStore, stored_submission_digest
 
 __all__ = ["SubmissionService", "SubmissionSettings", "status_of"]
@@ -166,7 +165,9 @@ class SubmissionService:
         with self._workspace.db.read() as reader:
             record = self._store().load(reader.conn, report_id)
             if record is None or record.receipt_blob_id is None:
-                logged = logged_submission_digest(self._workspace.custody_log().plaintexts(reader.conn), report_id)
+                logged = self._workspace.custody.logged_digests.submission(
+                    reader.conn, self._workspace.custody_log(), report_id
+                )
                 stored = stored_submission_digest(reader.conn, report_id)
                 refuse_if_not_as_logged(logged, stored, report_id, "NCMEC's receipt was not read.", row_needed=True)
         if record is None or record.receipt_blob_id is None:

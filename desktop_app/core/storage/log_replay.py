@@ -23,6 +23,7 @@ _SUBMISSION_PREFIX = b"submission."
 _DRAFT_MARKER = b'"draft_sha256":'  # storage.reports.DRAFT_DIGEST: a write of a report's sealed draft
 _PROFILE_MARKER = b'"profile_sha256":'  # storage.reports.PROFILE_DIGEST: a write of the sealed reporter profile
 _SUBMISSION_MARKER = b'"submission_sha256":'  # storage.submissions.SUBMISSION_DIGEST: a submission write
+_DIGEST_MARKER = b'_sha256":'  # in each of the three above, and in the one-time record's
 # "type" is the last member of canonical JSON: an entry's kind is told by its end, without a scan.
 _RECORDED_END = f'"type":"{EventType.REPORT_DRAFTS_RECORDED}"}}'.encode()
 _ITEM_MATCHED_END = f'"type":"{EventType.ITEM_MATCHED}"}}'.encode()
@@ -246,6 +247,50 @@ def logged_list_settings(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, s
         elif plaintext.endswith(_RECORDED_END):
             records.note_recorded(json.loads(plaintext))
     return records.list_digests
+
+
+class LoggedVersions:
+    """What every ``logged_*`` function above reads, in one fold the log can be fed to a piece at a time.
+
+    ``storage.logged_digests`` feeds it the entries appended since its last read; the functions
+    above read the whole log each, and the tests hold the two to the same answers.
+    """
+
+    def __init__(self) -> None:
+        self.drafts: dict[str, str] = {}
+        self.profile: str | None = None
+        self.submissions: dict[str, str] = {}
+        self._records = RecordReplay()
+
+    def feed(self, plaintext: bytes) -> None:
+        """Take the next entry's plaintext (in log order)."""
+        if plaintext.endswith(_ITEM_MATCHED_END):  # the frequent kind: read without a parse
+            self._records.feed(EventType.ITEM_MATCHED, plaintext)
+            return
+        kind = _LIST_WRITES.get(plaintext[plaintext.rfind(b'"type":') :])
+        if kind is not None:
+            self._records.feed(kind, plaintext)
+            return
+        if _DIGEST_MARKER not in plaintext:  # most entries name no digest at all
+            return
+        event = json.loads(plaintext)
+        if _DRAFT_MARKER in plaintext:
+            note_drafts(self.drafts, event)
+        if _PROFILE_MARKER in plaintext:
+            self.profile = note_profile(self.profile, event)
+        if _SUBMISSION_MARKER in plaintext:
+            note_digests(self.submissions, "submission_sha256", event)
+        if plaintext.endswith(_RECORDED_END):
+            self._records.note_recorded(event)
+
+    def outcomes(self) -> dict[str, str | None]:
+        """As ``logged_outcomes``."""
+        records = self._records
+        return {item: records.match_digests.get(item) for item, matched in records.matched.items() if matched}
+
+    def list_settings(self) -> dict[str, str | None]:
+        """As ``logged_list_settings``."""
+        return dict(self._records.list_digests)
 
 
 def replay_log(conn: sqlite3.Connection, log: CustodyLog) -> LogReplay:

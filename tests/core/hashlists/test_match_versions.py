@@ -140,3 +140,37 @@ def test_an_older_workspace_records_its_matched_outcomes_once_and_is_checked_fro
         assert "older-match" in _codes(workspace)
     finally:
         workspace.close()
+
+
+def test_the_digests_kept_between_checks_agree_with_a_read_of_the_whole_log(workspace, tmp_path):
+    """Matches and list settings are held to digests read on from the last check (``storage.logged_digests``).
+
+    After each step (new list, match, settings change, a match taken out, a re-match), what the kept
+    digests answer is what a read of the whole log answers, and the read decrypted only what was new.
+    """
+    from desktop_app.core.storage.log_replay import logged_list_settings, logged_outcomes
+
+    kept, log = workspace.custody.logged_digests, workspace.custody_log()
+
+    def agree() -> None:
+        before = kept.entries_read
+        with workspace.db.read() as reader:
+            assert kept.outcomes(reader.conn, log) == logged_outcomes(log.plaintexts(reader.conn))
+            assert kept.list_settings(reader.conn, log) == logged_list_settings(log.plaintexts(reader.conn))
+            size = log.size(reader.conn)
+        assert kept.entries_read - before < size  # read on, not whole (the first read may be whole)
+
+    with workspace.db.read() as reader:
+        kept.outcomes(reader.conn, log)  # the first read: whole
+    service, _, item, _ = _unmatched_then_matched(workspace, tmp_path)
+    agree()
+    [listing, *_] = [s for s, _ in service.lists() if s.name == "Industry"]
+    service.change_settings(listing.list_id, enabled=False)
+    agree()
+    service.change_settings(listing.list_id, enabled=True)
+    run_to_completion(service.match_items())
+    agree()
+    [match] = service.outcomes()[item.item_id].matches
+    service.reject_match(item.item_id, match.entry_key, "a test's false positive")
+    run_to_completion(service.match_items())
+    agree()
