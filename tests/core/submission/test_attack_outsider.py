@@ -1,0 +1,65 @@
+"""An outsider's server at the configured address, against the whole submission (``tests/hostile_http.py``).
+
+The practice server fails the way NCMEC fails; this one does what NCMEC never would: trickles its
+status line a byte at a time (every read is short, so only the overall deadline ends the call), or
+answers a submit with a report id no XSD allows. The workspace must end in a state that says what
+happened and never hold a report id NCMEC could not have given.
+"""
+
+import time
+
+from desktop_app.core.cybertipline.endpoint import CredentialStore
+from desktop_app.core.domain.submission import Environment, SubmissionState
+from desktop_app.core.platform.secrets import MemorySecretStore
+from desktop_app.core.progress import CancelToken, run_to_completion
+from desktop_app.core.services.practice import PracticeEndpoint
+from desktop_app.core.services.submission import SubmissionService
+from tests.core.submission.conftest import FAST
+from tests.core.submission.helpers import credentials_of, import_media, new_report
+from tests.hostile_http import HostileServer, report_response, response
+
+
+def service_at(workspace, reports, items, url, credentials):
+    endpoint = PracticeEndpoint.attached(url, credentials)
+    return SubmissionService(workspace, reports, items, CredentialStore(MemorySecretStore()), endpoint, settings=FAST)
+
+
+def test_a_submit_whose_answer_trickles_stops_at_the_deadline_and_is_not_sent_again(
+    workspace, items, reports, server, tmp_path
+):
+    report_id = new_report(reports, import_media(items, tmp_path / "m", pictures=1, video=False))
+    holder: list[HostileServer] = []
+
+    def answer(client, request):
+        holder[0].trickle(client, response(report_response("4711")), every=0.25)
+
+    with HostileServer(answer) as hostile:
+        holder.append(hostile)
+        service = service_at(workspace, reports, items, hostile.url, credentials_of(server))
+        started = time.monotonic()
+        status = run_to_completion(service.submit(report_id, Environment.PRACTICE, CancelToken()))
+        took = time.monotonic() - started
+        submits = [r for r in hostile.requests if r.startswith(b"POST /ispws/submit")]
+    assert took < FAST.limits.deadline + 3, f"the submission ran {took:.1f} s past a {FAST.limits.deadline} s deadline"
+    assert len(submits) == 1, "a submit whose outcome is unknown was sent again"
+    assert status.state is SubmissionState.NEEDS_DECISION and status.ncmec_report_id is None
+    assert "--new-attempt" in (status.advice or "")
+    assert workspace.verify_log().ok
+
+
+def test_a_submit_answered_with_a_report_id_outside_the_xsd_is_an_unknown_outcome(
+    workspace, items, reports, server, tmp_path
+):
+    report_id = new_report(reports, import_media(items, tmp_path / "m", pictures=1, video=False))
+    huge = "9" * 30  # xs:long ends at 9223372036854775807
+
+    def answer(client, request):
+        client.sendall(response(report_response(huge)))
+
+    with HostileServer(answer) as hostile:
+        service = service_at(workspace, reports, items, hostile.url, credentials_of(server))
+        status = run_to_completion(service.submit(report_id, Environment.PRACTICE, CancelToken()))
+        paths = [r.split(b" ", 2)[1] for r in hostile.requests]
+    assert paths == [b"/ispws/submit"], f"the run went on with a report id NCMEC cannot have given: {paths}"
+    assert status.state is SubmissionState.NEEDS_DECISION and status.ncmec_report_id is None
+    assert workspace.verify_log().ok
