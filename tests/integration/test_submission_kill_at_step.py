@@ -9,6 +9,7 @@ the server's own state as the judge (``check_cycle``): one finished report, ours
 described, its receipt in the vault, and the custody log intact.
 """
 
+import json
 import signal
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from desktop_app.core.cybertipline.practice import Fault, PracticeServer
 from desktop_app.core.domain.submission import SubmissionState
 from desktop_app.core.platform.paths import AppPaths
 from desktop_app.core.services.workspace import Workspace
+from tests.cli_process import run_cli
 from tests.conftest import PASSPHRASE
 from tests.integration.submission_crash_harness import REPO, build_service, check_cycle, settle
 from tests.integration.test_submission_crash import prepare
@@ -35,6 +37,15 @@ MOMENTS = [
     ("finish-in-flight", {"endpoint": "/finish"}, lambda s: len(s.requests_to("/fileinfo")) == FILES),
     ("finish-took-effect", {"endpoint": "/finish", "applied": True}, lambda s: len(s.in_state("finished")) == 1),
 ]
+# What the reviewer is told after the kill, before anything runs again.
+TOLD = {
+    "submit-took-effect": "stopped while NCMEC was opening the report",
+    "first-upload-took-effect": "stopped while uploading file 1 of NCMEC report",
+    "second-upload-in-flight": "stopped while uploading file 2 of NCMEC report",
+    "description-took-effect": "stopped while describing file 1 of NCMEC report",
+    "finish-in-flight": "stopped while NCMEC was finishing NCMEC report",
+    "finish-took-effect": "stopped while NCMEC was finishing NCMEC report",
+}
 
 
 def _files(snapshot) -> int:
@@ -74,6 +85,8 @@ def test_a_kill_at_each_step_is_settled_once_and_told(moment, fault, there, path
         server.set_faults([Fault.from_data({"kind": "hang", "seconds": 60, **fault})])
         kill_when(isolated_profile, report_id, server, there)
         server.set_faults([])
+        shown = json.loads(run_cli(isolated_profile, "report", "status", report_id, "--json", check_code=0).stdout)
+        assert TOLD[moment] in (shown["advice"] or ""), shown
         workspace = Workspace.open(AppPaths.resolve(isolated_profile))
         try:
             workspace.unlock(PASSPHRASE)
@@ -81,7 +94,7 @@ def test_a_kill_at_each_step_is_settled_once_and_told(moment, fault, there, path
             after_kill = service.status(report_id)
             # Before anything runs again, the reviewer is told the report is unsettled and what to do.
             assert after_kill.state not in (SubmissionState.DRAFT, SubmissionState.FINISHED), after_kill
-            assert after_kill.unfinished and after_kill.message and after_kill.advice, after_kill
+            assert after_kill.interrupted and TOLD[moment] in (after_kill.advice or ""), after_kill
             settle(service, report_id)
             check_cycle(workspace, service, server, report_id, set())
             assert workspace.verify_log().ok

@@ -92,6 +92,8 @@ def describe(status: SubmissionStatus | None, now: datetime) -> StateText:
     number = f" #{status.ncmec_report_id}" if status.ncmec_report_id else ""
     advice = f" What to do: {status.advice}" if status.advice else ""
     state = status.state
+    if state is SubmissionState.SUBMITTING and status.interrupted:
+        return StateText("Interrupted", "", where, f"Interrupted while sent to {where}", status.advice or "", "problem")
     if state is SubmissionState.SUBMITTING:
         return StateText("Submitting…", "", where, f"Being sent to {where}", f"Being sent to {where} now.", "notice")
     if state is SubmissionState.OPEN:
