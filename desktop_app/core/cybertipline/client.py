@@ -22,6 +22,7 @@ from typing import IO, Any
 import httpx
 
 from desktop_app import __version__
+from desktop_app.core.cybertipline.connect_failure import connect_failure
 from desktop_app.core.cybertipline.deadline import CallWatchdog
 from desktop_app.core.cybertipline.endpoint import Credentials, check_endpoint, describe_endpoint
 from desktop_app.core.cybertipline.xmlsafe import UnreadableXml, parse_xml
@@ -309,9 +310,7 @@ class CyberTiplineClient:
         if expired:
             return _past_deadline(where, limit)
         if isinstance(problem, httpx.ConnectError):
-            return CyberTiplineUnreachable(
-                f"Cannot reach {where} ({_reason(problem)}). Check the network and the address; nothing was sent."
-            )
+            return CyberTiplineUnreachable(connect_failure(problem, where))
         if isinstance(problem, httpx.ConnectTimeout):
             return CyberTiplineUnreachable(f"{where} did not accept a connection in time; nothing was sent.")
         if isinstance(problem, httpx.TimeoutException):
@@ -345,6 +344,8 @@ class CyberTiplineClient:
                 raise CyberTiplineUnreachable(
                     f"{where} did not answer in time. Nothing was changed there; try again later."
                 ) from None
+            if isinstance(problem, httpx.ConnectError):
+                raise CyberTiplineUnreachable(connect_failure(problem, where)) from None
             raise CyberTiplineUnreachable(
                 f"Cannot reach {where} ({_reason(problem)}). Check the network and the address; nothing was sent."
             ) from None

@@ -2,14 +2,25 @@
 
 Each answer is one NCMEC would never give: headers trickled a byte at a time (every read is short,
 so only an overall deadline ends the call), a compressed body that explodes, report ids and codes
-outside the XSD's types. Limits are parameters: a second or two, never monkeypatching.
+outside the XSD's types; and addresses where no connection can be made (a certificate this
+computer does not trust, a port that does not speak HTTPS). Limits are parameters: a second or
+two, never monkeypatching.
 """
 
+import contextlib
 import gzip
+import socket
+import ssl
+import threading
 import time
 import tracemalloc
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from desktop_app.core.cybertipline.client import CallLimits, CyberTiplineClient, parse_response
 from desktop_app.core.cybertipline.endpoint import Credentials
@@ -99,3 +110,94 @@ def test_a_response_code_outside_xs_int_is_not_success(code):
 @pytest.mark.parametrize(("text", "value"), [(" 12 ", 12), ("+7", 7), ("0042", 42), ("9223372036854775807", 2**63 - 1)])
 def test_report_ids_the_xsd_allows_are_read(text, value):
     assert parse_response(200, report_response(text)).report_id == value
+
+
+# -- a connection that cannot be made: the reason in words, and nothing sent ----------------------
+
+
+@contextlib.contextmanager
+def one_connection(handle):
+    """A loopback listener that passes its first connection to ``handle`` on a thread; its port."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        with contextlib.suppress(OSError):
+            client, _ = listener.accept()
+            with client:
+                handle(client)
+
+    thread = threading.Thread(target=serve, name="one-connection", daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        thread.join(timeout=10)
+
+
+def self_signed_context(folder) -> ssl.SSLContext:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1))
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    (folder / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    return context
+
+
+@pytest.mark.parametrize("call", ["status", "submit"])
+def test_a_certificate_this_computer_does_not_trust_is_named_and_nothing_is_sent(call, tmp_path):
+    context = self_signed_context(tmp_path)
+    received: list[bytes] = []
+
+    def handshake(client):
+        with contextlib.suppress(OSError), context.wrap_socket(client, server_side=True) as secure:
+            received.append(secure.recv(1024))
+
+    with (
+        one_connection(handshake) as port,
+        CyberTiplineClient(f"https://127.0.0.1:{port}/ispws", CREDENTIALS) as client,
+        pytest.raises(CyberTiplineUnreachable) as refused,
+    ):
+        client.status() if call == "status" else client.submit(b"<report/>")
+    message = refused.value.message
+    assert "not one this computer trusts" in message and "self-signed" in message and "nothing was sent" in message
+    assert "_ssl.c" not in message
+    assert not received, "bytes reached a server whose certificate failed"
+
+
+def test_an_address_that_is_not_https_is_named_and_nothing_is_sent():
+    def plain_http(client):
+        client.recv(4096)  # the TLS hello, read as a garbled request
+        client.sendall(response(b"", status="400 Bad Request"))
+
+    with (
+        one_connection(plain_http) as port,
+        CyberTiplineClient(f"https://127.0.0.1:{port}/ispws", CREDENTIALS) as client,
+        pytest.raises(CyberTiplineUnreachable, match="not an HTTPS service; nothing was sent"),
+    ):
+        client.submit(b"<report/>")
+
+
+def test_a_refused_connection_says_nothing_listens_there():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with (
+        CyberTiplineClient(f"http://127.0.0.1:{port}/ispws", CREDENTIALS) as client,
+        pytest.raises(CyberTiplineUnreachable, match="nothing accepts connections there"),
+    ):
+        client.submit(b"<report/>")
