@@ -3,10 +3,16 @@
 The practice server fails the way NCMEC fails; this one does what NCMEC never would: trickles its
 status line a byte at a time (every read is short, so only the overall deadline ends the call), or
 answers a submit with a report id no XSD allows. The workspace must end in a state that says what
-happened and never hold a report id NCMEC could not have given.
+happened and never hold a report id NCMEC could not have given. And what a submission leaves on
+this computer: sealed blobs in the vault, nothing else, and no report detail in the log.
 """
 
+import logging
+import os
+import sys
+import threading
 import time
+from pathlib import Path
 
 from desktop_app.core.cybertipline.endpoint import CredentialStore
 from desktop_app.core.domain.submission import Environment, SubmissionState
@@ -63,3 +69,50 @@ def test_a_submit_answered_with_a_report_id_outside_the_xsd_is_an_unknown_outcom
     assert paths == [b"/ispws/submit"], f"the run went on with a report id NCMEC cannot have given: {paths}"
     assert status.state is SubmissionState.NEEDS_DECISION and status.ncmec_report_id is None
     assert workspace.verify_log().ok
+
+
+# -- what a submission leaves behind on this computer ----------------------------------------------
+
+_WRITES: list[str] = []
+_WATCHING = threading.Event()
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND
+
+
+def _watch_writes(event: str, args: tuple) -> None:
+    # Audit hooks cannot be removed: this one records only while a test sets the flag.
+    if not _WATCHING.is_set():
+        return
+    writes = event == "open" and isinstance(args[0], str) and isinstance(args[2], int) and args[2] & _WRITE_FLAGS
+    if writes or event in ("tempfile.mkstemp", "tempfile.mkdtemp"):
+        _WRITES.append(args[0])
+    elif event in ("os.rename", "os.replace", "shutil.copyfile"):
+        _WRITES.append(args[1])  # where it lands
+
+
+sys.addaudithook(_watch_writes)
+
+
+def test_a_submission_writes_only_sealed_blobs_and_logs_no_report_detail(
+    workspace, items, reports, submissions, server, paths, tmp_path, caplog
+):
+    item_ids = import_media(items, tmp_path / "m", pictures=2, video=True)
+    report_id = new_report(reports, item_ids)
+    secrets = [b"trust@example.org", f"u-{report_id[:6]}".encode()]
+    secrets += [items.get(i).display_name.encode() for i in item_ids]
+    blobs = paths.workspace / "blobs"
+    caplog.set_level(logging.DEBUG)
+    _WRITES.clear()
+    _WATCHING.set()
+    try:
+        status = run_to_completion(submissions.submit(report_id, Environment.PRACTICE, CancelToken()))
+    finally:
+        _WATCHING.clear()
+    assert status.state is SubmissionState.FINISHED, status.advice
+    # Python-level writes only (SQLite writes from C, into its sealed columns): the receipt's blob.
+    written = {Path(path).parent for path in _WRITES}
+    assert written <= {blobs}, f"written outside the vault's blobs during a submission: {_WRITES}"
+    for name in os.listdir(blobs):
+        data = (blobs / name).read_bytes()
+        assert not any(secret in data for secret in secrets), f"plaintext in blob {name}"
+    logged = "\n".join(record.getMessage() for record in caplog.records).encode()
+    assert not any(secret in logged for secret in secrets), "a report detail or file name was logged"
