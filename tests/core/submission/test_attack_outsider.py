@@ -116,3 +116,22 @@ def test_a_submission_writes_only_sealed_blobs_and_logs_no_report_detail(
         assert not any(secret in data for secret in secrets), f"plaintext in blob {name}"
     logged = "\n".join(record.getMessage() for record in caplog.records).encode()
     assert not any(secret in logged for secret in secrets), "a report detail or file name was logged"
+
+
+def test_a_redirect_elsewhere_sends_nothing_there_and_asks_the_reviewer(workspace, items, reports, server, tmp_path):
+    report_id = new_report(reports, import_media(items, tmp_path / "m", pictures=1, video=False))
+    with HostileServer(lambda client, request: client.sendall(response(report_response("7")))) as elsewhere:
+        location = f"Location: {elsewhere.url}/submit"
+
+        def redirect(client, request):
+            client.sendall(response(b"", status="307 Temporary Redirect", headers=(location,)))
+
+        with HostileServer(redirect) as configured:
+            service = service_at(workspace, reports, items, configured.url, credentials_of(server))
+            status = run_to_completion(service.submit(report_id, Environment.PRACTICE, CancelToken()))
+            asked = list(configured.requests)
+        assert not elsewhere.requests, "the report went to the address a redirect named"
+    assert len(asked) == 1 and b"authorization: basic" in asked[0].lower()
+    # A 307 keeps the method and body: had the server acted on it, NCMEC may hold the report. Never re-sent blindly.
+    assert status.state is SubmissionState.NEEDS_DECISION and status.ncmec_report_id is None
+    assert "redirect" in (status.advice or "").lower(), status.advice
