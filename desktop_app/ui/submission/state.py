@@ -9,6 +9,7 @@ change, so "open" without a clock would hide the one fact the reviewer must act 
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from html import escape
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
@@ -154,6 +155,15 @@ def describe(status: SubmissionStatus | None, now: datetime) -> StateText:
     )
 
 
+def text_tooltip(text: str) -> str:
+    """``text`` as a tooltip that shows it as written, escaped inside a paragraph.
+
+    Tooltips render anything that looks like markup as rich text, and a state's long text quotes
+    NCMEC's descriptions (the server's words).
+    """
+    return f"<p>{escape(text)}</p>" if text else ""
+
+
 def tone_style(tone: str) -> str:
     """A stylesheet for a small label in a tone's colours."""
     text, background, border = TONES[tone]
@@ -192,6 +202,6 @@ class SubmissionStateWidget(QWidget):
     def _apply(self) -> None:
         # The badge beside it names the environment; the label gives the state and the clock.
         self.state_label.setText(" · ".join(part for part in (self.text.state, self.text.clock) if part))
-        self.state_label.setToolTip(self.text.long)
+        self.state_label.setToolTip(text_tooltip(self.text.long))
         self.state_label.setAccessibleDescription(self.text.long)
         self.state_label.setStyleSheet(tone_style(self.text.tone))
