@@ -46,6 +46,14 @@ def test_an_ncmec_description_with_markup_is_shown_as_plain_text(qtbot, open_dia
         qtbot.waitUntil(waiting_with_the_description, timeout=10_000)
     assert seen == [True], "the description was rendered as rich text"
     assert ended.args[0].state is SubmissionState.DRAFT
+    model = dialog.model
+    tips = [model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole) for row in range(model.rowCount())]
+    quoting = [
+        tip for tip in tips if tip and "Finished: NCMEC report 1" in shown(tip, QtGuiNamespace.mightBeRichText(tip))
+    ]
+    assert quoting, tips
+    for tip in quoting:
+        assert MARKUP in shown(tip, QtGuiNamespace.mightBeRichText(tip)), "a step's tooltip rendered the markup"
 
 
 def shown(text: str, rich: bool) -> str:
