@@ -297,7 +297,7 @@ class CyberTiplineClient:
                 finally:
                     response.close()
         except httpx.TransportError as problem:
-            raise self._post_failure(problem, where, limit, watchdog.expired) from None
+            raise self._post_failure(problem, where, limit, watchdog) from None
         if time.monotonic() - started > limit:
             raise _past_deadline(where, limit)
         return parse_response(response.status_code, b"".join(chunks), request_id, wait)
@@ -305,9 +305,13 @@ class CyberTiplineClient:
     # -- plumbing --------------------------------------------------------------------------------
 
     def _post_failure(
-        self, problem: httpx.TransportError, where: str, limit: float, expired: bool
+        self, problem: httpx.TransportError, where: str, limit: float, watchdog: CallWatchdog
     ) -> CyberTiplineUnreachable | CyberTiplineOutcomeUnknown:
-        if expired:
+        if watchdog.expired and not watchdog.request_started:
+            return CyberTiplineUnreachable(
+                f"{where} did not complete a connection within {limit:g} s; nothing was sent."
+            )
+        if watchdog.expired:
             return _past_deadline(where, limit)
         if isinstance(problem, httpx.ConnectError):
             return CyberTiplineUnreachable(connect_failure(problem, where))

@@ -1,20 +1,23 @@
 """An overall deadline for one HTTP call, which httpx's time-outs are not.
 
-httpx's read time-out bounds each read: a server that sends its status line and headers one byte a
-second keeps every read short and the call alive for as long as it likes (security.md §5.5
-measured it; reading the body in a loop that checks the clock cannot help before the headers are
-in). ``CallWatchdog`` learns the call's socket from httpcore's ``trace`` hook (the connection it
-opens, then the TLS layer over it) and, once the deadline passes, shuts that socket down: the
-blocked read returns at once, httpx raises a transport error, and the client reports the deadline.
-The client opens a fresh connection for every call (no keep-alive), so the hook always sees it.
+httpx's time-outs bound each read and write: a server (or anything on the network between) that
+sends one byte a second keeps every read short and the call alive for as long as it likes, in the
+TLS handshake, the status line and headers, or the body (security.md §5.5 measured it; a loop
+that checks the clock between body chunks cannot help before the headers are in).
+
+``CallWatchdog`` learns the call's TCP socket from httpcore's ``trace`` hook as soon as it is
+connected and keeps a duplicate of it (its own descriptor of the same socket: the TLS layer
+takes the original over, and a descriptor of our own can never name another file later). When
+the deadline passes it shuts that socket down: whatever read or write is blocked returns at once,
+httpx raises a transport error, and the client reports the deadline. ``request_started`` says
+whether any of the request went out (a handshake cut short sent nothing). The client opens a
+fresh connection for every call (no keep-alive), so the hook always sees it.
 """
 
 import contextlib
 import socket
 import threading
 from typing import Any
-
-_STREAM_EVENTS = ("connection.connect_tcp.complete", "connection.start_tls.complete")
 
 
 class CallWatchdog:
@@ -23,8 +26,9 @@ class CallWatchdog:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.expired = False
+        self.request_started = False
         self._lock = threading.Lock()
-        self._stream: Any = None
+        self._socket: socket.socket | None = None
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
 
@@ -35,12 +39,20 @@ class CallWatchdog:
     def __exit__(self, *exc: object) -> None:
         self._timer.cancel()
         self._timer.join()
+        with self._lock:
+            if self._socket is not None:
+                self._socket.close()
+                self._socket = None
 
     def trace(self, event: str, info: dict[str, Any]) -> None:
-        """The trace hook httpcore calls: remember the newest stream of the call's connection."""
-        if event in _STREAM_EVENTS:
+        """The trace hook httpcore calls: keep the connection's socket; note when the request starts."""
+        if event == "http11.send_request_headers.started":
+            self.request_started = True
+        elif event == "connection.connect_tcp.complete":
+            raw = info["return_value"].get_extra_info("socket")
             with self._lock:
-                self._stream = info.get("return_value")
+                if raw is not None and self._socket is None:
+                    self._socket = raw.dup()
                 if self.expired:
                     self._cut()
 
@@ -50,8 +62,7 @@ class CallWatchdog:
             self._cut()
 
     def _cut(self) -> None:
-        sock = self._stream.get_extra_info("socket") if self._stream is not None else None
-        if sock is None:
+        if self._socket is None:
             return  # not connected yet: the connect time-out bounds that part
         with contextlib.suppress(OSError):  # already closed: the call is over
-            sock.shutdown(socket.SHUT_RDWR)
+            self._socket.shutdown(socket.SHUT_RDWR)

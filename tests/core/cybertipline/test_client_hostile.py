@@ -201,3 +201,25 @@ def test_a_refused_connection_says_nothing_listens_there():
         pytest.raises(CyberTiplineUnreachable, match="nothing accepts connections there"),
     ):
         client.submit(b"<report/>")
+
+
+@pytest.mark.parametrize("call", ["status", "submit"])
+def test_a_tls_handshake_that_trickles_ends_at_the_overall_deadline_with_nothing_sent(call):
+    # What anything on the network path can do before a certificate is ever checked: answer the
+    # client's hello with a record header announcing 16 KiB, then send it a byte at a time.
+    def trickle_handshake(client):
+        client.recv(4096)
+        with contextlib.suppress(OSError):
+            client.sendall(b"\x16\x03\x03\x40\x00")
+            for _ in range(400):
+                client.sendall(b"\x00")
+                time.sleep(0.25)
+
+    with (
+        one_connection(trickle_handshake) as port,
+        CyberTiplineClient(f"https://127.0.0.1:{port}/ispws", CREDENTIALS, limits=LIMITS) as client,
+    ):
+        started = time.monotonic()
+        with pytest.raises(CyberTiplineUnreachable, match="in all|nothing was sent"):
+            client.status() if call == "status" else client.submit(b"<report/>")
+        assert time.monotonic() - started < LIMITS.deadline + SLACK
