@@ -12,6 +12,7 @@ back to the HTTP status (cybertipline-service.md §3). Failures are typed errors
 NCMEC's ``Request-ID`` when there was one, since NCMEC asks for it in support requests.
 """
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from typing import IO, Any
 import httpx
 
 from desktop_app import __version__
+from desktop_app.core.cybertipline.connect_failure import connect_failure
+from desktop_app.core.cybertipline.deadline import CallWatchdog
 from desktop_app.core.cybertipline.endpoint import Credentials, check_endpoint, describe_endpoint
 from desktop_app.core.cybertipline.xmlsafe import UnreadableXml, parse_xml
 from desktop_app.core.cybertipline.xsd import MAX_XSD_BYTES
@@ -36,6 +39,8 @@ CONNECT_SECONDS = 15.0
 READ_SECONDS = 120.0  # NCMEC validates a large report before it answers
 RESPONSE_ROOTS = ("reportResponse", "reportDoneResponse")
 XML_CONTENT_TYPE = "text/xml; charset=utf-8"
+XS_INT_BITS, XS_LONG_BITS = 32, 64
+_XS_INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -100,9 +105,9 @@ def parse_response(
             root = None
         if root is not None and root.tag in RESPONSE_ROOTS:
             tag = str(root.tag)
-            code = _int(root.findtext("responseCode"))
+            code = _xs_integer(root.findtext("responseCode"), XS_INT_BITS)
             description = (root.findtext("responseDescription") or "").strip()
-            report_id = _int(root.findtext("reportId"))
+            report_id = _xs_integer(root.findtext("reportId"), XS_LONG_BITS)
             # File ids are opaque strings (32 hex digits today), never numbers: NCMEC's documentation
             # once called them longs, and a client that parsed them so failed in production.
             file_id = (root.findtext("fileId") or "").strip() or None
@@ -129,11 +134,17 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, moment.timestamp() - time.time())
 
 
-def _int(text: str | None) -> int | None:
-    try:
-        return int((text or "").strip())
-    except ValueError:
+def _xs_integer(text: str | None, bits: int) -> int | None:
+    """``text`` as the XSD's ``xs:int``/``xs:long`` (``bits`` wide) reads it; None if it is not one.
+
+    Python's ``int`` also takes other scripts' digits, underscores and numbers of any size; NCMEC's
+    schema allows none of them, so an answer that has them is not NCMEC's.
+    """
+    value = (text or "").strip(" \t\r\n")
+    if not _XS_INTEGER.fullmatch(value):
         return None
+    number = int(value)
+    return number if -(2 ** (bits - 1)) <= number < 2 ** (bits - 1) else None
 
 
 class CyberTiplineClient:
@@ -159,7 +170,11 @@ class CyberTiplineClient:
             timeout=httpx.Timeout(self.limits.read, connect=self.limits.connect),
             follow_redirects=False,
             trust_env=False,
-            headers={"User-Agent": f"EvidenceDesk/{__version__}"},
+            # Answers are a few hundred bytes: asking for them uncompressed means a hostile server's
+            # compressed body is never inflated (a 64 KiB read of gzip can become 64 MiB).
+            headers={"User-Agent": f"EvidenceDesk/{__version__}", "Accept-Encoding": "identity"},
+            # A fresh connection per call, so the deadline's watchdog always learns its socket.
+            limits=httpx.Limits(max_keepalive_connections=0),
             transport=transport,
         )
 
@@ -249,52 +264,72 @@ class CyberTiplineClient:
         where = describe_endpoint(self.endpoint)
         limit = self.limits.deadline if deadline is None else deadline
         started = time.monotonic()
+        watchdog = CallWatchdog(limit)
         try:
-            request = self._http.build_request("POST", path, content=content, data=data, files=files, headers=headers)
-            response = self._http.send(request, stream=True)
-            try:
-                if on_sent is not None:
-                    on_sent()
-                request_id = response.headers.get("Request-ID")
-                wait = retry_after_seconds(response.headers.get("Retry-After"))
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > MAX_RESPONSE_BYTES:
-                        raise CyberTiplineOutcomeUnknown(
-                            f"{where} sent more than {MAX_RESPONSE_BYTES:,} bytes where a short answer was expected; "
-                            "the answer was dropped, so whether the step took effect is unknown."
-                        )
-                    if time.monotonic() - started > limit:
-                        raise _past_deadline(where, limit)
-                    chunks.append(chunk)
-            finally:
-                response.close()
-        except httpx.ConnectError as problem:
-            raise CyberTiplineUnreachable(
-                f"Cannot reach {where} ({_reason(problem)}). Check the network and the address; nothing was sent."
-            ) from None
-        except httpx.ConnectTimeout:
-            raise CyberTiplineUnreachable(f"{where} did not accept a connection in time; nothing was sent.") from None
-        except httpx.TimeoutException:
-            raise CyberTiplineOutcomeUnknown(
-                f"{where} did not answer within {self.limits.read:g} s; whether the step took effect there is unknown."
-            ) from None
+            with watchdog:
+                request = self._http.build_request(
+                    "POST",
+                    path,
+                    content=content,
+                    data=data,
+                    files=files,
+                    headers=headers,
+                    extensions={"trace": watchdog.trace},
+                )
+                response = self._http.send(request, stream=True)
+                try:
+                    if on_sent is not None:
+                        on_sent()
+                    request_id = response.headers.get("Request-ID")
+                    wait = retry_after_seconds(response.headers.get("Retry-After"))
+                    chunks: list[bytes] = []
+                    size = 0
+                    for chunk in response.iter_raw():
+                        size += len(chunk)
+                        if size > MAX_RESPONSE_BYTES:
+                            raise CyberTiplineOutcomeUnknown(
+                                f"{where} sent more than {MAX_RESPONSE_BYTES:,} bytes where a short answer was "
+                                "expected; the answer was dropped, so whether the step took effect is unknown."
+                            )
+                        if time.monotonic() - started > limit:
+                            raise _past_deadline(where, limit)
+                        chunks.append(chunk)
+                finally:
+                    response.close()
         except httpx.TransportError as problem:
-            raise CyberTiplineOutcomeUnknown(
-                f"The connection to {where} broke ({_reason(problem)}); whether the step took effect there is unknown."
-            ) from None
+            raise self._post_failure(problem, where, limit, watchdog) from None
         if time.monotonic() - started > limit:
             raise _past_deadline(where, limit)
         return parse_response(response.status_code, b"".join(chunks), request_id, wait)
 
     # -- plumbing --------------------------------------------------------------------------------
 
+    def _post_failure(
+        self, problem: httpx.TransportError, where: str, limit: float, watchdog: CallWatchdog
+    ) -> CyberTiplineUnreachable | CyberTiplineOutcomeUnknown:
+        if watchdog.expired and not watchdog.request_started:
+            return CyberTiplineUnreachable(
+                f"{where} did not complete a connection within {limit:g} s; nothing was sent."
+            )
+        if watchdog.expired:
+            return _past_deadline(where, limit)
+        if isinstance(problem, httpx.ConnectError):
+            return CyberTiplineUnreachable(connect_failure(problem, where))
+        if isinstance(problem, httpx.ConnectTimeout):
+            return CyberTiplineUnreachable(f"{where} did not accept a connection in time; nothing was sent.")
+        if isinstance(problem, httpx.TimeoutException):
+            return CyberTiplineOutcomeUnknown(
+                f"{where} did not answer within {self.limits.read:g} s; whether the step took effect there is unknown."
+            )
+        return CyberTiplineOutcomeUnknown(
+            f"The connection to {where} broke ({_reason(problem)}); whether the step took effect there is unknown."
+        )
+
     def _get(self, path: str, limit: int) -> tuple[int, bytes, str | None]:
         where = describe_endpoint(self.endpoint)
+        watchdog = CallWatchdog(self.limits.deadline)
         try:
-            with self._http.stream("GET", path) as response:
+            with watchdog, self._http.stream("GET", path, extensions={"trace": watchdog.trace}) as response:
                 request_id = response.headers.get("Request-ID")
                 if response.status_code == 401:
                     raise CyberTiplineAuthFailed(
@@ -303,11 +338,18 @@ class CyberTiplineClient:
                     )
                 body = _read_capped(response, limit, where)
                 return response.status_code, body, request_id
-        except httpx.TimeoutException:
-            raise CyberTiplineUnreachable(
-                f"{where} did not answer in time. Nothing was changed there; try again later."
-            ) from None
         except httpx.TransportError as problem:
+            if watchdog.expired:
+                raise CyberTiplineUnreachable(
+                    f"{where} took longer than {watchdog.seconds:g} s in all to answer. Nothing was changed there; "
+                    "try again later."
+                ) from None
+            if isinstance(problem, httpx.TimeoutException):
+                raise CyberTiplineUnreachable(
+                    f"{where} did not answer in time. Nothing was changed there; try again later."
+                ) from None
+            if isinstance(problem, httpx.ConnectError):
+                raise CyberTiplineUnreachable(connect_failure(problem, where)) from None
             raise CyberTiplineUnreachable(
                 f"Cannot reach {where} ({_reason(problem)}). Check the network and the address; nothing was sent."
             ) from None
@@ -338,7 +380,7 @@ def _past_deadline(where: str, limit: float) -> CyberTiplineOutcomeUnknown:
 def _read_capped(response: httpx.Response, limit: int, where: str) -> bytes:
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes():
+    for chunk in response.iter_raw():
         size += len(chunk)
         if size > limit:
             raise CyberTiplineRefused(

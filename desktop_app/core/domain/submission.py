@@ -132,6 +132,7 @@ class SubmissionStatus:
     files_total: int = 0
     files_uploaded: int = 0
     receipt_blob_id: str | None = None
+    interrupted: bool = False  # a step was under way when the process that ran it stopped
 
     def expiring(self, now: datetime) -> bool:
         """Whether NCMEC will discard this open report within ``EXPIRY_WARNING`` (or already has)."""

@@ -140,7 +140,7 @@ class SubmissionService:
         if record is None:
             self._reports.load(report_id)  # ReportNotFound for an unknown id
             return SubmissionStatus(report_id, SubmissionState.DRAFT, None, None, (), None, None, None, None, None)
-        return status_of(record)
+        return self._shown(record)
 
     def _as_logged(self, report_id: str, doing: str) -> tuple[SubmissionRecord | None, LoggedSubmission]:
         """The report's submission row and the log's account of it, read together.
@@ -180,12 +180,13 @@ class SubmissionService:
         with self._workspace.db.read() as reader:
             states = (*UNSETTLED, SubmissionState.DRAFT)
             records = self._store().load_in_states(reader.conn, tuple(str(s) for s in states))
-        return [status_of(record) for record in records if record.state in UNSETTLED or afresh_interrupted(record)]
+        return [self._shown(record) for record in records if record.state in UNSETTLED or afresh_interrupted(record)]
 
     def all_statuses(self) -> list[SubmissionStatus]:
         """Every report that was ever sent, most recent change first."""
         with self._workspace.db.read() as reader:
-            return [status_of(record) for record in self._store().load_all(reader.conn)]
+            records = self._store().load_all(reader.conn)
+        return [self._shown(record) for record in records]
 
     def plan(self, report_id: str, environment: Environment) -> SubmissionPlan:
         """What ``submit`` would send where; ``ReportHasErrors``/``SubmissionRefused`` if it would not start."""
@@ -349,6 +350,10 @@ class SubmissionService:
             self._reports.load(report_id)
             raise SubmissionRefused(f"Report {report_id[:8]} was never submitted.")
         return record
+
+    def _shown(self, record: SubmissionRecord) -> SubmissionStatus:
+        """A stored record's status; one no run here carries says so if a process stopped mid-step."""
+        return status_of(record, live=record.report_id in self._busy)
 
     @contextmanager
     def _claim(self, report_id: str) -> Iterator[None]:

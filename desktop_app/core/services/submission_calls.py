@@ -120,6 +120,16 @@ def classify(step: str, response: ApiResponse) -> StepResult:
         return StepResult(Outcome.REJECTED, response, f"NCMEC answered {said}{support}.", advice)
     if status in (429, 503):
         return StepResult(Outcome.RETRY, response, f"NCMEC answered {said}{support}.", advice)
+    if 300 <= status < 400:
+        # Not followed (it would carry the report and the credentials elsewhere): the address is
+        # what the reviewer must check, and a server that redirects may still have acted.
+        return StepResult(
+            Outcome.UNKNOWN,
+            response,
+            f"The address answered with a redirect (HTTP {status}){support}, which Evidence Desk never follows: check "
+            "the address under Workspace > CyberTipline connection. Whether the step took effect there is unknown.",
+            advice,
+        )
     return StepResult(
         Outcome.UNKNOWN,
         response,

@@ -50,8 +50,13 @@ def report_title(draft: ReportDraft) -> str:
     return kind
 
 
-def status_of(record: SubmissionRecord) -> SubmissionStatus:
-    """What a report shows, from its submission record."""
+def status_of(record: SubmissionRecord, *, live: bool = True) -> SubmissionStatus:
+    """What a report shows, from its submission record.
+
+    ``live`` False: no run of this process carries the record, so a step it says is under way
+    (``in_flight``) was cut short by a process that stopped; the status says which and what to do.
+    """
+    stopped = None if live else stopped_mid_step(record)
     file_ids = tuple(record.finished_file_ids) or tuple(f.file_id for f in record.files if f.file_id)
     return SubmissionStatus(
         record.report_id,
@@ -63,15 +68,46 @@ def status_of(record: SubmissionRecord) -> SubmissionStatus:
         record.expires_at if record.state in UNSETTLED else None,
         record.finished_at,
         record.last_code,
-        _advice(record),
+        _advice(record, stopped),
         files_total=len(record.files),
         files_uploaded=sum(1 for f in record.files if f.file_id),
         receipt_blob_id=record.receipt_blob_id,
+        interrupted=stopped is not None,
     )
 
 
-def _advice(record: SubmissionRecord) -> str | None:
-    parts = [p for p in (record.message, record.advice) if p]
+def stopped_mid_step(record: SubmissionRecord) -> str | None:
+    """Where a record left by a stopped process stands, in words; None if no step was under way."""
+    step = record.in_flight or ("submit" if record.state is SubmissionState.SUBMITTING else None)
+    if step is None or record.state not in UNSETTLED:
+        return None
+    kind, _, number = step.partition(":")
+    report = f"NCMEC report {record.ncmec_report_id}"
+    if record.pending_receipt is not None:
+        return (
+            f"Evidence Desk stopped after {report} was filed, before its receipt was archived: resume it to archive it."
+        )
+    if kind == "submit":
+        return (
+            "Evidence Desk stopped while NCMEC was opening the report: whether NCMEC opened it is unknown. Resume it "
+            "to record that; nothing is sent again until you decide so."
+        )
+    if kind in ("upload", "fileinfo"):
+        doing = "uploading" if kind == "upload" else "describing"
+        return (
+            f"Evidence Desk stopped while {doing} file {number} of {report}: whether NCMEC has it is unknown. Resume "
+            "it: the report is withdrawn and sent afresh, so NCMEC keeps exactly one copy."
+        )
+    if kind == "finish":
+        return (
+            f"Evidence Desk stopped while NCMEC was finishing {report}: whether it is filed is unknown. Resume it: "
+            "the finish is asked for again (a filed report is not filed twice) and the receipt archived."
+        )
+    return f"Evidence Desk stopped while withdrawing {report}: resume it to complete the withdrawal."
+
+
+def _advice(record: SubmissionRecord, stopped: str | None) -> str | None:
+    parts = [p for p in (stopped, record.message, record.advice) if p]
     expiry = record.expires_at
     if record.state in UNSETTLED and record.ncmec_report_id is not None and expiry is not None:
         parts.append(

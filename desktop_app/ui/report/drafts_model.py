@@ -20,7 +20,7 @@ from desktop_app.core.domain.submission import SubmissionStatus
 from desktop_app.core.services.report_building import ReportSummary
 from desktop_app.ui.submission.controller import read_statuses
 from desktop_app.ui.submission.environment import environment_swatch
-from desktop_app.ui.submission.state import TONES, describe
+from desktop_app.ui.submission.state import TONES, describe, text_tooltip
 from desktop_app.ui.theme import OK_TEXT, PROBLEM_TEXT
 
 _COLUMNS = ("Report", "Changed", "State")
@@ -115,7 +115,7 @@ class DraftListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return text.two_lines  # two lines, like the report beside it
         if role == Qt.ItemDataRole.ToolTipRole:
-            return text.long
+            return text_tooltip(text.long)
         if role == Qt.ItemDataRole.ForegroundRole:
             return QColor(TONES[text.tone][0])
         if role == Qt.ItemDataRole.DecorationRole and status.environment is not None:

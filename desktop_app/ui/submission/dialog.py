@@ -109,6 +109,7 @@ class SubmissionDialog(QDialog):
         if self.mode is not SubmissionMode.SUBMIT:
             self.environment_row.hide()
         self.plan_label = QLabel()
+        self.plan_label.setTextFormat(Qt.TextFormat.PlainText)  # a waiting report's state quotes NCMEC's words
         self.plan_label.setWordWrap(True)
         self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.steps = SubmissionStepsWidget(INTRO[self.mode])

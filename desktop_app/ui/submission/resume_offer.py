@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.domain.submission import SubmissionStatus
 from desktop_app.ui.submission.environment import badge_style, look_of
-from desktop_app.ui.submission.state import describe, tone_style
+from desktop_app.ui.submission.state import describe, text_tooltip, tone_style
 
 
 class ResumeOfferDialog(QDialog):
@@ -84,7 +84,7 @@ class ResumeOfferDialog(QDialog):
         text = describe(status, moment)
         state = QLabel(" · ".join(part for part in (text.state, text.clock) if part))  # the badge names where
         state.setStyleSheet(tone_style(text.tone))
-        state.setToolTip(text.long)
+        state.setToolTip(text_tooltip(text.long))
         known = bool(status.ncmec_report_id)  # without NCMEC's number there is nothing to resume or retract
         resume = QPushButton("Resume" if known else "Decide…")
         resume.clicked.connect(lambda _=False, rid=status.report_id: self._chosen(self.resume_requested, rid))

@@ -9,6 +9,7 @@ change, so "open" without a clock would hide the one fact the reviewer must act 
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from html import escape
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
@@ -92,6 +93,8 @@ def describe(status: SubmissionStatus | None, now: datetime) -> StateText:
     number = f" #{status.ncmec_report_id}" if status.ncmec_report_id else ""
     advice = f" What to do: {status.advice}" if status.advice else ""
     state = status.state
+    if state is SubmissionState.SUBMITTING and status.interrupted:
+        return StateText("Interrupted", "", where, f"Interrupted while sent to {where}", status.advice or "", "problem")
     if state is SubmissionState.SUBMITTING:
         return StateText("Submitting…", "", where, f"Being sent to {where}", f"Being sent to {where} now.", "notice")
     if state is SubmissionState.OPEN:
@@ -152,6 +155,15 @@ def describe(status: SubmissionStatus | None, now: datetime) -> StateText:
     )
 
 
+def text_tooltip(text: str) -> str:
+    """``text`` as a tooltip that shows it as written, escaped inside a paragraph.
+
+    Tooltips render anything that looks like markup as rich text, and a state's long text quotes
+    NCMEC's descriptions (the server's words).
+    """
+    return f"<p>{escape(text)}</p>" if text else ""
+
+
 def tone_style(tone: str) -> str:
     """A stylesheet for a small label in a tone's colours."""
     text, background, border = TONES[tone]
@@ -190,6 +202,6 @@ class SubmissionStateWidget(QWidget):
     def _apply(self) -> None:
         # The badge beside it names the environment; the label gives the state and the clock.
         self.state_label.setText(" · ".join(part for part in (self.text.state, self.text.clock) if part))
-        self.state_label.setToolTip(self.text.long)
+        self.state_label.setToolTip(text_tooltip(self.text.long))
         self.state_label.setAccessibleDescription(self.text.long)
         self.state_label.setStyleSheet(tone_style(self.text.tone))

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from desktop_app.core.domain.submission import StepProgress, SubmissionProgress
+from desktop_app.ui.submission.state import text_tooltip
 from desktop_app.ui.theme import ACCENT, BORDER, NOTICE_TEXT, OK_TEXT, PROBLEM_TEXT, SECONDARY_TEXT
 
 COLUMNS = ("Step", "Progress", "Speed", "Now")
@@ -157,7 +158,8 @@ class SubmissionStepsModel(QAbstractTableModel):
             return status_icon(step.status)
         if role == Qt.ItemDataRole.ToolTipRole:
             words = STATUS_WORDS.get(step.status, step.status)
-            return f"{step.label}: {words}" + (f" — {step.detail}" if step.detail else "")
+            # The detail quotes NCMEC's descriptions: escaped, or a tooltip would render their markup.
+            return text_tooltip(f"{step.label}: {words}" + (f" — {step.detail}" if step.detail else ""))
         if role == Qt.ItemDataRole.AccessibleDescriptionRole and column == STEP_COLUMN:
             return STATUS_WORDS.get(step.status, step.status)
         if role == Qt.ItemDataRole.ForegroundRole and column == DETAIL_COLUMN and step.status == "failed":

@@ -1,5 +1,6 @@
 """A submission's state in words, and where "Submit" points first."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -38,6 +39,13 @@ def test_every_state_has_words_an_environment_and_a_tone():
     assert describe(status(SubmissionState.RETRACTED), NOW).tone == "neutral"  # the reviewer's own choice
     assert describe(status(SubmissionState.NEEDS_DECISION), NOW).tone == "problem"
     assert describe(status(SubmissionState.SUBMITTING), NOW).state == "Submitting…"
+    # Left in "submitting" by a process that stopped: not "being sent now", and what to do instead.
+    advice = "Evidence Desk stopped while NCMEC was opening the report: ... Resume it to record that."
+    stopped = SubmissionStatus(
+        "r" * 32, SubmissionState.SUBMITTING, Environment.TEST, None, (), None, None, None, None, None
+    )
+    stopped = describe(replace(stopped, advice=advice, interrupted=True), NOW)
+    assert stopped.state == "Interrupted" and stopped.tone == "problem" and stopped.long == advice
     two = describe(status(SubmissionState.OPEN, timedelta(hours=2)), NOW).two_lines
     assert two == "Open #1000007\nNCMEC test · 2 h 0 min left"
 
