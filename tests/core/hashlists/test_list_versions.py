@@ -7,9 +7,6 @@ SHA-256 (``settings_sha256``): ``log verify`` holds the row to it (``older-setti
 matching and importing refuse a list that is not it (docs/row-binding.md).
 """
 
-import sqlite3
-from contextlib import closing
-
 import pytest
 
 from desktop_app.core.domain.events import EventType
@@ -22,29 +19,17 @@ from desktop_app.core.services.items import ItemService
 from desktop_app.core.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.core.reports.helpers import logged_by_an_older_app
+from tests.rollback import copy_row, discrepancy_codes, put_back
 
 _COLUMNS = ("created_at", "updated_at", "generation", "segments", "settings_ct", "row_tag")
 
 
 def _row(workspace, list_id):
-    with workspace.db.read() as reader:
-        return reader.conn.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM hash_lists WHERE list_id = ?", (list_id,)
-        ).fetchone()
+    return copy_row(workspace, "hash_lists", _COLUMNS, "list_id", list_id)
 
 
 def _put_back(workspace, list_id, row) -> None:
-    with closing(sqlite3.connect(workspace.db.path, isolation_level=None)) as conn:  # as an outsider would
-        sets = ", ".join(f"{column} = ?" for column in _COLUMNS)
-        conn.execute(f"UPDATE hash_lists SET {sets} WHERE list_id = ?", (*row, list_id))
-
-
-def _codes(workspace) -> list[str]:
-    verification = workspace.verify_log(record=False)
-    reconciliation = workspace.custody.reconciliation
-    assert reconciliation is not None
-    assert verification.ok == (reconciliation.count == 0)
-    return [d.code for d in reconciliation.discrepancies]
+    put_back(workspace, "hash_lists", _COLUMNS, "list_id", list_id, row)
 
 
 def _switched_off_then_on(workspace, tmp_path):
@@ -69,11 +54,11 @@ def _switched_off_then_on(workspace, tmp_path):
 def test_verify_catches_a_list_put_back_switched_off(workspace, tmp_path):
     _, _, list_id, switched_off = _switched_off_then_on(workspace, tmp_path)
     switched_on = _row(workspace, list_id)
-    assert _codes(workspace) == []
+    assert discrepancy_codes(workspace) == []
     _put_back(workspace, list_id, switched_off)
-    assert _codes(workspace) == ["older-settings"]  # same import, same segments: only the digest tells
+    assert discrepancy_codes(workspace) == ["older-settings"]  # same import, same segments: only the digest tells
     _put_back(workspace, list_id, switched_on)
-    assert _codes(workspace) == []
+    assert discrepancy_codes(workspace) == []
 
 
 def test_matching_and_importing_refuse_a_list_put_back_switched_off(workspace, tmp_path):
@@ -97,7 +82,7 @@ def test_saving_the_settings_again_is_the_remedy(workspace, tmp_path):
     service.change_settings(list_id, enabled=True)  # the reviewer checks the list and saves it
     run_to_completion(service.match_items())
     assert service.outcomes()[item.item_id].matches
-    assert _codes(workspace) == []
+    assert discrepancy_codes(workspace) == []
 
 
 @pytest.fixture
@@ -123,8 +108,8 @@ def test_an_older_workspace_records_its_lists_once_and_is_checked_from_then_on(o
     workspace = Workspace.open(paths)
     assert workspace.unlock(PASSPHRASE).ok
     try:
-        assert _codes(workspace) == []
+        assert discrepancy_codes(workspace) == []
         _put_back(workspace, list_id, switched_off)
-        assert "older-settings" in _codes(workspace)
+        assert "older-settings" in discrepancy_codes(workspace)
     finally:
         workspace.close()

@@ -7,9 +7,6 @@ that has (or had) a match logs the SHA-256 of the sealed outcome it stored (``ou
 records are refused from a row that is not it (docs/row-binding.md).
 """
 
-import sqlite3
-from contextlib import closing
-
 import pytest
 
 from desktop_app.core.domain.events import EventType
@@ -24,29 +21,17 @@ from desktop_app.core.services.workspace import Workspace
 from desktop_app.core.settings import AppSettings
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.core.reports.helpers import logged_by_an_older_app
+from tests.rollback import copy_row, discrepancy_codes, put_back
 
 _COLUMNS = ("matched_at", "outcome_ct", "row_tag")
 
 
 def _row(workspace, item_id):
-    with workspace.db.read() as reader:
-        return reader.conn.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM item_matches WHERE item_id = ?", (item_id,)
-        ).fetchone()
+    return copy_row(workspace, "item_matches", _COLUMNS, "item_id", item_id)
 
 
 def _put_back(workspace, item_id, row) -> None:
-    with closing(sqlite3.connect(workspace.db.path, isolation_level=None)) as conn:  # as an outsider would
-        sets = ", ".join(f"{column} = ?" for column in _COLUMNS)
-        conn.execute(f"UPDATE item_matches SET {sets} WHERE item_id = ?", (*row, item_id))
-
-
-def _codes(workspace) -> list[str]:
-    verification = workspace.verify_log(record=False)
-    reconciliation = workspace.custody.reconciliation
-    assert reconciliation is not None
-    assert verification.ok == (reconciliation.count == 0)
-    return [d.code for d in reconciliation.discrepancies]
+    put_back(workspace, "item_matches", _COLUMNS, "item_id", item_id, row)
 
 
 def _list_of(service: HashListService, folder, name: str, md5s: list[str]) -> str:
@@ -79,11 +64,11 @@ def _unmatched_then_matched(workspace, tmp_path):
 def test_verify_catches_an_older_copy_that_hides_a_match(workspace, tmp_path):
     _, _, item, unmatched = _unmatched_then_matched(workspace, tmp_path)
     matched = _row(workspace, item.item_id)
-    assert _codes(workspace) == []
+    assert discrepancy_codes(workspace) == []
     _put_back(workspace, item.item_id, unmatched)
-    assert _codes(workspace) == ["older-match"]
+    assert discrepancy_codes(workspace) == ["older-match"]
     _put_back(workspace, item.item_id, matched)  # the version the log recorded last
-    assert _codes(workspace) == []
+    assert discrepancy_codes(workspace) == []
 
 
 def test_a_report_is_not_built_from_an_older_copy_that_hides_a_match(workspace, tmp_path):
@@ -109,7 +94,7 @@ def test_a_match_cleared_later_is_not_compared_and_a_rematch_stays_clean(workspa
             run_to_completion(service.import_file(listing.list_id, csv, ListFormat.CSV, options))
     run_to_completion(service.match_items())
     assert service.outcomes()[item.item_id].matches == ()
-    assert _codes(workspace) == []
+    assert discrepancy_codes(workspace) == []
 
 
 @pytest.fixture
@@ -135,9 +120,9 @@ def test_an_older_workspace_records_its_matched_outcomes_once_and_is_checked_fro
     workspace = Workspace.open(paths)
     assert workspace.unlock(PASSPHRASE).ok
     try:
-        assert _codes(workspace) == []
+        assert discrepancy_codes(workspace) == []
         _put_back(workspace, item_id, unmatched)
-        assert "older-match" in _codes(workspace)
+        assert "older-match" in discrepancy_codes(workspace)
     finally:
         workspace.close()
 

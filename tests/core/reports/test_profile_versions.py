@@ -7,8 +7,6 @@ edits the database file directly, as an outsider would.
 """
 
 import hashlib
-import sqlite3
-from contextlib import closing
 
 import pytest
 
@@ -20,27 +18,17 @@ from desktop_app.core.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.core.reports.conftest import NOW
 from tests.core.reports.helpers import logged_by_an_older_app
+from tests.rollback import copy_row, discrepancy_codes, put_back
 
 _COLUMNS = ("updated_at", "profile_ct", "row_tag")
 
 
 def _row(workspace):
-    with workspace.db.read() as reader:
-        return reader.conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM reporter_profile").fetchone()
+    return copy_row(workspace, "reporter_profile", _COLUMNS, "profile_id", 1)
 
 
 def _put_back(workspace, row) -> None:
-    with closing(sqlite3.connect(workspace.db.path, isolation_level=None)) as conn:
-        sets = ", ".join(f"{column} = ?" for column in _COLUMNS)
-        conn.execute(f"UPDATE reporter_profile SET {sets} WHERE profile_id = 1", row)
-
-
-def _codes(workspace) -> list[str]:
-    verification = workspace.verify_log(record=False)
-    reconciliation = workspace.custody.reconciliation
-    assert reconciliation is not None
-    assert verification.ok == (reconciliation.count == 0)
-    return [d.code for d in reconciliation.discrepancies]
+    put_back(workspace, "reporter_profile", _COLUMNS, "profile_id", 1, row)
 
 
 def _save(reports: ReportService, name: str):
@@ -65,17 +53,17 @@ def test_legitimate_saves_verify_clean_and_every_older_profile_is_caught_and_ref
     reports = ReportService(workspace, ItemService(workspace), now=lambda: NOW)
     rows, last = _saves(reports)
     assert len({row[1] for row in rows}) == len(rows)
-    assert _codes(workspace) == []
+    assert discrepancy_codes(workspace) == []
     assert reports.create_draft().draft.report.get("reporter") == last
     for older in rows[:-1]:
         _put_back(workspace, older)
-        assert "older-profile" in _codes(workspace)
+        assert "older-profile" in discrepancy_codes(workspace)
         with pytest.raises(ProfileNotAsLogged, match="save it as the profile again"):
             reports.create_draft()
         with pytest.raises(ProfileNotAsLogged):
             reports.reporter_profile()
     _put_back(workspace, rows[-1])  # the version the log saved last
-    assert _codes(workspace) == []
+    assert discrepancy_codes(workspace) == []
     assert reports.reporter_profile() == last
 
 
@@ -86,7 +74,7 @@ def test_saving_the_profile_again_is_the_remedy_even_with_the_stale_details(work
     with workspace.db.read() as reader:
         stale = reports._store.load_profile(reader.conn)  # what the reviewer would type in again
     reports.save_reporter_profile(stale)  # no field differs from the row, yet it is rewritten and logged
-    assert _codes(workspace) == []
+    assert discrepancy_codes(workspace) == []
     assert reports.reporter_profile() == stale
 
 
@@ -120,9 +108,9 @@ def test_an_older_workspace_records_its_profile_once_and_is_checked_from_then_on
         with workspace.db.read() as reader:
             (stored,) = reader.conn.execute("SELECT profile_ct FROM reporter_profile").fetchone()
         assert recorded.data["profile_sha256"] == hashlib.sha256(stored).hexdigest()
-        assert _codes(workspace) == []
+        assert discrepancy_codes(workspace) == []
         _put_back(workspace, rows[0])
-        assert "older-profile" in _codes(workspace)
+        assert "older-profile" in discrepancy_codes(workspace)
     finally:
         workspace.close()
     for _ in range(2):  # the put-back row fails verification: nothing is recorded over it

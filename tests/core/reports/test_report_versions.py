@@ -6,9 +6,6 @@ row still carries a valid tag. Each write of a report's sealed draft logs the dr
 (docs/row-binding.md). The attacker here edits the database file directly, as an outsider would.
 """
 
-import sqlite3
-from contextlib import closing
-
 import pytest
 
 from desktop_app.core.domain.events import EventType
@@ -18,29 +15,17 @@ from desktop_app.core.services.workspace import Workspace
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.core.reports.conftest import NOW
 from tests.core.reports.helpers import import_uploads, logged_by_an_older_app
+from tests.rollback import copy_row, discrepancy_codes, put_back
 
 _COLUMNS = ("created_at", "updated_at", "status", "draft_ct", "row_tag")
 
 
 def _row(workspace, report_id):
-    with workspace.db.read() as reader:
-        return reader.conn.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM reports WHERE report_id = ?", (report_id,)
-        ).fetchone()
+    return copy_row(workspace, "reports", _COLUMNS, "report_id", report_id)
 
 
 def _put_back(workspace, report_id, row) -> None:
-    with closing(sqlite3.connect(workspace.db.path, isolation_level=None)) as conn:
-        sets = ", ".join(f"{column} = ?" for column in _COLUMNS)
-        conn.execute(f"UPDATE reports SET {sets} WHERE report_id = ?", (*row, report_id))
-
-
-def _codes(workspace) -> list[str]:
-    verification = workspace.verify_log(record=False)
-    reconciliation = workspace.custody.reconciliation
-    assert reconciliation is not None
-    assert verification.ok == (reconciliation.count == 0)
-    return [d.code for d in reconciliation.discrepancies]
+    put_back(workspace, "reports", _COLUMNS, "report_id", report_id, row)
 
 
 def _edit_history(reports: ReportService, report_id: str, item_ids: list[str]) -> list[object]:
@@ -70,12 +55,12 @@ def test_a_legitimate_history_of_saves_verifies_clean_and_every_older_copy_is_ca
     report_id = reports.create_draft(item_ids).report_id
     rows = _edit_history(reports, report_id, item_ids)
     assert len({row[3] for row in rows}) == len(rows)  # each write stored a new sealed draft
-    assert _codes(workspace) == []
+    assert discrepancy_codes(workspace) == []
     for older in rows[:-1]:
         _put_back(workspace, report_id, older)
-        assert "older-draft" in _codes(workspace)
+        assert "older-draft" in discrepancy_codes(workspace)
     _put_back(workspace, report_id, rows[-1])  # the version the log saved last
-    assert _codes(workspace) == []
+    assert discrepancy_codes(workspace) == []
 
 
 def test_a_report_created_from_a_document_is_bound_from_its_first_row(workspace, tmp_path):
@@ -86,9 +71,9 @@ def test_a_report_created_from_a_document_is_bound_from_its_first_row(workspace,
     created = _row(workspace, record.report_id)
     record.draft.report.ensure("incidentSummary").set("incidentType", "Child Pornography")
     reports.save(record)
-    assert _codes(workspace) == []
+    assert discrepancy_codes(workspace) == []
     _put_back(workspace, record.report_id, created)
-    assert "older-draft" in _codes(workspace)
+    assert "older-draft" in discrepancy_codes(workspace)
 
 
 @pytest.fixture
@@ -119,9 +104,9 @@ def test_an_older_workspace_records_its_drafts_once_and_is_checked_from_then_on(
     try:
         recorded = [e.event for e in workspace.events() if e.event.type is EventType.REPORT_DRAFTS_RECORDED]
         assert len(recorded) == 1 and set(recorded[0].data["draft_sha256"]) == {report_id, untouched}
-        assert _codes(workspace) == []
+        assert discrepancy_codes(workspace) == []
         _put_back(workspace, report_id, before)
-        assert "older-draft" in _codes(workspace)
+        assert "older-draft" in discrepancy_codes(workspace)
     finally:
         workspace.close()
 

@@ -29,6 +29,7 @@ from tests.conftest import PASSPHRASE, fast_kdf
 from tests.core.reports.helpers import logged_by_an_older_app
 from tests.core.submission.conftest import FAST
 from tests.core.submission.helpers import credentials_of, import_media, new_report
+from tests.rollback import copy_row, discrepancy_codes, put_back
 
 # What an outsider copies: the submission's row and its report's (whose status mirrors the state).
 _COLUMNS = {
@@ -40,28 +41,12 @@ _SUBMIT_UNKNOWN = Fault(endpoint="/submit", kind="status", status=500, body="emp
 
 
 def _row(workspace, report_id):
-    with workspace.db.read() as reader:
-        return {
-            table: reader.conn.execute(
-                f"SELECT {', '.join(columns)} FROM {table} WHERE report_id = ?", (report_id,)
-            ).fetchone()
-            for table, columns in _COLUMNS.items()
-        }
+    return {table: copy_row(workspace, table, columns, "report_id", report_id) for table, columns in _COLUMNS.items()}
 
 
 def _put_back(workspace, report_id, rows) -> None:
-    with closing(sqlite3.connect(workspace.db.path, isolation_level=None)) as conn:  # as an outsider would
-        for table, columns in _COLUMNS.items():
-            sets = ", ".join(f"{column} = ?" for column in columns)
-            conn.execute(f"UPDATE {table} SET {sets} WHERE report_id = ?", (*rows[table], report_id))
-
-
-def _codes(workspace) -> list[str]:
-    verification = workspace.verify_log(record=False)
-    reconciliation = workspace.custody.reconciliation
-    assert reconciliation is not None
-    assert verification.ok == (reconciliation.count == 0)
-    return [d.code for d in reconciliation.discrepancies]
+    for table, columns in _COLUMNS.items():
+        put_back(workspace, table, columns, "report_id", report_id, rows[table])
 
 
 def _waiting_then_finished(workspace, items, reports, submissions, server, tmp_path):
@@ -81,12 +66,12 @@ def test_every_write_names_the_row_it_stored_and_verify_catches_an_older_copy(
     workspace, items, reports, submissions, server, tmp_path
 ):
     report_id, open_row = _waiting_then_finished(workspace, items, reports, submissions, server, tmp_path)
-    assert _codes(workspace) == []
+    assert discrepancy_codes(workspace) == []
     finished_row = _row(workspace, report_id)
     _put_back(workspace, report_id, open_row)
-    assert _codes(workspace) == ["older-submission"]  # the report's row agrees: only the digest tells
+    assert discrepancy_codes(workspace) == ["older-submission"]  # the report's row agrees: only the digest tells
     _put_back(workspace, report_id, finished_row)  # the version the log saved last
-    assert _codes(workspace) == []
+    assert discrepancy_codes(workspace) == []
 
 
 def test_a_finished_submission_rolled_back_to_open_is_not_resumed_and_its_receipt_not_hidden(
@@ -118,7 +103,7 @@ def test_a_receipt_is_not_silently_left_out_when_the_row_was_deleted(
         conn.execute("DELETE FROM submissions WHERE report_id = ?", (report_id,))
     with pytest.raises(SubmissionNotAsLogged, match="receipt was not read"):
         submissions.receipt(report_id)
-    assert "missing-row" in _codes(workspace)
+    assert "missing-row" in discrepancy_codes(workspace)
 
 
 def test_a_set_aside_decision_cannot_be_replayed_on_an_older_row_to_send_a_filed_report_again(
@@ -145,7 +130,7 @@ def test_a_set_aside_decision_cannot_be_replayed_on_an_older_row_to_send_a_filed
     with pytest.raises(SubmissionNotAsLogged):
         run_to_completion(submissions.submit(report_id, Environment.PRACTICE, CancelToken()))
     assert len(server.snapshot().in_state("finished")) == 1
-    assert "older-submission" in _codes(workspace)
+    assert "older-submission" in discrepancy_codes(workspace)
 
 
 @pytest.fixture
@@ -181,8 +166,8 @@ def test_an_older_workspace_records_its_submissions_once_and_is_checked_from_the
 
     workspace = _unlocked(paths)
     try:
-        assert _codes(workspace) == []
+        assert discrepancy_codes(workspace) == []
         _put_back(workspace, report_id, open_row)
-        assert "older-submission" in _codes(workspace)
+        assert "older-submission" in discrepancy_codes(workspace)
     finally:
         workspace.close()
