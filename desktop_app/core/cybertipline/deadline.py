@@ -2,8 +2,9 @@
 
 httpx's time-outs bound each read and write: a server (or anything on the network between) that
 sends one byte a second keeps every read short and the call alive for as long as it likes, in the
-TLS handshake, the status line and headers, or the body (security.md §5.5 measured it; a loop
-that checks the clock between body chunks cannot help before the headers are in).
+TLS handshake, the status line and headers, or the body (tests/core/cybertipline/test_client_hostile.py
+shows each; a loop that checks the clock between body chunks cannot help before the headers are
+in). docs/submission.md ("What an answer means") says what a call cut short by the deadline means.
 
 ``CallWatchdog`` learns the call's TCP socket from httpcore's ``trace`` hook as soon as it is
 connected and keeps a duplicate of it (its own descriptor of the same socket: the TLS layer
