@@ -37,17 +37,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 PASSPHRASE = "benchmark passphrase"
-# The same work as ours with the stock tools: the export also gives the output's SHA-256, and the check
-# computes MD5, SHA-1 and SHA-256 (here of the whole payload, on three processes at once, without the tar).
-SAME_EXPORT = "age -r, then sha256sum of its output"
-SAME_VERIFY = "age -d into md5sum, sha1sum and sha256sum at once"
-_AGE_THEN_SHA256 = 'age -r "$1" -o "$2" "$3" && sha256sum "$2" > /dev/null'
-_AGE_INTO_DIGESTS = (
-    'cd "$3" && rm -f md5.fifo sha1.fifo && mkfifo md5.fifo sha1.fifo'
-    " && { md5sum < md5.fifo > /dev/null & first=$!; sha1sum < sha1.fifo > /dev/null & second=$!;"
-    ' age -d -i "$1" "$2" | tee md5.fifo sha1.fifo | sha256sum > /dev/null; wait $first $second; }'
-    " && rm md5.fifo sha1.fifo"
-)
 MIB = 1024 * 1024
 
 
@@ -122,8 +111,6 @@ def run_child(kind: str, profile: str, a: str, b: str) -> None:
         seconds = time.perf_counter() - start
         if process.returncode:
             raise SystemExit(f"tool failed: {profile}")
-        # CPU: a shell's children too, once waited for. Peak: the started process's own (a shell's, for
-        # the pipelines); ru_maxrss would count the Python image the child had before its exec.
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         print(json.dumps({"seconds": seconds, "peak_kib": peak, "cpu": usage.ru_utime + usage.ru_stime}))
         return
@@ -321,8 +308,6 @@ def measure(root: Path, size: int, runs: int) -> dict[str, dict]:
         add("ours verify (decrypt + tar + 3 hashes)", child(["ours-verify", "", str(key), str(ours_out)]))
         add("pyrage decrypt_file (to /dev/null)", child(["pyrage-decrypt", "", str(key), str(pyrage_out)]))
         add("age -d (to /dev/null)", timed_tool(["age", "-d", "-i", str(key), "-o", "/dev/null", str(age_out)]))
-        add(SAME_EXPORT, timed_tool(["bash", "-c", _AGE_THEN_SHA256, "-", recipient, str(age_out), str(plain)]))
-        add(SAME_VERIFY, timed_tool(["bash", "-c", _AGE_INTO_DIGESTS, "-", str(key), str(age_out), str(root)]))
     for path in (ours_out, pyrage_out, age_out, plain):
         path.unlink(missing_ok=True)
     shutil.rmtree(profile)
@@ -388,9 +373,6 @@ def main() -> None:
     verify = size / big["ours verify (decrypt + tar + 3 hashes)"]["seconds"]
     for other in ("pyrage decrypt_file (to /dev/null)", "age -d (to /dev/null)"):
         print(f"ours verify vs {other}: {verify / (size / big[other]['seconds']):.2f}x")
-    print("the same work with the stock tools (not a goal: what a recipient without our software would run):")
-    print(f"  ours export vs {SAME_EXPORT}: {ours / (size / big[SAME_EXPORT]['seconds']):.2f}x")
-    print(f"  ours verify vs {SAME_VERIFY}: {verify / (size / big[SAME_VERIFY]['seconds']):.2f}x")
     print_floors(rates, size, cores=2 if (os.cpu_count() or 1) >= 2 else 1, big=big)
 
 
