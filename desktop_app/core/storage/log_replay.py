@@ -7,7 +7,7 @@ most entries are classified by substring tests and read without a JSON parse (``
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from desktop_app.core.domain.events import EventType
@@ -186,74 +186,18 @@ def note_digests(digests: dict[str, str], field: str, event: dict[str, Any]) -> 
         digests[event["subject"]] = digest
 
 
-def logged_drafts(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str]:
-    """Report id -> the SHA-256 of the sealed draft the log recorded last, from the log alone."""
-    drafts: dict[str, str] = {}
-    for _, plaintext in plaintexts:
-        if _DRAFT_MARKER in plaintext:
-            note_drafts(drafts, json.loads(plaintext))
-    return drafts
-
-
 def note_profile(current: str | None, event: dict[str, Any]) -> str | None:
     """``reporter-profile.saved`` or ``report.drafts-recorded`` names the sealed profile's digest."""
     digest = event["data"].get("profile_sha256")
     return digest if isinstance(digest, str) else current
 
 
-def logged_profile(plaintexts: Iterable[tuple[int, bytes]]) -> str | None:
-    """The SHA-256 of the sealed reporter profile the log recorded last (None: none), from the log alone."""
-    digest = None
-    for _, plaintext in plaintexts:
-        if _PROFILE_MARKER in plaintext:
-            digest = note_profile(digest, json.loads(plaintext))
-    return digest
-
-
-def logged_submission_digest(plaintexts: Iterable[tuple[int, bytes]], report_id: str) -> str | None:
-    """The SHA-256 of the report's sealed submission record the log recorded last (None: none), from the log alone.
-
-    Only the entries naming both a submission digest and the report are parsed.
-    """
-    digests: dict[str, str] = {}
-    key = report_id.encode()
-    for _, plaintext in plaintexts:
-        if _SUBMISSION_MARKER in plaintext and key in plaintext:
-            note_digests(digests, "submission_sha256", json.loads(plaintext))
-    return digests.get(report_id)
-
-
-def logged_outcomes(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str | None]:
-    """Item -> the SHA-256 of the stored match outcome the log recorded last, from the log alone.
-
-    Only items whose latest ``item.matched`` listed matches (None: no digest recorded for it yet).
-    """
-    records = RecordReplay()
-    for _, plaintext in plaintexts:
-        if plaintext.endswith(_ITEM_MATCHED_END):
-            records.feed(EventType.ITEM_MATCHED, plaintext)
-        elif plaintext.endswith(_RECORDED_END):
-            records.note_recorded(json.loads(plaintext))
-    return {item: records.match_digests.get(item) for item, matched in records.matched.items() if matched}
-
-
-def logged_list_settings(plaintexts: Iterable[tuple[int, bytes]]) -> dict[str, str | None]:
-    """List -> the SHA-256 of the sealed settings the log recorded last (None: none recorded), from the log alone."""
-    records = RecordReplay()
-    for _, plaintext in plaintexts:
-        kind = _LIST_WRITES.get(plaintext[plaintext.rfind(b'"type":') :])
-        if kind is not None:
-            records.feed(kind, plaintext)
-        elif plaintext.endswith(_RECORDED_END):
-            records.note_recorded(json.loads(plaintext))
-    return records.list_digests
-
-
 class LoggedVersions:
-    """What every ``logged_*`` function above reads, in one fold the log can be fed to a piece at a time.
+    """The digests the log recorded last, in a fold the log can be fed to a piece at a time.
 
-    ``storage.logged_digests`` feeds it the entries appended since its last read; the functions
-    above read the whole log each, and the tests hold the two to the same answers.
+    Only what the checks before acting on a row need (``storage.logged_digests`` feeds it the
+    entries appended since its last read), so it costs less per entry than ``LogReplay``, which
+    reads the same digests for the reconciliation; the tests hold the two to the same answers.
     """
 
     def __init__(self) -> None:
@@ -284,12 +228,12 @@ class LoggedVersions:
             self._records.note_recorded(event)
 
     def outcomes(self) -> dict[str, str | None]:
-        """As ``logged_outcomes``."""
+        """Item -> the digest of its stored matches, for items whose latest ``item.matched`` listed matches."""
         records = self._records
         return {item: records.match_digests.get(item) for item, matched in records.matched.items() if matched}
 
     def list_settings(self) -> dict[str, str | None]:
-        """As ``logged_list_settings``."""
+        """List -> the digest of its sealed settings the log recorded last (None: none recorded)."""
         return dict(self._records.list_digests)
 
 

@@ -21,6 +21,7 @@ reviewer closed the dialog goes nowhere instead of touching deleted widgets.
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -109,7 +110,7 @@ class SubmissionDialog(QDialog):
         if self.mode is not SubmissionMode.SUBMIT:
             self.environment_row.hide()
         self.plan_label = QLabel()
-        self.plan_label.setTextFormat(Qt.TextFormat.PlainText)  # a waiting report's state quotes NCMEC's words
+        self.plan_label.setTextFormat(Qt.TextFormat.RichText)  # our markup (plan_words); NCMEC's words escaped
         self.plan_label.setWordWrap(True)
         self.plan_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.steps = SubmissionStepsWidget(INTRO[self.mode])
@@ -176,7 +177,7 @@ class SubmissionDialog(QDialog):
             self.environment = status.environment
             self.band.show_environment(status.environment)
         text = describe(status, self.now())
-        self.plan_label.setText(f"Report {status.report_id[:8]} · {text.long}")
+        self.plan_label.setText(f"Report {status.report_id[:8]} · {escape(text.long)}")  # quotes NCMEC's words
         self.phase = "ready"
         self.go_button.setEnabled(decision(status) == "open")
         if decision(status) == "unknown":

@@ -133,15 +133,17 @@ def test_the_digests_kept_between_checks_agree_with_a_read_of_the_whole_log(work
     After each step (new list, match, settings change, a match taken out, a re-match), what the kept
     digests answer is what a read of the whole log answers, and the read decrypted only what was new.
     """
-    from desktop_app.core.storage.log_replay import logged_list_settings, logged_outcomes
+    from desktop_app.core.storage.log_replay import replay_log
 
     kept, log = workspace.custody.logged_digests, workspace.custody_log()
 
     def agree() -> None:
         before = kept.entries_read
         with workspace.db.read() as reader:
-            assert kept.outcomes(reader.conn, log) == logged_outcomes(log.plaintexts(reader.conn))
-            assert kept.list_settings(reader.conn, log) == logged_list_settings(log.plaintexts(reader.conn))
+            records = replay_log(reader.conn, log).records  # the reconciliation's own whole read
+            logged_outcomes = {item: records.match_digests.get(item) for item, hit in records.matched.items() if hit}
+            assert kept.outcomes(reader.conn, log) == logged_outcomes
+            assert kept.list_settings(reader.conn, log) == records.list_digests
             size = log.size(reader.conn)
         assert kept.entries_read - before < size  # read on, not whole (the first read may be whole)
 

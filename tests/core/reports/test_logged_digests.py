@@ -15,7 +15,7 @@ import pytest
 
 from desktop_app.core.domain.events import CustodyEvent, EventType
 from desktop_app.core.errors import LogIntegrityError, ProfileNotAsLogged, ReportNotAsLogged
-from desktop_app.core.storage.log_replay import logged_drafts, logged_profile
+from desktop_app.core.storage.log_replay import replay_log
 from tests.conftest import PASSPHRASE
 
 _COLUMNS = ("updated_at", "status", "draft_ct", "row_tag")
@@ -70,8 +70,8 @@ def _kept_and_whole(workspace, report_ids):
     before = kept.entries_read
     with workspace.db.read() as reader:
         answer = ({rid: kept.draft(reader.conn, log, rid) for rid in report_ids}, kept.profile(reader.conn, log))
-        drafts = logged_drafts(log.plaintexts(reader.conn))
-        whole = ({rid: drafts.get(rid) for rid in report_ids}, logged_profile(log.plaintexts(reader.conn)))
+        replay = replay_log(reader.conn, log)  # the reconciliation's own whole read
+        whole = ({rid: replay.drafts.get(rid) for rid in report_ids}, replay.profile_digest)
         size = log.size(reader.conn)
     return answer, whole, kept.entries_read - before, size
 
